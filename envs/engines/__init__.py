@@ -1,0 +1,18 @@
+"""Physics engine adapters. Each module here is the only one that imports its engine."""
+
+from __future__ import annotations
+
+ENGINES = ("mujoco",)
+
+
+class PhysicsError(RuntimeError):
+    """The simulation diverged (NaN/inf state or unstable accelerations)."""
+
+
+def make_engine(name: str, scene):
+    """Builds ``scene`` in the engine called ``name`` (one of ``ENGINES``)."""
+    if name == "mujoco":
+        from envs.engines.mujoco_engine import MuJoCoEngine
+
+        return MuJoCoEngine(scene)
+    raise ValueError(f"engine={name!r} is not one of: {', '.join(ENGINES)}")

@@ -1,0 +1,241 @@
+"""MuJoCo engine adapter: builds a :class:`envs.scene.Scene` and answers named queries.
+
+The only module in robocue that imports ``mujoco``. Modelled on dm_control's ``Physics``:
+tasks and robots ask for things by name and never touch ``MjModel``/``MjData`` directly.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+
+# Headless by default; a user's own MUJOCO_GL (osmesa, glfw) wins.
+os.environ.setdefault("MUJOCO_GL", "egl")
+
+import mujoco  # noqa: E402
+import numpy as np  # noqa: E402
+
+from envs.engines import PhysicsError  # noqa: E402
+from envs.scene import Body, Camera, Scene  # noqa: E402
+
+_MAX_RENDER_SIZE = (1280, 960)
+_FAST_FLAGS_OFF = (
+    mujoco.mjtRndFlag.mjRND_SHADOW,
+    mujoco.mjtRndFlag.mjRND_REFLECTION,
+    mujoco.mjtRndFlag.mjRND_SKYBOX,
+    mujoco.mjtRndFlag.mjRND_FOG,
+    mujoco.mjtRndFlag.mjRND_HAZE,
+)
+
+
+def _fmt(values) -> str:
+    return " ".join(f"{float(v):.6g}" for v in values)
+
+
+def _camera_xyaxes(camera: Camera) -> np.ndarray:
+    forward = np.subtract(camera.lookat, camera.pos).astype(float)
+    forward /= np.linalg.norm(forward)
+    right = np.cross(forward, (0.0, 0.0, 1.0))
+    if np.linalg.norm(right) < 1e-6:  # looking straight down: pick +x as "up" in the image
+        right = np.cross(forward, (1.0, 0.0, 0.0))
+    right /= np.linalg.norm(right)
+    up = np.cross(right, forward)
+    return np.concatenate([right, up])
+
+
+def _add_body(parent: ET.Element, body: Body) -> None:
+    attrs = {"name": body.name, "pos": _fmt(body.pos)}
+    if body.mocap:
+        attrs["mocap"] = "true"
+    element = ET.SubElement(parent, "body", attrs)
+    if body.joint is not None:
+        joint = body.joint
+        if joint.type == "free":
+            ET.SubElement(element, "freejoint", {"name": joint.name})
+        else:
+            jattrs = {
+                "name": joint.name,
+                "type": joint.type,
+                "axis": _fmt(joint.axis),
+                "damping": f"{joint.damping:g}",
+                "armature": f"{joint.armature:g}",
+            }
+            if joint.range is not None:
+                jattrs.update(limited="true", range=_fmt(joint.range))
+            ET.SubElement(element, "joint", jattrs)
+    for geom in body.geoms:
+        gattrs = {"type": geom.shape, "rgba": _fmt(geom.rgba), "friction": f"{geom.friction:g} 0.005 0.0001"}
+        if geom.fromto is not None:
+            gattrs.update(fromto=_fmt(geom.fromto), size=_fmt(geom.size[:1]))
+        else:
+            gattrs.update(pos=_fmt(geom.pos), size=_fmt(geom.size))
+        if not geom.collides:
+            gattrs.update(contype="0", conaffinity="0")
+        if geom.mass is not None:
+            gattrs["mass"] = f"{geom.mass:g}"
+        ET.SubElement(element, "geom", gattrs)
+    for site in body.sites:
+        ET.SubElement(
+            element,
+            "site",
+            {"name": site.name, "pos": _fmt(site.pos), "size": f"{site.size:g}", "rgba": _fmt(site.rgba)},
+        )
+    for child in body.children:
+        _add_body(element, child)
+
+
+def scene_to_mjcf(scene: Scene) -> str:
+    """Translates an engine-neutral scene into an MJCF XML string."""
+    root = ET.Element("mujoco", {"model": "robocue"})
+    ET.SubElement(root, "compiler", {"angle": "radian"})
+    ET.SubElement(
+        root,
+        "option",
+        {"timestep": f"{scene.timestep:g}", "gravity": _fmt(scene.gravity), "integrator": "implicitfast"},
+    )
+    visual = ET.SubElement(root, "visual")
+    ET.SubElement(visual, "global", {"offwidth": str(_MAX_RENDER_SIZE[0]), "offheight": str(_MAX_RENDER_SIZE[1])})
+    ET.SubElement(visual, "quality", {"shadowsize": "2048"})
+    worldbody = ET.SubElement(root, "worldbody")
+    ET.SubElement(worldbody, "light", {"pos": "0.3 -0.6 2.0", "dir": "-0.1 0.3 -1", "directional": "true", "diffuse": "0.6 0.6 0.6"})
+    for camera in scene.cameras:
+        ET.SubElement(
+            worldbody,
+            "camera",
+            {"name": camera.name, "pos": _fmt(camera.pos), "xyaxes": _fmt(_camera_xyaxes(camera)), "fovy": f"{camera.fovy:g}"},
+        )
+    for body in scene.bodies:
+        _add_body(worldbody, body)
+    actuators = ET.SubElement(root, "actuator")
+    for actuator in scene.actuators:
+        ET.SubElement(
+            actuators,
+            "position",
+            {
+                "name": actuator.name,
+                "joint": actuator.joint,
+                "kp": f"{actuator.kp:g}",
+                "kv": f"{actuator.kv:g}",
+                "ctrlrange": _fmt(actuator.ctrl_range),
+                "ctrllimited": "true",
+            },
+        )
+    return ET.tostring(root, encoding="unicode")
+
+
+class MuJoCoEngine:
+    """A MuJoCo world built from a :class:`Scene`, queried and driven by name."""
+
+    name = "mujoco"
+
+    def __init__(self, scene: Scene):
+        self.model = mujoco.MjModel.from_xml_string(scene_to_mjcf(scene))
+        self.data = mujoco.MjData(self.model)
+        self.substeps = scene.substeps
+        self.control_dt = scene.timestep * scene.substeps
+        self._renderers: dict[tuple[int, int], mujoco.Renderer] = {}
+        mujoco.mj_forward(self.model, self.data)
+
+    # --- ids -------------------------------------------------------------------------
+    def _id(self, kind: mujoco.mjtObj, name: str) -> int:
+        index = mujoco.mj_name2id(self.model, kind, name)
+        if index < 0:
+            raise KeyError(f"no {kind.name[6:].lower()} named {name!r} in this scene")
+        return index
+
+    def _qpos_adr(self, joint: str) -> int:
+        return int(self.model.jnt_qposadr[self._id(mujoco.mjtObj.mjOBJ_JOINT, joint)])
+
+    def _dof_adr(self, joint: str) -> int:
+        return int(self.model.jnt_dofadr[self._id(mujoco.mjtObj.mjOBJ_JOINT, joint)])
+
+    # --- stepping ----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Returns the world to the state it was built in."""
+        mujoco.mj_resetData(self.model, self.data)
+        mujoco.mj_forward(self.model, self.data)
+
+    def forward(self) -> None:
+        """Recomputes derived quantities (positions of sites and bodies) after edits."""
+        mujoco.mj_forward(self.model, self.data)
+
+    def step(self) -> None:
+        """Advances the physics by one control period (``substeps`` physics steps)."""
+        mujoco.mj_step(self.model, self.data, nstep=self.substeps)
+        if self.data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > 0 or not np.isfinite(
+            self.data.qacc
+        ).all():
+            raise PhysicsError(f"MuJoCo simulation diverged at t={self.data.time:.3f}s")
+
+    # --- queries -------------------------------------------------------------------------
+    def site_position(self, name: str) -> np.ndarray:
+        return self.data.site_xpos[self._id(mujoco.mjtObj.mjOBJ_SITE, name)].copy()
+
+    def body_position(self, name: str) -> np.ndarray:
+        return self.data.xpos[self._id(mujoco.mjtObj.mjOBJ_BODY, name)].copy()
+
+    def joint_positions(self, joints: list[str]) -> np.ndarray:
+        return np.array([self.data.qpos[self._qpos_adr(j)] for j in joints])
+
+    def joint_velocities(self, joints: list[str]) -> np.ndarray:
+        return np.array([self.data.qvel[self._dof_adr(j)] for j in joints])
+
+    # --- commands -----------------------------------------------------------------------
+    def set_joint_positions(self, joints: list[str], values) -> None:
+        """Teleports hinge/slide joints to ``values`` with zero velocity (for resets)."""
+        for joint, value in zip(joints, values):
+            self.data.qpos[self._qpos_adr(joint)] = value
+            self.data.qvel[self._dof_adr(joint)] = 0.0
+
+    def set_actuator_targets(self, actuators: list[str], values) -> None:
+        for actuator, value in zip(actuators, values):
+            self.data.ctrl[self._id(mujoco.mjtObj.mjOBJ_ACTUATOR, actuator)] = value
+
+    def set_body_position(self, name: str, position) -> None:
+        """Moves a mocap body or a free-jointed body (resetting its velocity)."""
+        body = self._id(mujoco.mjtObj.mjOBJ_BODY, name)
+        mocap = self.model.body_mocapid[body]
+        if mocap >= 0:
+            self.data.mocap_pos[mocap] = position
+            return
+        joint = self.model.body_jntadr[body]
+        if joint < 0 or self.model.jnt_type[joint] != mujoco.mjtJoint.mjJNT_FREE:
+            raise KeyError(f"body {name!r} is neither mocap nor free-jointed; it cannot be moved")
+        qpos, dof = self.model.jnt_qposadr[joint], self.model.jnt_dofadr[joint]
+        self.data.qpos[qpos : qpos + 3] = position
+        self.data.qpos[qpos + 3 : qpos + 7] = (1.0, 0.0, 0.0, 0.0)
+        self.data.qvel[dof : dof + 6] = 0.0
+
+    # --- state -------------------------------------------------------------------------
+    def get_state(self) -> np.ndarray:
+        spec = mujoco.mjtState.mjSTATE_INTEGRATION
+        state = np.empty(mujoco.mj_stateSize(self.model, spec))
+        mujoco.mj_getState(self.model, self.data, state, spec)
+        return state
+
+    def set_state(self, state: np.ndarray) -> None:
+        mujoco.mj_setState(self.model, self.data, state, mujoco.mjtState.mjSTATE_INTEGRATION)
+        mujoco.mj_forward(self.model, self.data)
+
+    # --- rendering -------------------------------------------------------------------------
+    def render(self, camera: str, width: int, height: int, fast: bool = True) -> np.ndarray:
+        """Renders ``camera`` as a uint8 RGB array of shape (height, width, 3).
+
+        ``fast`` turns off shadows, reflections, skybox, fog and haze: on a CPU (Mesa)
+        these dominate the cost of a frame. Videos use ``fast=False``.
+        """
+        if width > _MAX_RENDER_SIZE[0] or height > _MAX_RENDER_SIZE[1]:
+            raise ValueError(f"render size {width}x{height} exceeds the maximum {_MAX_RENDER_SIZE[0]}x{_MAX_RENDER_SIZE[1]}")
+        renderer = self._renderers.get((width, height))
+        if renderer is None:
+            renderer = mujoco.Renderer(self.model, height=height, width=width)
+            self._renderers[(width, height)] = renderer
+        renderer.update_scene(self.data, camera=camera)
+        for flag in _FAST_FLAGS_OFF:
+            renderer.scene.flags[flag] = 0 if fast else 1
+        return renderer.render()
+
+    def close(self) -> None:
+        for renderer in self._renderers.values():
+            renderer.close()
+        self._renderers.clear()

@@ -1,0 +1,121 @@
+"""One Gymnasium env class that glues an engine, a robot, a task and a command together."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+
+from envs.commands import COMMAND_DIM, encode_command, num_templates
+from envs.engines import ENGINES, make_engine
+from envs.scene import Scene
+from envs.tasks import TASKS
+
+OBS_MODES = ("state",)
+
+
+class RobocueEnv(gym.Env):
+    """A robot following a command in a physics engine.
+
+    Args:
+        task: Task name, one of ``envs.tasks.TASKS``.
+        engine: Physics engine, one of ``envs.engines.ENGINES``.
+        obs_mode: Observation mode, one of ``OBS_MODES``. ``state`` is a flat float32
+            vector ``[robot (proprioception), task (objects), command (one-hot)]``.
+        reward_type: ``dense`` (negative distance) or ``sparse`` (-1 until success, then 0).
+        render_mode: ``None`` or ``"rgb_array"`` (headless).
+        render_width, render_height: Frame size of :meth:`render`, pixels.
+        camera: Scene camera used by :meth:`render`; defaults to the task's first camera.
+        **task_kwargs: Passed to the task (for example ``n_objects``, ``distance_threshold``).
+
+    ``info`` carries every reward term, ``is_success``, and ``command`` (the structured
+    command plus its ``text``). See docs/tasks.md for the full tables.
+    """
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 25}
+
+    def __init__(
+        self,
+        task: str = "reach",
+        engine: str = "mujoco",
+        obs_mode: str = "state",
+        reward_type: str = "dense",
+        render_mode: str | None = None,
+        render_width: int = 480,
+        render_height: int = 360,
+        camera: str | None = None,
+        **task_kwargs,
+    ):
+        if task not in TASKS:
+            raise ValueError(f"task={task!r} is not one of: {', '.join(TASKS)}")
+        if engine not in ENGINES:
+            raise ValueError(f"engine={engine!r} is not one of: {', '.join(ENGINES)}")
+        if obs_mode not in OBS_MODES:
+            raise ValueError(f"obs_mode={obs_mode!r} is not one of: {', '.join(OBS_MODES)}")
+        if render_mode not in (None, *self.metadata["render_modes"]):
+            raise ValueError(f"render_mode={render_mode!r} is not one of: None, rgb_array")
+        self.task = TASKS[task](reward_type=reward_type, **task_kwargs)
+        self.robot = self.task.robot_class()
+        cameras = self.task.cameras()
+        camera_names = [c.name for c in cameras]
+        if camera is not None and camera not in camera_names:
+            raise ValueError(f"camera={camera!r} is not one of: {', '.join(camera_names)}")
+        self.camera = camera or camera_names[0]
+        self.engine = make_engine(
+            engine,
+            Scene(
+                bodies=self.task.scene_bodies() + self.robot.bodies(),
+                actuators=self.robot.actuator_specs(),
+                cameras=cameras,
+            ),
+        )
+        self.obs_mode = obs_mode
+        self.render_mode = render_mode
+        self.render_size = (render_width, render_height)
+        self.metadata = {**self.metadata, "render_fps": int(round(1.0 / self.engine.control_dt))}
+
+        self.action_space = gym.spaces.Box(-1.0, 1.0, (self.robot.action_dim,), dtype=np.float32)
+        obs_dim = self.robot.observation_dim + self.task.observation_dim + COMMAND_DIM
+        self.observation_space = gym.spaces.Box(-np.inf, np.inf, (obs_dim,), dtype=np.float32)
+        self.command = None
+        self._command_info: dict = {}
+
+    # --- Gymnasium API -----------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        super().reset(seed=seed)
+        self.engine.reset()
+        self.command = self.task.reset(self.engine, self.robot, self.np_random)
+        self.engine.forward()
+        template = int(self.np_random.integers(num_templates(self.command.task)))
+        self._command_info = {**self.command.to_dict(), "text": self.command.text(template)}
+        self._command_vector = encode_command(self.command)
+        return self._observation(), self._info()
+
+    def step(self, action):
+        self.robot.apply_action(self.engine, action)
+        self.engine.step()
+        return self._observation(), float(self._last_terms["reward"]), False, False, self._info()
+
+    def render(self):
+        if self.render_mode != "rgb_array":
+            return None
+        width, height = self.render_size
+        return self.engine.render(self.camera, width, height, fast=False)
+
+    def close(self):
+        self.engine.close()
+
+    # --- helpers -----------------------------------------------------------------------
+    def _observation(self) -> np.ndarray:
+        return np.concatenate(
+            [self.robot.observation(self.engine), self.task.observation(self.engine), self._command_vector]
+        ).astype(np.float32)
+
+    def _info(self) -> dict:
+        achieved = self.task.achieved_goal(self.engine, self.robot)
+        desired = self.task.desired_goal(self.engine)
+        terms = self.task.reward_terms(achieved, desired)
+        self._last_terms = terms
+        info = {key: float(value) for key, value in terms.items() if key != "reward"}
+        info["is_success"] = bool(self.task.is_success(achieved, desired))
+        info["command"] = dict(self._command_info)
+        return info

@@ -1,0 +1,72 @@
+"""The task interface. A task talks only to the engine adapter, so one task serves every engine."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from envs.commands import Command
+from envs.scene import Body, Camera
+
+
+class Task:
+    """What the robot must do in a scene: objects, goal sampling, reward and success.
+
+    Subclasses set ``name``, ``robot_class``, ``observation_dim`` and ``goal_dim``, and
+    implement the methods below. Rewards are goal-based (``achieved_goal`` vs
+    ``desired_goal``) so they can be recomputed for relabelled goals (HER).
+    """
+
+    name: str
+    robot_class: type
+    observation_dim: int
+    goal_dim: int
+    distance_threshold: float
+
+    def __init__(self, reward_type: str = "dense"):
+        if reward_type not in ("dense", "sparse"):
+            raise ValueError(f"reward_type={reward_type!r} is not one of: dense, sparse")
+        self.reward_type = reward_type
+
+    def scene_bodies(self) -> list[Body]:
+        """Bodies the task adds to the scene (table, objects, markers)."""
+        raise NotImplementedError
+
+    def cameras(self) -> list[Camera]:
+        """Fixed scene cameras; the first is the default for videos and pixels."""
+        raise NotImplementedError
+
+    def reset(self, engine, robot, rng: np.random.Generator) -> Command:
+        """Samples a scene and a command from ``rng``, applies it to the engine, returns the command."""
+        raise NotImplementedError
+
+    def observation(self, engine) -> np.ndarray:
+        """The task's part of the state vector (shape ``(observation_dim,)``)."""
+        raise NotImplementedError
+
+    def achieved_goal(self, engine, robot) -> np.ndarray:
+        raise NotImplementedError
+
+    def desired_goal(self, engine) -> np.ndarray:
+        raise NotImplementedError
+
+    # --- goal-based reward, vectorised over leading dimensions ------------------------
+    def goal_distance(self, achieved_goal, desired_goal) -> np.ndarray:
+        return np.linalg.norm(np.asarray(achieved_goal) - np.asarray(desired_goal), axis=-1)
+
+    def is_success(self, achieved_goal, desired_goal) -> np.ndarray:
+        return self.goal_distance(achieved_goal, desired_goal) < self.distance_threshold
+
+    def reward_terms(self, achieved_goal, desired_goal) -> dict[str, np.ndarray]:
+        """Every reward term; ``reward`` is the one selected by ``reward_type``."""
+        distance = self.goal_distance(achieved_goal, desired_goal)
+        dense = -distance
+        sparse = np.where(distance >= self.distance_threshold, -1.0, 0.0)
+        return {
+            "distance": distance,
+            "reward_dense": dense,
+            "reward_sparse": sparse,
+            "reward": dense if self.reward_type == "dense" else sparse,
+        }
+
+    def compute_reward(self, achieved_goal, desired_goal, info=None) -> np.ndarray:
+        return self.reward_terms(achieved_goal, desired_goal)["reward"]

@@ -1,0 +1,105 @@
+"""Reach: move the arm's tool tip to the object the command names."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
+from envs.robots.arm import Arm
+from envs.scene import Body, Camera, Geom
+from envs.tasks.base import Task
+from envs.tasks.table import table_bodies, table_cameras
+
+OBJECT_HALF_SIZE = 0.025
+_SHAPE_GEOMS = {
+    "cube": lambda rgba: Geom("box", (OBJECT_HALF_SIZE,) * 3, rgba, collides=False),
+    "ball": lambda rgba: Geom("sphere", (OBJECT_HALF_SIZE,), rgba, collides=False),
+    "cylinder": lambda rgba: Geom("cylinder", (OBJECT_HALF_SIZE, OBJECT_HALF_SIZE), rgba, collides=False),
+}
+# Parked objects wait here, below the table and out of every camera's view.
+_PARKING = np.array([0.0, 0.0, -2.0])
+
+
+def object_name(color: str, shape: str) -> str:
+    return f"obj_{color}_{shape}"
+
+
+class ReachTask(Task):
+    """Reach the commanded object among ``n_objects`` coloured objects on the table.
+
+    Every colour appears at most once per scene, so colour alone identifies the target;
+    the shape is random. Objects are markers: the arm passes through them.
+
+    Observation (task part): one slot per colour in ``COLORS`` order, each
+    ``[present, x, y, z, one-hot shape (3)]``; absent colours are all zeros.
+    Success: tool tip within ``distance_threshold`` of the object's centre.
+    """
+
+    name = "reach"
+    robot_class = Arm
+    goal_dim = 3
+    observation_dim = len(COLORS) * (4 + len(SHAPES))
+    # Objects are sampled in this region of the table (tool-tip reachable), metres.
+    spawn_low = np.array([0.25, -0.35])
+    spawn_high = np.array([0.60, 0.35])
+    min_separation = 0.10
+
+    def __init__(self, reward_type: str = "dense", n_objects: int = 3, distance_threshold: float = 0.05):
+        super().__init__(reward_type)
+        if not 1 <= n_objects <= len(COLORS):
+            raise ValueError(f"n_objects={n_objects} must be between 1 and {len(COLORS)}")
+        self.n_objects = n_objects
+        self.distance_threshold = distance_threshold
+        self.placed: dict[str, tuple[str, np.ndarray]] = {}  # colour -> (shape, position)
+        self.command: Command | None = None
+
+    def scene_bodies(self) -> list[Body]:
+        objects = [
+            Body(object_name(color, shape), pos=tuple(_PARKING), geoms=[_SHAPE_GEOMS[shape](COLOR_RGBA[color])], mocap=True)
+            for color in COLORS
+            for shape in SHAPES
+        ]
+        return table_bodies() + objects
+
+    def cameras(self) -> list[Camera]:
+        return table_cameras()
+
+    def _sample_positions(self, rng: np.random.Generator) -> list[np.ndarray]:
+        positions: list[np.ndarray] = []
+        while len(positions) < self.n_objects:
+            xy = rng.uniform(self.spawn_low, self.spawn_high)
+            if all(np.linalg.norm(xy - p[:2]) >= self.min_separation for p in positions):
+                positions.append(np.array([xy[0], xy[1], OBJECT_HALF_SIZE]))
+        return positions
+
+    def reset(self, engine, robot, rng: np.random.Generator) -> Command:
+        for color in COLORS:
+            for shape in SHAPES:
+                engine.set_body_position(object_name(color, shape), _PARKING)
+        colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
+        shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
+        positions = self._sample_positions(rng)
+        self.placed = {}
+        for color, shape, position in zip(colors, shapes, positions):
+            engine.set_body_position(object_name(color, shape), position)
+            self.placed[color] = (shape, position)
+        target = colors[int(rng.integers(self.n_objects))]
+        self.command = Command("reach", target, self.placed[target][0])
+        robot.reset(engine)
+        return self.command
+
+    def observation(self, engine) -> np.ndarray:
+        slots = np.zeros((len(COLORS), 4 + len(SHAPES)))
+        for i, color in enumerate(COLORS):
+            if color in self.placed:
+                shape, position = self.placed[color]
+                slots[i, 0] = 1.0
+                slots[i, 1:4] = position
+                slots[i, 4 + SHAPES.index(shape)] = 1.0
+        return slots.ravel()
+
+    def achieved_goal(self, engine, robot) -> np.ndarray:
+        return robot.tip_position(engine)
+
+    def desired_goal(self, engine) -> np.ndarray:
+        return self.placed[self.command.color][1].copy()
