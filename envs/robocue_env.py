@@ -107,7 +107,7 @@ class RobocueEnv(gym.Env):
     # --- helpers -----------------------------------------------------------------------
     def _observation(self) -> np.ndarray:
         return np.concatenate(
-            [self.robot.observation(self.engine), self.task.observation(self.engine), self._command_vector]
+            [self.robot.observation(self.engine), self.task.observation(self.engine, self.robot), self._command_vector]
         ).astype(np.float32)
 
     def _info(self) -> dict:

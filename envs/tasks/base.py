@@ -39,7 +39,7 @@ class Task:
         """Samples a scene and a command from ``rng``, applies it to the engine, returns the command."""
         raise NotImplementedError
 
-    def observation(self, engine) -> np.ndarray:
+    def observation(self, engine, robot) -> np.ndarray:
         """The task's part of the state vector (shape ``(observation_dim,)``)."""
         raise NotImplementedError
 

@@ -31,14 +31,15 @@ class ReachTask(Task):
     the shape is random. Objects are markers: the arm passes through them.
 
     Observation (task part): one slot per colour in ``COLORS`` order, each
-    ``[present, x, y, z, one-hot shape (3)]``; absent colours are all zeros.
+    ``[present, x, y, z, dx, dy, dz, one-hot shape (3)]`` with ``d*`` the object's offset
+    from the tool tip; absent colours are all zeros.
     Success: tool tip within ``distance_threshold`` of the object's centre.
     """
 
     name = "reach"
     robot_class = Arm
     goal_dim = 3
-    observation_dim = len(COLORS) * (4 + len(SHAPES))
+    observation_dim = len(COLORS) * (7 + len(SHAPES))
     # Objects are sampled in this region of the table (tool-tip reachable), metres.
     spawn_low = np.array([0.25, -0.35])
     spawn_high = np.array([0.60, 0.35])
@@ -88,14 +89,16 @@ class ReachTask(Task):
         robot.reset(engine)
         return self.command
 
-    def observation(self, engine) -> np.ndarray:
-        slots = np.zeros((len(COLORS), 4 + len(SHAPES)))
+    def observation(self, engine, robot) -> np.ndarray:
+        tip = robot.tip_position(engine)
+        slots = np.zeros((len(COLORS), 7 + len(SHAPES)))
         for i, color in enumerate(COLORS):
             if color in self.placed:
                 shape, position = self.placed[color]
                 slots[i, 0] = 1.0
                 slots[i, 1:4] = position
-                slots[i, 4 + SHAPES.index(shape)] = 1.0
+                slots[i, 4:7] = position - tip
+                slots[i, 7 + SHAPES.index(shape)] = 1.0
         return slots.ravel()
 
     def achieved_goal(self, engine, robot) -> np.ndarray:

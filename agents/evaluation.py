@@ -1,0 +1,124 @@
+"""Evaluation: seeded episodes with a deterministic policy, summarised in eval.json."""
+
+from __future__ import annotations
+
+import math
+import platform
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from tqdm import tqdm
+
+from agents.agent import Agent
+from agents.runs import EVAL_FILE, write_json
+
+Policy = Callable[[np.ndarray], np.ndarray]
+_PACKAGES = ("robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium")
+
+
+def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval for a success rate (sensible at 0 and 1, unlike the normal one)."""
+    if trials <= 0:
+        return (0.0, 1.0)
+    p = successes / trials
+    denominator = 1 + z**2 / trials
+    centre = (p + z**2 / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for package in _PACKAGES:
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def run_episode(env, policy: Policy, seed: int, on_step: Callable | None = None) -> dict:
+    """Plays one episode from ``env.reset(seed=seed)``; returns its record for eval.json."""
+    observation, info = env.reset(seed=seed)
+    if on_step is not None:
+        on_step(env, info, step=0, reward=0.0, episode_return=0.0)
+    episode_return, length, done = 0.0, 0, False
+    while not done:
+        observation, reward, terminated, truncated, info = env.step(policy(observation))
+        episode_return += float(reward)
+        length += 1
+        done = terminated or truncated
+        if on_step is not None:
+            on_step(env, info, step=length, reward=float(reward), episode_return=episode_return)
+    return {
+        "seed": int(seed),
+        "return": episode_return,
+        "length": length,
+        "success": bool(info.get("is_success", False)),
+        "command": info.get("command"),
+    }
+
+
+def summarise(episodes: list[dict], env_id: str) -> dict:
+    """The eval.json body for a list of episode records."""
+    returns = np.array([e["return"] for e in episodes])
+    successes = sum(e["success"] for e in episodes)
+    low, high = wilson_interval(successes, len(episodes))
+    return {
+        "env_id": env_id,
+        "n_episodes": len(episodes),
+        "success_rate": successes / len(episodes),
+        "success_ci": [low, high],
+        "mean_return": float(returns.mean()),
+        "std_return": float(returns.std()),
+        "mean_length": float(np.mean([e["length"] for e in episodes])),
+        "episodes": episodes,
+        "versions": package_versions(),
+    }
+
+
+def evaluate_policy(
+    env, policy: Policy, env_id: str, episodes: int, seed: int, progress: bool = True
+) -> dict:
+    """Runs ``episodes`` episodes on seeds ``seed, seed+1, ...`` and summarises them."""
+    records = []
+    started = time.perf_counter()
+    for index in tqdm(range(episodes), desc="evaluating", unit="episode", disable=not progress, leave=False):
+        records.append(run_episode(env, policy, seed + index))
+    result = summarise(records, env_id)
+    result["seeds"] = [seed + i for i in range(episodes)]
+    result["wall_time_s"] = time.perf_counter() - started
+    return result
+
+
+def evaluate_run(
+    run_dir: str | Path,
+    episodes: int | None = None,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    progress: bool = True,
+) -> tuple[dict, Path]:
+    """Evaluates the agent in ``run_dir``; writes eval.json (or ``out``). Returns (result, path)."""
+    agent = Agent.load(run_dir)
+    config = agent.config
+    episodes = config.eval.episodes if episodes is None else episodes
+    seed = config.eval.seed if seed is None else seed
+    env = agent.make_env()
+    try:
+        result = evaluate_policy(
+            env,
+            lambda obs: agent.act(obs, deterministic=config.eval.deterministic),
+            config.env.id,
+            episodes,
+            seed,
+            progress,
+        )
+    finally:
+        env.close()
+    result = {"agent": str(run_dir), "deterministic": config.eval.deterministic, **result}
+    path = Path(out) if out else Path(run_dir) / EVAL_FILE
+    write_json(path, result)
+    return result, path

@@ -1,0 +1,92 @@
+"""Run folders: naming, creation, and atomic writes of the files inside them.
+
+A run folder holds everything needed to evaluate or replay an agent later::
+
+    config.yaml          the resolved config
+    model.zip            the final model
+    checkpoints/         step_<N>.zip every train.checkpoint_every steps
+    metrics/             progress.csv and TensorBoard events
+    eval.json            evaluation of the final model
+    videos/              replay videos
+    wandb/               offline wandb run (sync it later with `wandb sync`)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+
+from configs import Config, ConfigError
+from configs.schema import validate_config
+
+CONFIG_FILE = "config.yaml"
+MODEL_FILE = "model.zip"
+EVAL_FILE = "eval.json"
+
+
+def default_run_name(config: Config) -> str:
+    """CleanRL-style ``<env>__<algo>__<seed>__<time>``."""
+    env = config.env.id.split("/")[-1]
+    return f"{env}__{config.algo.name}__{config.seed}__{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def run_dir_for(config: Config) -> Path:
+    return Path(config.run.dir) if config.run.dir else Path(config.run.root) / default_run_name(config)
+
+
+def create_run_dir(config: Config) -> Path:
+    """Creates the run folder, refusing to reuse one that already holds a run."""
+    run_dir = run_dir_for(config)
+    if (run_dir / CONFIG_FILE).exists():
+        raise ConfigError(f"config key 'run.dir': {str(run_dir)!r} already holds a run; choose another folder")
+    if run_dir.exists() and not run_dir.is_dir():
+        raise ConfigError(f"config key 'run.dir': {str(run_dir)!r} exists and is not a folder")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return run_dir
+
+
+@contextmanager
+def atomic_path(path: Path):
+    """Yields a temporary path in the same folder, moved over ``path`` only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_json(path: Path, data) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def save_config(run_dir: Path, config: Config) -> None:
+    with atomic_path(Path(run_dir) / CONFIG_FILE) as tmp:
+        tmp.write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
+
+
+def save_model(model, path: Path) -> None:
+    """Saves an SB3 model so that ``path`` is either the old file or the complete new one."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as handle:
+            model.save(handle)
+
+
+def load_run_config(run_dir: str | Path) -> Config:
+    """The resolved config of a run folder, with a clear error when it is not one."""
+    run_dir = Path(run_dir)
+    path = run_dir / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(f"{str(run_dir)!r} is not a run folder (no {CONFIG_FILE}); pass a folder made by `robocue train`")
+    return validate_config(yaml.safe_load(path.read_text()) or {})

@@ -1,0 +1,169 @@
+"""Training: config -> run folder with a trained, evaluated and recorded agent.
+
+Reads top to bottom like a CleanRL script: validate everything, create the run folder,
+build envs and the SB3 model, learn with checkpoints and logging, save, evaluate, replay.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+from stable_baselines3.common.callbacks import BaseCallback, CallbackList
+from stable_baselines3.common.env_util import make_vec_env
+from tqdm import tqdm
+
+import envs
+from agents.agent import Agent, resolve_device
+from agents.evaluation import evaluate_run
+from agents.replay import replay_run
+from agents.runs import MODEL_FILE, create_run_dir, save_config, save_model
+from agents.tracking import finish_wandb, make_logger, start_wandb
+from configs import Config, ConfigError, algorithm_class
+from policies import policy_kwargs
+
+
+@dataclass
+class TrainResult:
+    """Where a training run put things, and how it went."""
+
+    run_dir: Path
+    model_path: Path
+    timesteps: int
+    train_seconds: float
+    eval: dict | None = None
+    eval_path: Path | None = None
+    videos: list[str] = field(default_factory=list)
+
+
+class CheckpointEvery(BaseCallback):
+    """Saves ``checkpoints/step_<N>.zip`` every ``every`` environment steps, atomically."""
+
+    def __init__(self, folder: Path, every: int):
+        super().__init__()
+        self.folder, self.every, self.next_save = folder, every, every
+
+    def _on_step(self) -> bool:
+        if self.num_timesteps >= self.next_save:
+            save_model(self.model, self.folder / f"step_{self.num_timesteps}.zip")
+            self.next_save += self.every
+        return True
+
+
+class ProgressBar(BaseCallback):
+    """A tqdm bar over environment steps showing the running success rate and return."""
+
+    def __init__(self, total: int, enabled: bool = True):
+        super().__init__()
+        self.total, self.enabled = total, enabled
+
+    def _on_training_start(self) -> None:
+        interactive = sys.stderr.isatty()
+        self.bar = tqdm(
+            total=self.total,
+            desc="training",
+            unit="step",
+            disable=not self.enabled,
+            dynamic_ncols=True,
+            mininterval=0.2 if interactive else 15.0,  # a log file gets a line every 15 s
+        )
+
+    def _on_step(self) -> bool:
+        self.bar.update(self.training_env.num_envs)
+        if self.n_calls % 500 == 0:
+            postfix = {}
+            if self.model.ep_success_buffer:
+                postfix["success"] = f"{np.mean(self.model.ep_success_buffer):.2f}"
+            if self.model.ep_info_buffer:
+                postfix["return"] = f"{np.mean([e['r'] for e in self.model.ep_info_buffer]):.2f}"
+            self.bar.set_postfix(postfix, refresh=False)
+        return True
+
+    def _on_training_end(self) -> None:
+        self.bar.close()
+
+
+def check_runnable(config: Config) -> str:
+    """Checks what the schema cannot (env id, env kwargs, device); returns the torch device."""
+    if config.env.id not in gym.registry:
+        raise ConfigError(f"config key 'env.id': unknown environment {config.env.id!r}; registered: {', '.join(envs.ENV_IDS)}")
+    try:
+        gym.make(config.env.id, **config.env.kwargs).close()
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"config key 'env.kwargs': {error}") from None
+    return resolve_device(config.device)
+
+
+def build_model(config: Config, device: str):
+    """The SB3 model for the config, on vectorised copies of its env."""
+    vec_env = make_vec_env(config.env.id, n_envs=config.env.n_envs, seed=config.seed, env_kwargs=config.env.kwargs)
+    algorithm = algorithm_class(config.algo.name)
+    return algorithm(
+        "MlpPolicy",
+        vec_env,
+        seed=config.seed,
+        device=device,
+        verbose=0,
+        policy_kwargs=policy_kwargs(config.policy, config.algo.name),
+        **config.algo.hyperparameters,
+    )
+
+
+def train(config: Config, log=print) -> TrainResult:
+    """Trains an agent as the config says, then evaluates and records it.
+
+    Every check that can fail on bad input runs before the run folder is created.
+
+    Raises:
+        ConfigError: on anything wrong with the config (nothing is written then).
+    """
+    import torch
+
+    device = check_runnable(config)
+    run_dir = create_run_dir(config)
+    save_config(run_dir, config)
+    log(f"run folder: {run_dir}")
+    log(f"training {config.algo.name.upper()} on {config.env.id} for {config.train.timesteps} steps (device {device}, seed {config.seed})")
+
+    if config.train.torch_threads:
+        torch.set_num_threads(config.train.torch_threads)
+    model = build_model(config, device)
+    wandb_run = start_wandb(config, run_dir)
+    model.set_logger(make_logger(config, run_dir, wandb_run))
+    callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar)]
+    if config.train.checkpoint_every:
+        callbacks.append(CheckpointEvery(run_dir / "checkpoints", config.train.checkpoint_every))
+
+    started = time.perf_counter()
+    model_path = run_dir / MODEL_FILE
+    try:
+        model.learn(total_timesteps=config.train.timesteps, callback=CallbackList(callbacks))
+    except KeyboardInterrupt:
+        save_model(model, model_path)
+        log(f"\ninterrupted at step {model.num_timesteps}; model saved to {model_path}", file=sys.stderr)
+        raise
+    finally:
+        finish_wandb(wandb_run)
+        model.get_env().close()
+    train_seconds = time.perf_counter() - started
+    save_model(model, model_path)
+    result = TrainResult(run_dir, model_path, int(model.num_timesteps), train_seconds)
+    log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")
+
+    if config.train.evaluate:
+        result.eval, result.eval_path = evaluate_run(run_dir, progress=config.train.progress_bar)
+        low, high = result.eval["success_ci"]
+        log(
+            f"success rate {result.eval['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) "
+            f"over {result.eval['n_episodes']} episodes, mean return {result.eval['mean_return']:.2f}"
+        )
+    if config.train.video:
+        result.videos.append(replay_run(run_dir)["path"])
+    return result
+
+
+__all__ = ["Agent", "TrainResult", "check_runnable", "train"]

@@ -1,0 +1,21 @@
+"""Experiment configs: YAML presets in this folder and the typed schema they load into."""
+
+from configs.schema import (
+    DEFAULT_PRESET,
+    Config,
+    ConfigError,
+    algorithm_class,
+    hyperparameter_defaults,
+    list_presets,
+    load_config,
+)
+
+__all__ = [
+    "DEFAULT_PRESET",
+    "Config",
+    "ConfigError",
+    "algorithm_class",
+    "hyperparameter_defaults",
+    "list_presets",
+    "load_config",
+]

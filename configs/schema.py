@@ -1,0 +1,243 @@
+"""The typed experiment config: YAML presets and dotted ``key=value`` overrides.
+
+Loading never has side effects: it reads files, applies overrides and validates. Every
+problem becomes a :class:`ConfigError` whose message is one line naming the key and what
+is allowed. Field descriptions double as the config reference (docs/configs.md).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+PRESET_DIR = Path(__file__).resolve().parent
+DEFAULT_PRESET = "reach_sac"
+
+
+class ConfigError(ValueError):
+    """A config that cannot run; the message names the key and the allowed values."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnvConfig(_Section):
+    id: str = Field("robocue/Reach-MuJoCo-v0", description="Registered Gymnasium id (list them with `robocue envs`).")
+    kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for gymnasium.make, e.g. reward_type, n_objects.")
+    n_envs: int = Field(1, ge=1, description="Environment copies stepped together during training.")
+
+
+class AlgoConfig(BaseModel):
+    """``name`` picks the algorithm; every other key is one of its SB3 constructor arguments."""
+
+    model_config = ConfigDict(extra="allow")
+    name: Literal["sac", "ppo"] = Field("sac", description="Stable-Baselines3 algorithm: sac or ppo.")
+
+    @property
+    def hyperparameters(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class PolicyConfig(_Section):
+    net_arch: list[int] = Field(default_factory=lambda: [256, 256], description="Hidden layer sizes of the actor and critic MLPs.")
+    activation: Literal["relu", "tanh", "elu"] = Field("relu", description="Activation between hidden layers.")
+    features_extractor: Literal["flatten"] = Field("flatten", description="How observations become features (flatten: state vectors).")
+
+
+class TrainConfig(_Section):
+    timesteps: int = Field(30_000, ge=1, description="Environment steps to train for (over all env copies).")
+    checkpoint_every: int = Field(10_000, ge=0, description="Save checkpoints/step_<N>.zip every N steps; 0 disables.")
+    progress_bar: bool = Field(True, description="Show a progress bar with the running success rate.")
+    torch_threads: int = Field(1, ge=0, description="torch.set_num_threads for training; 0 keeps torch's default.")
+    evaluate: bool = Field(True, description="Evaluate the final model and write eval.json when training ends.")
+    video: bool = Field(True, description="Record a replay video into videos/ when training ends.")
+
+
+class EvalConfig(_Section):
+    episodes: int = Field(50, ge=1, description="Evaluation episodes.")
+    seed: int = Field(10_000, ge=0, description="Seed of the first evaluation episode; episode i uses seed + i.")
+    deterministic: bool = Field(True, description="Use the policy's deterministic action.")
+
+
+class VideoConfig(_Section):
+    episodes: int = Field(2, ge=1, description="Episodes in the replay video written after training.")
+    width: int = Field(480, ge=16, le=1280, description="Frame width, pixels.")
+    height: int = Field(360, ge=16, le=960, description="Frame height, pixels.")
+    fps: int | None = Field(None, ge=1, description="Frames per second; default: the env's control rate.")
+
+
+class LoggingConfig(_Section):
+    wandb: Literal["offline", "online", "disabled"] = Field("offline", description="wandb mode; offline never touches the network.")
+    wandb_project: str = Field("robocue", description="wandb project name.")
+    tensorboard: bool = Field(True, description="Write TensorBoard events under metrics/.")
+
+
+class RunConfig(_Section):
+    dir: str | None = Field(None, description="Run folder; default <root>/<env>__<algo>__<seed>__<time>.")
+    root: str = Field("runs", description="Parent folder of default-named runs.")
+
+
+class Config(_Section):
+    env: EnvConfig = Field(default_factory=EnvConfig)
+    algo: AlgoConfig = Field(default_factory=AlgoConfig)
+    policy: PolicyConfig = Field(default_factory=PolicyConfig)
+    train: TrainConfig = Field(default_factory=TrainConfig)
+    eval: EvalConfig = Field(default_factory=EvalConfig)
+    video: VideoConfig = Field(default_factory=VideoConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    run: RunConfig = Field(default_factory=RunConfig)
+    seed: int = Field(0, ge=0, description="Seed of training (env resets, network init, exploration).")
+    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Torch device; auto picks CUDA when available.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+# --- algorithm hyperparameters -----------------------------------------------------------
+# Constructor arguments that robocue sets itself and a config may not.
+_RESERVED = {"self", "policy", "env", "seed", "device", "verbose", "tensorboard_log", "policy_kwargs", "_init_setup_model"}
+_UNSUPPORTED = {"action_noise", "replay_buffer_class", "replay_buffer_kwargs", "rollout_buffer_class", "rollout_buffer_kwargs"}
+
+
+def algorithm_class(name: str):
+    """The Stable-Baselines3 class for ``name`` (sac or ppo)."""
+    from stable_baselines3 import PPO, SAC
+
+    return {"sac": SAC, "ppo": PPO}[name]
+
+
+def hyperparameter_defaults(name: str) -> dict[str, Any]:
+    """Configurable constructor arguments of algorithm ``name`` with their defaults."""
+    signature = inspect.signature(algorithm_class(name).__init__)
+    return {
+        key: param.default
+        for key, param in signature.parameters.items()
+        if key not in _RESERVED | _UNSUPPORTED
+    }
+
+
+def _check_hyperparameters(algo: AlgoConfig) -> None:
+    defaults = hyperparameter_defaults(algo.name)
+    for key, value in algo.hyperparameters.items():
+        if key not in defaults:
+            raise ConfigError(
+                f"config key 'algo.{key}' is not a {algo.name.upper()} hyperparameter; valid: {', '.join(sorted(defaults))}"
+            )
+        default = defaults[key]
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int):
+            ok = (isinstance(value, int) and not isinstance(value, bool)) or (
+                key == "train_freq" and isinstance(value, list) and len(value) == 2
+            )
+        elif isinstance(default, float):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif isinstance(default, str):  # e.g. ent_coef="auto" also accepts a number
+            ok = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        else:  # None defaults (clip_range_vf, target_kl): a number or null
+            ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+        if not ok:
+            raise ConfigError(
+                f"config key 'algo.{key}' must be like its default {default!r} ({type(default).__name__}), got {value!r}"
+            )
+
+
+# --- loading ---------------------------------------------------------------------------------
+_FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def parse_value(text: str) -> Any:
+    """Parses an override value as YAML, reading ``3e-4`` as a float (YAML 1.1 would not)."""
+    if _FLOAT.match(text.strip()) and not re.match(r"^[-+]?\d+$", text.strip()):
+        return float(text)
+    try:
+        return yaml.safe_load(text) if text.strip() else ""
+    except yaml.YAMLError:
+        return text
+
+
+def apply_override(data: dict, override: str) -> None:
+    """Applies one ``dotted.key=value`` override to a nested dict in place."""
+    if "=" not in override:
+        raise ConfigError(f"override {override!r} must look like key=value, e.g. train.timesteps=20000")
+    key, _, text = override.partition("=")
+    parts = key.strip().split(".")
+    if not all(parts):
+        raise ConfigError(f"override key {key!r} is not a dotted key like algo.learning_rate")
+    node = data
+    for depth, part in enumerate(parts[:-1]):
+        child = node.get(part)
+        if child is None:
+            child = node[part] = {}
+        if not isinstance(child, dict):
+            raise ConfigError(f"config key '{'.'.join(parts[: depth + 1])}' is a value, not a section; cannot set {key!r}")
+        node = child
+    node[parts[-1]] = parse_value(text)
+
+
+def list_presets() -> list[str]:
+    """Names of the YAML presets shipped in configs/."""
+    return sorted(path.stem for path in PRESET_DIR.glob("*.yaml"))
+
+
+def resolve_source(source: str | None) -> Path:
+    """A preset name or a YAML path -> the file to read."""
+    if source is None:
+        source = DEFAULT_PRESET
+    path = Path(source)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.is_file():
+            raise ConfigError(f"config file {source!r} does not exist")
+        return path
+    preset = PRESET_DIR / f"{source}.yaml"
+    if not preset.is_file():
+        raise ConfigError(f"unknown preset {source!r}; presets: {', '.join(list_presets())} (or give a path to a .yaml file)")
+    return preset
+
+
+def _format_validation_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "extra_forbidden":
+        section = Config
+        for part in first["loc"][:-1]:
+            section = section.model_fields[str(part)].annotation
+        valid = ", ".join(section.model_fields)
+        return f"config key '{loc}' is unknown; valid keys{' under ' + repr(loc.rsplit('.', 1)[0]) if '.' in loc else ''}: {valid}"
+    return f"config key '{loc}': {first['msg']} (got {first['input']!r})"
+
+
+def validate_config(data: dict) -> Config:
+    """Validates a nested dict into a :class:`Config`, raising :class:`ConfigError`."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"a config must be a mapping of keys to values, got {type(data).__name__}")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_format_validation_error(error)) from None
+    _check_hyperparameters(config.algo)
+    return config
+
+
+def load_config(source: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Loads a preset name or YAML path, applies ``key=value`` overrides and validates.
+
+    Raises:
+        ConfigError: with a one-line message naming the bad key and the allowed values.
+    """
+    path = resolve_source(source)
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"config file {str(path)!r} is not valid YAML: {str(error).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {str(path)!r} must hold a mapping of keys to values")
+    for override in overrides:
+        apply_override(data, override)
+    return validate_config(data)

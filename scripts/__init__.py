@@ -1,0 +1,1 @@
+"""Command-line front ends. ``robocue`` (``scripts.cli:main``) and the scripts beside it."""

@@ -1,0 +1,189 @@
+"""The ``robocue`` command: train, eval, replay, envs. Parses arguments and calls agents/."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+EXIT_USAGE = 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return value
+
+
+def _train_epilog() -> str:
+    from configs import DEFAULT_PRESET, list_presets
+
+    return textwrap.dedent(
+        f"""\
+        presets: {", ".join(list_presets())} (default: {DEFAULT_PRESET})
+
+        examples:
+          robocue train                                  # the default preset
+          robocue train reach_ppo seed=3
+          robocue train my_experiment.yaml algo.learning_rate=3e-4 train.timesteps=20000
+          robocue train run.dir=runs/mine logging.wandb=disabled
+
+        Config keys are documented in docs/configs.md. A bad key or value stops before any
+        work with a one-line error and exit code 2."""
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="robocue",
+        description="Train robots that follow commands, evaluate them and replay them as videos.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  robocue train\n  robocue eval runs/<run>\n  robocue replay runs/<run>\n  robocue envs",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    train = commands.add_parser(
+        "train",
+        help="train an agent from a preset or YAML config",
+        description="Train an agent, then evaluate it (eval.json) and record a replay video, all in one run folder.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_train_epilog(),
+    )
+    train.add_argument(
+        "args", nargs="*", metavar="[PRESET|path.yaml] [key=value ...]",
+        help="a preset name or YAML file (optional), then dotted overrides",
+    )
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="evaluate a trained agent on seeded episodes",
+        description="Evaluate the agent in RUN_DIR with its deterministic policy on seeds S, S+1, ...; write eval.json.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  robocue eval runs/Reach-MuJoCo-v0__sac__0__20261128-120000\n  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json",
+    )
+    evaluate.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
+    evaluate.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's eval.episodes)")
+    evaluate.add_argument("--seed", type=_seed, help="seed of the first episode (default: the run's eval.seed)")
+    evaluate.add_argument("--out", metavar="FILE", help="where to write the JSON (default: RUN_DIR/eval.json)")
+
+    replay = commands.add_parser(
+        "replay",
+        help="record a trained agent as an MP4 video",
+        description="Record the agent in RUN_DIR on seeded episodes into one MP4, with the command, step, reward and success overlaid.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  robocue replay runs/Reach-MuJoCo-v0__sac__0__20261128-120000\n  robocue replay RUN_DIR --episodes 3 --seed 7 --width 640 --height 480 --out reach.mp4",
+    )
+    replay.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
+    replay.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's video.episodes)")
+    replay.add_argument("--seed", type=_seed, help="seed of the first episode (default: the run's eval.seed)")
+    replay.add_argument("--out", metavar="FILE.mp4", help="output file (default: RUN_DIR/videos/replay_seed<S>_x<N>.mp4)")
+    replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
+    replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
+    replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+
+    commands.add_parser(
+        "envs",
+        help="list the registered environment ids",
+        description="List robocue's registered Gymnasium environment ids with their task, engine and episode length.",
+        epilog="example:\n  robocue envs",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def _split_train_args(args: list[str]) -> tuple[str | None, list[str]]:
+    if args and "=" not in args[0]:
+        return args[0], args[1:]
+    return None, args
+
+
+def cmd_train(args) -> int:
+    from agents.training import train
+    from configs import load_config
+
+    source, overrides = _split_train_args(args.args)
+    config = load_config(source, overrides)
+    result = train(config)
+    print("\ndone:")
+    print(f"  run folder   {result.run_dir}")
+    print(f"  model        {result.model_path}")
+    print(f"  metrics      {result.run_dir / 'metrics'} (tensorboard --logdir {result.run_dir / 'metrics'})")
+    if result.eval_path:
+        print(f"  evaluation   {result.eval_path} (success rate {result.eval['success_rate']:.2f})")
+    for video in result.videos:
+        print(f"  video        {video}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from agents.evaluation import evaluate_run
+
+    result, path = evaluate_run(args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out)
+    low, high = result["success_ci"]
+    print(
+        f"{result['env_id']}: success rate {result['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) over "
+        f"{result['n_episodes']} episodes, mean return {result['mean_return']:.2f} +- {result['std_return']:.2f}"
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from agents.replay import replay_run
+
+    if args.out and not args.out.lower().endswith(".mp4"):
+        raise ValueError(f"--out must name an .mp4 file, got {args.out!r}")
+    video = replay_run(
+        args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out, width=args.width, height=args.height, fps=args.fps
+    )
+    successes = sum(e["success"] for e in video["episodes"])
+    print(f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps; {successes}/{len(video['episodes'])} episodes succeeded)")
+    return 0
+
+
+def cmd_envs(args) -> int:
+    import envs
+
+    rows = [(env_id, spec["task"], spec["engine"], str(spec["max_episode_steps"])) for env_id, spec in envs.ENV_SPECS.items()]
+    header = ("id", "task", "engine", "steps")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "eval": cmd_eval, "replay": cmd_replay, "envs": cmd_envs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``robocue`` console command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from configs import ConfigError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (ConfigError, ValueError) as error:
+        print(f"robocue {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
