@@ -108,7 +108,7 @@ def build_model(config: Config, device: str):
         seed=config.seed,
         device=device,
         verbose=0,
-        policy_kwargs=policy_kwargs(config.policy, config.algo.name),
+        policy_kwargs=policy_kwargs(config.policy, config.algo.name, vec_env.get_attr("observation_layout")[0]),
         **config.algo.hyperparameters,
     )
 

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 PRESET_DIR = Path(__file__).resolve().parent
-DEFAULT_PRESET = "reach_sac"
+DEFAULT_PRESET = "reach_ppo"
 
 
 class ConfigError(ValueError):
@@ -45,9 +45,13 @@ class AlgoConfig(BaseModel):
 
 
 class PolicyConfig(_Section):
-    net_arch: list[int] = Field(default_factory=lambda: [256, 256], description="Hidden layer sizes of the actor and critic MLPs.")
+    net_arch: list[int] = Field(default_factory=lambda: [256, 256], description="Hidden layer sizes of the actor and critic heads (after the features extractor).")
     activation: Literal["relu", "tanh", "elu"] = Field("relu", description="Activation between hidden layers.")
-    features_extractor: Literal["flatten"] = Field("flatten", description="How observations become features (flatten: state vectors).")
+    features_extractor: Literal["flatten", "attention"] = Field(
+        "attention",
+        description="How observations become features: attention (command-keyed attention over object tokens) or flatten (the raw vector).",
+    )
+    attention_dim: int = Field(32, ge=1, description="Query/key size of the attention extractor.")
 
 
 class TrainConfig(_Section):
@@ -241,3 +245,54 @@ def load_config(source: str | None = None, overrides: list[str] | tuple[str, ...
     for override in overrides:
         apply_override(data, override)
     return validate_config(data)
+
+
+def config_reference_markdown() -> str:
+    """The config reference (docs/configs.md), generated from the schema's field descriptions."""
+    lines = [
+        "# Config reference",
+        "",
+        "Generated from `configs/schema.py` by `python -m configs.reference > docs/configs.md`;",
+        "a test fails when this file and the schema disagree.",
+        "",
+        "A config is a YAML file (or a preset name from `configs/`) plus dotted `key=value`",
+        "overrides on the command line, e.g. `robocue train reach_sac algo.learning_rate=3e-4 seed=3`.",
+        "Values are parsed as YAML (`3e-4` is read as a float). Unknown keys, wrong types and",
+        "unknown choices stop with a one-line error naming the key and the allowed values (exit code 2).",
+        "",
+        "| key | type | default | description |",
+        "|---|---|---|---|",
+    ]
+
+    def type_name(annotation) -> str:
+        return str(annotation).replace("typing.", "").replace("<class '", "").replace("'>", "")
+
+    def walk(model, prefix: str):
+        for name, field in model.model_fields.items():
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, f"{prefix}{name}.")
+                continue
+            default = field.get_default(call_default_factory=True)
+            description = (field.description or "").replace("|", "\\|")
+            lines.append(f"| `{prefix}{name}` | `{type_name(annotation)}` | `{default!r}` | {description} |")
+
+    walk(Config, "")
+    lines += [
+        "",
+        "## Algorithm hyperparameters (`algo.<name>`)",
+        "",
+        "Every key under `algo` other than `name` is passed to the Stable-Baselines3 constructor",
+        "and checked against its signature; its type must match the SB3 default's type.",
+        "",
+    ]
+    for algo in ("sac", "ppo"):
+        defaults = hyperparameter_defaults(algo)
+        lines.append(f"- **{algo}**: " + ", ".join(f"`{key}` ({value!r})" for key, value in sorted(defaults.items())))
+    lines += [
+        "",
+        "Set by robocue, not configurable here: policy, env, seed (`seed`), device (`device`),",
+        "verbose, tensorboard_log (`logging.tensorboard`), policy_kwargs (the `policy` section).",
+        "",
+    ]
+    return "\n".join(lines)

@@ -20,7 +20,8 @@ class RobocueEnv(gym.Env):
         task: Task name, one of ``envs.tasks.TASKS``.
         engine: Physics engine, one of ``envs.engines.ENGINES``.
         obs_mode: Observation mode, one of ``OBS_MODES``. ``state`` is a flat float32
-            vector ``[robot (proprioception), task (objects), command (one-hot)]``.
+            vector ``[robot (proprioception) | object tokens | command (one-hot)]`` whose
+            block sizes are in ``observation_layout``.
         reward_type: ``dense`` (negative distance) or ``sparse`` (-1 until success, then 0).
         render_mode: ``None`` or ``"rgb_array"`` (headless).
         render_width, render_height: Frame size of :meth:`render`, pixels.
@@ -74,6 +75,12 @@ class RobocueEnv(gym.Env):
         self.metadata = {**self.metadata, "render_fps": int(round(1.0 / self.engine.control_dt))}
 
         self.action_space = gym.spaces.Box(-1.0, 1.0, (self.robot.action_dim,), dtype=np.float32)
+        # The state vector is [robot | object tokens | command]; policies read this layout.
+        self.observation_layout = {
+            "robot": self.robot.observation_dim,
+            "objects": (self.task.n_tokens, self.task.token_dim),
+            "command": COMMAND_DIM,
+        }
         obs_dim = self.robot.observation_dim + self.task.observation_dim + COMMAND_DIM
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, (obs_dim,), dtype=np.float32)
         self.command = None

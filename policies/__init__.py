@@ -1,5 +1,6 @@
-"""Policy pieces for Stable-Baselines3: the factory that turns a config into policy_kwargs."""
+"""Policy pieces for Stable-Baselines3: features extractors and the config -> policy_kwargs factory."""
 
+from policies.attention import CommandAttentionExtractor
 from policies.factory import policy_kwargs
 
-__all__ = ["policy_kwargs"]
+__all__ = ["CommandAttentionExtractor", "policy_kwargs"]

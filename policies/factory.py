@@ -5,17 +5,28 @@ from __future__ import annotations
 import torch.nn as nn
 from stable_baselines3.common.torch_layers import FlattenExtractor
 
+from policies.attention import CommandAttentionExtractor
+
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "elu": nn.ELU}
-FEATURES_EXTRACTORS = {"flatten": FlattenExtractor}
 
 
-def policy_kwargs(policy_config, algo_name: str) -> dict:
-    """SB3 ``policy_kwargs`` for ``algo_name`` (sac or ppo) from a :class:`configs.schema.PolicyConfig`."""
+def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None = None) -> dict:
+    """SB3 ``policy_kwargs`` for ``algo_name`` (sac or ppo).
+
+    Args:
+        policy_config: A :class:`configs.schema.PolicyConfig`.
+        algo_name: ``sac`` (one ``net_arch`` for actor and critics) or ``ppo`` (separate
+            policy and value networks of that shape).
+        observation_layout: The env's ``observation_layout``; the attention extractor needs it.
+    """
     layers = list(policy_config.net_arch)
-    # SAC: one list serves actor and critics. PPO: separate policy and value networks.
     net_arch = layers if algo_name == "sac" else {"pi": layers, "vf": layers}
-    return {
-        "net_arch": net_arch,
-        "activation_fn": ACTIVATIONS[policy_config.activation],
-        "features_extractor_class": FEATURES_EXTRACTORS[policy_config.features_extractor],
-    }
+    kwargs = {"net_arch": net_arch, "activation_fn": ACTIVATIONS[policy_config.activation]}
+    if policy_config.features_extractor == "attention":
+        if observation_layout is None:
+            raise ValueError("policy.features_extractor=attention needs an env with an observation_layout; use flatten")
+        kwargs["features_extractor_class"] = CommandAttentionExtractor
+        kwargs["features_extractor_kwargs"] = {"layout": observation_layout, "embed_dim": policy_config.attention_dim}
+    else:
+        kwargs["features_extractor_class"] = FlattenExtractor
+    return kwargs

@@ -35,10 +35,14 @@ class Arm:
     fore_length = 0.35
     tool_length = 0.10
     max_step = 0.05
+    max_lead = 0.08  # the target may lead the actual tip by at most this much, metres
     workspace_low = np.array([0.05, -0.55, 0.02])
     workspace_high = np.array([0.70, 0.55, 0.45])
     min_radius, max_radius = 0.15, 0.66
     home = np.array([0.30, 0.0, 0.25])
+
+    def __init__(self):
+        self.target = self.home.copy()
 
     # --- scene -------------------------------------------------------------------------
     def bodies(self) -> list[Body]:
@@ -111,15 +115,22 @@ class Arm:
     # --- control -----------------------------------------------------------------------
     def reset(self, engine, tip: np.ndarray | None = None) -> None:
         """Places the arm with its tool tip at ``tip`` (default: home), at rest."""
-        q = self.inverse_kinematics(self.home if tip is None else tip)
+        self.target = self.clip_target(np.array(self.home if tip is None else tip, dtype=np.float64))
+        q = self.inverse_kinematics(self.target)
         engine.set_joint_positions(self.joints, q)
         engine.set_actuator_targets(self.actuators, q)
 
     def apply_action(self, engine, action: np.ndarray) -> None:
-        """Sets servo targets that move the tool tip by ``max_step * action``."""
+        """Moves the tool-tip target by ``max_step * action`` and servos the joints to it."""
         action = np.clip(np.asarray(action, dtype=np.float64), -1.0, 1.0)
-        target = self.clip_target(engine.site_position(self.ee_site) + self.max_step * action)
-        engine.set_actuator_targets(self.actuators, self.inverse_kinematics(target))
+        tip = engine.site_position(self.ee_site)
+        target = self.target + self.max_step * action
+        lead = target - tip
+        distance = np.linalg.norm(lead)
+        if distance > self.max_lead:  # do not wind up when the arm is blocked or lagging
+            target = tip + lead * (self.max_lead / distance)
+        self.target = self.clip_target(target)
+        engine.set_actuator_targets(self.actuators, self.inverse_kinematics(self.target))
 
     def tip_position(self, engine) -> np.ndarray:
         return engine.site_position(self.ee_site)

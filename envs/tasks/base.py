@@ -11,15 +11,17 @@ from envs.scene import Body, Camera
 class Task:
     """What the robot must do in a scene: objects, goal sampling, reward and success.
 
-    Subclasses set ``name``, ``robot_class``, ``observation_dim`` and ``goal_dim``, and
-    implement the methods below. Rewards are goal-based (``achieved_goal`` vs
+    Subclasses set ``name``, ``robot_class``, ``goal_dim`` and the shape of their part of
+    the state, ``n_tokens`` object tokens of ``token_dim`` entries each (the first entry of
+    a token is 1 when its object is present), and implement the methods below. Rewards are goal-based (``achieved_goal`` vs
     ``desired_goal``) so they can be recomputed for relabelled goals (HER).
     """
 
     name: str
     robot_class: type
-    observation_dim: int
     goal_dim: int
+    n_tokens: int
+    token_dim: int
     distance_threshold: float
 
     def __init__(self, reward_type: str = "dense"):
@@ -39,8 +41,12 @@ class Task:
         """Samples a scene and a command from ``rng``, applies it to the engine, returns the command."""
         raise NotImplementedError
 
+    @property
+    def observation_dim(self) -> int:
+        return self.n_tokens * self.token_dim
+
     def observation(self, engine, robot) -> np.ndarray:
-        """The task's part of the state vector (shape ``(observation_dim,)``)."""
+        """The task's part of the state vector: object tokens, flattened."""
         raise NotImplementedError
 
     def achieved_goal(self, engine, robot) -> np.ndarray:

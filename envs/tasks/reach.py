@@ -30,16 +30,17 @@ class ReachTask(Task):
     Every colour appears at most once per scene, so colour alone identifies the target;
     the shape is random. Objects are markers: the arm passes through them.
 
-    Observation (task part): one slot per colour in ``COLORS`` order, each
-    ``[present, x, y, z, dx, dy, dz, one-hot shape (3)]`` with ``d*`` the object's offset
-    from the tool tip; absent colours are all zeros.
+    Observation (task part): one object token per colour in ``COLORS`` order, each
+    ``[present, x, y, z, dx, dy, dz, one-hot colour (4), one-hot shape (3)]`` with ``d*``
+    the object's offset from the tool tip; tokens of absent colours are all zeros.
     Success: tool tip within ``distance_threshold`` of the object's centre.
     """
 
     name = "reach"
     robot_class = Arm
     goal_dim = 3
-    observation_dim = len(COLORS) * (7 + len(SHAPES))
+    token_dim = 7 + len(COLORS) + len(SHAPES)
+    n_tokens = len(COLORS)
     # Objects are sampled in this region of the table (tool-tip reachable), metres.
     spawn_low = np.array([0.25, -0.35])
     spawn_high = np.array([0.60, 0.35])
@@ -91,15 +92,16 @@ class ReachTask(Task):
 
     def observation(self, engine, robot) -> np.ndarray:
         tip = robot.tip_position(engine)
-        slots = np.zeros((len(COLORS), 7 + len(SHAPES)))
+        tokens = np.zeros((self.n_tokens, self.token_dim))
         for i, color in enumerate(COLORS):
             if color in self.placed:
                 shape, position = self.placed[color]
-                slots[i, 0] = 1.0
-                slots[i, 1:4] = position
-                slots[i, 4:7] = position - tip
-                slots[i, 7 + SHAPES.index(shape)] = 1.0
-        return slots.ravel()
+                tokens[i, 0] = 1.0
+                tokens[i, 1:4] = position
+                tokens[i, 4:7] = position - tip
+                tokens[i, 7 + i] = 1.0
+                tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
+        return tokens.ravel()
 
     def achieved_goal(self, engine, robot) -> np.ndarray:
         return robot.tip_position(engine)

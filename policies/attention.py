@@ -1,0 +1,60 @@
+"""Command-keyed attention over object tokens: the policy looks at the object it was told about.
+
+A state observation is ``[robot | object tokens | command]`` (``env.observation_layout``
+gives the block sizes; the first entry of each token is 1 when the object is present).
+The command is projected to a query, each token to a key; a softmax over present objects
+weights the tokens, and the weighted token joins the robot state and the command as the
+features for the actor and critic heads. Which command picks which object is learned.
+"""
+
+from __future__ import annotations
+
+import math
+
+import gymnasium as gym
+import torch
+import torch.nn as nn
+from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
+
+
+class CommandAttentionExtractor(BaseFeaturesExtractor):
+    """Features ``[robot, attended object token, command]`` from a flat state observation.
+
+    Args:
+        observation_space: Flat Box of size ``robot + n_tokens * token_dim + command``.
+        layout: ``{"robot": int, "objects": (n_tokens, token_dim), "command": int}``.
+        embed_dim: Size of the query and key vectors.
+    """
+
+    def __init__(self, observation_space: gym.spaces.Box, layout: dict, embed_dim: int = 32):
+        robot, (n_tokens, token_dim), command = layout["robot"], tuple(layout["objects"]), layout["command"]
+        expected = robot + n_tokens * token_dim + command
+        if observation_space.shape != (expected,):
+            raise ValueError(
+                f"the attention extractor expects a flat observation of {expected} entries "
+                f"(layout {layout}), got shape {observation_space.shape}"
+            )
+        super().__init__(observation_space, features_dim=robot + token_dim + command)
+        self.robot_dim, self.n_tokens, self.token_dim, self.command_dim = robot, n_tokens, token_dim, command
+        self.query = nn.Linear(command, embed_dim)
+        self.key = nn.Linear(token_dim, embed_dim)
+        self.scale = 1.0 / math.sqrt(embed_dim)
+
+    def attention(self, observations: torch.Tensor) -> torch.Tensor:
+        """Attention weights over the object tokens, shape ``(batch, n_tokens)``."""
+        tokens = self._tokens(observations)
+        command = observations[..., -self.command_dim :]
+        scores = (self.key(tokens) * self.query(command).unsqueeze(-2)).sum(-1) * self.scale
+        scores = scores.masked_fill(tokens[..., 0] < 0.5, -1e9)
+        return torch.softmax(scores, dim=-1)
+
+    def _tokens(self, observations: torch.Tensor) -> torch.Tensor:
+        flat = observations[..., self.robot_dim : self.robot_dim + self.n_tokens * self.token_dim]
+        return flat.reshape(*observations.shape[:-1], self.n_tokens, self.token_dim)
+
+    def forward(self, observations: torch.Tensor) -> torch.Tensor:
+        weights = self.attention(observations)
+        attended = (weights.unsqueeze(-1) * self._tokens(observations)).sum(-2)
+        robot = observations[..., : self.robot_dim]
+        command = observations[..., -self.command_dim :]
+        return torch.cat([robot, attended, command], dim=-1)

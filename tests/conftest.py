@@ -1,0 +1,52 @@
+"""Shared test settings: headless rendering, quiet offline-safe wandb, tiny training runs."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Set before anything imports mujoco or wandb. A user's own MUJOCO_GL (osmesa) wins.
+os.environ.setdefault("MUJOCO_GL", "egl")
+os.environ.setdefault("WANDB_MODE", "disabled")  # only a fallback: configs pass their mode explicitly
+os.environ.setdefault("WANDB_SILENT", "true")
+os.environ.setdefault("WANDB_DISABLE_GIT", "true")
+os.environ.setdefault("WANDB_DISABLE_CODE", "true")
+# Keep wandb's caches and settings out of the user's home folder.
+_WANDB_HOME = tempfile.mkdtemp(prefix="robocue-tests-wandb-")
+for _var in ("WANDB_CACHE_DIR", "WANDB_CONFIG_DIR", "WANDB_DATA_DIR", "WANDB_ARTIFACT_DIR"):
+    os.environ.setdefault(_var, os.path.join(_WANDB_HOME, _var.lower()))
+
+import pytest  # noqa: E402
+
+# The preset the tiny SAC overrides are written for (they hold SAC-only algo.* keys).
+SAC_PRESET = "reach_sac"
+PPO_PRESET = "reach_ppo"
+
+# Every key here exists in configs/schema.py (algo.* keys are SAC constructor arguments).
+TINY_OVERRIDES = [
+    "train.timesteps=300",
+    "train.checkpoint_every=200",
+    "train.progress_bar=false",
+    "algo.learning_starts=100",
+    "algo.buffer_size=1000",
+    "algo.batch_size=64",
+    "policy.net_arch=[32,32]",
+    "eval.episodes=2",
+    "video.episodes=1",
+    "video.width=96",
+    "video.height=72",
+    "logging.wandb=disabled",
+]
+
+
+@pytest.fixture
+def tiny_overrides() -> list[str]:
+    """Override strings for a very small SAC training run (use with the reach_sac preset)."""
+    return list(TINY_OVERRIDES)
+
+
+@pytest.fixture
+def tiny_ppo_overrides() -> list[str]:
+    """The tiny overrides without SAC-only keys, plus a tiny PPO rollout (use with reach_ppo)."""
+    common = [o for o in TINY_OVERRIDES if not o.startswith("algo.")]
+    return common + ["env.n_envs=2", "algo.n_steps=64", "algo.batch_size=64", "train.timesteps=256"]
