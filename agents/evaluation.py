@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import platform
 import time
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from tqdm import tqdm
@@ -27,7 +27,8 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
     denominator = 1 + z**2 / trials
     centre = (p + z**2 / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # Clamp so that float rounding never puts the observed rate outside its own interval.
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 def package_versions() -> dict[str, str | None]:
@@ -80,9 +81,7 @@ def summarise(episodes: list[dict], env_id: str) -> dict:
     }
 
 
-def evaluate_policy(
-    env, policy: Policy, env_id: str, episodes: int, seed: int, progress: bool = True
-) -> dict:
+def evaluate_policy(env, policy: Policy, env_id: str, episodes: int, seed: int, progress: bool = True) -> dict:
     """Runs ``episodes`` episodes on seeds ``seed, seed+1, ...`` and summarises them."""
     records = []
     started = time.perf_counter()

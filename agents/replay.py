@@ -22,7 +22,9 @@ def _put_text(frame: np.ndarray, text: str, origin: tuple[int, int], scale: floa
     cv2.putText(frame, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, color, 1, cv2.LINE_AA)
 
 
-def overlay(frame: np.ndarray, command_text: str, episode: int, step: int, reward: float, episode_return: float, success: bool) -> np.ndarray:
+def overlay(
+    frame: np.ndarray, command_text: str, episode: int, step: int, reward: float, episode_return: float, success: bool
+) -> np.ndarray:
     """Draws the HUD on an RGB frame and returns it as BGR for OpenCV."""
     bgr = cv2.cvtColor(frame, cv2.COLOR_RGB2BGR)
     height = bgr.shape[0]
@@ -35,9 +37,7 @@ def overlay(frame: np.ndarray, command_text: str, episode: int, step: int, rewar
     return bgr
 
 
-def record_episodes(
-    env, policy: Policy, path: str | Path, seeds: list[int], fps: int | None = None
-) -> dict:
+def record_episodes(env, policy: Policy, path: str | Path, seeds: list[int], fps: int | None = None) -> dict:
     """Plays one episode per seed in ``env`` (render_mode="rgb_array") into one MP4 at ``path``."""
     path = Path(path)
     fps = fps or env.metadata.get("render_fps", 25)
@@ -85,9 +85,7 @@ def replay_run(
     episodes = config.video.episodes if episodes is None else episodes
     seed = config.eval.seed if seed is None else seed
     path = Path(out) if out else Path(run_dir) / VIDEO_DIR / f"replay_seed{seed}_x{episodes}.mp4"
-    env = agent.make_env(
-        render_mode="rgb_array", render_width=width or config.video.width, render_height=height or config.video.height
-    )
+    env = agent.make_env(render_mode="rgb_array", render_width=width or config.video.width, render_height=height or config.video.height)
     try:
         return record_episodes(
             env,

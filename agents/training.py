@@ -91,6 +91,9 @@ def check_runnable(config: Config) -> str:
     """Checks what the schema cannot (env id, env kwargs, device); returns the torch device."""
     if config.env.id not in gym.registry:
         raise ConfigError(f"config key 'env.id': unknown environment {config.env.id!r}; registered: {', '.join(envs.ENV_IDS)}")
+    reserved = sorted({"render_mode"} & set(config.env.kwargs))
+    if reserved:
+        raise ConfigError(f"config key 'env.kwargs.{reserved[0]}' is set by robocue (replay renders, training does not); remove it")
     try:
         gym.make(config.env.id, **config.env.kwargs).close()
     except (TypeError, ValueError) as error:

@@ -45,7 +45,10 @@ class AlgoConfig(BaseModel):
 
 
 class PolicyConfig(_Section):
-    net_arch: list[int] = Field(default_factory=lambda: [256, 256], description="Hidden layer sizes of the actor and critic heads (after the features extractor).")
+    net_arch: list[int] = Field(
+        default_factory=lambda: [256, 256],
+        description="Hidden layer sizes of the actor and critic heads (after the features extractor).",
+    )
     activation: Literal["relu", "tanh", "elu"] = Field("relu", description="Activation between hidden layers.")
     features_extractor: Literal["flatten", "attention"] = Field(
         "attention",
@@ -105,8 +108,24 @@ class Config(_Section):
 
 # --- algorithm hyperparameters -----------------------------------------------------------
 # Constructor arguments that robocue sets itself and a config may not.
-_RESERVED = {"self", "policy", "env", "seed", "device", "verbose", "tensorboard_log", "policy_kwargs", "_init_setup_model"}
-_UNSUPPORTED = {"action_noise", "replay_buffer_class", "replay_buffer_kwargs", "rollout_buffer_class", "rollout_buffer_kwargs"}
+_RESERVED = {
+    "self",
+    "policy",
+    "env",
+    "seed",
+    "device",
+    "verbose",
+    "tensorboard_log",
+    "policy_kwargs",
+    "_init_setup_model",
+}
+_UNSUPPORTED = {
+    "action_noise",
+    "replay_buffer_class",
+    "replay_buffer_kwargs",
+    "rollout_buffer_class",
+    "rollout_buffer_kwargs",
+}
 
 
 def algorithm_class(name: str):
@@ -119,20 +138,14 @@ def algorithm_class(name: str):
 def hyperparameter_defaults(name: str) -> dict[str, Any]:
     """Configurable constructor arguments of algorithm ``name`` with their defaults."""
     signature = inspect.signature(algorithm_class(name).__init__)
-    return {
-        key: param.default
-        for key, param in signature.parameters.items()
-        if key not in _RESERVED | _UNSUPPORTED
-    }
+    return {key: param.default for key, param in signature.parameters.items() if key not in _RESERVED | _UNSUPPORTED}
 
 
 def _check_hyperparameters(algo: AlgoConfig) -> None:
     defaults = hyperparameter_defaults(algo.name)
     for key, value in algo.hyperparameters.items():
         if key not in defaults:
-            raise ConfigError(
-                f"config key 'algo.{key}' is not a {algo.name.upper()} hyperparameter; valid: {', '.join(sorted(defaults))}"
-            )
+            raise ConfigError(f"config key 'algo.{key}' is not a {algo.name.upper()} hyperparameter; valid: {', '.join(sorted(defaults))}")
         default = defaults[key]
         if isinstance(default, bool):
             ok = isinstance(value, bool)
@@ -147,9 +160,7 @@ def _check_hyperparameters(algo: AlgoConfig) -> None:
         else:  # None defaults (clip_range_vf, target_kl): a number or null
             ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
         if not ok:
-            raise ConfigError(
-                f"config key 'algo.{key}' must be like its default {default!r} ({type(default).__name__}), got {value!r}"
-            )
+            raise ConfigError(f"config key 'algo.{key}' must be like its default {default!r} ({type(default).__name__}), got {value!r}")
 
 
 # --- loading ---------------------------------------------------------------------------------

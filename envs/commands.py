@@ -15,6 +15,7 @@ TASKS = ("reach", "push", "pick_and_place", "go_to")
 COLORS = ("red", "green", "blue", "yellow")
 SHAPES = ("cube", "ball", "cylinder")
 DESTINATIONS = ("left", "right", "front", "back")
+TASKS_WITH_DESTINATION = ("push", "pick_and_place")
 
 COLOR_RGBA = {
     "red": (0.85, 0.15, 0.15, 1.0),
@@ -78,14 +79,17 @@ class Command:
             if value not in values:
                 allowed = ", ".join(str(v) for v in values)
                 raise ValueError(f"command {field}={value!r} is not one of: {allowed}")
+        needs_destination = self.task in TASKS_WITH_DESTINATION
+        if needs_destination and self.destination is None:
+            raise ValueError(f"command task={self.task!r} needs a destination, one of: {', '.join(DESTINATIONS)}")
+        if not needs_destination and self.destination is not None:
+            raise ValueError(f"command task={self.task!r} takes no destination, got {self.destination!r}")
 
     def text(self, template_index: int = 0) -> str:
         """Renders the command in words from the template grammar."""
         templates = _TEMPLATES[self.task]
         template = templates[template_index % len(templates)]
-        return template.format(
-            color=self.color, shape=_SHAPE_WORDS[self.shape], destination=self.destination
-        )
+        return template.format(color=self.color, shape=_SHAPE_WORDS[self.shape], destination=self.destination)
 
     def to_dict(self) -> dict:
         return asdict(self)

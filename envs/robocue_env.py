@@ -100,7 +100,8 @@ class RobocueEnv(gym.Env):
     def step(self, action):
         self.robot.apply_action(self.engine, action)
         self.engine.step()
-        return self._observation(), float(self._last_terms["reward"]), False, False, self._info()
+        info = self._info()  # computes the reward terms of the new state
+        return self._observation(), float(self._last_terms["reward"]), False, False, info
 
     def render(self):
         if self.render_mode != "rgb_array":

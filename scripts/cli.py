@@ -1,9 +1,8 @@
-"""The ``robocue`` command: train, eval, replay, envs. Parses arguments and calls agents/."""
+"""The ``robocue`` command: train, eval, replay, envs, bench. Parses arguments and calls agents/."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import textwrap
 
@@ -53,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="robocue",
         description="Train robots that follow commands, evaluate them and replay them as videos.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  robocue train\n  robocue eval runs/<run>\n  robocue replay runs/<run>\n  robocue envs",
+        epilog="examples:\n  robocue train\n  robocue eval runs/<run>\n  robocue replay runs/<run>\n  robocue envs\n  robocue bench",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -65,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_train_epilog(),
     )
     train.add_argument(
-        "args", nargs="*", metavar="[PRESET|path.yaml] [key=value ...]",
+        "args",
+        nargs="*",
+        metavar="[PRESET|path.yaml] [key=value ...]",
         help="a preset name or YAML file (optional), then dotted overrides",
     )
 
@@ -74,7 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate a trained agent on seeded episodes",
         description="Evaluate the agent in RUN_DIR with its deterministic policy on seeds S, S+1, ...; write eval.json.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  robocue eval runs/Reach-MuJoCo-v0__sac__0__20261128-120000\n  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json",
+        epilog=(
+            "examples:\n  robocue eval runs/Reach-MuJoCo-v0__ppo__0__20261128-120000\n"
+            "  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json"
+        ),
     )
     evaluate.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
     evaluate.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's eval.episodes)")
@@ -86,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="record a trained agent as an MP4 video",
         description="Record the agent in RUN_DIR on seeded episodes into one MP4, with the command, step, reward and success overlaid.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  robocue replay runs/Reach-MuJoCo-v0__sac__0__20261128-120000\n  robocue replay RUN_DIR --episodes 3 --seed 7 --width 640 --height 480 --out reach.mp4",
+        epilog=(
+            "examples:\n  robocue replay runs/Reach-MuJoCo-v0__ppo__0__20261128-120000\n"
+            "  robocue replay RUN_DIR --episodes 3 --seed 7 --width 640 --height 480 --out reach.mp4"
+        ),
     )
     replay.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
     replay.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's video.episodes)")
@@ -103,6 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  robocue envs",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    bench = commands.add_parser(
+        "bench",
+        help="measure environment steps per second",
+        description="Step each environment with random actions and report steps per second, with and without rendering.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  robocue bench\n  robocue bench --env robocue/Reach-MuJoCo-v0 --steps 50000 --out bench.json",
+    )
+    bench.add_argument("--env", action="append", metavar="ENV_ID", help="env id to measure (repeatable; default: all)")
+    bench.add_argument("--steps", type=_positive_int, default=20_000, help="steps per measurement (default: 20000)")
+    bench.add_argument("--render-steps", type=int, default=500, help="steps of the step+render measurement; 0 skips it (default: 500)")
+    bench.add_argument("--out", metavar="FILE.json", help="also write the results as JSON")
     return parser
 
 
@@ -149,10 +167,18 @@ def cmd_replay(args) -> int:
     if args.out and not args.out.lower().endswith(".mp4"):
         raise ValueError(f"--out must name an .mp4 file, got {args.out!r}")
     video = replay_run(
-        args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out, width=args.width, height=args.height, fps=args.fps
+        args.run_dir,
+        episodes=args.episodes,
+        seed=args.seed,
+        out=args.out,
+        width=args.width,
+        height=args.height,
+        fps=args.fps,
     )
     successes = sum(e["success"] for e in video["episodes"])
-    print(f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps; {successes}/{len(video['episodes'])} episodes succeeded)")
+    print(
+        f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps; {successes}/{len(video['episodes'])} episodes succeeded)"
+    )
     return 0
 
 
@@ -167,7 +193,26 @@ def cmd_envs(args) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "eval": cmd_eval, "replay": cmd_replay, "envs": cmd_envs}
+def cmd_bench(args) -> int:
+    import envs
+    from agents.benchmark import markdown_table, run_benchmarks
+    from agents.runs import write_json
+
+    env_ids = args.env or envs.ENV_IDS
+    unknown = [env_id for env_id in env_ids if env_id not in envs.ENV_IDS]
+    if unknown:
+        raise ValueError(f"--env {unknown[0]!r} is not a robocue env; registered: {', '.join(envs.ENV_IDS)}")
+    results = run_benchmarks(env_ids, args.steps, max(0, args.render_steps))
+    print(markdown_table(results))
+    if args.out:
+        from pathlib import Path
+
+        write_json(Path(args.out), results)
+        print(f"wrote {args.out}")
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "eval": cmd_eval, "replay": cmd_replay, "envs": cmd_envs, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 # Set before anything imports mujoco or wandb. A user's own MUJOCO_GL (osmesa) wins.
@@ -13,6 +15,7 @@ os.environ.setdefault("WANDB_DISABLE_GIT", "true")
 os.environ.setdefault("WANDB_DISABLE_CODE", "true")
 # Keep wandb's caches and settings out of the user's home folder.
 _WANDB_HOME = tempfile.mkdtemp(prefix="robocue-tests-wandb-")
+atexit.register(shutil.rmtree, _WANDB_HOME, ignore_errors=True)
 for _var in ("WANDB_CACHE_DIR", "WANDB_CONFIG_DIR", "WANDB_DATA_DIR", "WANDB_ARTIFACT_DIR"):
     os.environ.setdefault(_var, os.path.join(_WANDB_HOME, _var.lower()))
 
@@ -37,6 +40,13 @@ TINY_OVERRIDES = [
     "video.height=72",
     "logging.wandb=disabled",
 ]
+# The same run for PPO: no SAC-only keys, a tiny rollout on two env copies (use with reach_ppo).
+TINY_PPO_OVERRIDES = [o for o in TINY_OVERRIDES if not o.startswith("algo.")] + [
+    "env.n_envs=2",
+    "algo.n_steps=64",
+    "algo.batch_size=64",
+    "train.timesteps=256",
+]
 
 
 @pytest.fixture
@@ -48,5 +58,4 @@ def tiny_overrides() -> list[str]:
 @pytest.fixture
 def tiny_ppo_overrides() -> list[str]:
     """The tiny overrides without SAC-only keys, plus a tiny PPO rollout (use with reach_ppo)."""
-    common = [o for o in TINY_OVERRIDES if not o.startswith("algo.")]
-    return common + ["env.n_envs=2", "algo.n_steps=64", "algo.batch_size=64", "train.timesteps=256"]
+    return list(TINY_PPO_OVERRIDES)

@@ -97,12 +97,21 @@ def scene_to_mjcf(scene: Scene) -> str:
     ET.SubElement(visual, "global", {"offwidth": str(_MAX_RENDER_SIZE[0]), "offheight": str(_MAX_RENDER_SIZE[1])})
     ET.SubElement(visual, "quality", {"shadowsize": "2048"})
     worldbody = ET.SubElement(root, "worldbody")
-    ET.SubElement(worldbody, "light", {"pos": "0.3 -0.6 2.0", "dir": "-0.1 0.3 -1", "directional": "true", "diffuse": "0.6 0.6 0.6"})
+    ET.SubElement(
+        worldbody,
+        "light",
+        {"pos": "0.3 -0.6 2.0", "dir": "-0.1 0.3 -1", "directional": "true", "diffuse": "0.6 0.6 0.6"},
+    )
     for camera in scene.cameras:
         ET.SubElement(
             worldbody,
             "camera",
-            {"name": camera.name, "pos": _fmt(camera.pos), "xyaxes": _fmt(_camera_xyaxes(camera)), "fovy": f"{camera.fovy:g}"},
+            {
+                "name": camera.name,
+                "pos": _fmt(camera.pos),
+                "xyaxes": _fmt(_camera_xyaxes(camera)),
+                "fovy": f"{camera.fovy:g}",
+            },
         )
     for body in scene.bodies:
         _add_body(worldbody, body)
@@ -162,9 +171,7 @@ class MuJoCoEngine:
     def step(self) -> None:
         """Advances the physics by one control period (``substeps`` physics steps)."""
         mujoco.mj_step(self.model, self.data, nstep=self.substeps)
-        if self.data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > 0 or not np.isfinite(
-            self.data.qacc
-        ).all():
+        if self.data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > 0 or not np.isfinite(self.data.qacc).all():
             raise PhysicsError(f"MuJoCo simulation diverged at t={self.data.time:.3f}s")
 
     # --- queries -------------------------------------------------------------------------

@@ -63,7 +63,7 @@ class Arm:
         upper = Body(
             "arm_upper",
             pos=(0.0, 0.0, self.base_height),
-            joint=Joint("arm_shoulder", axis=(0, 1, 0), range=(-1.6, 1.6), damping=1.0, armature=0.02),
+            joint=Joint("arm_shoulder", axis=(0, 1, 0), range=(-2.7, 1.6), damping=1.0, armature=0.02),
             geoms=[Geom("capsule", (0.03,), _GREY, fromto=(0, 0, 0, self.upper_length, 0, 0), collides=False, mass=0.2)],
             children=[fore],
         )
@@ -83,8 +83,7 @@ class Arm:
     def actuator_specs(self) -> list[Actuator]:
         gains = {"arm_yaw": (400, 20), "arm_shoulder": (600, 30), "arm_elbow": (400, 20), "arm_wrist": (100, 5)}
         return [
-            Actuator(f"{joint}_servo", joint, kp=gains[joint][0], kv=gains[joint][1], ctrl_range=(-np.pi, np.pi))
-            for joint in self.joints
+            Actuator(f"{joint}_servo", joint, kp=gains[joint][0], kv=gains[joint][1], ctrl_range=(-np.pi, np.pi)) for joint in self.joints
         ]
 
     # --- kinematics --------------------------------------------------------------------
@@ -93,6 +92,13 @@ class Arm:
         target = np.clip(target, self.workspace_low, self.workspace_high)
         radius = np.hypot(target[0], target[1])
         clipped = np.clip(radius, self.min_radius, self.max_radius)
+        # The wrist (above the tip) must stay within the two links' reach of the shoulder.
+        height = target[2] + self.tool_length - self.base_height
+        reach = np.hypot(clipped, height)
+        max_reach = 0.99 * (self.upper_length + self.fore_length)
+        if reach > max_reach:
+            clipped *= max_reach / reach
+            target[2] = height * max_reach / reach - self.tool_length + self.base_height
         if radius > 1e-9:
             target[:2] *= clipped / radius
         return target
@@ -138,5 +144,9 @@ class Arm:
     def observation(self, engine) -> np.ndarray:
         """Tool-tip position (3), joint angles (4), joint velocities (4)."""
         return np.concatenate(
-            [engine.site_position(self.ee_site), engine.joint_positions(self.joints), engine.joint_velocities(self.joints)]
+            [
+                engine.site_position(self.ee_site),
+                engine.joint_positions(self.joints),
+                engine.joint_velocities(self.joints),
+            ]
         )

@@ -57,7 +57,12 @@ class ReachTask(Task):
 
     def scene_bodies(self) -> list[Body]:
         objects = [
-            Body(object_name(color, shape), pos=tuple(_PARKING), geoms=[_SHAPE_GEOMS[shape](COLOR_RGBA[color])], mocap=True)
+            Body(
+                object_name(color, shape),
+                pos=tuple(_PARKING),
+                geoms=[_SHAPE_GEOMS[shape](COLOR_RGBA[color])],
+                mocap=True,
+            )
             for color in COLORS
             for shape in SHAPES
         ]

@@ -1,0 +1,78 @@
+"""The `robocue` command line: help texts and the env listing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import envs
+from configs import list_presets
+from scripts.cli import COMMANDS, main
+
+
+def run_help(argv, capsys) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_top_level_help_lists_commands_and_an_example(capsys):
+    out = run_help(["--help"], capsys)
+    assert "example" in out.lower()
+    for command in COMMANDS:
+        assert command in out
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_subcommand_help_mentions_an_example(command, capsys):
+    out = run_help([command, "--help"], capsys)
+    assert "example" in out.lower()
+    assert f"robocue {command}" in out
+
+
+def test_train_help_lists_the_presets(capsys):
+    out = run_help(["train", "--help"], capsys)
+    for preset in list_presets():
+        assert preset in out
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["eval", "somewhere", "--episodes", "0"], ["replay", "somewhere", "--seed", "-1"]])
+def test_bad_numbers_are_usage_errors(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "must be a" in capsys.readouterr().err
+
+
+def test_envs_lists_every_registered_id(capsys):
+    assert main(["envs"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    listed = {line.split()[0] for line in lines[1:] if line.strip()}
+    assert listed == set(envs.ENV_IDS)
+    for env_id in envs.ENV_IDS:
+        row = next(line for line in lines if line.split()[0] == env_id)
+        assert envs.ENV_SPECS[env_id]["task"] in row.split()
+        assert str(envs.ENV_SPECS[env_id]["max_episode_steps"]) in row.split()
+
+
+def test_installed_console_script_runs(tmp_path):
+    """The `robocue` entry point installed next to this Python lists the envs."""
+    script = shutil.which("robocue", path=os.path.dirname(sys.executable)) or shutil.which("robocue")
+    if script is None:
+        pytest.skip("the robocue console script is not installed")
+    completed = subprocess.run([script, "envs"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    for env_id in envs.ENV_IDS:
+        assert env_id in completed.stdout

@@ -1,0 +1,223 @@
+"""Config loading and validation, and how `robocue train` reports bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import PPO_PRESET, SAC_PRESET
+
+import envs
+from configs import DEFAULT_PRESET, Config, ConfigError, list_presets, load_config
+from configs.schema import config_reference_markdown, hyperparameter_defaults
+from scripts.cli import main
+
+
+def assert_one_line_error(error: pytest.ExceptionInfo, *needles: str) -> None:
+    message = str(error.value)
+    assert "\n" not in message, message
+    for needle in needles:
+        assert needle in message, message
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def test_default_preset_loads():
+    config = load_config()
+    assert isinstance(config, Config)
+    assert config == load_config(DEFAULT_PRESET)
+    assert config.env.id in envs.ENV_IDS
+
+
+def test_there_are_presets_for_both_algorithms():
+    names = {load_config(preset).algo.name for preset in list_presets()}
+    assert {"sac", "ppo"} <= names
+    assert DEFAULT_PRESET in list_presets()
+
+
+@pytest.mark.parametrize("preset", list_presets())
+def test_every_preset_loads_and_validates(preset):
+    """Each shipped preset validates, names a registered env, and sets only real hyperparameters."""
+    config = load_config(preset)
+    assert config.env.id in envs.ENV_IDS
+    assert set(config.algo.hyperparameters) <= set(hyperparameter_defaults(config.algo.name))
+    # The dumped config validates again to the same thing (what run folders store).
+    assert Config.model_validate(config.to_dict()) == config
+
+
+def test_preset_by_yaml_path(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("algo:\n  name: ppo\n  n_steps: 32\nseed: 7\n")
+    config = load_config(str(path))
+    assert config.algo.name == "ppo"
+    assert config.algo.hyperparameters == {"n_steps": 32}
+    assert config.seed == 7
+
+
+def test_dotted_overrides_are_parsed_and_applied():
+    config = load_config(SAC_PRESET, ["algo.learning_rate=3e-4", "train.timesteps=20000", "seed=3", "env.kwargs.n_objects=4"])
+    learning_rate = config.algo.hyperparameters["learning_rate"]
+    assert isinstance(learning_rate, float) and learning_rate == pytest.approx(0.0003)
+    assert config.train.timesteps == 20000 and isinstance(config.train.timesteps, int)
+    assert config.seed == 3
+    assert config.env.kwargs == {"n_objects": 4}
+
+
+def test_later_overrides_win_and_lists_parse():
+    config = load_config(SAC_PRESET, ["seed=1", "seed=2", "policy.net_arch=[64, 32]", "train.progress_bar=false"])
+    assert config.seed == 2
+    assert config.policy.net_arch == [64, 32]
+    assert config.train.progress_bar is False
+
+
+def test_tiny_overrides_are_valid_config_keys(tiny_overrides, tiny_ppo_overrides):
+    """The suite's own tiny-run overrides name keys that exist in the schema."""
+    sac = load_config(SAC_PRESET, tiny_overrides)
+    assert sac.train.timesteps == 300 and sac.logging.wandb == "disabled"
+    ppo = load_config(PPO_PRESET, tiny_ppo_overrides)
+    assert ppo.algo.name == "ppo" and ppo.env.n_envs == 2 and ppo.algo.hyperparameters["n_steps"] == 64
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides, needle",
+    [
+        (["bogus=1"], "'bogus'"),
+        (["train.bogus=1"], "'train.bogus'"),
+        (["train.timesteps=abc"], "'train.timesteps'"),
+        (["seed=-1"], "'seed'"),
+        (["policy.activation=sigmoid"], "'policy.activation'"),
+        (["algo.name=dqn"], "'algo.name'"),
+        (["algo.not_a_hyperparameter=1"], "'algo.not_a_hyperparameter'"),
+        (["algo.learning_rate=fast"], "'algo.learning_rate'"),
+        (["algo.policy=CnnPolicy"], "'algo.policy'"),  # robocue sets this itself
+        (["device=tpu"], "'device'"),
+        (["logging.wandb=maybe"], "'logging.wandb'"),
+        (["train.timesteps"], "train.timesteps"),  # no '='
+        (["train.timesteps.x=1"], "train.timesteps"),  # a value, not a section
+    ],
+)
+def test_bad_overrides_raise_one_line_config_error(overrides, needle):
+    with pytest.raises(ConfigError) as error:
+        load_config(SAC_PRESET, overrides)
+    assert_one_line_error(error, needle)
+
+
+def test_unknown_key_error_lists_the_valid_keys():
+    with pytest.raises(ConfigError) as error:
+        load_config(SAC_PRESET, ["train.bogus=1"])
+    assert_one_line_error(error, "timesteps", "checkpoint_every")
+
+
+def test_unknown_ppo_hyperparameter_is_named_for_ppo():
+    with pytest.raises(ConfigError) as error:
+        load_config(PPO_PRESET, ["algo.learning_starts=100"])  # a SAC-only argument
+    assert_one_line_error(error, "'algo.learning_starts'", "PPO")
+
+
+def test_unknown_preset():
+    with pytest.raises(ConfigError) as error:
+        load_config("no_such_preset")
+    assert_one_line_error(error, "no_such_preset", *list_presets())
+
+
+def test_missing_yaml_file(tmp_path):
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(ConfigError) as error:
+        load_config(str(missing))
+    assert_one_line_error(error, str(missing))
+
+
+@pytest.mark.parametrize("text", ["- 1\n- 2\n", "just a string\n", "42\n"])
+def test_yaml_that_is_not_a_mapping(tmp_path, text):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(str(path))
+    assert_one_line_error(error, str(path), "mapping")
+
+
+def test_invalid_yaml_syntax(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("algo: {name: sac\nseed: [\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(str(path))
+    assert_one_line_error(error, str(path))
+
+
+def test_unknown_key_inside_a_yaml_file(tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text("train:\n  timestep: 100\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(str(path))
+    assert_one_line_error(error, "'train.timestep'")
+
+
+# --- the CLI on bad input ---------------------------------------------------------------------
+
+
+def _train_cli_case(overrides, needle):
+    return pytest.param(overrides, needle, id=overrides[0])
+
+
+CLI_BAD_INPUTS = [
+    _train_cli_case(["bogus=1"], "'bogus'"),
+    _train_cli_case(["train.bogus=1"], "'train.bogus'"),
+    _train_cli_case(["train.timesteps=abc"], "'train.timesteps'"),
+    _train_cli_case(["env.id=robocue/Nope-v0"], "robocue/Nope-v0"),
+    _train_cli_case(["algo.name=dqn"], "'algo.name'"),
+    _train_cli_case(["env.kwargs.n_objects=99"], "n_objects"),
+    _train_cli_case(["env.kwargs.no_such_kwarg=1"], "env.kwargs"),
+    _train_cli_case(["train.timesteps"], "key=value"),
+    pytest.param(
+        ["device=cuda"],
+        "cuda",
+        id="device=cuda",
+        marks=pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here"),
+    ),
+]
+
+
+@pytest.mark.parametrize("bad, needle", CLI_BAD_INPUTS)
+def test_train_cli_bad_input_exits_2_with_one_line_and_no_run_folder(bad, needle, tiny_overrides, tmp_path, capsys):
+    run_dir, root = tmp_path / "run", tmp_path / "root"
+    code = main(["train", SAC_PRESET, *tiny_overrides, f"run.dir={run_dir}", f"run.root={root}", *bad])
+    out, err = capsys.readouterr()
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("robocue train: error:"), err
+    assert needle in lines[0]
+    assert not run_dir.exists()
+    assert not root.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_cli_unknown_preset_exits_2(tmp_path, capsys):
+    code = main(["train", "no_such_preset", f"run.root={tmp_path / 'root'}"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("robocue train: error:") and "no_such_preset" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["eval", "replay"])
+def test_eval_and_replay_on_a_folder_that_is_not_a_run(command, tmp_path, capsys):
+    code = main([command, str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"robocue {command}: error:")
+    assert "not a run folder" in lines[0] and str(tmp_path) in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_config_reference_doc_matches_the_schema():
+    """docs/configs.md is generated from the schema (`python -m configs.reference`); keep them in sync."""
+    doc = Path(__file__).resolve().parents[1] / "docs" / "configs.md"
+    assert doc.read_text() == config_reference_markdown(), "regenerate: python -m configs.reference > docs/configs.md"

@@ -1,0 +1,237 @@
+"""Every registered env: API conformance, determinism, info contents, rewards, solvability, rendering."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env as gym_check_env
+from stable_baselines3.common.env_checker import check_env as sb3_check_env
+
+import envs
+from envs import ENV_IDS, ENV_SPECS, RobocueEnv
+
+REACH_IDS = [env_id for env_id in ENV_IDS if ENV_SPECS[env_id]["task"] == "reach"]
+COMMAND_KEYS = {"task", "color", "shape", "destination", "text"}
+
+
+@pytest.fixture(params=ENV_IDS)
+def env_id(request):
+    return request.param
+
+
+def make(env_id, **kwargs):
+    return gym.make(env_id, **kwargs)
+
+
+def random_actions(env, n, seed):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(env.action_space.low, env.action_space.high).astype(np.float32) for _ in range(n)]
+
+
+def rollout(env, seed, actions):
+    observation, info = env.reset(seed=seed)
+    observations, rewards, infos = [observation], [], [info]
+    for action in actions:
+        observation, reward, terminated, truncated, info = env.step(action)
+        observations.append(observation)
+        rewards.append(reward)
+        infos.append(info)
+    return observations, rewards, infos
+
+
+def scripted_action(unwrapped):
+    goal = unwrapped.task.desired_goal(unwrapped.engine)
+    tip = unwrapped.robot.tip_position(unwrapped.engine)
+    return np.clip((goal - tip) / unwrapped.robot.max_step, -1.0, 1.0).astype(np.float32)
+
+
+def test_env_ids_are_registered():
+    assert ENV_IDS, "no env ids"
+    for env_id in ENV_IDS:
+        assert env_id in gym.registry
+        assert gym.spec(env_id).max_episode_steps == ENV_SPECS[env_id]["max_episode_steps"]
+
+
+def test_gymnasium_env_checker_passes(env_id):
+    env = make(env_id)
+    try:
+        gym_check_env(env.unwrapped)
+    finally:
+        env.close()
+
+
+def test_sb3_env_checker_passes(env_id):
+    env = make(env_id)
+    try:
+        sb3_check_env(env.unwrapped, warn=False)
+    finally:
+        env.close()
+
+
+def test_spaces_and_observations(env_id):
+    env = make(env_id)
+    observation, _ = env.reset(seed=0)
+    assert env.observation_space.contains(observation)
+    assert observation.dtype == np.float32 and np.isfinite(observation).all()
+    observation, reward, terminated, truncated, _ = env.step(env.action_space.sample())
+    assert env.observation_space.contains(observation)
+    assert isinstance(reward, float)
+    env.close()
+
+
+def test_episode_is_truncated_at_the_registered_length(env_id):
+    env = make(env_id)
+    env.reset(seed=0)
+    steps, done = 0, False
+    while not done:
+        _, _, terminated, truncated, _ = env.step(np.zeros(env.action_space.shape, np.float32))
+        steps += 1
+        done = terminated or truncated
+    assert steps <= ENV_SPECS[env_id]["max_episode_steps"]
+    assert truncated or terminated
+    env.close()
+
+
+def test_same_seed_and_actions_give_identical_rollouts(env_id):
+    first, second = make(env_id), make(env_id)
+    actions = random_actions(first, 30, seed=123)
+    obs_a, rewards_a, infos_a = rollout(first, 7, actions)
+    obs_b, rewards_b, infos_b = rollout(second, 7, actions)
+    for a, b in zip(obs_a, obs_b):
+        np.testing.assert_array_equal(a, b)
+    assert rewards_a == rewards_b
+    assert infos_a == infos_b
+    # Re-seeding the same env replays it exactly as well.
+    obs_c, rewards_c, infos_c = rollout(first, 7, actions)
+    np.testing.assert_array_equal(np.array(obs_a), np.array(obs_c))
+    assert rewards_a == rewards_c and infos_a == infos_c
+    first.close()
+    second.close()
+
+
+def test_different_seeds_give_different_scenes(env_id):
+    env = make(env_id)
+    first_observations = [env.reset(seed=seed)[0] for seed in range(5)]
+    for i in range(5):
+        for j in range(i + 1, 5):
+            assert not np.array_equal(first_observations[i], first_observations[j]), (i, j)
+    env.close()
+
+
+def test_info_contents(env_id):
+    env = make(env_id)
+    _, info = env.reset(seed=0)
+    infos = [info] + [env.step(a)[4] for a in random_actions(env, 5, seed=0)]
+    for info in infos:
+        assert isinstance(info["is_success"], bool)
+        for key in ("distance", "reward_dense", "reward_sparse"):
+            assert isinstance(info[key], float) and np.isfinite(info[key])
+        assert info["distance"] >= 0
+        command = info["command"]
+        assert COMMAND_KEYS <= set(command)
+        assert command["color"] in command["text"] and command["shape"] in command["text"]
+        assert command == infos[0]["command"], "the command changed within an episode"
+    env.close()
+
+
+@pytest.mark.parametrize("reward_type", ["dense", "sparse"])
+def test_reward_terms_are_consistent(env_id, reward_type):
+    """info's terms agree with each other: dense = -distance, sparse = 0 exactly on success."""
+    env = make(env_id, reward_type=reward_type)
+    _, info = env.reset(seed=1)
+    infos = [info]
+    for _ in range(40):
+        infos.append(env.step(scripted_action(env.unwrapped))[4])
+    for info in infos:
+        assert info["reward_dense"] == pytest.approx(-info["distance"])
+        assert info["reward_sparse"] in (-1.0, 0.0)
+        assert (info["reward_sparse"] == 0.0) == info["is_success"]
+    env.close()
+
+
+@pytest.mark.parametrize("reward_type", ["dense", "sparse"])
+def test_reward_is_the_selected_term_of_the_same_step(env_id, reward_type):
+    """The reward step() returns is info's reward_<reward_type> for the state that step reached."""
+    env = make(env_id, reward_type=reward_type)
+    env.reset(seed=1)
+    for _ in range(40):  # the scripted arm reaches the goal, so the sparse reward changes too
+        _, reward, _, _, info = env.step(scripted_action(env.unwrapped))
+        assert reward == info[f"reward_{reward_type}"]
+    env.close()
+
+
+@pytest.mark.parametrize("reach_id", REACH_IDS)
+def test_scripted_controller_solves_reach(reach_id):
+    """Moving the tool tip straight at the commanded object succeeds: the task is solvable."""
+    env = make(reach_id)
+    successes = 0
+    for seed in range(10):
+        env.reset(seed=seed)
+        done, info = False, {}
+        while not done:
+            _, _, terminated, truncated, info = env.step(scripted_action(env.unwrapped))
+            done = terminated or truncated
+        successes += info["is_success"]
+    assert successes >= 9, f"scripted controller succeeded on {successes}/10 episodes"
+    env.close()
+
+
+@pytest.mark.parametrize("reach_id", REACH_IDS)
+def test_doing_nothing_does_not_succeed(reach_id):
+    """Success is not free: an arm that stays home fails most episodes (the check can fail)."""
+    env = make(reach_id)
+    successes = 0
+    for seed in range(10):
+        env.reset(seed=seed)
+        for _ in range(10):
+            _, _, _, _, info = env.step(np.zeros(3, np.float32))
+        successes += info["is_success"]
+    assert successes <= 2
+    env.close()
+
+
+@pytest.mark.parametrize("size", [(96, 72), (64, 100)])
+def test_render_rgb_array(env_id, size):
+    width, height = size
+    env = make(env_id, render_mode="rgb_array", render_width=width, render_height=height)
+    env.reset(seed=0)
+    frame = env.render()
+    assert isinstance(frame, np.ndarray)
+    assert frame.dtype == np.uint8
+    assert frame.shape == (height, width, 3)
+    assert frame.std() > 5, "the frame is (nearly) uniform"
+    assert len(np.unique(frame.reshape(-1, 3), axis=0)) > 20
+    env.close()
+
+
+def test_render_without_render_mode_returns_none(env_id):
+    env = make(env_id)
+    env.reset(seed=0)
+    assert env.render() is None
+    env.close()
+
+
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        ({"task": "juggle"}, "task"),
+        ({"engine": "bullet-time"}, "engine"),
+        ({"obs_mode": "telepathy"}, "obs_mode"),
+        ({"render_mode": "human"}, "render_mode"),
+        ({"reward_type": "lavish"}, "reward_type"),
+        ({"camera": "no_such_camera"}, "camera"),
+        ({"n_objects": 0}, "n_objects"),
+        ({"n_objects": 99}, "n_objects"),
+    ],
+)
+def test_bad_constructor_kwargs_raise_value_error(env_id, bad, field):
+    kwargs = {**gym.spec(env_id).kwargs, **bad}
+    with pytest.raises(ValueError, match=field):
+        RobocueEnv(**kwargs)
+
+
+def test_registry_matches_the_env_class(env_id):
+    env = make(env_id)
+    assert isinstance(env.unwrapped, envs.RobocueEnv)
+    env.close()

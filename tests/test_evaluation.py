@@ -1,0 +1,82 @@
+"""Evaluation statistics: the Wilson interval and the eval.json summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.evaluation import package_versions, summarise, wilson_interval
+
+
+def test_wilson_all_failures():
+    low, high = wilson_interval(0, 10)
+    assert low == 0.0
+    assert high == pytest.approx(0.2775, abs=1e-4)
+
+
+def test_wilson_all_successes():
+    low, high = wilson_interval(10, 10)
+    assert high == 1.0
+    assert low == pytest.approx(0.7225, abs=1e-4)
+
+
+def test_wilson_half_is_symmetric_around_one_half():
+    low, high = wilson_interval(5, 10)
+    assert (low + high) / 2 == pytest.approx(0.5)
+    assert low == pytest.approx(0.2366, abs=1e-4)
+    assert high == pytest.approx(0.7634, abs=1e-4)
+
+
+def test_wilson_mirror_symmetry():
+    for n in (1, 7, 50):
+        for k in range(n + 1):
+            low, high = wilson_interval(k, n)
+            mirror_low, mirror_high = wilson_interval(n - k, n)
+            assert low == pytest.approx(1 - mirror_high) and high == pytest.approx(1 - mirror_low)
+
+
+def test_wilson_bounds_contain_the_rate_and_stay_in_unit_interval():
+    for n in (1, 2, 3, 10, 100, 1000):
+        for k in range(n + 1):
+            low, high = wilson_interval(k, n)
+            assert 0.0 <= low <= high <= 1.0, (k, n, low, high)
+            assert low - 1e-12 <= k / n <= high + 1e-12, (k, n, low, high)
+            if 0 < k < n:
+                assert low < k / n < high, (k, n, low, high)
+
+
+@pytest.mark.parametrize("n", [6, 11, 21, 100])
+def test_wilson_interval_contains_all_or_nothing_rates_exactly(n):
+    assert wilson_interval(0, n)[0] == 0.0
+    assert wilson_interval(n, n)[1] == 1.0
+
+
+def test_wilson_narrows_with_more_trials():
+    widths = [np.subtract(*wilson_interval(n // 2, n)[::-1]) for n in (10, 100, 1000)]
+    assert widths[0] > widths[1] > widths[2] > 0
+
+
+def test_wilson_with_no_trials_is_uninformative():
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_summarise_computes_rate_interval_and_returns():
+    episodes = [
+        {"seed": 10 + i, "return": float(r), "length": 50, "success": s, "command": {"text": "reach the red cube"}}
+        for i, (r, s) in enumerate([(-1.0, True), (-3.0, False), (-2.0, True), (-6.0, True)])
+    ]
+    result = summarise(episodes, "robocue/Some-v0")
+    assert result["env_id"] == "robocue/Some-v0"
+    assert result["n_episodes"] == 4
+    assert result["success_rate"] == 0.75
+    assert result["success_ci"] == list(wilson_interval(3, 4))
+    assert result["mean_return"] == pytest.approx(-3.0)
+    assert result["std_return"] == pytest.approx(np.std([-1.0, -3.0, -2.0, -6.0]))
+    assert result["mean_length"] == 50
+    assert result["episodes"] == episodes
+
+
+def test_package_versions_names_the_stack():
+    versions = package_versions()
+    for package in ("python", "robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium"):
+        assert versions.get(package), package
