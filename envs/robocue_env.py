@@ -55,7 +55,7 @@ class RobocueEnv(gym.Env):
         if render_mode not in (None, *self.metadata["render_modes"]):
             raise ValueError(f"render_mode={render_mode!r} is not one of: None, rgb_array")
         self.task = TASKS[task](reward_type=reward_type, **task_kwargs)
-        self.robot = self.task.robot_class()
+        self.robot = self.task.make_robot()
         cameras = self.task.cameras()
         camera_names = [c.name for c in cameras]
         if camera is not None and camera not in camera_names:

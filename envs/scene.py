@@ -73,13 +73,20 @@ class Body:
 
 @dataclass
 class Actuator:
-    """A joint position servo: torque = kp * (target - q) - kv * qdot."""
+    """A joint servo.
+
+    ``kind="position"``: force = kp * (target - q) - kv * qdot.
+    ``kind="velocity"``: force = kv * (target - qdot); ``kp`` is unused.
+    ``force_range`` limits the force/torque (None: unlimited).
+    """
 
     name: str
     joint: str
     kp: float
     kv: float
     ctrl_range: tuple[float, float]
+    kind: Literal["position", "velocity"] = "position"
+    force_range: tuple[float, float] | None = None
 
 
 @dataclass

@@ -117,18 +117,18 @@ def scene_to_mjcf(scene: Scene) -> str:
         _add_body(worldbody, body)
     actuators = ET.SubElement(root, "actuator")
     for actuator in scene.actuators:
-        ET.SubElement(
-            actuators,
-            "position",
-            {
-                "name": actuator.name,
-                "joint": actuator.joint,
-                "kp": f"{actuator.kp:g}",
-                "kv": f"{actuator.kv:g}",
-                "ctrlrange": _fmt(actuator.ctrl_range),
-                "ctrllimited": "true",
-            },
-        )
+        attrs = {
+            "name": actuator.name,
+            "joint": actuator.joint,
+            "kv": f"{actuator.kv:g}",
+            "ctrlrange": _fmt(actuator.ctrl_range),
+            "ctrllimited": "true",
+        }
+        if actuator.kind == "position":
+            attrs["kp"] = f"{actuator.kp:g}"
+        if actuator.force_range is not None:
+            attrs.update(forcelimited="true", forcerange=_fmt(actuator.force_range))
+        ET.SubElement(actuators, actuator.kind, attrs)
     return ET.tostring(root, encoding="unicode")
 
 
@@ -180,6 +180,17 @@ class MuJoCoEngine:
 
     def body_position(self, name: str) -> np.ndarray:
         return self.data.xpos[self._id(mujoco.mjtObj.mjOBJ_BODY, name)].copy()
+
+    def body_quaternion(self, name: str) -> np.ndarray:
+        """World orientation of a body as a unit quaternion (w, x, y, z)."""
+        return self.data.xquat[self._id(mujoco.mjtObj.mjOBJ_BODY, name)].copy()
+
+    def body_velocity(self, name: str) -> np.ndarray:
+        """World-frame (linear xyz, angular xyz) velocity of a body's frame, shape (6,)."""
+        velocity = np.zeros(6)
+        body = self._id(mujoco.mjtObj.mjOBJ_BODY, name)
+        mujoco.mj_objectVelocity(self.model, self.data, mujoco.mjtObj.mjOBJ_BODY, body, velocity, 0)
+        return np.concatenate([velocity[3:], velocity[:3]])  # MuJoCo returns (angular, linear)
 
     def joint_positions(self, joints: list[str]) -> np.ndarray:
         return np.array([self.data.qpos[self._qpos_adr(j)] for j in joints])

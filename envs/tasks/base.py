@@ -29,6 +29,14 @@ class Task:
             raise ValueError(f"reward_type={reward_type!r} is not one of: dense, sparse")
         self.reward_type = reward_type
 
+    def make_robot(self):
+        """The robot this task drives (override to pass options, e.g. a gripper)."""
+        return self.robot_class()
+
+    def expert_action(self, engine, robot) -> np.ndarray:
+        """A scripted expert's action for the current state (proves the task is solvable)."""
+        raise NotImplementedError
+
     def scene_bodies(self) -> list[Body]:
         """Bodies the task adds to the scene (table, objects, markers)."""
         raise NotImplementedError

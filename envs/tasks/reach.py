@@ -108,6 +108,11 @@ class ReachTask(Task):
                 tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
         return tokens.ravel()
 
+    def expert_action(self, engine, robot) -> np.ndarray:
+        """Moves the tool tip straight at the commanded object, slowing down near it."""
+        offset = self.desired_goal(engine) - robot.tip_position(engine)
+        return np.clip(offset / robot.max_step, -1.0, 1.0)
+
     def achieved_goal(self, engine, robot) -> np.ndarray:
         return robot.tip_position(engine)
 
