@@ -1,6 +1,9 @@
 """robocue's simulated worlds, registered with Gymnasium on import.
 
-Ids follow ``robocue/<Task>-<Engine>-v0``; ``ENV_IDS`` lists them all.
+Ids follow ``robocue/<Task><Mode>-<Engine>-v0``: ``Reach-MuJoCo-v0`` observes state,
+``ReachPixels-MuJoCo-v0`` camera pixels, ``ReachPixelsState-MuJoCo-v0`` both, and
+``ReachGoal-MuJoCo-v0`` a goal-conditioned Dict. ``ENV_IDS`` lists every id and
+``ENV_SPECS`` what each is made of.
 """
 
 from __future__ import annotations
@@ -11,21 +14,26 @@ from envs.robocue_env import OBS_MODES, RobocueEnv
 
 __all__ = ["ENV_IDS", "ENV_SPECS", "OBS_MODES", "RobocueEnv"]
 
-# task -> (id name, episode length in env steps)
-_TASK_NAMES = {"reach": ("Reach", 50)}
-_ENGINE_NAMES = {"mujoco": "MuJoCo"}
+# task -> (name in ids, episode length in env steps). One line per task.
+TASK_IDS = {
+    "reach": ("Reach", 50),
+}
+ENGINE_IDS = {"mujoco": "MuJoCo"}
+# observation mode -> suffix of the task name in ids
+OBS_MODE_IDS = {"state": "", "pixels": "Pixels", "pixels+state": "PixelsState", "goal": "Goal"}
 
 ENV_SPECS: dict[str, dict] = {}
-for _task, (_task_name, _steps) in _TASK_NAMES.items():
-    for _engine, _engine_name in _ENGINE_NAMES.items():
-        _id = f"robocue/{_task_name}-{_engine_name}-v0"
-        ENV_SPECS[_id] = {"task": _task, "engine": _engine, "max_episode_steps": _steps}
-        if _id not in gym.registry:
-            gym.register(
-                id=_id,
-                entry_point="envs.robocue_env:RobocueEnv",
-                max_episode_steps=_steps,
-                kwargs={"task": _task, "engine": _engine},
-            )
+for _task, (_task_name, _steps) in TASK_IDS.items():
+    for _engine, _engine_name in ENGINE_IDS.items():
+        for _mode in OBS_MODES:
+            _id = f"robocue/{_task_name}{OBS_MODE_IDS[_mode]}-{_engine_name}-v0"
+            ENV_SPECS[_id] = {"task": _task, "engine": _engine, "obs_mode": _mode, "max_episode_steps": _steps}
+            if _id not in gym.registry:
+                gym.register(
+                    id=_id,
+                    entry_point="envs.robocue_env:RobocueEnv",
+                    max_episode_steps=_steps,
+                    kwargs={"task": _task, "engine": _engine, "obs_mode": _mode},
+                )
 
 ENV_IDS: list[str] = list(ENV_SPECS)

@@ -10,7 +10,7 @@ from envs.engines import ENGINES, make_engine
 from envs.scene import Scene
 from envs.tasks import TASKS
 
-OBS_MODES = ("state",)
+OBS_MODES = ("state", "pixels", "pixels+state", "goal")
 
 
 class RobocueEnv(gym.Env):
@@ -19,13 +19,20 @@ class RobocueEnv(gym.Env):
     Args:
         task: Task name, one of ``envs.tasks.TASKS``.
         engine: Physics engine, one of ``envs.engines.ENGINES``.
-        obs_mode: Observation mode, one of ``OBS_MODES``. ``state`` is a flat float32
-            vector ``[robot (proprioception) | object tokens | command (one-hot)]`` whose
-            block sizes are in ``observation_layout``.
+        obs_mode: Observation mode, one of ``OBS_MODES``:
+            ``state``: a flat float32 vector ``[robot (proprioception) | object tokens |
+            command (one-hot)]`` whose block sizes are in ``observation_layout``;
+            ``pixels``: Dict ``pixels`` (uint8 RGB from ``policy_camera``) and ``command``;
+            ``pixels+state``: ``pixels``, ``state`` (the robot block only) and ``command``;
+            ``goal``: Dict ``observation`` (the state vector), ``achieved_goal`` and
+            ``desired_goal``, with a vectorised ``compute_reward`` for HER.
         reward_type: ``dense`` (negative distance) or ``sparse`` (-1 until success, then 0).
         render_mode: ``None`` or ``"rgb_array"`` (headless).
         render_width, render_height: Frame size of :meth:`render`, pixels.
         camera: Scene camera used by :meth:`render`; defaults to the task's first camera.
+        policy_camera: Scene camera of pixel observations; defaults to the task's first camera.
+        image_size: Width and height of pixel observations (rendered without shadows,
+            reflections, skybox, fog or haze, which dominate the cost on a CPU).
         **task_kwargs: Passed to the task (for example ``n_objects``, ``distance_threshold``).
 
     ``info`` carries every reward term, ``is_success``, and ``command`` (the structured
@@ -44,6 +51,8 @@ class RobocueEnv(gym.Env):
         render_width: int = 480,
         render_height: int = 360,
         camera: str | None = None,
+        policy_camera: str | None = None,
+        image_size: int = 84,
         **task_kwargs,
     ):
         if task not in TASKS:
@@ -58,9 +67,14 @@ class RobocueEnv(gym.Env):
         self.robot = self.task.make_robot()
         cameras = self.task.cameras()
         camera_names = [c.name for c in cameras]
-        if camera is not None and camera not in camera_names:
-            raise ValueError(f"camera={camera!r} is not one of: {', '.join(camera_names)}")
+        for key, value in (("camera", camera), ("policy_camera", policy_camera)):
+            if value is not None and value not in camera_names:
+                raise ValueError(f"{key}={value!r} is not one of: {', '.join(camera_names)}")
+        if not 8 <= image_size <= 512:
+            raise ValueError(f"image_size={image_size} must be between 8 and 512")
         self.camera = camera or camera_names[0]
+        self.policy_camera = policy_camera or camera_names[0]
+        self.image_size = image_size
         self.engine = make_engine(
             engine,
             Scene(
@@ -82,7 +96,19 @@ class RobocueEnv(gym.Env):
             "command": COMMAND_DIM,
         }
         obs_dim = self.robot.observation_dim + self.task.observation_dim + COMMAND_DIM
-        self.observation_space = gym.spaces.Box(-np.inf, np.inf, (obs_dim,), dtype=np.float32)
+        state_space = gym.spaces.Box(-np.inf, np.inf, (obs_dim,), dtype=np.float32)
+        pixels = gym.spaces.Box(0, 255, (image_size, image_size, 3), dtype=np.uint8)
+        command = gym.spaces.Box(0.0, 1.0, (COMMAND_DIM,), dtype=np.float32)
+        goal = gym.spaces.Box(-np.inf, np.inf, (self.task.goal_dim,), dtype=np.float32)
+        robot = gym.spaces.Box(-np.inf, np.inf, (self.robot.observation_dim,), dtype=np.float32)
+        self.observation_space = {
+            "state": state_space,
+            "pixels": gym.spaces.Dict({"pixels": pixels, "command": command}),
+            "pixels+state": gym.spaces.Dict({"pixels": pixels, "state": robot, "command": command}),
+            "goal": gym.spaces.Dict({"observation": state_space, "achieved_goal": goal, "desired_goal": goal}),
+        }[obs_mode]
+        if obs_mode == "goal":  # only goal envs offer compute_reward (SB3 and HER look for it)
+            self.compute_reward = self.task.compute_reward
         self.command = None
         self._command_info: dict = {}
 
@@ -113,14 +139,29 @@ class RobocueEnv(gym.Env):
         self.engine.close()
 
     # --- helpers -----------------------------------------------------------------------
-    def _observation(self) -> np.ndarray:
-        return np.concatenate(
-            [self.robot.observation(self.engine), self.task.observation(self.engine, self.robot), self._command_vector]
-        ).astype(np.float32)
+    def _observation(self):
+        robot = self.robot.observation(self.engine)
+        if self.obs_mode in ("pixels", "pixels+state"):
+            observation = {"pixels": self._pixels(), "command": self._command_vector.copy()}
+            if self.obs_mode == "pixels+state":
+                observation["state"] = robot.astype(np.float32)
+            return observation
+        state = np.concatenate([robot, self.task.observation(self.engine, self.robot), self._command_vector]).astype(np.float32)
+        if self.obs_mode == "goal":
+            return {
+                "observation": state,
+                "achieved_goal": self.task.achieved_goal(self.engine, self.robot).astype(np.float32),
+                "desired_goal": self.task.desired_goal(self.engine).astype(np.float32),
+            }
+        return state
+
+    def _pixels(self) -> np.ndarray:
+        return self.engine.render(self.policy_camera, self.image_size, self.image_size, fast=True)
 
     def _info(self) -> dict:
-        achieved = self.task.achieved_goal(self.engine, self.robot)
-        desired = self.task.desired_goal(self.engine)
+        # float32, as in goal observations, so compute_reward on stored goals matches exactly.
+        achieved = self.task.achieved_goal(self.engine, self.robot).astype(np.float32)
+        desired = self.task.desired_goal(self.engine).astype(np.float32)
         terms = self.task.reward_terms(achieved, desired)
         self._last_terms = terms
         info = {key: float(value) for key, value in terms.items() if key != "reward"}

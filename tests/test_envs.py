@@ -12,6 +12,7 @@ import envs
 from envs import ENV_IDS, ENV_SPECS, RobocueEnv
 
 REACH_IDS = [env_id for env_id in ENV_IDS if ENV_SPECS[env_id]["task"] == "reach"]
+STATE_IDS = [env_id for env_id in ENV_IDS if ENV_SPECS[env_id]["obs_mode"] == "state"]
 COMMAND_KEYS = {"task", "color", "shape", "destination", "text"}
 
 
@@ -41,9 +42,20 @@ def rollout(env, seed, actions):
 
 
 def scripted_action(unwrapped):
-    goal = unwrapped.task.desired_goal(unwrapped.engine)
-    tip = unwrapped.robot.tip_position(unwrapped.engine)
-    return np.clip((goal - tip) / unwrapped.robot.max_step, -1.0, 1.0).astype(np.float32)
+    """The task's scripted expert."""
+    return unwrapped.task.expert_action(unwrapped.engine, unwrapped.robot).astype(np.float32)
+
+
+def arrays(observation) -> list[np.ndarray]:
+    """The arrays of an observation, flat Box or Dict, in a fixed order."""
+    if isinstance(observation, dict):
+        return [np.asarray(observation[key]) for key in sorted(observation)]
+    return [np.asarray(observation)]
+
+
+def assert_same_observation(a, b):
+    for x, y in zip(arrays(a), arrays(b), strict=True):
+        np.testing.assert_array_equal(x, y)
 
 
 def test_env_ids_are_registered():
@@ -73,7 +85,8 @@ def test_spaces_and_observations(env_id):
     env = make(env_id)
     observation, _ = env.reset(seed=0)
     assert env.observation_space.contains(observation)
-    assert observation.dtype == np.float32 and np.isfinite(observation).all()
+    for array in arrays(observation):
+        assert array.dtype in (np.float32, np.uint8) and np.isfinite(array).all()
     observation, reward, terminated, truncated, _ = env.step(env.action_space.sample())
     assert env.observation_space.contains(observation)
     assert isinstance(reward, float)
@@ -98,13 +111,14 @@ def test_same_seed_and_actions_give_identical_rollouts(env_id):
     actions = random_actions(first, 30, seed=123)
     obs_a, rewards_a, infos_a = rollout(first, 7, actions)
     obs_b, rewards_b, infos_b = rollout(second, 7, actions)
-    for a, b in zip(obs_a, obs_b):
-        np.testing.assert_array_equal(a, b)
+    for a, b in zip(obs_a, obs_b, strict=True):
+        assert_same_observation(a, b)
     assert rewards_a == rewards_b
     assert infos_a == infos_b
     # Re-seeding the same env replays it exactly as well.
     obs_c, rewards_c, infos_c = rollout(first, 7, actions)
-    np.testing.assert_array_equal(np.array(obs_a), np.array(obs_c))
+    for a, c in zip(obs_a, obs_c, strict=True):
+        assert_same_observation(a, c)
     assert rewards_a == rewards_c and infos_a == infos_c
     first.close()
     second.close()
@@ -115,7 +129,8 @@ def test_different_seeds_give_different_scenes(env_id):
     first_observations = [env.reset(seed=seed)[0] for seed in range(5)]
     for i in range(5):
         for j in range(i + 1, 5):
-            assert not np.array_equal(first_observations[i], first_observations[j]), (i, j)
+            different = any(not np.array_equal(x, y) for x, y in zip(arrays(first_observations[i]), arrays(first_observations[j])))
+            assert different, (i, j)
     env.close()
 
 
@@ -161,10 +176,13 @@ def test_reward_is_the_selected_term_of_the_same_step(env_id, reward_type):
     env.close()
 
 
-@pytest.mark.parametrize("reach_id", REACH_IDS)
-def test_scripted_controller_solves_reach(reach_id):
-    """Moving the tool tip straight at the commanded object succeeds: the task is solvable."""
-    env = make(reach_id)
+@pytest.mark.parametrize("state_id", STATE_IDS)
+def test_expert_solves_the_task(state_id):
+    """The task's scripted expert succeeds on 9 of 10 seeded episodes: the task is solvable.
+
+    (Observation modes share the task, so the state ids cover them; 100-episode rates are
+    measured by `robocue eval --expert` and reported in docs/benchmarks.md.)"""
+    env = make(state_id)
     successes = 0
     for seed in range(10):
         env.reset(seed=seed)
@@ -173,7 +191,7 @@ def test_scripted_controller_solves_reach(reach_id):
             _, _, terminated, truncated, info = env.step(scripted_action(env.unwrapped))
             done = terminated or truncated
         successes += info["is_success"]
-    assert successes >= 9, f"scripted controller succeeded on {successes}/10 episodes"
+    assert successes >= 9, f"the expert succeeded on {successes}/10 episodes"
     env.close()
 
 
@@ -185,7 +203,7 @@ def test_doing_nothing_does_not_succeed(reach_id):
     for seed in range(10):
         env.reset(seed=seed)
         for _ in range(10):
-            _, _, _, _, info = env.step(np.zeros(3, np.float32))
+            _, _, _, _, info = env.step(np.zeros(env.action_space.shape, np.float32))
         successes += info["is_success"]
     assert successes <= 2
     env.close()
