@@ -50,9 +50,46 @@ class Agent:
     def name(self) -> str:
         return str(self.run_dir) if self.run_dir else f"{self.config.algo.name} agent"
 
+    @property
+    def env_id(self) -> str:
+        return self.config.env.id
+
+    @property
+    def deterministic(self) -> bool:
+        return self.config.eval.deterministic
+
     def act(self, observation, deterministic: bool = True) -> np.ndarray:
         action, _ = self.model.predict(observation, deterministic=deterministic)
         return action
 
     def make_env(self, render_mode: str | None = None, **overrides) -> gym.Env:
         return make_env(self.config, render_mode=render_mode, **overrides)
+
+    def policy_for(self, env: gym.Env):
+        """observation -> action in ``env`` (the config's deterministic setting)."""
+        return lambda observation: self.act(observation, deterministic=self.config.eval.deterministic)
+
+
+EXPERT_ROOT = Path("runs")
+
+
+class ExpertAgent:
+    """A task's scripted expert: acts from the simulator's true state, not from observations.
+
+    Evaluated and recorded exactly like a trained agent, so the two can be compared.
+    """
+
+    def __init__(self, env_id: str):
+        if env_id not in envs.ENV_IDS:
+            raise ConfigError(f"--expert {env_id!r} is not a robocue env; registered: {', '.join(envs.ENV_IDS)}")
+        self.env_id = env_id
+        self.name = f"expert:{env_id}"
+        self.deterministic = True
+        self.run_dir = EXPERT_ROOT / f"expert__{env_id.split('/')[-1]}"
+
+    def make_env(self, render_mode: str | None = None, **overrides) -> gym.Env:
+        return gym.make(self.env_id, render_mode=render_mode, **overrides)
+
+    def policy_for(self, env: gym.Env):
+        task, engine, robot = env.unwrapped.task, env.unwrapped.engine, env.unwrapped.robot
+        return lambda observation: task.expert_action(engine, robot)

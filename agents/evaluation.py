@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from agents.agent import Agent
+from agents.agent import Agent, ExpertAgent
 from agents.runs import EVAL_FILE, write_json
 
 Policy = Callable[[np.ndarray], np.ndarray]
@@ -93,6 +93,19 @@ def evaluate_policy(env, policy: Policy, env_id: str, episodes: int, seed: int, 
     return result
 
 
+def evaluate_agent(agent, episodes: int, seed: int, out: str | Path, progress: bool = True) -> tuple[dict, Path]:
+    """Evaluates an :class:`Agent` or :class:`ExpertAgent`; writes the JSON to ``out``."""
+    env = agent.make_env()
+    try:
+        result = evaluate_policy(env, agent.policy_for(env), agent.env_id, episodes, seed, progress)
+    finally:
+        env.close()
+    result = {"agent": agent.name, "deterministic": agent.deterministic, **result}
+    path = Path(out)
+    write_json(path, result)
+    return result, path
+
+
 def evaluate_run(
     run_dir: str | Path,
     episodes: int | None = None,
@@ -103,21 +116,18 @@ def evaluate_run(
     """Evaluates the agent in ``run_dir``; writes eval.json (or ``out``). Returns (result, path)."""
     agent = Agent.load(run_dir)
     config = agent.config
-    episodes = config.eval.episodes if episodes is None else episodes
-    seed = config.eval.seed if seed is None else seed
-    env = agent.make_env()
-    try:
-        result = evaluate_policy(
-            env,
-            lambda obs: agent.act(obs, deterministic=config.eval.deterministic),
-            config.env.id,
-            episodes,
-            seed,
-            progress,
-        )
-    finally:
-        env.close()
-    result = {"agent": str(run_dir), "deterministic": config.eval.deterministic, **result}
-    path = Path(out) if out else Path(run_dir) / EVAL_FILE
-    write_json(path, result)
-    return result, path
+    return evaluate_agent(
+        agent,
+        config.eval.episodes if episodes is None else episodes,
+        config.eval.seed if seed is None else seed,
+        out or Path(run_dir) / EVAL_FILE,
+        progress,
+    )
+
+
+def evaluate_expert(
+    env_id: str, episodes: int = 100, seed: int = 10_000, out: str | Path | None = None, progress: bool = True
+) -> tuple[dict, Path]:
+    """Evaluates the scripted expert of ``env_id``; writes runs/expert__<env>/eval.json (or ``out``)."""
+    agent = ExpertAgent(env_id)
+    return evaluate_agent(agent, episodes, seed, out or agent.run_dir / EVAL_FILE, progress)

@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from agents.agent import Agent
+from agents.agent import Agent, ExpertAgent
 from agents.evaluation import Policy, run_episode
 from agents.runs import atomic_path
 
@@ -70,6 +70,19 @@ def record_episodes(env, policy: Policy, path: str | Path, seeds: list[int], fps
     return {"path": str(path), "frames": frames, "fps": fps, "episodes": episodes}
 
 
+def replay_agent(agent, episodes: int, seed: int, path: str | Path, width: int, height: int, fps: int | None = None) -> dict:
+    """Records an :class:`Agent` or :class:`ExpertAgent` on seeds ``seed, seed+1, ...`` into ``path``."""
+    env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
+    try:
+        return record_episodes(env, agent.policy_for(env), path, [seed + i for i in range(episodes)], fps)
+    finally:
+        env.close()
+
+
+def _video_name(seed: int, episodes: int) -> str:
+    return f"replay_seed{seed}_x{episodes}.mp4"
+
+
 def replay_run(
     run_dir: str | Path,
     episodes: int | None = None,
@@ -79,20 +92,25 @@ def replay_run(
     height: int | None = None,
     fps: int | None = None,
 ) -> dict:
-    """Records the agent in ``run_dir``; writes ``videos/replay_seed<S>.mp4`` unless ``out`` is given."""
+    """Records the agent in ``run_dir``; writes ``videos/replay_seed<S>_x<N>.mp4`` unless ``out`` is given."""
     agent = Agent.load(run_dir)
     config = agent.config
     episodes = config.video.episodes if episodes is None else episodes
     seed = config.eval.seed if seed is None else seed
-    path = Path(out) if out else Path(run_dir) / VIDEO_DIR / f"replay_seed{seed}_x{episodes}.mp4"
-    env = agent.make_env(render_mode="rgb_array", render_width=width or config.video.width, render_height=height or config.video.height)
-    try:
-        return record_episodes(
-            env,
-            lambda obs: agent.act(obs, deterministic=config.eval.deterministic),
-            path,
-            [seed + i for i in range(episodes)],
-            fps or config.video.fps,
-        )
-    finally:
-        env.close()
+    path = Path(out) if out else Path(run_dir) / VIDEO_DIR / _video_name(seed, episodes)
+    return replay_agent(agent, episodes, seed, path, width or config.video.width, height or config.video.height, fps or config.video.fps)
+
+
+def replay_expert(
+    env_id: str,
+    episodes: int = 2,
+    seed: int = 10_000,
+    out: str | Path | None = None,
+    width: int = 480,
+    height: int = 360,
+    fps: int | None = None,
+) -> dict:
+    """Records the scripted expert of ``env_id``; writes under runs/expert__<env>/videos/ unless ``out`` is given."""
+    agent = ExpertAgent(env_id)
+    path = Path(out) if out else agent.run_dir / VIDEO_DIR / _video_name(seed, episodes)
+    return replay_agent(agent, episodes, seed, path, width, height, fps)

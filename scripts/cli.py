@@ -73,29 +73,41 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval",
         help="evaluate a trained agent on seeded episodes",
-        description="Evaluate the agent in RUN_DIR with its deterministic policy on seeds S, S+1, ...; write eval.json.",
+        description=(
+            "Evaluate the agent in RUN_DIR with its deterministic policy on seeds S, S+1, ...; write eval.json.\n"
+            "With --expert ENV_ID, evaluate that task's scripted expert instead (same eval.json)."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n  robocue eval runs/Reach-MuJoCo-v0__ppo__0__20261128-120000\n"
-            "  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json"
+            "  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json\n"
+            "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100"
         ),
     )
-    evaluate.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
-    evaluate.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's eval.episodes)")
+    evaluate.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
+    evaluate.add_argument(
+        "--expert", metavar="ENV_ID", help="evaluate the scripted expert of ENV_ID (default out: runs/expert__<env>/eval.json)"
+    )
+    evaluate.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's eval.episodes; 100 for --expert)")
     evaluate.add_argument("--seed", type=_seed, help="seed of the first episode (default: the run's eval.seed)")
     evaluate.add_argument("--out", metavar="FILE", help="where to write the JSON (default: RUN_DIR/eval.json)")
 
     replay = commands.add_parser(
         "replay",
         help="record a trained agent as an MP4 video",
-        description="Record the agent in RUN_DIR on seeded episodes into one MP4, with the command, step, reward and success overlaid.",
+        description=(
+            "Record the agent in RUN_DIR on seeded episodes into one MP4, with the command, step, reward and success overlaid.\n"
+            "With --expert ENV_ID, record that task's scripted expert instead."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n  robocue replay runs/Reach-MuJoCo-v0__ppo__0__20261128-120000\n"
-            "  robocue replay RUN_DIR --episodes 3 --seed 7 --width 640 --height 480 --out reach.mp4"
+            "  robocue replay RUN_DIR --episodes 3 --seed 7 --width 640 --height 480 --out reach.mp4\n"
+            "  robocue replay --expert robocue/Reach-MuJoCo-v0"
         ),
     )
-    replay.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
+    replay.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
+    replay.add_argument("--expert", metavar="ENV_ID", help="record the scripted expert of ENV_ID (default out: runs/expert__<env>/videos/)")
     replay.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's video.episodes)")
     replay.add_argument("--seed", type=_seed, help="seed of the first episode (default: the run's eval.seed)")
     replay.add_argument("--out", metavar="FILE.mp4", help="output file (default: RUN_DIR/videos/replay_seed<S>_x<N>.mp4)")
@@ -148,10 +160,21 @@ def cmd_train(args) -> int:
     return 0
 
 
-def cmd_eval(args) -> int:
-    from agents.evaluation import evaluate_run
+def _run_dir_or_expert(args) -> None:
+    if (args.run_dir is None) == (args.expert is None):
+        raise ValueError("give either RUN_DIR or --expert ENV_ID (one of them)")
 
-    result, path = evaluate_run(args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out)
+
+def cmd_eval(args) -> int:
+    from agents.evaluation import evaluate_expert, evaluate_run
+
+    _run_dir_or_expert(args)
+    if args.expert:
+        result, path = evaluate_expert(
+            args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
+        )
+    else:
+        result, path = evaluate_run(args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out)
     low, high = result["success_ci"]
     print(
         f"{result['env_id']}: success rate {result['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) over "
@@ -162,19 +185,25 @@ def cmd_eval(args) -> int:
 
 
 def cmd_replay(args) -> int:
-    from agents.replay import replay_run
+    from agents.replay import replay_expert, replay_run
 
+    _run_dir_or_expert(args)
     if args.out and not args.out.lower().endswith(".mp4"):
         raise ValueError(f"--out must name an .mp4 file, got {args.out!r}")
-    video = replay_run(
-        args.run_dir,
-        episodes=args.episodes,
-        seed=args.seed,
-        out=args.out,
-        width=args.width,
-        height=args.height,
-        fps=args.fps,
-    )
+    if args.expert:
+        video = replay_expert(
+            args.expert,
+            episodes=args.episodes or 2,
+            seed=10_000 if args.seed is None else args.seed,
+            out=args.out,
+            width=args.width or 480,
+            height=args.height or 360,
+            fps=args.fps,
+        )
+    else:
+        video = replay_run(
+            args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out, width=args.width, height=args.height, fps=args.fps
+        )
     successes = sum(e["success"] for e in video["episodes"])
     print(
         f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps; {successes}/{len(video['episodes'])} episodes succeeded)"
