@@ -28,20 +28,27 @@ def env_steps_per_second(env_id: str, steps: int = 20_000, seed: int = 0, render
             env.reset()
             resets += 1
     elapsed = time.perf_counter() - started
+    engine = env.unwrapped.engine
+    # The physics limit: plain engine steps per second divided by substeps per env step.
+    physics_limit = engine.raw_step_rate() / engine.substeps
     env.close()
     return {
         "env_id": env_id,
+        "obs_mode": env.unwrapped.obs_mode,
         "steps": steps,
         "render": render,
         "resets": resets,
         "seconds": elapsed,
         "steps_per_second": steps / elapsed,
+        "physics_limit_steps_per_second": physics_limit,
+        "fraction_of_physics_limit": (steps / elapsed) / physics_limit,
         "kwargs": kwargs,
     }
 
 
 def run_benchmarks(env_ids: list[str], steps: int, render_steps: int) -> list[dict]:
-    """State stepping and stepping+rendering for each env id."""
+    """Stepping each env id (pixel modes render every observation), plus stepping with a
+    video frame rendered every step (``render_steps`` > 0)."""
     results = []
     for env_id in env_ids:
         results.append(env_steps_per_second(env_id, steps))
@@ -51,10 +58,15 @@ def run_benchmarks(env_ids: list[str], steps: int, render_steps: int) -> list[di
 
 
 def markdown_table(results: list[dict]) -> str:
-    lines = ["| env | mode | steps | seconds | steps/s |", "|---|---|---:|---:|---:|"]
+    lines = [
+        "| env | observation | + video frame | steps | env steps/s | physics limit steps/s | fraction of limit |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
     for r in results:
-        mode = "step + render" if r["render"] else "step"
-        lines.append(f"| {r['env_id']} | {mode} | {r['steps']} | {r['seconds']:.2f} | {r['steps_per_second']:.0f} |")
+        lines.append(
+            f"| {r['env_id']} | {r['obs_mode']} | {'yes' if r['render'] else 'no'} | {r['steps']} | "
+            f"{r['steps_per_second']:.0f} | {r['physics_limit_steps_per_second']:.0f} | {r['fraction_of_physics_limit']:.2f} |"
+        )
     return "\n".join(lines)
 
 
