@@ -143,15 +143,29 @@ class MuJoCoEngine:
         self.data = mujoco.MjData(self.model)
         self.substeps = scene.substeps
         self.control_dt = scene.timestep * scene.substeps
-        self._renderers: dict[tuple[int, int], mujoco.Renderer] = {}
+        self._renderers: dict[tuple[int, int, bool], mujoco.Renderer] = {}
+        self._ids: dict[tuple, int] = {}  # name lookups are cached: they sit on the step path
+        self._joint_index_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         mujoco.mj_forward(self.model, self.data)
 
     # --- ids -------------------------------------------------------------------------
     def _id(self, kind: mujoco.mjtObj, name: str) -> int:
-        index = mujoco.mj_name2id(self.model, kind, name)
-        if index < 0:
-            raise KeyError(f"no {kind.name[6:].lower()} named {name!r} in this scene")
+        index = self._ids.get((kind, name))
+        if index is None:
+            index = mujoco.mj_name2id(self.model, kind, name)
+            if index < 0:
+                raise KeyError(f"no {kind.name[6:].lower()} named {name!r} in this scene")
+            self._ids[(kind, name)] = index
         return index
+
+    def _joint_indices(self, joints) -> tuple[np.ndarray, np.ndarray]:
+        """qpos and qvel indices of a sequence of single-dof joints (cached per sequence)."""
+        key = tuple(joints)
+        indices = self._joint_index_cache.get(key)
+        if indices is None:
+            indices = (np.array([self._qpos_adr(j) for j in key]), np.array([self._dof_adr(j) for j in key]))
+            self._joint_index_cache[key] = indices
+        return indices
 
     def _qpos_adr(self, joint: str) -> int:
         return int(self.model.jnt_qposadr[self._id(mujoco.mjtObj.mjOBJ_JOINT, joint)])
@@ -172,7 +186,8 @@ class MuJoCoEngine:
     def step(self) -> None:
         """Advances the physics by one control period (``substeps`` physics steps)."""
         mujoco.mj_step(self.model, self.data, nstep=self.substeps)
-        if self.data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > 0 or not np.isfinite(self.data.qacc).all():
+        # MuJoCo flags (and resets) NaN/inf or huge accelerations with this warning.
+        if self.data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > 0:
             raise PhysicsError(f"MuJoCo simulation diverged at t={self.data.time:.3f}s")
 
     def raw_step_rate(self, steps: int = 20_000) -> float:
@@ -205,10 +220,10 @@ class MuJoCoEngine:
         return np.concatenate([velocity[3:], velocity[:3]])  # MuJoCo returns (angular, linear)
 
     def joint_positions(self, joints: list[str]) -> np.ndarray:
-        return np.array([self.data.qpos[self._qpos_adr(j)] for j in joints])
+        return self.data.qpos[self._joint_indices(joints)[0]]
 
     def joint_velocities(self, joints: list[str]) -> np.ndarray:
-        return np.array([self.data.qvel[self._dof_adr(j)] for j in joints])
+        return self.data.qvel[self._joint_indices(joints)[1]]
 
     # --- commands -----------------------------------------------------------------------
     def set_joint_positions(self, joints: list[str], values) -> None:
@@ -218,8 +233,12 @@ class MuJoCoEngine:
             self.data.qvel[self._dof_adr(joint)] = 0.0
 
     def set_actuator_targets(self, actuators: list[str], values) -> None:
-        for actuator, value in zip(actuators, values):
-            self.data.ctrl[self._id(mujoco.mjtObj.mjOBJ_ACTUATOR, actuator)] = value
+        key = ("actuators", tuple(actuators))
+        indices = self._joint_index_cache.get(key)
+        if indices is None:
+            indices = np.array([self._id(mujoco.mjtObj.mjOBJ_ACTUATOR, a) for a in actuators])
+            self._joint_index_cache[key] = indices
+        self.data.ctrl[indices] = values
 
     def set_body_position(self, name: str, position) -> None:
         """Moves a mocap body or a free-jointed body (resetting its velocity)."""

@@ -92,20 +92,22 @@ class ReachTask(Task):
             self.placed[color] = (shape, position)
         target = colors[int(rng.integers(self.n_objects))]
         self.command = Command("reach", target, self.placed[target][0])
+        # Everything but the offsets from the tip is fixed for the episode.
+        self._tokens = np.zeros((self.n_tokens, self.token_dim))
+        for i, color in enumerate(COLORS):
+            if color in self.placed:
+                shape, position = self.placed[color]
+                self._tokens[i, 0] = 1.0
+                self._tokens[i, 1:4] = position
+                self._tokens[i, 7 + i] = 1.0
+                self._tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
+        self._present = self._tokens[:, :1]
         robot.reset(engine)
         return self.command
 
     def observation(self, engine, robot) -> np.ndarray:
-        tip = robot.tip_position(engine)
-        tokens = np.zeros((self.n_tokens, self.token_dim))
-        for i, color in enumerate(COLORS):
-            if color in self.placed:
-                shape, position = self.placed[color]
-                tokens[i, 0] = 1.0
-                tokens[i, 1:4] = position
-                tokens[i, 4:7] = position - tip
-                tokens[i, 7 + i] = 1.0
-                tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
+        tokens = self._tokens.copy()
+        tokens[:, 4:7] = (tokens[:, 1:4] - robot.tip_position(engine)) * self._present
         return tokens.ravel()
 
     def expert_action(self, engine, robot) -> np.ndarray:
