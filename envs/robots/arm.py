@@ -8,6 +8,8 @@ position servos. The kinematics are plain geometry, so every engine builds the s
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from envs.scene import Actuator, Body, Geom, Joint, Site
@@ -105,14 +107,15 @@ class Arm:
 
     def inverse_kinematics(self, tip: np.ndarray) -> np.ndarray:
         """Joint angles that put the tool tip at ``tip`` (elbow up, tool vertical)."""
-        x, y, z = tip
-        yaw = np.arctan2(y, x)
-        radius = np.hypot(x, y)
+        # Scalar math: this runs every env step, where numpy's per-call overhead dominates.
+        x, y, z = float(tip[0]), float(tip[1]), float(tip[2])
+        yaw = math.atan2(y, x)
+        radius = math.hypot(x, y)
         height = z + self.tool_length - self.base_height  # wrist relative to the shoulder
         l1, l2 = self.upper_length, self.fore_length
         cos_bend = (radius**2 + height**2 - l1**2 - l2**2) / (2 * l1 * l2)
-        bend = np.arccos(np.clip(cos_bend, -1.0, 1.0))
-        elevation = np.arctan2(height, radius) + np.arctan2(l2 * np.sin(bend), l1 + l2 * np.cos(bend))
+        bend = math.acos(min(1.0, max(-1.0, cos_bend)))
+        elevation = math.atan2(height, radius) + math.atan2(l2 * math.sin(bend), l1 + l2 * math.cos(bend))
         shoulder = -elevation  # positive pitch about +y points the link down
         elbow = bend
         wrist = -(shoulder + elbow)
@@ -132,7 +135,7 @@ class Arm:
         tip = engine.site_position(self.ee_site)
         target = self.target + self.max_step * action
         lead = target - tip
-        distance = np.linalg.norm(lead)
+        distance = math.sqrt(lead @ lead)
         if distance > self.max_lead:  # do not wind up when the arm is blocked or lagging
             target = tip + lead * (self.max_lead / distance)
         self.target = self.clip_target(target)
