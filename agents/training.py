@@ -25,6 +25,7 @@ from agents.runs import MODEL_FILE, create_run_dir, save_config, save_model
 from agents.tracking import finish_wandb, make_logger, start_wandb
 from configs import Config, ConfigError, algorithm_class
 from policies import policy_kwargs
+from policies.factory import check_extractor, policy_class
 
 
 @dataclass
@@ -95,9 +96,15 @@ def check_runnable(config: Config) -> str:
     if reserved:
         raise ConfigError(f"config key 'env.kwargs.{reserved[0]}' is set by robocue (replay renders, training does not); remove it")
     try:
-        gym.make(config.env.id, **config.env.kwargs).close()
+        env = gym.make(config.env.id, **config.env.kwargs)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"config key 'env.kwargs': {error}") from None
+    try:
+        check_extractor(config.policy.features_extractor, isinstance(env.observation_space, gym.spaces.Dict))
+    except ValueError as error:
+        raise ConfigError(f"config key 'policy.features_extractor': {error}") from None
+    finally:
+        env.close()
     return resolve_device(config.device)
 
 
@@ -105,13 +112,15 @@ def build_model(config: Config, device: str):
     """The SB3 model for the config, on vectorised copies of its env."""
     vec_env = make_vec_env(config.env.id, n_envs=config.env.n_envs, seed=config.seed, env_kwargs=config.env.kwargs)
     algorithm = algorithm_class(config.algo.name)
+    is_dict = isinstance(vec_env.observation_space, gym.spaces.Dict)
+    layout = None if is_dict else vec_env.get_attr("observation_layout")[0]
     return algorithm(
-        "MlpPolicy",
+        policy_class(is_dict),
         vec_env,
         seed=config.seed,
         device=device,
         verbose=0,
-        policy_kwargs=policy_kwargs(config.policy, config.algo.name, vec_env.get_attr("observation_layout")[0]),
+        policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
         **config.algo.hyperparameters,
     )
 

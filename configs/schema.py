@@ -50,9 +50,12 @@ class PolicyConfig(_Section):
         description="Hidden layer sizes of the actor and critic heads (after the features extractor).",
     )
     activation: Literal["relu", "tanh", "elu"] = Field("relu", description="Activation between hidden layers.")
-    features_extractor: Literal["flatten", "attention"] = Field(
+    features_extractor: Literal["attention", "flatten", "combined"] = Field(
         "attention",
-        description="How observations become features: attention (command-keyed attention over object tokens) or flatten (the raw vector).",
+        description=(
+            "How observations become features: attention (command-keyed attention over object tokens; state envs), "
+            "flatten (the raw state vector) or combined (SB3's NatureCNN per image + flattened rest; pixel and goal envs)."
+        ),
     )
     attention_dim: int = Field(32, ge=1, description="Query/key size of the attention extractor.")
 

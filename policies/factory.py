@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import torch.nn as nn
-from stable_baselines3.common.torch_layers import FlattenExtractor
+from stable_baselines3.common.torch_layers import CombinedExtractor, FlattenExtractor
 
 from policies.attention import CommandAttentionExtractor
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "elu": nn.ELU}
+
+
+# extractor -> does it take Dict observations (pixels, pixels+state, goal)?
+EXTRACTOR_TAKES_DICT = {"attention": False, "flatten": False, "combined": True}
+
+
+def check_extractor(name: str, observation_is_dict: bool) -> None:
+    """Fails clearly when an extractor cannot read the env's observations."""
+    if EXTRACTOR_TAKES_DICT[name] != observation_is_dict:
+        fitting = [n for n, takes_dict in EXTRACTOR_TAKES_DICT.items() if takes_dict == observation_is_dict]
+        kind = "Dict (pixels, pixels+state, goal)" if observation_is_dict else "flat state"
+        raise ValueError(f"{name!r} cannot read this env's {kind} observations; use one of: {', '.join(fitting)}")
+
+
+def policy_class(observation_is_dict: bool) -> str:
+    """SB3's policy name for the observation type."""
+    return "MultiInputPolicy" if observation_is_dict else "MlpPolicy"
 
 
 def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None = None) -> dict:
@@ -19,10 +36,13 @@ def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None
             policy and value networks of that shape).
         observation_layout: The env's ``observation_layout``; the attention extractor needs it.
     """
+    check_extractor(policy_config.features_extractor, observation_is_dict=observation_layout is None)
     layers = list(policy_config.net_arch)
     net_arch = layers if algo_name == "sac" else {"pi": layers, "vf": layers}
     kwargs = {"net_arch": net_arch, "activation_fn": ACTIVATIONS[policy_config.activation]}
-    if policy_config.features_extractor == "attention":
+    if policy_config.features_extractor == "combined":
+        kwargs["features_extractor_class"] = CombinedExtractor  # NatureCNN per image, flatten the rest
+    elif policy_config.features_extractor == "attention":
         if observation_layout is None:
             raise ValueError("policy.features_extractor=attention needs an env with an observation_layout; use flatten")
         kwargs["features_extractor_class"] = CommandAttentionExtractor
