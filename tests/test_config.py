@@ -173,6 +173,9 @@ CLI_BAD_INPUTS = [
     _train_cli_case(["env.kwargs.n_objects=99"], "n_objects"),
     _train_cli_case(["env.kwargs.no_such_kwarg=1"], "env.kwargs"),
     _train_cli_case(["train.timesteps"], "key=value"),
+    _train_cli_case(["env.id=robocue/ReachPixels-MuJoCo-v0"], "'policy.features_extractor'"),
+    _train_cli_case(["policy.features_extractor=combined"], "'policy.features_extractor'"),
+    _train_cli_case(["env.kwargs.render_mode=rgb_array"], "render_mode"),
     pytest.param(
         ["device=cuda"],
         "cuda",

@@ -203,3 +203,23 @@ def test_render_mode_in_env_kwargs_is_rejected_up_front_or_works(tmp_path, capsy
     else:
         assert code == 0
         assert (run_dir / "eval.json").is_file()
+
+
+def test_pixel_env_trains_with_the_combined_extractor(tmp_path, tiny_ppo_overrides):
+    """A pixel preset runs end to end: MultiInputPolicy with NatureCNN on 84x84 frames plus the command."""
+    run_dir = tmp_path / "pixels"
+    code = main(
+        [
+            "train",
+            "reach_pixels_ppo",
+            *tiny_ppo_overrides,
+            "algo.n_epochs=1",
+            "policy.net_arch=[32]",
+            "train.torch_threads=0",
+            f"run.dir={run_dir}",
+        ]
+    )
+    assert code == 0
+    result = json.loads((run_dir / "eval.json").read_text())
+    assert result["env_id"] == "robocue/ReachPixels-MuJoCo-v0" and result["n_episodes"] == 2
+    assert list((run_dir / "videos").glob("*.mp4"))
