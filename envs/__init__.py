@@ -17,6 +17,10 @@ __all__ = ["ENV_IDS", "ENV_SPECS", "OBS_MODES", "RobocueEnv"]
 # task -> (name in ids, episode length in env steps). One line per task.
 TASK_IDS = {
     "reach": ("Reach", 50),
+    "push": ("Push", 100),
+    "pick_and_place": ("PickAndPlace", 80),
+    "go_to": ("GoTo", 200),
+    "maze": ("Maze", 200),
 }
 ENGINE_IDS = {"mujoco": "MuJoCo"}
 # observation mode -> suffix of the task name in ids

@@ -20,6 +20,8 @@ class Geom:
     """A collision/visual primitive attached to a body.
 
     ``fromto`` (capsules only) gives the segment's two end points instead of pos/size[1].
+    ``rolling_friction`` (torsional, rolling), in metres, makes contacts also resist
+    spinning and rolling (MuJoCo condim 6), so that a pushed ball stops; None: sliding only.
     """
 
     shape: Literal["box", "sphere", "cylinder", "capsule", "plane"]
@@ -30,6 +32,7 @@ class Geom:
     collides: bool = True
     mass: float | None = None
     friction: float = 1.0
+    rolling_friction: tuple[float, float] | None = None
 
 
 @dataclass

@@ -66,6 +66,8 @@ def _add_body(parent: ET.Element, body: Body) -> None:
             ET.SubElement(element, "joint", jattrs)
     for geom in body.geoms:
         gattrs = {"type": geom.shape, "rgba": _fmt(geom.rgba), "friction": f"{geom.friction:g} 0.005 0.0001"}
+        if geom.rolling_friction is not None:
+            gattrs.update(friction=_fmt((geom.friction, *geom.rolling_friction)), condim="6")
         if geom.fromto is not None:
             gattrs.update(fromto=_fmt(geom.fromto), size=_fmt(geom.size[:1]))
         else:
@@ -302,3 +304,27 @@ class MuJoCoEngine:
         for renderer in self._renderers.values():
             renderer.close()
         self._renderers.clear()
+
+    def ray_distances(self, origin, directions, max_distance: float, exclude_body: str | None = None) -> np.ndarray:
+        """Distances from ``origin`` along unit ``directions`` to the nearest visible geom: a range scan.
+
+        Args:
+            origin: World point all rays start from, shape (3,).
+            directions: Unit ray directions in the world frame, shape (n, 3).
+            max_distance: Range of the scan, metres; rays that hit nothing closer read this.
+            exclude_body: Name of a body whose geoms the rays pass through (the sensor's own body).
+
+        Returns:
+            float64 array of shape (n,), each in [0, max_distance]. Every visible geom counts,
+            colliding or not (as in ``mj_ray``), so purely visual geoms a scan should not see
+            must lie outside the scan plane.
+        """
+        directions = np.ascontiguousarray(directions, dtype=np.float64)
+        n = directions.shape[0]
+        body = -1 if exclude_body is None else self._id(mujoco.mjtObj.mjOBJ_BODY, exclude_body)
+        origin = np.asarray(origin, dtype=np.float64)
+        distances = np.empty(n)
+        geoms = np.empty(n, dtype=np.int32)
+        mujoco.mj_multiRay(self.model, self.data, origin, directions.ravel(), None, True, body, geoms, distances, None, n, max_distance)
+        distances[geoms < 0] = max_distance  # no hit within range
+        return np.minimum(distances, max_distance)

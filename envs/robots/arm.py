@@ -4,6 +4,13 @@ Joints: base yaw, shoulder pitch, elbow pitch and a wrist pitch that keeps the t
 pointing straight down. An action is a displacement of the tool tip in metres (scaled
 from [-1, 1]); analytic inverse kinematics turns the displaced tip into joint targets for
 position servos. The kinematics are plain geometry, so every engine builds the same arm.
+
+``Arm(gripper=True)`` replaces the tool with a parallel gripper: a wrist roll joint that
+keeps the gripper's world orientation fixed (fingers close along world y, so cubes placed
+square to the table are gripped face on), and two fingers on slide joints with force-limited
+position servos. It adds a fourth action (finger opening: -1 closed, +1 open) and two
+observation entries (the gap between the fingers and its rate of change). The tool-tip
+site ``ee`` then lies between the finger pads, halfway up them, 2 cm above their lower ends.
 """
 
 from __future__ import annotations
@@ -21,9 +28,14 @@ _DARK = (0.25, 0.25, 0.28, 1.0)
 class Arm:
     """Geometry, actuation and observation of the arm.
 
+    Args:
+        gripper: Fit a parallel gripper instead of the plain tool (see the module notes).
+
     Attributes:
         max_step: Largest tool-tip displacement per env step, metres (action = +-1).
         workspace_low, workspace_high: Box the tool-tip target is clipped to, metres.
+        finger_range: Travel of each finger's inner face from the centre line, metres
+            (closed, open); the gap between the fingers is twice this.
     """
 
     joints = ("arm_yaw", "arm_shoulder", "arm_elbow", "arm_wrist")
@@ -43,17 +55,38 @@ class Arm:
     min_radius, max_radius = 0.15, 0.66
     home = np.array([0.30, 0.0, 0.25])
 
-    def __init__(self):
+    roll_joint = "arm_roll"
+    finger_joints = ("arm_finger_left", "arm_finger_right")
+    finger_actuators = tuple(f"{joint}_servo" for joint in finger_joints)
+    finger_range = (0.004, 0.045)
+    finger_force = 5.0  # newtons per finger: the grip force when closed on an object
+    finger_friction = 1.5
+    pad_half_width = 0.03  # finger pads are 6 cm wide: a grip is not rigid in MuJoCo, objects shift a little
+
+    def __init__(self, gripper: bool = False):
+        self.gripper = gripper
         self.target = self.home.copy()
+        if gripper:
+            self.action_dim = 4
+            self.observation_dim = 3 + 4 + 4 + 2
+            self._gripper_joints = (self.roll_joint, *self.finger_joints)
+            self._gripper_actuators = (f"{self.roll_joint}_servo", *self.finger_actuators)
 
     # --- scene -------------------------------------------------------------------------
     def bodies(self) -> list[Body]:
+        if self.gripper:
+            hand_geoms = [Geom("capsule", (0.02,), _DARK, fromto=(0, 0, 0, 0, 0, -0.03), collides=False, mass=0.05)]
+            hand_children = [self._gripper_body()]
+        else:
+            hand_geoms = [Geom("capsule", (0.02,), _DARK, fromto=(0, 0, 0, 0, 0, -self.tool_length + 0.02), mass=0.05)]
+            hand_children = []
         hand = Body(
             "arm_hand",
             pos=(self.fore_length, 0.0, 0.0),
             joint=Joint("arm_wrist", axis=(0, 1, 0), range=(-np.pi, np.pi), damping=0.5, armature=0.01),
-            geoms=[Geom("capsule", (0.02,), _DARK, fromto=(0, 0, 0, 0, 0, -self.tool_length + 0.02), mass=0.05)],
+            geoms=hand_geoms,
             sites=[Site(self.ee_site, pos=(0.0, 0.0, -self.tool_length), rgba=(1, 1, 1, 0))],
+            children=hand_children,
         )
         fore = Body(
             "arm_fore",
@@ -82,11 +115,62 @@ class Arm:
         )
         return [base]
 
+    def _gripper_body(self) -> Body:
+        """Palm on a roll joint below the wrist, with two fingers sliding along its y axis.
+
+        Each finger's lower half is two pads, one above the other: a pad touches a round
+        object at one point, and two points per finger keep a gripped cylinder from
+        swinging about the line between the fingers.
+        """
+        thickness = 0.006  # half-thickness of a finger, metres
+        fingers = []
+        for name, side in zip(self.finger_joints, (1, -1)):
+            stem = Geom("box", (self.pad_half_width, thickness, 0.02), _GREY, pos=(0.0, side * thickness, -0.02), collides=False, mass=0.01)
+            pads = [
+                Geom(
+                    "box",
+                    (self.pad_half_width, thickness, 0.01),
+                    _GREY,
+                    pos=(0.0, side * thickness, z),
+                    mass=0.01,
+                    friction=self.finger_friction,
+                )
+                for z in (-0.05, -0.07)
+            ]
+            fingers.append(
+                Body(
+                    name,
+                    joint=Joint(name, "slide", axis=(0, side, 0), range=self.finger_range, damping=2.0, armature=0.01),
+                    geoms=[stem, *pads],
+                )
+            )
+        return Body(
+            "arm_gripper",
+            pos=(0.0, 0.0, -0.04),
+            joint=Joint(self.roll_joint, axis=(0, 0, 1), range=(-np.pi, np.pi), damping=0.2, armature=0.005),
+            geoms=[Geom("box", (self.pad_half_width, self.finger_range[1] + 0.015, 0.008), _DARK, mass=0.05)],
+            children=fingers,
+        )
+
     def actuator_specs(self) -> list[Actuator]:
         gains = {"arm_yaw": (400, 20), "arm_shoulder": (600, 30), "arm_elbow": (400, 20), "arm_wrist": (100, 5)}
-        return [
+        specs = [
             Actuator(f"{joint}_servo", joint, kp=gains[joint][0], kv=gains[joint][1], ctrl_range=(-np.pi, np.pi)) for joint in self.joints
         ]
+        if self.gripper:
+            specs.append(Actuator(f"{self.roll_joint}_servo", self.roll_joint, kp=50, kv=2, ctrl_range=(-np.pi, np.pi)))
+            specs += [
+                Actuator(
+                    f"{joint}_servo",
+                    joint,
+                    kp=300,
+                    kv=10,
+                    ctrl_range=self.finger_range,
+                    force_range=(-self.finger_force, self.finger_force),
+                )
+                for joint in self.finger_joints
+            ]
+        return specs
 
     # --- kinematics --------------------------------------------------------------------
     def clip_target(self, target: np.ndarray) -> np.ndarray:
@@ -128,28 +212,43 @@ class Arm:
         q = self.inverse_kinematics(self.target)
         engine.set_joint_positions(self.joints, q)
         engine.set_actuator_targets(self.actuators, q)
+        if self.gripper:  # fingers open, gripper square to the world
+            gripper_q = (-q[0], self.finger_range[1], self.finger_range[1])
+            engine.set_joint_positions(self._gripper_joints, gripper_q)
+            engine.set_actuator_targets(self._gripper_actuators, gripper_q)
 
     def apply_action(self, engine, action: np.ndarray) -> None:
         """Moves the tool-tip target by ``max_step * action`` and servos the joints to it."""
         action = np.clip(np.asarray(action, dtype=np.float64), -1.0, 1.0)
         tip = engine.site_position(self.ee_site)
-        target = self.target + self.max_step * action
+        target = self.target + self.max_step * action[:3]
         lead = target - tip
         distance = math.sqrt(lead @ lead)
         if distance > self.max_lead:  # do not wind up when the arm is blocked or lagging
             target = tip + lead * (self.max_lead / distance)
         self.target = self.clip_target(target)
-        engine.set_actuator_targets(self.actuators, self.inverse_kinematics(self.target))
+        q = self.inverse_kinematics(self.target)
+        engine.set_actuator_targets(self.actuators, q)
+        if self.gripper:
+            low, high = self.finger_range
+            finger = low + 0.5 * (float(action[3]) + 1.0) * (high - low)
+            engine.set_actuator_targets(self._gripper_actuators, (-q[0], finger, finger))
 
     def tip_position(self, engine) -> np.ndarray:
         return engine.site_position(self.ee_site)
 
+    def finger_gap(self, engine) -> float:
+        """Distance between the fingers' inner faces, metres (gripper only)."""
+        return float(engine.joint_positions(self.finger_joints).sum())
+
     def observation(self, engine) -> np.ndarray:
-        """Tool-tip position (3), joint angles (4), joint velocities (4)."""
-        return np.concatenate(
-            [
-                engine.site_position(self.ee_site),
-                engine.joint_positions(self.joints),
-                engine.joint_velocities(self.joints),
-            ]
-        )
+        """Tool-tip position (3), joint angles (4), joint velocities (4); with the gripper
+        also the finger gap (1) and its rate of change (1)."""
+        parts = [
+            engine.site_position(self.ee_site),
+            engine.joint_positions(self.joints),
+            engine.joint_velocities(self.joints),
+        ]
+        if self.gripper:
+            parts.append((engine.joint_positions(self.finger_joints).sum(), engine.joint_velocities(self.finger_joints).sum()))
+        return np.concatenate(parts)

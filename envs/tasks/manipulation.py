@@ -1,0 +1,337 @@
+"""Push and pick-and-place: move the commanded object into the commanded destination region.
+
+Objects are physical here (free-jointed, colliding, with wood-like masses), unlike Reach's
+markers. The scene holds one object per colour and shape; each episode places
+``n_objects`` of them (every colour at most once) in the spawn box between the four
+destination regions (``envs.tasks.table``), and the rest wait parked in free fall, 0.5 m
+apart, far below the floor slab: they touch nothing, so they cost no contacts (their free
+joints still take about a third of the physics time).
+
+Goals are positions: ``achieved_goal`` is the commanded object's centre, ``desired_goal``
+the region's centre at the height an object rests at (``OBJECT_HALF_SIZE``). Success: the
+3-D distance between them is below ``distance_threshold`` (default 0.06 m, the regions'
+radius). For an object standing on the table that is its centre within 6 cm of the
+region's centre; an object held more than 6 cm above the table never counts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from envs.commands import COLOR_RGBA, COLORS, DESTINATIONS, SHAPES, Command
+from envs.robots.arm import Arm
+from envs.scene import Body, Camera, Geom, Joint
+from envs.tasks.base import Task
+from envs.tasks.reach import OBJECT_HALF_SIZE, object_name
+from envs.tasks.table import (
+    DESTINATION_REGIONS,
+    MANIPULATION_SPAWN_HIGH,
+    MANIPULATION_SPAWN_LOW,
+    REGION_RADIUS,
+    manipulation_table_bodies,
+    table_cameras,
+)
+
+# 5 cm objects of wood-like density (about 600 kg/m^3). Balls (and cylinders on their side)
+# get rolling resistance so that a push does not send them rolling off the table.
+_ROLLING = (0.005, 0.005)
+_SHAPE_GEOMS = {
+    "cube": lambda rgba: Geom("box", (OBJECT_HALF_SIZE,) * 3, rgba, mass=0.08, friction=0.4),
+    "ball": lambda rgba: Geom("sphere", (OBJECT_HALF_SIZE,), rgba, mass=0.045, friction=0.4, rolling_friction=_ROLLING),
+    "cylinder": lambda rgba: Geom(
+        "cylinder", (OBJECT_HALF_SIZE, OBJECT_HALF_SIZE), rgba, mass=0.06, friction=0.4, rolling_friction=_ROLLING
+    ),
+}
+_POOL = [(color, shape) for color in COLORS for shape in SHAPES]
+# Parking spots: 0.5 m apart, 2.25 m below the floor; parked objects fall freely from there.
+_PARKING = {pair: np.array([-1.0 + 0.5 * (i % 4), -1.0 + 0.5 * (i // 4), -3.0]) for i, pair in enumerate(_POOL)}
+
+
+def _unit(vector: np.ndarray) -> tuple[np.ndarray, float]:
+    length = math.hypot(float(vector[0]), float(vector[1]))
+    return (vector / length if length > 1e-9 else np.array([1.0, 0.0])), length
+
+
+class _TableObjectsTask(Task):
+    """Shared scene, tokens and goals of the tasks that move an object to a region.
+
+    Observation (task part): one token per colour in ``COLORS`` order, each ``[present,
+    x, y, z, dx, dy, dz, one-hot colour (4), one-hot shape (3)]`` with ``(x, y, z)`` the
+    object's current centre and ``d*`` its offset from the tool tip; absent colours are zeros.
+    """
+
+    goal_dim = 3
+    token_dim = 7 + len(COLORS) + len(SHAPES)
+    n_tokens = len(COLORS)
+    verb: str
+    min_separation = 0.10  # between object centres at spawn, metres
+
+    def __init__(self, reward_type: str = "dense", n_objects: int = 3, distance_threshold: float = REGION_RADIUS):
+        super().__init__(reward_type)
+        if not 1 <= n_objects <= len(COLORS):
+            raise ValueError(f"n_objects={n_objects} must be between 1 and {len(COLORS)}")
+        if distance_threshold <= 0:
+            raise ValueError(f"distance_threshold={distance_threshold} must be positive")
+        self.n_objects = n_objects
+        self.distance_threshold = distance_threshold
+        self.placed: dict[str, str] = {}  # colour -> shape of the objects in the scene
+        self.command: Command | None = None
+        self._target_body = ""
+        self._goal = np.zeros(3)
+
+    # --- scene -------------------------------------------------------------------------
+    def scene_bodies(self) -> list[Body]:
+        objects = [
+            Body(
+                object_name(color, shape),
+                pos=tuple(_PARKING[(color, shape)]),
+                joint=Joint(f"{object_name(color, shape)}_free", "free"),
+                geoms=[_SHAPE_GEOMS[shape](COLOR_RGBA[color])],
+            )
+            for color, shape in _POOL
+        ]
+        return manipulation_table_bodies() + objects
+
+    def cameras(self) -> list[Camera]:
+        return table_cameras()
+
+    def _spawn_ok(self, xy: np.ndarray, placed: list[np.ndarray], goal_xy: np.ndarray) -> bool:
+        """Whether a distractor may start at ``xy``, given the objects ``placed`` so far (the
+        commanded one first) and the region's centre ``goal_xy``."""
+        return all(math.hypot(*(xy - p)) >= self.min_separation for p in placed)
+
+    def _sample_positions(self, rng: np.random.Generator, goal_xy: np.ndarray) -> list[np.ndarray]:
+        """The commanded object's position first, then the distractors', by rejection."""
+        while True:
+            positions = [rng.uniform(MANIPULATION_SPAWN_LOW, MANIPULATION_SPAWN_HIGH)]
+            for _ in range(200):
+                if len(positions) == self.n_objects:
+                    return positions
+                xy = rng.uniform(MANIPULATION_SPAWN_LOW, MANIPULATION_SPAWN_HIGH)
+                if self._spawn_ok(xy, positions, goal_xy):
+                    positions.append(xy)
+
+    def reset(self, engine, robot, rng: np.random.Generator) -> Command:
+        for pair, position in _PARKING.items():
+            engine.set_body_position(object_name(*pair), position)
+        colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
+        shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
+        target = int(rng.integers(self.n_objects))
+        destination = DESTINATIONS[int(rng.integers(len(DESTINATIONS)))]
+        self._goal = DESTINATION_REGIONS[destination].target(OBJECT_HALF_SIZE)
+        positions = self._sample_positions(rng, self._goal[:2])
+        order = [target] + [i for i in range(self.n_objects) if i != target]  # commanded object first
+        self.placed = {}
+        for index, xy in zip(order, positions):
+            color, shape = colors[index], shapes[index]
+            engine.set_body_position(object_name(color, shape), (xy[0], xy[1], OBJECT_HALF_SIZE))
+            self.placed[color] = shape
+        self.command = Command(self.verb, colors[target], shapes[target], destination)
+        self._target_body = object_name(colors[target], shapes[target])
+        self._bodies = [object_name(color, self.placed[color]) if color in self.placed else None for color in COLORS]
+        self._tokens = np.zeros((self.n_tokens, self.token_dim))
+        for i, color in enumerate(COLORS):
+            if color in self.placed:
+                self._tokens[i, 0] = 1.0
+                self._tokens[i, 7 + i] = 1.0
+                self._tokens[i, 7 + len(COLORS) + SHAPES.index(self.placed[color])] = 1.0
+        robot.reset(engine)
+        self._reset_expert()
+        return self.command
+
+    def _reset_expert(self) -> None:
+        pass
+
+    # --- observation and goals ----------------------------------------------------------
+    def observation(self, engine, robot) -> np.ndarray:
+        tokens = self._tokens.copy()
+        tip = robot.tip_position(engine)
+        for i, body in enumerate(self._bodies):
+            if body is not None:
+                position = engine.body_position(body)
+                tokens[i, 1:4] = position
+                tokens[i, 4:7] = position - tip
+        return tokens.ravel()
+
+    def object_position(self, engine) -> np.ndarray:
+        """Centre of the commanded object."""
+        return engine.body_position(self._target_body)
+
+    def achieved_goal(self, engine, robot) -> np.ndarray:
+        return engine.body_position(self._target_body)
+
+    def desired_goal(self, engine) -> np.ndarray:
+        return self._goal.copy()
+
+
+def _move_action(robot, desired: np.ndarray, speed: float) -> np.ndarray:
+    """Action that moves the arm's tool-tip target towards ``desired`` by at most ``speed`` m."""
+    offset = np.asarray(desired, dtype=float) - robot.target
+    length = math.sqrt(float(offset @ offset))
+    if length > speed:
+        offset *= speed / length
+    return np.clip(offset / robot.max_step, -1.0, 1.0)
+
+
+class PushTask(_TableObjectsTask):
+    """Push the commanded object into the commanded destination region with the tool tip.
+
+    The arm has no gripper (``Arm()``); its tool-tip capsule collides with the objects.
+    Distractors start off the commanded object's path: at least ``path_clearance`` from the
+    segment that runs from just behind the object to the region's centre.
+    """
+
+    name = "push"
+    verb = "push"
+    robot_class = Arm
+    path_clearance = 0.09
+    # Expert geometry, metres: the tip's travel height, its pushing height, and how far
+    # behind the object's centre it lines up before it pushes.
+    travel_height = 0.09
+    push_height = 0.02
+    standoff = 0.075
+    contact = 0.045  # tip-to-centre distance when pushing (tip radius 0.02 + object 0.025)
+    press = 0.005
+    push_speed = 0.018  # metres per env step: slow enough that the object stops when the tip does
+    push_gain = 0.2
+    backoff = 1.0
+    lateral_tolerance = 0.02
+
+    def _spawn_ok(self, xy, placed, goal_xy) -> bool:
+        if not super()._spawn_ok(xy, placed, goal_xy):
+            return False
+        direction, _ = _unit(goal_xy - placed[0])
+        start = placed[0] - 0.1 * direction
+        segment = goal_xy - start
+        t = float(np.clip((xy - start) @ segment / (segment @ segment), 0.0, 1.0))
+        return math.hypot(*(xy - start - t * segment)) >= self.path_clearance
+
+    def _reset_expert(self) -> None:
+        self._phase = "approach"
+
+    def expert_action(self, engine, robot) -> np.ndarray:
+        """Lines the tip up behind the object (seen from the region), lowers it and pushes
+        the object along the line to the region's centre, slowing down near it; it lifts
+        and lines up again whenever the object slips off the line."""
+        obj = self.object_position(engine)[:2]
+        goal = self._goal[:2]
+        tip = robot.tip_position(engine)
+        direction, remaining = _unit(goal - obj)
+        relative = tip[:2] - obj
+        behind = -float(relative @ direction)  # how far the tip is behind the object
+        lateral = abs(float(relative[0] * direction[1] - relative[1] * direction[0]))
+        lineup = obj - self.standoff * direction
+        if self._phase == "push" and (lateral > 0.035 or behind < 0.01):
+            self._phase = "approach"  # the tip ended up beside the object: line up again
+        if self._phase == "approach":
+            if math.hypot(*(tip[:2] - lineup)) > 0.015:
+                # Travel high, unless the tip is already low and behind the object.
+                low_ok = behind > 0.03 and lateral < 0.03
+                if tip[2] < self.travel_height - 0.01 and not low_ok:
+                    return _move_action(robot, (tip[0], tip[1], self.travel_height), robot.max_step)
+                height = min(tip[2], self.travel_height) if low_ok else self.travel_height
+                return _move_action(robot, (*lineup, height), robot.max_step)
+            if tip[2] > self.push_height + 0.01:
+                return _move_action(robot, (*lineup, self.push_height), robot.max_step)
+            self._phase = "push"
+        if remaining < 0.008:  # there: back off a little so that nothing moves any more
+            return _move_action(robot, (*(obj - self.standoff * direction), self.push_height), 0.01)
+        # Press against the object's far side from the region and advance along the line;
+        # when the tip is off the line, back off from the object and advance less.
+        distance = self.contact - self.press + self.backoff * lateral
+        advance = float(np.clip(self.push_gain * remaining, 0.003, self.push_speed))
+        advance *= max(0.0, 1.0 - lateral / self.lateral_tolerance)
+        desired = obj + (min(advance, remaining) - distance) * direction
+        return _move_action(robot, (*desired, self.push_height), self.push_speed + 0.005)
+
+
+class PickAndPlaceTask(_TableObjectsTask):
+    """Pick up the commanded object and place it in the commanded destination region.
+
+    The arm carries a parallel gripper (``Arm(gripper=True)``, action ``[dx, dy, dz,
+    fingers]``). Success is goal-based like every task: the object's centre within
+    ``distance_threshold`` of the region's centre at resting height, so the object must be
+    down on (or just above) the table, inside the region.
+    """
+
+    name = "pick_and_place"
+    verb = "pick_and_place"
+    robot_class = Arm
+    carry_height = 0.12  # tool-tip height while carrying, metres (object bottom ~7 cm up)
+    grasp_steps = 4  # env steps the expert waits for the fingers to close or open
+    carry_speed = 0.025  # metres per env step with the object in the hand
+    carry_accel = 0.006  # metres per env step, per env step
+
+    def make_robot(self):
+        return Arm(gripper=True)
+
+    def _reset_expert(self) -> None:
+        self._phase = "above"
+        self._wait = 0
+        self._phase_steps = 0
+
+    def expert_action(self, engine, robot) -> np.ndarray:
+        """Above the object, descend, close, lift, carry, lower, open, withdraw; it starts
+        over from the object if the object is not in the hand while lifting or carrying."""
+        obj = self.object_position(engine)
+        tip = robot.tip_position(engine)
+        goal = self._goal
+        phase = self._phase
+        # In the hand: near the tool tip, between fingers that have not closed on nothing.
+        held = (
+            abs(obj[2] - tip[2]) < 0.04
+            and math.hypot(*(obj[:2] - tip[:2])) < 0.04
+            and robot.finger_gap(engine) > 2 * OBJECT_HALF_SIZE - 0.02
+        )
+        if phase in ("lift", "carry", "lower") and not held:
+            # Dropped: done if it landed in the region, otherwise pick it up again.
+            placed = float(np.linalg.norm(obj - goal)) < 0.5 * self.distance_threshold
+            phase = "withdraw" if placed else "above"
+        closed, opened = -1.0, 1.0
+        if phase == "above":
+            desired, fingers, speed = np.array([obj[0], obj[1], self.carry_height]), opened, robot.max_step
+            if math.hypot(*(tip[:2] - obj[:2])) > 0.03 and tip[2] < self.carry_height - 0.04:
+                desired[:2] = tip[:2]  # low and away from it (after a drop): rise first
+            if math.hypot(*(tip[:2] - obj[:2])) < 0.008:
+                phase = "descend"
+        if phase == "descend":
+            desired, fingers, speed = np.array([obj[0], obj[1], obj[2]]), opened, robot.max_step
+            if abs(tip[2] - obj[2]) < 0.006 and math.hypot(*(tip[:2] - obj[:2])) < 0.008:
+                phase, self._wait = "close", 0
+        if phase == "close":
+            desired, fingers, speed = tip.copy(), closed, 0.0
+            self._wait += 1
+            if self._wait > self.grasp_steps:
+                phase = "lift"
+        if phase == "lift":
+            desired, fingers, speed = np.array([tip[0], tip[1], self.carry_height]), closed, self.carry_speed
+            if tip[2] > self.carry_height - 0.02:
+                phase = "carry"
+        if phase == "carry":
+            # Carry the object (not the tip) over the region's centre.
+            desired = np.array([*(goal[:2] + tip[:2] - obj[:2]), self.carry_height])
+            fingers, speed = closed, self.carry_speed
+            if math.hypot(*(obj[:2] - goal[:2])) < 0.008:
+                phase = "lower"
+        if phase == "lower":
+            desired = np.array([*(goal[:2] + tip[:2] - obj[:2]), goal[2] + tip[2] - obj[2] + 0.003])
+            fingers, speed = closed, self.carry_speed
+            if obj[2] < goal[2] + 0.008:
+                phase, self._wait = "release", 0
+        if phase == "release":
+            desired, fingers, speed = tip.copy(), opened, 0.0
+            self._wait += 1
+            if self._wait > self.grasp_steps:
+                phase = "withdraw"
+        if phase == "withdraw":
+            desired, fingers, speed = np.array([tip[0], tip[1], self.carry_height]), opened, robot.max_step
+        if phase != self._phase:
+            self._phase_steps = 0
+        self._phase_steps += 1
+        if phase in ("lift", "carry", "lower"):  # speed up gently: the grip is not rigid
+            speed = min(speed, self.carry_accel * self._phase_steps)
+        self._phase = phase
+        move = _move_action(robot, desired, speed) if speed > 0 else np.zeros(3)
+        return np.append(move, fingers)

@@ -1,0 +1,570 @@
+"""Navigation: drive the mobile base to the landmark or maze goal the command names.
+
+Two tasks share the robot (:class:`envs.robots.mobile.MobileBase`), the goal, the reward
+and the token layout:
+
+- ``go_to`` (:class:`GoToTask`): a walled 3 m x 3 m arena with coloured landmark pillars
+  and box obstacles, placed per episode.
+- ``maze`` (:class:`MazeTask`): a perfect maze generated from the episode's seed, with
+  coloured goal markers in some of its cells.
+
+Object tokens are egocentric: one per colour in ``COLORS`` order,
+``[present, x, y, z, dx, dy, dz, one-hot colour (4), one-hot shape (3)]`` where x, y, z is
+the object's world position and (dx, dy, dz) its offset from the base centre expressed in
+the ROBOT's frame (dx ahead, dy to the left). A policy then reads "the goal is ahead and a
+little to the left" directly, without composing world offsets with its heading, which
+makes navigation far easier to learn; the format is the manipulation tasks', so the
+command-keyed attention extractor works unchanged.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+import numpy as np
+
+from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
+from envs.robots.mobile import MobileBase
+from envs.scene import Body, Camera, Geom
+from envs.tasks.base import Task
+
+# Parked bodies wait here, below the floor and out of every camera's view and every scan.
+_PARKING = np.array([0.0, 0.0, -2.0])
+_FLOOR = (0.62, 0.64, 0.66, 1.0)
+_WALL = (0.42, 0.36, 0.32, 1.0)
+_OBSTACLE = (0.5, 0.5, 0.52, 1.0)
+_SQRT2 = math.sqrt(2.0)
+
+
+def _wrap(angle: float) -> float:
+    return (angle + math.pi) % (2 * math.pi) - math.pi
+
+
+def _wall_box(name: str, center, half) -> Body:
+    """A static wall (no joint, not mocap): a box standing on the floor."""
+    return Body(name, pos=(center[0], center[1], half[2]), geoms=[Geom("box", tuple(half), _WALL, friction=0.3)])
+
+
+def _outer_walls(half_width: float, thickness: float, height: float) -> list[Body]:
+    """Four walls whose inner faces bound the square |x|, |y| <= half_width."""
+    t, h = thickness / 2, height / 2
+    offset, length = half_width + t, half_width + thickness
+    return [
+        _wall_box("wall_east", (offset, 0.0), (t, length, h)),
+        _wall_box("wall_west", (-offset, 0.0), (t, length, h)),
+        _wall_box("wall_north", (0.0, offset), (length, t, h)),
+        _wall_box("wall_south", (0.0, -offset), (length, t, h)),
+    ]
+
+
+class NavigationTask(Task):
+    """What the navigation tasks share: robot, goals, egocentric tokens and the pursuit expert.
+
+    Subclasses fill ``self._tokens`` (world positions, presence, colour and shape) and
+    ``self._goal`` (x, y) in ``reset`` and implement ``_expert_path``.
+    """
+
+    robot_class = MobileBase
+    goal_dim = 2
+    token_dim = 7 + len(COLORS) + len(SHAPES)
+    n_tokens = len(COLORS)
+    lookahead = 0.3  # pure-pursuit look-ahead distance of the experts, metres
+
+    def __init__(self, reward_type: str, n_objects: int, distance_threshold: float, n_rays: int):
+        super().__init__(reward_type)
+        if not 1 <= n_objects <= len(COLORS):
+            raise ValueError(f"n_objects={n_objects} must be between 1 and {len(COLORS)}")
+        self.n_objects = n_objects
+        self.distance_threshold = distance_threshold
+        self.n_rays = n_rays
+        self.command: Command | None = None
+        self._tokens = np.zeros((self.n_tokens, self.token_dim))
+        self._goal = np.zeros(2)
+
+    def make_robot(self) -> MobileBase:
+        return MobileBase(n_rays=self.n_rays)
+
+    def _set_tokens(self, placed: dict[str, tuple[str, np.ndarray]]) -> None:
+        """Fixes the episode's tokens from ``placed``: colour -> (shape, world position)."""
+        self._tokens = np.zeros((self.n_tokens, self.token_dim))
+        for i, color in enumerate(COLORS):
+            if color in placed:
+                shape, position = placed[color]
+                self._tokens[i, 0] = 1.0
+                self._tokens[i, 1:4] = position
+                self._tokens[i, 7 + i] = 1.0
+                self._tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
+        self._present = self._tokens[:, 0]
+
+    def observation(self, engine, robot) -> np.ndarray:
+        x, y, yaw = engine.joint_positions(robot.joints)
+        c, s = math.cos(yaw), math.sin(yaw)
+        tokens = self._tokens.copy()
+        ox, oy = tokens[:, 1] - x, tokens[:, 2] - y
+        tokens[:, 4] = (c * ox + s * oy) * self._present  # ahead
+        tokens[:, 5] = (c * oy - s * ox) * self._present  # to the left
+        tokens[:, 6] = tokens[:, 3]  # the base frame sits on the floor
+        return tokens.ravel()
+
+    def achieved_goal(self, engine, robot) -> np.ndarray:
+        return robot.base_position(engine)
+
+    def desired_goal(self, engine) -> np.ndarray:
+        return self._goal.copy()
+
+    # --- expert ------------------------------------------------------------------------
+    def _expert_path(self, engine, robot, position: np.ndarray) -> np.ndarray:
+        """Way points (m, 2) from near ``position`` to the goal, the last one the goal."""
+        raise NotImplementedError
+
+    def expert_action(self, engine, robot) -> np.ndarray:
+        """Pure pursuit of the planned path: steer at a point ``lookahead`` further along it."""
+        x, y, yaw = robot.base_pose(engine)
+        position = np.array([x, y])
+        path = self._expert_path(engine, robot, position)
+        carrot = _look_ahead(path, position, self.lookahead)
+        to_goal = float(np.hypot(*(path[-1] - position)))
+        if to_goal < 0.05:
+            return np.zeros(2)
+        error = _wrap(math.atan2(carrot[1] - y, carrot[0] - x) - yaw)
+        turn = np.clip(4.0 * error / robot.max_turn_rate, -1.0, 1.0)
+        forward = max(0.0, math.cos(error)) ** 4 if abs(error) < 1.0 else 0.0
+        forward *= min(1.0, 0.2 + to_goal / 0.3)
+        return np.array([forward, turn])
+
+
+def _look_ahead(path: np.ndarray, position: np.ndarray, distance: float) -> np.ndarray:
+    """The point ``distance`` along polyline ``path`` beyond the point of it closest to ``position``."""
+    if len(path) == 1:
+        return path[0]
+    starts, ends = path[:-1], path[1:]
+    segments = ends - starts
+    lengths = np.maximum(np.sqrt(np.sum(segments * segments, axis=1)), 1e-9)
+    t = np.clip(np.sum((position - starts) * segments, axis=1) / lengths**2, 0.0, 1.0)
+    closest = starts + t[:, None] * segments
+    gaps = np.sum((closest - position) ** 2, axis=1)
+    i = int(np.argmin(gaps))
+    remaining = distance + t[i] * lengths[i]  # measured from the start of segment i
+    for j in range(i, len(segments)):
+        if remaining <= lengths[j]:
+            return starts[j] + segments[j] * (remaining / lengths[j])
+        remaining -= lengths[j]
+    return path[-1]
+
+
+# ----------------------------------------------------------------------------------------
+# GoTo
+# ----------------------------------------------------------------------------------------
+LANDMARK_HEIGHT = 0.4
+_LANDMARK_GEOMS = {
+    "cube": lambda rgba: Geom("box", (0.08, 0.08, LANDMARK_HEIGHT / 2), rgba),
+    "cylinder": lambda rgba: Geom("cylinder", (0.08, LANDMARK_HEIGHT / 2), rgba),
+    "ball": lambda rgba: Geom("sphere", (0.1,), rgba),
+}
+_LANDMARK_CENTER_HEIGHT = {"cube": LANDMARK_HEIGHT / 2, "cylinder": LANDMARK_HEIGHT / 2, "ball": 0.1}
+LANDMARK_RADIUS = 0.115  # footprint radius that covers every landmark shape (the cube's corners)
+# Obstacle pool: box half-extents (x, y); the height is fixed.
+OBSTACLE_HALF_SIZES = ((0.15, 0.15), (0.25, 0.08), (0.08, 0.25), (0.12, 0.12))
+OBSTACLE_HALF_HEIGHT = 0.125
+
+
+def landmark_name(color: str, shape: str) -> str:
+    return f"landmark_{color}_{shape}"
+
+
+def obstacle_name(index: int) -> str:
+    return f"obstacle_{index}"
+
+
+class GoToTask(NavigationTask):
+    """Drive to the landmark the command names, around box obstacles.
+
+    A 3 m x 3 m arena (``|x|, |y| <= half_width``) holds ``n_objects`` landmark pillars of
+    distinct colours (shapes random) and 1 to ``max_obstacles`` boxes from a fixed pool.
+    Landmarks and obstacles collide; every gap between them, and between them and the
+    walls, is at least ``min_gap`` (wider than the base), so every landmark can be
+    reached. The base starts at least ``min_start_distance`` from the commanded landmark,
+    facing a random way.
+
+    Observation (task part): egocentric tokens (module docstring). The robot block holds
+    the 8-beam range scan, which sees walls, obstacles and landmarks.
+    Success: base centre within ``distance_threshold`` of the landmark's centre (the base
+    touches a landmark at 0.20-0.23 m).
+    """
+
+    name = "go_to"
+    half_width = 1.5
+    wall_thickness = 0.1
+    wall_height = 0.3
+    min_gap = 0.3
+    min_start_distance = 0.9
+    grid_resolution = 0.05
+
+    def __init__(
+        self,
+        reward_type: str = "dense",
+        n_objects: int = 4,
+        max_obstacles: int = 3,
+        distance_threshold: float = 0.3,
+        n_rays: int = 8,
+    ):
+        super().__init__(reward_type, n_objects, distance_threshold, n_rays)
+        if not 0 <= max_obstacles <= len(OBSTACLE_HALF_SIZES):
+            raise ValueError(f"max_obstacles={max_obstacles} must be between 0 and {len(OBSTACLE_HALF_SIZES)}")
+        self.max_obstacles = max_obstacles
+        self.placed: dict[str, tuple[str, np.ndarray]] = {}
+        self.obstacles: list[tuple[np.ndarray, np.ndarray]] = []  # (centre xy, half extents xy)
+        self._plan = None
+
+    def scene_bodies(self) -> list[Body]:
+        floor = Body("floor", geoms=[Geom("plane", (self.half_width + 0.5,) * 2 + (0.1,), _FLOOR)])
+        landmarks = [
+            Body(landmark_name(color, shape), pos=tuple(_PARKING), geoms=[_LANDMARK_GEOMS[shape](COLOR_RGBA[color])], mocap=True)
+            for color in COLORS
+            for shape in SHAPES
+        ]
+        obstacles = [
+            Body(
+                obstacle_name(i),
+                pos=tuple(_PARKING),
+                geoms=[Geom("box", (hx, hy, OBSTACLE_HALF_HEIGHT), _OBSTACLE, friction=0.3)],
+                mocap=True,
+            )
+            for i, (hx, hy) in enumerate(OBSTACLE_HALF_SIZES)
+        ]
+        return [floor] + _outer_walls(self.half_width, self.wall_thickness, self.wall_height) + landmarks + obstacles
+
+    def cameras(self) -> list[Camera]:
+        return [
+            Camera("overview", pos=(0.0, -3.4, 3.7), lookat=(0.0, -0.15, 0.0), fovy=45),
+            Camera("top", pos=(0.0, 0.0, 4.3), lookat=(0.0, 0.0, 0.0), fovy=45),
+        ]
+
+    # --- sampling ------------------------------------------------------------------------
+    def _sample_discs(self, rng, radii, placed, max_tries: int = 200) -> list[np.ndarray | None]:
+        """Centres for discs of ``radii`` keeping ``min_gap`` to the walls and to ``placed``
+        discs (a list of (centre, radius), extended in place); None where none was found."""
+        centres = []
+        for radius in radii:
+            limit = self.half_width - radius - self.min_gap
+            for _ in range(max_tries):
+                xy = rng.uniform(-limit, limit, size=2)
+                if all(np.hypot(*(xy - c)) >= radius + r + self.min_gap for c, r in placed):
+                    placed.append((xy, radius))
+                    centres.append(xy)
+                    break
+            else:
+                centres.append(None)
+        return centres
+
+    def reset(self, engine, robot, rng: np.random.Generator) -> Command:
+        for color in COLORS:
+            for shape in SHAPES:
+                engine.set_body_position(landmark_name(color, shape), _PARKING)
+        for i in range(len(OBSTACLE_HALF_SIZES)):
+            engine.set_body_position(obstacle_name(i), _PARKING)
+        colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
+        shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
+        discs: list[tuple[np.ndarray, float]] = []
+        # Landmarks always fit: the arena holds far more than four at these spacings.
+        landmark_xy = self._sample_discs(rng, [LANDMARK_RADIUS] * self.n_objects, discs, max_tries=10_000)
+        self.placed = {}
+        for color, shape, xy in zip(colors, shapes, landmark_xy):
+            position = np.array([xy[0], xy[1], _LANDMARK_CENTER_HEIGHT[shape]])
+            engine.set_body_position(landmark_name(color, shape), position)
+            self.placed[color] = (shape, position)
+        n_obstacles = int(rng.integers(1, self.max_obstacles + 1)) if self.max_obstacles else 0
+        chosen = sorted(rng.choice(len(OBSTACLE_HALF_SIZES), n_obstacles, replace=False)) if n_obstacles else []
+        radii = [float(np.hypot(*OBSTACLE_HALF_SIZES[i])) for i in chosen]
+        self.obstacles = []
+        for i, xy in zip(chosen, self._sample_discs(rng, radii, discs)):
+            if xy is not None:  # crowded: leave this one parked
+                engine.set_body_position(obstacle_name(i), (xy[0], xy[1], OBSTACLE_HALF_HEIGHT))
+                self.obstacles.append((xy, np.array(OBSTACLE_HALF_SIZES[i])))
+        target = colors[int(rng.integers(self.n_objects))]
+        self._goal = self.placed[target][1][:2].copy()
+        self.command = Command("go_to", target, self.placed[target][0])
+        self._set_tokens(self.placed)
+        # The base: clear of everything by a few centimetres, well away from the target.
+        limit = self.half_width - robot.radius - 0.05
+        for _ in range(10_000):
+            xy = rng.uniform(-limit, limit, size=2)
+            far = np.hypot(*(xy - self._goal)) >= self.min_start_distance
+            if far and all(np.hypot(*(xy - c)) >= r + robot.radius + 0.05 for c, r in discs):
+                break
+        else:
+            raise RuntimeError("found no free start pose for the base; the arena is too crowded")
+        robot.reset(engine, (xy[0], xy[1], rng.uniform(-np.pi, np.pi)))
+        self._plan = None  # the expert plans lazily, on its first call
+        return self.command
+
+    # --- expert --------------------------------------------------------------------------
+    def clearance_map(self, points: np.ndarray) -> np.ndarray:
+        """Distance from each point (..., 2) to the nearest wall, obstacle or non-target landmark."""
+        x, y = points[..., 0], points[..., 1]
+        clearance = self.half_width - np.maximum(np.abs(x), np.abs(y))
+        for centre, half in self.obstacles:
+            dx = np.maximum(np.abs(x - centre[0]) - half[0], 0.0)
+            dy = np.maximum(np.abs(y - centre[1]) - half[1], 0.0)
+            clearance = np.minimum(clearance, np.hypot(dx, dy))
+        for color, (_, position) in self.placed.items():
+            if color != self.command.color:
+                clearance = np.minimum(clearance, np.hypot(x - position[0], y - position[1]) - LANDMARK_RADIUS)
+        return clearance
+
+    def _make_plan(self, robot) -> None:
+        """Dijkstra over an occupancy grid from the goal: each cell's next cell towards it.
+
+        Cells closer to an obstacle than the base radius are blocked; cells within 0.3 m of
+        one cost more, so paths keep their distance where there is room.
+        """
+        n = int(round(2 * self.half_width / self.grid_resolution))
+        centres = (np.arange(n) + 0.5) * self.grid_resolution - self.half_width
+        grid = np.stack(np.meshgrid(centres, centres, indexing="ij"), axis=-1)
+        clearance = self.clearance_map(grid)
+        free = clearance > robot.radius + 0.01
+        weight = 1.0 + 4.0 * np.clip((0.3 - clearance) / 0.15, 0.0, 1.0)
+        goal = tuple(np.clip(((self._goal + self.half_width) / self.grid_resolution).astype(int), 0, n - 1))
+        free[goal] = True
+        distance = np.full((n, n), np.inf)
+        parent = np.full((n, n, 2), -1, dtype=int)
+        distance[goal] = 0.0
+        heap = [(0.0, goal)]
+        steps = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
+        free_list, weight_list = free.tolist(), weight.tolist()
+        dist_list = distance.tolist()
+        while heap:
+            d, (i, j) = heapq.heappop(heap)
+            if d > dist_list[i][j]:
+                continue
+            for di, dj in steps:
+                a, b = i + di, j + dj
+                if 0 <= a < n and 0 <= b < n and free_list[a][b]:
+                    nd = d + (_SQRT2 if di and dj else 1.0) * weight_list[a][b]
+                    if nd < dist_list[a][b]:
+                        dist_list[a][b] = nd
+                        parent[a, b] = (i, j)
+                        heapq.heappush(heap, (nd, (a, b)))
+        self._plan = (n, np.array(dist_list), parent, centres)
+
+    def _expert_path(self, engine, robot, position: np.ndarray) -> np.ndarray:
+        if self._plan is None:
+            self._make_plan(robot)
+        n, distance, parent, centres = self._plan
+        i, j = np.clip(((position + self.half_width) / self.grid_resolution).astype(int), 0, n - 1)
+        if not np.isfinite(distance[i, j]):  # pressed against an obstacle: start from the best cell nearby
+            window = distance[max(i - 3, 0) : i + 4, max(j - 3, 0) : j + 4]
+            if not np.isfinite(window).any():
+                return self._goal[None, :].copy()
+            a, b = np.unravel_index(np.argmin(window), window.shape)
+            i, j = max(i - 3, 0) + a, max(j - 3, 0) + b
+        points = [(centres[i], centres[j])]
+        for _ in range(12):  # 0.6 m ahead is plenty for the look-ahead
+            i, j = parent[i, j]
+            if i < 0:
+                break
+            points.append((centres[i], centres[j]))
+        if i < 0:  # the path reached the goal cell: end it at the goal itself
+            points[-1] = tuple(self._goal)
+        return np.array(points)
+
+
+# ----------------------------------------------------------------------------------------
+# Maze
+# ----------------------------------------------------------------------------------------
+MARKER_FLOAT_HEIGHT = 0.35  # the marker's shape floats above the walls, out of the scan plane
+_MARKER_SHAPE_GEOMS = {
+    "cube": lambda rgba: Geom("box", (0.06, 0.06, 0.06), rgba, pos=(0, 0, MARKER_FLOAT_HEIGHT), collides=False),
+    "ball": lambda rgba: Geom("sphere", (0.07,), rgba, pos=(0, 0, MARKER_FLOAT_HEIGHT), collides=False),
+    "cylinder": lambda rgba: Geom("cylinder", (0.06, 0.06), rgba, pos=(0, 0, MARKER_FLOAT_HEIGHT), collides=False),
+}
+
+
+def marker_name(color: str, shape: str) -> str:
+    return f"marker_{color}_{shape}"
+
+
+def maze_wall_name(kind: str, ix: int, iy: int) -> str:
+    """``kind`` "v": the wall east of cell (ix, iy); "h": the wall north of it."""
+    return f"maze_wall_{kind}_{ix}_{iy}"
+
+
+def generate_maze(size: int, rng: np.random.Generator) -> set[tuple[tuple[int, int], tuple[int, int]]]:
+    """A perfect maze on a ``size`` x ``size`` grid by randomised depth-first search.
+
+    Returns the open passages as sorted pairs of neighbouring cells (ix, iy): a spanning
+    tree, so every cell is reachable from every other by exactly one path.
+    """
+    start = (int(rng.integers(size)), int(rng.integers(size)))
+    visited, stack, passages = {start}, [start], set()
+    while stack:
+        x, y = stack[-1]
+        options = [
+            (x + dx, y + dy)
+            for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1))
+            if 0 <= x + dx < size and 0 <= y + dy < size and (x + dx, y + dy) not in visited
+        ]
+        if not options:
+            stack.pop()
+            continue
+        cell = options[int(rng.integers(len(options)))]
+        passages.add(tuple(sorted(((x, y), cell))))
+        visited.add(cell)
+        stack.append(cell)
+    return passages
+
+
+def maze_distances(size: int, passages, goal: tuple[int, int]) -> dict[tuple[int, int], tuple[int, tuple[int, int] | None]]:
+    """Breadth-first search from ``goal``: cell -> (steps to the goal, next cell towards it)."""
+    neighbours: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for a, b in passages:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    result = {goal: (0, None)}
+    frontier = [goal]
+    while frontier:
+        following = []
+        for cell in frontier:
+            for other in neighbours.get(cell, ()):
+                if other not in result:
+                    result[other] = (result[cell][0] + 1, cell)
+                    following.append(other)
+        frontier = following
+    return result
+
+
+class MazeTask(NavigationTask):
+    """Drive through a maze to the goal marker the command names.
+
+    Every episode builds a new perfect maze (randomised depth-first search with the
+    episode's rng) on a ``size`` x ``size`` grid of ``cell_size`` cells. All internal wall
+    segments exist in the scene; the maze's walls are placed and the others parked below
+    the floor. ``n_objects`` goal markers of distinct colours (a coloured floor disc with
+    its shape floating above the walls; neither collides nor shows in the scan) sit in
+    distinct cells other than the start cell. The commanded marker is between
+    ``min_path_cells`` and ``max_path_cells`` cell-to-cell moves from the start.
+
+    Observation (task part): egocentric tokens of the markers (module docstring). The robot
+    block's 8-beam range scan sees the walls: the maze itself is observed only through it.
+    Success: base centre within ``distance_threshold`` of the commanded marker's cell centre.
+    """
+
+    name = "maze"
+    size = 4
+    cell_size = 0.6
+    wall_thickness = 0.04
+    wall_height = 0.2
+
+    def __init__(
+        self,
+        reward_type: str = "dense",
+        n_objects: int = 3,
+        distance_threshold: float = 0.3,
+        min_path_cells: int = 2,
+        max_path_cells: int = 6,
+        n_rays: int = 8,
+    ):
+        super().__init__(reward_type, n_objects, distance_threshold, n_rays)
+        if not 1 <= min_path_cells <= max_path_cells:
+            raise ValueError(f"min_path_cells={min_path_cells} and max_path_cells={max_path_cells} must satisfy 1 <= min <= max")
+        self.min_path_cells, self.max_path_cells = min_path_cells, max_path_cells
+        self.half_width = self.size * self.cell_size / 2
+        self.passages: set = set()
+        self.walls: list[str] = []
+        self.placed: dict[str, tuple[str, np.ndarray]] = {}
+        self.goal_cell: tuple[int, int] = (0, 0)
+        self._routes: dict = {}
+
+    def cell_center(self, cell) -> np.ndarray:
+        return (np.asarray(cell, dtype=float) + 0.5) * self.cell_size - self.half_width
+
+    def cell_of(self, position) -> tuple[int, int]:
+        index = np.clip(((np.asarray(position[:2]) + self.half_width) // self.cell_size).astype(int), 0, self.size - 1)
+        return int(index[0]), int(index[1])
+
+    def _wall_segments(self):
+        """Every possible internal wall: (name, centre xy, half extents xyz, the two cells it separates)."""
+        half_length = self.cell_size / 2 + self.wall_thickness / 2
+        t, h = self.wall_thickness / 2, self.wall_height / 2
+        for ix in range(self.size):
+            for iy in range(self.size):
+                centre = self.cell_center((ix, iy))
+                if ix + 1 < self.size:
+                    yield maze_wall_name("v", ix, iy), centre + (self.cell_size / 2, 0), (t, half_length, h), ((ix, iy), (ix + 1, iy))
+                if iy + 1 < self.size:
+                    yield maze_wall_name("h", ix, iy), centre + (0, self.cell_size / 2), (half_length, t, h), ((ix, iy), (ix, iy + 1))
+
+    def scene_bodies(self) -> list[Body]:
+        floor = Body("floor", geoms=[Geom("plane", (self.half_width + 0.6,) * 2 + (0.1,), _FLOOR)])
+        walls = [
+            Body(name, pos=tuple(_PARKING), geoms=[Geom("box", half, _WALL, friction=0.3)], mocap=True)
+            for name, _, half, _ in self._wall_segments()
+        ]
+        markers = [
+            Body(
+                marker_name(color, shape),
+                pos=tuple(_PARKING),
+                geoms=[
+                    Geom("cylinder", (0.2, 0.003), COLOR_RGBA[color], pos=(0, 0, 0.003), collides=False),
+                    _MARKER_SHAPE_GEOMS[shape](COLOR_RGBA[color]),
+                ],
+                mocap=True,
+            )
+            for color in COLORS
+            for shape in SHAPES
+        ]
+        return [floor] + _outer_walls(self.half_width, self.wall_thickness, self.wall_height) + walls + markers
+
+    def cameras(self) -> list[Camera]:
+        return [
+            Camera("overview", pos=(0.0, -2.5, 3.3), lookat=(0.0, -0.1, 0.0), fovy=45),
+            Camera("top", pos=(0.0, 0.0, 3.5), lookat=(0.0, 0.0, 0.0), fovy=45),
+        ]
+
+    def reset(self, engine, robot, rng: np.random.Generator) -> Command:
+        self.passages = generate_maze(self.size, rng)
+        self.walls = []
+        for name, centre, half, cells in self._wall_segments():
+            if tuple(sorted(cells)) in self.passages:
+                engine.set_body_position(name, _PARKING)
+            else:
+                engine.set_body_position(name, (centre[0], centre[1], half[2]))
+                self.walls.append(name)
+        for color in COLORS:
+            for shape in SHAPES:
+                engine.set_body_position(marker_name(color, shape), _PARKING)
+        cells = [(ix, iy) for ix in range(self.size) for iy in range(self.size)]
+        start = cells[int(rng.integers(len(cells)))]
+        from_start = maze_distances(self.size, self.passages, start)
+        candidates = [c for c in cells if self.min_path_cells <= from_start[c][0] <= self.max_path_cells]
+        self.goal_cell = candidates[int(rng.integers(len(candidates)))]
+        others = [c for c in cells if c not in (start, self.goal_cell)]
+        other_cells = [others[i] for i in rng.choice(len(others), self.n_objects - 1, replace=False)]
+        colors = [COLORS[i] for i in rng.permutation(len(COLORS))[: self.n_objects]]
+        shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
+        self.placed = {}
+        for color, shape, cell in zip(colors, shapes, [self.goal_cell] + other_cells):
+            xy = self.cell_center(cell)
+            engine.set_body_position(marker_name(color, shape), (xy[0], xy[1], 0.0))
+            self.placed[color] = (shape, np.array([xy[0], xy[1], 0.0]))
+        target = colors[0]
+        self._goal = self.cell_center(self.goal_cell)
+        self.command = Command("go_to", target, self.placed[target][0])
+        self._set_tokens(self.placed)
+        xy = self.cell_center(start) + rng.uniform(-0.05, 0.05, size=2)
+        robot.reset(engine, (xy[0], xy[1], rng.uniform(-np.pi, np.pi)))
+        self._routes = {}  # BFS from the goal, computed on the expert's first call
+        return self.command
+
+    def _expert_path(self, engine, robot, position: np.ndarray) -> np.ndarray:
+        if not self._routes:
+            self._routes = maze_distances(self.size, self.passages, self.goal_cell)
+        cell = self.cell_of(position)
+        points = [self.cell_center(cell)]
+        for _ in range(3):
+            cell = self._routes[cell][1]
+            if cell is None:
+                break
+            points.append(self.cell_center(cell))
+        return np.array(points)

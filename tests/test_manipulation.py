@@ -1,0 +1,232 @@
+"""Push and pick-and-place: physical objects, destination regions, the gripper and the experts."""
+
+from __future__ import annotations
+
+import itertools
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import envs  # noqa: F401  (registers the ids)
+from envs import RobocueEnv
+from envs.commands import COLORS, DESTINATIONS, SHAPES
+from envs.robots.arm import Arm
+from envs.tasks.manipulation import PickAndPlaceTask, PushTask
+from envs.tasks.reach import OBJECT_HALF_SIZE, object_name
+from envs.tasks.table import (
+    DESTINATION_REGIONS,
+    FLOOR_Z,
+    MANIPULATION_SPAWN_HIGH,
+    MANIPULATION_SPAWN_LOW,
+    on_table,
+)
+
+TASK_NAMES = ("push", "pick_and_place")
+STATE_IDS = {"push": "robocue/Push-MuJoCo-v0", "pick_and_place": "robocue/PickAndPlace-MuJoCo-v0"}
+
+
+@pytest.fixture(params=TASK_NAMES)
+def env(request):
+    env = RobocueEnv(task=request.param)
+    yield env
+    env.close()
+
+
+def placed_positions(env) -> dict[str, np.ndarray]:
+    return {color: env.engine.body_position(object_name(color, shape)) for color, shape in env.task.placed.items()}
+
+
+def expert_step(env):
+    return env.step(env.task.expert_action(env.engine, env.robot))
+
+
+# --- the table and its regions -------------------------------------------------------
+def test_regions_are_on_the_table_reachable_and_clear_of_the_spawn_box():
+    assert set(DESTINATION_REGIONS) == set(DESTINATIONS)
+    arm = Arm()
+    for region in DESTINATION_REGIONS.values():
+        assert on_table(region.center, margin=region.radius + 0.05), region
+        assert arm.min_radius + 0.05 < np.hypot(*region.center) < arm.max_radius - 0.03, region
+        # Nearest point of the spawn box is at least 0.1 m from the centre: no free successes.
+        nearest = np.clip(region.center, MANIPULATION_SPAWN_LOW, MANIPULATION_SPAWN_HIGH)
+        assert np.hypot(*(nearest - region.center)) >= 0.1, region
+    for a, b in itertools.combinations(DESTINATION_REGIONS.values(), 2):
+        assert np.hypot(*np.subtract(a.center, b.center)) > a.radius + b.radius + 0.1
+
+
+def test_destination_convention_is_the_person_at_the_far_side():
+    """Left/right as seen from the cameras at +x facing the robot; front is away from the robot."""
+    regions = DESTINATION_REGIONS
+    assert regions["left"].center[1] < 0 < regions["right"].center[1]
+    assert regions["front"].center[0] > regions["back"].center[0]
+    assert regions["front"].center[0] > max(regions["left"].center[0], regions["right"].center[0])
+
+
+# --- scenes ----------------------------------------------------------------------------
+def test_objects_rest_on_the_table_after_reset(env):
+    for seed in range(5):
+        env.reset(seed=seed)
+        start = placed_positions(env)
+        assert len(start) == env.task.n_objects
+        for position in start.values():
+            assert position[2] == pytest.approx(OBJECT_HALF_SIZE, abs=1e-3)
+            assert on_table(position, margin=0.1)
+        for _ in range(20):
+            env.step(np.zeros(env.action_space.shape, np.float32))
+        for color, position in placed_positions(env).items():
+            # Nothing fell through, bounced or slid: at most a millimetre of settling.
+            assert np.linalg.norm(position - start[color]) < 2e-3, (seed, color, position)
+            assert np.allclose(env.engine.body_velocity(object_name(color, env.task.placed[color])), 0.0, atol=1e-2)
+
+
+def test_parked_objects_stay_apart_below_the_floor(env):
+    env.reset(seed=0)
+    for _ in range(100):
+        env.step(np.zeros(env.action_space.shape, np.float32))
+    parked = [
+        env.engine.body_position(object_name(color, shape))
+        for color, shape in itertools.product(COLORS, SHAPES)
+        if env.task.placed.get(color) != shape
+    ]
+    assert len(parked) == len(COLORS) * len(SHAPES) - env.task.n_objects
+    for position in parked:
+        assert position[2] < FLOOR_Z - 1.0
+    for a, b in itertools.combinations(parked, 2):
+        assert np.linalg.norm(a - b) > 0.4  # falling side by side, never touching
+
+
+def test_commanded_object_is_in_the_scene_and_the_goal_is_its_region(env):
+    for seed in range(10):
+        observation, info = env.reset(seed=seed)
+        command = env.task.command
+        assert command.task == env.task.verb and command.destination in DESTINATIONS
+        assert env.task.placed[command.color] == command.shape
+        # Its token: present, at the achieved goal, with the right colour and shape.
+        robot_dim = env.observation_layout["robot"]
+        n_tokens, token_dim = env.observation_layout["objects"]
+        tokens = observation[robot_dim : robot_dim + n_tokens * token_dim].reshape(n_tokens, token_dim)
+        token = tokens[COLORS.index(command.color)]
+        assert token[0] == 1.0
+        np.testing.assert_allclose(token[1:4], env.task.achieved_goal(env.engine, env.robot), atol=1e-6)
+        assert token[7 + len(COLORS) + SHAPES.index(command.shape)] == 1.0
+        goal = env.task.desired_goal(env.engine)
+        np.testing.assert_allclose(goal, DESTINATION_REGIONS[command.destination].target(OBJECT_HALF_SIZE))
+        assert on_table(goal) and not info["is_success"] and info["distance"] >= 0.1
+
+
+def test_tokens_follow_moving_objects():
+    env = RobocueEnv(task="push")
+    observation, _ = env.reset(seed=0)
+    for _ in range(40):
+        observation, *_ = expert_step(env)
+    robot_dim = env.observation_layout["robot"]
+    n_tokens, token_dim = env.observation_layout["objects"]
+    tokens = observation[robot_dim : robot_dim + n_tokens * token_dim].reshape(n_tokens, token_dim)
+    tip = env.robot.tip_position(env.engine)
+    for color, position in placed_positions(env).items():
+        token = tokens[COLORS.index(color)]
+        np.testing.assert_allclose(token[1:4], position, atol=1e-5)
+        np.testing.assert_allclose(token[4:7], position - tip, atol=1e-5)
+
+
+# --- the arm -------------------------------------------------------------------------
+def test_reach_arm_is_unchanged_and_the_gripper_is_an_option():
+    arm = Arm()
+    assert arm.action_dim == 3 and arm.observation_dim == 11
+    assert all("finger" not in actuator.name for actuator in arm.actuator_specs())
+    reach = RobocueEnv(task="reach")
+    assert reach.action_space.shape == (3,) and reach.observation_layout["robot"] == 11
+    gripper = Arm(gripper=True)
+    assert gripper.action_dim == 4 and gripper.observation_dim == 13
+    pick = RobocueEnv(task="pick_and_place")
+    assert pick.action_space.shape == (4,) and pick.observation_layout["robot"] == 13
+    assert RobocueEnv(task="push").action_space.shape == (3,)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_gripper_closes_on_an_object_and_lifts_it(shape):
+    env = RobocueEnv(task="pick_and_place")
+    seed = next(s for s in range(100) if env.reset(seed=s)[1]["command"]["shape"] == shape)
+    env.reset(seed=seed)
+    position = env.task.object_position(env.engine)
+    env.robot.reset(env.engine, tip=position)  # fingers open around the object
+    env.engine.forward()
+    open_gap = env.robot.finger_gap(env.engine)
+    for _ in range(5):
+        env.step(np.array([0, 0, 0, -1], np.float32))
+    closed_gap = env.robot.finger_gap(env.engine)
+    assert 2 * OBJECT_HALF_SIZE - 0.01 < closed_gap < open_gap  # stopped by the object, not closed
+    for _ in range(8):
+        env.step(np.array([0, 0, 0.5, -1], np.float32))
+    tip, lifted = env.robot.tip_position(env.engine), env.task.object_position(env.engine)
+    assert lifted[2] > position[2] + 0.08
+    assert np.linalg.norm(lifted - tip) < 0.02  # it rose with the tip, still between the fingers
+    for _ in range(10):
+        env.step(np.array([0, 0, 0, 1], np.float32))  # open: it drops back onto the table
+    assert env.task.object_position(env.engine)[2] == pytest.approx(OBJECT_HALF_SIZE, abs=0.01)
+
+
+def test_open_fingers_do_not_lift_anything():
+    env = RobocueEnv(task="pick_and_place")
+    env.reset(seed=0)
+    position = env.task.object_position(env.engine)
+    env.robot.reset(env.engine, tip=position)
+    env.engine.forward()
+    for _ in range(8):
+        env.step(np.array([0, 0, 0.5, 1], np.float32))
+    assert env.task.object_position(env.engine)[2] == pytest.approx(OBJECT_HALF_SIZE, abs=2e-3)
+
+
+# --- experts -------------------------------------------------------------------------
+def test_push_expert_moves_the_object_towards_the_region():
+    env = RobocueEnv(task="push")
+    for seed in range(5):
+        _, info = env.reset(seed=seed)
+        start = info["distance"]
+        for _ in range(30):
+            _, _, _, _, info = expert_step(env)
+        assert info["distance"] < 0.6 * start, (seed, start, info["distance"])
+
+
+@pytest.mark.parametrize("task", TASK_NAMES)
+def test_expert_solves_nine_of_ten_seeds(task):
+    env = gym.make(STATE_IDS[task])
+    successes = 0
+    for seed in range(10):
+        env.reset(seed=seed)
+        done = False
+        while not done:
+            _, _, terminated, truncated, info = env.step(
+                env.unwrapped.task.expert_action(env.unwrapped.engine, env.unwrapped.robot).astype(np.float32)
+            )
+            done = terminated or truncated
+        successes += info["is_success"]
+    assert successes >= 9, f"{task}: the expert succeeded on {successes}/10 episodes"
+
+
+@pytest.mark.parametrize("task", TASK_NAMES)
+def test_doing_nothing_does_not_succeed(task):
+    env = gym.make(STATE_IDS[task])
+    for seed in range(10):
+        env.reset(seed=seed)
+        for _ in range(20):
+            _, _, _, _, info = env.step(np.zeros(env.action_space.shape, np.float32))
+        assert not info["is_success"], seed
+
+
+def test_success_needs_the_object_down_in_the_region():
+    task = PickAndPlaceTask()
+    goal = DESTINATION_REGIONS["left"].target(OBJECT_HALF_SIZE)
+    assert task.is_success(goal + [0.03, 0.03, 0.0], goal)
+    assert not task.is_success(goal + [0.0, 0.0, 0.08], goal)  # held above the region
+    assert not task.is_success(goal + [0.07, 0.0, 0.0], goal)
+    assert PushTask().distance_threshold == DESTINATION_REGIONS["left"].radius
+
+
+def test_n_objects_is_validated():
+    for task in (PushTask, PickAndPlaceTask):
+        with pytest.raises(ValueError, match="n_objects"):
+            task(n_objects=0)
+        with pytest.raises(ValueError, match="n_objects"):
+            task(n_objects=len(COLORS) + 1)
