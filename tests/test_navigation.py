@@ -255,34 +255,6 @@ def test_maze_env_places_exactly_the_generated_walls():
     env.close()
 
 
-@pytest.mark.parametrize("task", ["GoTo", "Maze"])
-def test_expert_solves_nine_of_ten_seeds(task):
-    env = make(task)
-    u = env.unwrapped
-    successes = 0
-    for seed in range(10):
-        env.reset(seed=seed)
-        truncated = False
-        while not truncated:
-            _, _, _, truncated, info = env.step(u.task.expert_action(u.engine, u.robot).astype(np.float32))
-        successes += info["is_success"]
-    assert successes >= 9, f"the expert succeeded on {successes}/10 episodes"
-    env.close()
-
-
-@pytest.mark.parametrize("task", ["GoTo", "Maze"])
-def test_standing_still_does_not_succeed(task):
-    env = make(task)
-    successes = 0
-    for seed in range(10):
-        env.reset(seed=seed)
-        for _ in range(20):
-            info = env.step(np.zeros(2, np.float32))[4]
-        successes += info["is_success"]
-    assert successes <= 2
-    env.close()
-
-
 @pytest.mark.parametrize("task", ["go_to", "maze"])
 def test_n_objects_sets_the_number_of_present_tokens(task):
     from envs import RobocueEnv
