@@ -15,6 +15,7 @@ import gymnasium as gym
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback, CallbackList
 from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.vec_env import VecNormalize
 from tqdm import tqdm
 
 import envs
@@ -111,6 +112,9 @@ def check_runnable(config: Config) -> str:
 def build_model(config: Config, device: str):
     """The SB3 model for the config, on vectorised copies of its env."""
     vec_env = make_vec_env(config.env.id, n_envs=config.env.n_envs, seed=config.seed, env_kwargs=config.env.kwargs)
+    if config.env.normalize_reward:
+        gamma = config.algo.hyperparameters.get("gamma", 0.99)
+        vec_env = VecNormalize(vec_env, norm_obs=False, norm_reward=True, gamma=gamma)
     algorithm = algorithm_class(config.algo.name)
     is_dict = isinstance(vec_env.observation_space, gym.spaces.Dict)
     layout = None if is_dict else vec_env.get_attr("observation_layout")[0]

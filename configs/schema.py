@@ -31,6 +31,13 @@ class EnvConfig(_Section):
     id: str = Field("robocue/Reach-MuJoCo-v0", description="Registered Gymnasium id (list them with `robocue envs`).")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for gymnasium.make, e.g. reward_type, n_objects.")
     n_envs: int = Field(1, ge=1, description="Environment copies stepped together during training.")
+    normalize_reward: bool = Field(
+        False,
+        description=(
+            "Scale training rewards by a running estimate of the return's spread (SB3 VecNormalize, rewards only; "
+            "observations are untouched, so evaluation and replay need no saved statistics)."
+        ),
+    )
 
 
 class AlgoConfig(BaseModel):

@@ -7,6 +7,7 @@ import numpy as np
 
 from envs.commands import COMMAND_DIM, encode_command, num_templates
 from envs.engines import ENGINES, make_engine
+from envs.randomization import DomainRandomization
 from envs.scene import Scene
 from envs.tasks import TASKS
 
@@ -26,13 +27,21 @@ class RobocueEnv(gym.Env):
             ``pixels+state``: ``pixels``, ``state`` (the robot block only) and ``command``;
             ``goal``: Dict ``observation`` (the state vector), ``achieved_goal`` and
             ``desired_goal``, with a vectorised ``compute_reward`` for HER.
-        reward_type: ``dense`` (negative distance) or ``sparse`` (-1 until success, then 0).
+        reward_type: ``dense`` (negative distance), ``sparse`` (-1 until success, then 0)
+            or ``shaped`` (dense plus the task's shaping terms; not in ``goal`` mode).
         render_mode: ``None`` or ``"rgb_array"`` (headless).
         render_width, render_height: Frame size of :meth:`render`, pixels.
-        camera: Scene camera used by :meth:`render`; defaults to the task's first camera.
-        policy_camera: Scene camera of pixel observations; defaults to the task's first camera.
+        camera: Camera used by :meth:`render`; defaults to the task's first camera. The
+            robot carries one too: ``wrist`` (arm) or ``ego`` (mobile base).
+        policy_camera: Camera of pixel observations; defaults to the task's first camera.
         image_size: Width and height of pixel observations (rendered without shadows,
             reflections, skybox, fog or haze, which dominate the cost on a CPU).
+        depth: Pixel modes only: add ``depth``, uint8 (image_size, image_size, 1), the
+            distance along the policy camera's axis scaled so 255 is ``depth_range`` metres.
+        depth_range: Distance (m) that depth 255 stands for; anything farther reads 255.
+        domain_randomization: ``None``/``False`` (default), ``True`` or a dict of
+            :class:`envs.randomization.DomainRandomization` fields: per-episode jitter of
+            colour shades, lighting, camera poses, friction and object masses.
         **task_kwargs: Passed to the task (for example ``n_objects``, ``distance_threshold``).
 
     ``info`` carries every reward term, ``is_success``, and ``command`` (the structured
@@ -53,6 +62,9 @@ class RobocueEnv(gym.Env):
         camera: str | None = None,
         policy_camera: str | None = None,
         image_size: int = 84,
+        depth: bool = False,
+        depth_range: float = 3.0,
+        domain_randomization: bool | dict | None = None,
         **task_kwargs,
     ):
         if task not in TASKS:
@@ -63,26 +75,31 @@ class RobocueEnv(gym.Env):
             raise ValueError(f"obs_mode={obs_mode!r} is not one of: {', '.join(OBS_MODES)}")
         if render_mode not in (None, *self.metadata["render_modes"]):
             raise ValueError(f"render_mode={render_mode!r} is not one of: None, rgb_array")
+        if obs_mode == "goal" and reward_type == "shaped":
+            raise ValueError("reward_type='shaped' reads the whole state, so goal envs (HER) cannot use it: use dense or sparse")
         self.task = TASKS[task](reward_type=reward_type, **task_kwargs)
         self.robot = self.task.make_robot()
-        cameras = self.task.cameras()
-        camera_names = [c.name for c in cameras]
+        self.scene = Scene(
+            bodies=self.task.scene_bodies() + self.robot.bodies(),
+            actuators=self.robot.actuator_specs(),
+            cameras=self.task.cameras(),
+        )
+        camera_names = [c.name for c in self.scene.all_cameras()]
         for key, value in (("camera", camera), ("policy_camera", policy_camera)):
             if value is not None and value not in camera_names:
                 raise ValueError(f"{key}={value!r} is not one of: {', '.join(camera_names)}")
         if not 8 <= image_size <= 512:
             raise ValueError(f"image_size={image_size} must be between 8 and 512")
+        if depth and obs_mode not in ("pixels", "pixels+state"):
+            raise ValueError(f"depth=True adds a depth image to pixel observations; obs_mode={obs_mode!r} has none")
+        if depth_range <= 0:
+            raise ValueError(f"depth_range={depth_range} must be positive (metres)")
+        self.randomization = DomainRandomization.from_option(domain_randomization)
         self.camera = camera or camera_names[0]
         self.policy_camera = policy_camera or camera_names[0]
         self.image_size = image_size
-        self.engine = make_engine(
-            engine,
-            Scene(
-                bodies=self.task.scene_bodies() + self.robot.bodies(),
-                actuators=self.robot.actuator_specs(),
-                cameras=cameras,
-            ),
-        )
+        self.depth, self.depth_range = depth, depth_range
+        self.engine = make_engine(engine, self.scene)
         self.obs_mode = obs_mode
         self.render_mode = render_mode
         self.render_size = (render_width, render_height)
@@ -98,6 +115,7 @@ class RobocueEnv(gym.Env):
         obs_dim = self.robot.observation_dim + self.task.observation_dim + COMMAND_DIM
         state_space = gym.spaces.Box(-np.inf, np.inf, (obs_dim,), dtype=np.float32)
         pixels = gym.spaces.Box(0, 255, (image_size, image_size, 3), dtype=np.uint8)
+        depth_image = gym.spaces.Box(0, 255, (image_size, image_size, 1), dtype=np.uint8)
         command = gym.spaces.Box(0.0, 1.0, (COMMAND_DIM,), dtype=np.float32)
         goal = gym.spaces.Box(-np.inf, np.inf, (self.task.goal_dim,), dtype=np.float32)
         robot = gym.spaces.Box(-np.inf, np.inf, (self.robot.observation_dim,), dtype=np.float32)
@@ -107,6 +125,8 @@ class RobocueEnv(gym.Env):
             "pixels+state": gym.spaces.Dict({"pixels": pixels, "state": robot, "command": command}),
             "goal": gym.spaces.Dict({"observation": state_space, "achieved_goal": goal, "desired_goal": goal}),
         }[obs_mode]
+        if depth:
+            self.observation_space = gym.spaces.Dict({**self.observation_space.spaces, "depth": depth_image})
         if obs_mode == "goal":  # only goal envs offer compute_reward (SB3 and HER look for it)
             self.compute_reward = self.task.compute_reward
         self.command = None
@@ -121,6 +141,8 @@ class RobocueEnv(gym.Env):
         template = int(self.np_random.integers(num_templates(self.command.task)))
         self._command_info = {**self.command.to_dict(), "text": self.command.text(template)}
         self._command_vector = encode_command(self.command)
+        if self.randomization is not None:
+            self.randomization.apply(self.engine, self.scene, self.np_random)
         return self._observation(), self._info()
 
     def step(self, action):
@@ -143,6 +165,9 @@ class RobocueEnv(gym.Env):
         robot = self.robot.observation(self.engine)
         if self.obs_mode in ("pixels", "pixels+state"):
             observation = {"pixels": self._pixels(), "command": self._command_vector.copy()}
+            if self.depth:
+                depth = self.engine.render_depth(self.policy_camera, self.image_size, self.image_size)
+                observation["depth"] = np.minimum(depth * (255.0 / self.depth_range), 255.0).astype(np.uint8)[..., None]
             if self.obs_mode == "pixels+state":
                 observation["state"] = robot.astype(np.float32)
             return observation
@@ -162,7 +187,7 @@ class RobocueEnv(gym.Env):
         # float32, as in goal observations, so compute_reward on stored goals matches exactly.
         achieved = self.task.achieved_goal(self.engine, self.robot).astype(np.float32)
         desired = self.task.desired_goal(self.engine).astype(np.float32)
-        terms = self.task.reward_terms(achieved, desired)
+        terms = self.task.step_reward_terms(self.engine, self.robot, achieved, desired)
         self._last_terms = terms
         info = {key: float(value) for key, value in terms.items() if key != "reward"}
         info["is_success"] = bool(self.task.is_success(achieved, desired))

@@ -58,11 +58,26 @@ class Site:
 
 
 @dataclass
+class Camera:
+    """A camera looking from ``pos`` at ``lookat``, vertical field of view in degrees.
+
+    Both points are in the frame of the body the camera belongs to: the world for a
+    scene camera, the body for one in ``Body.cameras`` (a wrist or ego camera).
+    """
+
+    name: str
+    pos: Vec3
+    lookat: Vec3
+    fovy: float = 45.0
+
+
+@dataclass
 class Body:
     """A rigid body with geoms, an optional joint to its parent and child bodies.
 
     A ``mocap`` body has no joint but can be moved by the engine between steps (targets
-    and markers that must not be pushed around by physics).
+    and markers that must not be pushed around by physics). ``cameras`` ride along with
+    the body.
     """
 
     name: str
@@ -72,6 +87,14 @@ class Body:
     sites: list[Site] = field(default_factory=list)
     children: list[Body] = field(default_factory=list)
     mocap: bool = False
+    cameras: list[Camera] = field(default_factory=list)
+
+
+def walk_bodies(bodies: list[Body]):
+    """Every body of a tree, parents before children."""
+    for body in bodies:
+        yield body
+        yield from walk_bodies(body.children)
 
 
 @dataclass
@@ -93,16 +116,6 @@ class Actuator:
 
 
 @dataclass
-class Camera:
-    """A fixed camera looking from ``pos`` at ``lookat``, vertical field of view in degrees."""
-
-    name: str
-    pos: Vec3
-    lookat: Vec3
-    fovy: float = 45.0
-
-
-@dataclass
 class Scene:
     """Everything an engine needs to build a world.
 
@@ -115,3 +128,7 @@ class Scene:
     timestep: float = 0.005
     substeps: int = 8
     gravity: Vec3 = (0.0, 0.0, -9.81)
+
+    def all_cameras(self) -> list[Camera]:
+        """Scene cameras, then the cameras carried by bodies."""
+        return self.cameras + [camera for body in walk_bodies(self.bodies) for camera in body.cameras]

@@ -65,7 +65,4 @@ class CommandDecoder(nn.Module):
         """The most likely value of every field, ``None`` where the input did not say."""
         logits = self(features)
         best = {field: logits[field].argmax(dim=-1).tolist() for field in DECODER_FIELDS}
-        return [
-            {field: DECODER_FIELDS[field][best[field][i]] for field in DECODER_FIELDS}
-            for i in range(features.shape[0])
-        ]
+        return [{field: DECODER_FIELDS[field][best[field][i]] for field in DECODER_FIELDS} for i in range(features.shape[0])]

@@ -44,6 +44,21 @@ def _camera_xyaxes(camera: Camera) -> np.ndarray:
     return np.concatenate([right, up])
 
 
+def _camera_quaternion(pos, lookat) -> np.ndarray:
+    """Orientation (w, x, y, z) of a camera at ``pos`` looking at ``lookat`` (MuJoCo looks along -z)."""
+    axes = _camera_xyaxes(Camera("", tuple(pos), tuple(lookat)))
+    x, y = axes[:3], axes[3:]
+    matrix = np.column_stack([x, y, np.cross(x, y)])
+    quaternion = np.empty(4)
+    mujoco.mju_mat2Quat(quaternion, matrix.ravel())
+    return quaternion
+
+
+def _add_camera(parent: ET.Element, camera: Camera) -> None:
+    attrs = {"name": camera.name, "pos": _fmt(camera.pos), "xyaxes": _fmt(_camera_xyaxes(camera)), "fovy": f"{camera.fovy:g}"}
+    ET.SubElement(parent, "camera", attrs)
+
+
 def _add_body(parent: ET.Element, body: Body) -> None:
     attrs = {"name": body.name, "pos": _fmt(body.pos)}
     if body.mocap:
@@ -83,6 +98,8 @@ def _add_body(parent: ET.Element, body: Body) -> None:
             "site",
             {"name": site.name, "pos": _fmt(site.pos), "size": f"{site.size:g}", "rgba": _fmt(site.rgba)},
         )
+    for camera in body.cameras:
+        _add_camera(element, camera)
     for child in body.children:
         _add_body(element, child)
 
@@ -106,16 +123,7 @@ def scene_to_mjcf(scene: Scene) -> str:
         {"pos": "0.3 -0.6 2.0", "dir": "-0.1 0.3 -1", "directional": "true", "diffuse": "0.6 0.6 0.6"},
     )
     for camera in scene.cameras:
-        ET.SubElement(
-            worldbody,
-            "camera",
-            {
-                "name": camera.name,
-                "pos": _fmt(camera.pos),
-                "xyaxes": _fmt(_camera_xyaxes(camera)),
-                "fovy": f"{camera.fovy:g}",
-            },
-        )
+        _add_camera(worldbody, camera)
     for body in scene.bodies:
         _add_body(worldbody, body)
     actuators = ET.SubElement(root, "actuator")
@@ -145,9 +153,19 @@ class MuJoCoEngine:
         self.data = mujoco.MjData(self.model)
         self.substeps = scene.substeps
         self.control_dt = scene.timestep * scene.substeps
-        self._renderers: dict[tuple[int, int, bool], mujoco.Renderer] = {}
+        self._renderers: dict[tuple, mujoco.Renderer] = {}
         self._ids: dict[tuple, int] = {}  # name lookups are cached: they sit on the step path
         self._joint_index_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        # As built: domain randomisation scales these, never compounding across episodes.
+        m = self.model
+        self._nominal = {
+            "geom_rgba": m.geom_rgba.copy(),
+            "geom_friction": m.geom_friction.copy(),
+            "body_mass": m.body_mass.copy(),
+            "body_inertia": m.body_inertia.copy(),
+            "light_diffuse": m.light_diffuse.copy(),
+            "light_dir": m.light_dir.copy(),
+        }
         mujoco.mj_forward(self.model, self.data)
 
     # --- ids -------------------------------------------------------------------------
@@ -257,6 +275,39 @@ class MuJoCoEngine:
         self.data.qpos[qpos + 3 : qpos + 7] = (1.0, 0.0, 0.0, 0.0)
         self.data.qvel[dof : dof + 6] = 0.0
 
+    # --- domain randomisation: changes relative to the scene as built -------------------------
+    def _body_geoms(self, name: str) -> np.ndarray:
+        return np.flatnonzero(self.model.geom_bodyid == self._id(mujoco.mjtObj.mjOBJ_BODY, name))
+
+    def scale_body_rgb(self, name: str, factors) -> None:
+        """Multiplies the built RGB of every geom of a body by ``factors`` (3,), clipped to [0, 1]."""
+        geoms = self._body_geoms(name)
+        rgb = self._nominal["geom_rgba"][geoms, :3] * np.asarray(factors)
+        self.model.geom_rgba[geoms, :3] = np.clip(rgb, 0.0, 1.0)
+
+    def scale_body_friction(self, name: str, factor: float) -> None:
+        """Multiplies the built sliding friction of every geom of a body by ``factor``."""
+        geoms = self._body_geoms(name)
+        self.model.geom_friction[geoms, 0] = self._nominal["geom_friction"][geoms, 0] * factor
+
+    def scale_body_mass(self, name: str, factor: float) -> None:
+        """Multiplies a body's built mass (and inertia) by ``factor``."""
+        body = self._id(mujoco.mjtObj.mjOBJ_BODY, name)
+        self.model.body_mass[body] = self._nominal["body_mass"][body] * factor
+        self.model.body_inertia[body] = self._nominal["body_inertia"][body] * factor
+
+    def set_light(self, intensity: float, direction_offset) -> None:
+        """Scales the built light's diffuse intensity and tilts its direction by ``direction_offset`` (3,)."""
+        self.model.light_diffuse[:] = np.clip(self._nominal["light_diffuse"] * intensity, 0.0, 1.0)
+        direction = self._nominal["light_dir"] + np.asarray(direction_offset)
+        self.model.light_dir[:] = direction / np.linalg.norm(direction, axis=-1, keepdims=True)
+
+    def set_camera_pose(self, name: str, pos, lookat) -> None:
+        """Moves a camera to ``pos`` looking at ``lookat``, both in its body's frame."""
+        camera = self._id(mujoco.mjtObj.mjOBJ_CAMERA, name)
+        self.model.cam_pos[camera] = pos
+        self.model.cam_quat[camera] = _camera_quaternion(pos, lookat)
+
     # --- state -------------------------------------------------------------------------
     def get_state(self) -> np.ndarray:
         spec = mujoco.mjtState.mjSTATE_INTEGRATION
@@ -286,6 +337,17 @@ class MuJoCoEngine:
         for flag in _FAST_FLAGS_OFF:
             renderer.scene.flags[flag] = 0 if fast else 1
         return renderer.render()
+
+    def render_depth(self, camera: str, width: int, height: int) -> np.ndarray:
+        """Distance along the optical axis to the nearest surface, metres, float32 (height, width)."""
+        key = (width, height, "depth")
+        renderer = self._renderers.get(key)
+        if renderer is None:
+            renderer = self._make_renderer(width, height, samples=0)
+            renderer.enable_depth_rendering()
+            self._renderers[key] = renderer
+        renderer.update_scene(self.data, camera=camera)
+        return renderer.render().astype(np.float32)
 
     def _make_renderer(self, width: int, height: int, samples: int) -> mujoco.Renderer:
         quality = self.model.vis.quality

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from envs.scene import Actuator, Body, Geom, Joint, Site
+from envs.scene import Actuator, Body, Camera, Geom, Joint, Site
 
 _GREY = (0.55, 0.57, 0.6, 1.0)
 _DARK = (0.25, 0.25, 0.28, 1.0)
@@ -87,6 +87,8 @@ class Arm:
             geoms=hand_geoms,
             sites=[Site(self.ee_site, pos=(0.0, 0.0, -self.tool_length), rgba=(1, 1, 1, 0))],
             children=hand_children,
+            # Wrist camera: behind the tool, looking down past the tip and ahead of it.
+            cameras=[Camera("wrist", pos=(-0.06, 0.0, 0.02), lookat=(0.12, 0.0, -0.3), fovy=70)],
         )
         fore = Body(
             "arm_fore",

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from envs.scene import Actuator, Body, Geom, Joint
+from envs.scene import Actuator, Body, Camera, Geom, Joint
 
 _BODY = (0.2, 0.22, 0.26, 1.0)
 _TOP = (0.85, 0.86, 0.88, 1.0)
@@ -86,6 +86,8 @@ class MobileBase:
                 Geom("capsule", (w,), _WHEEL, fromto=(0, -wheel_y - 0.01, w, 0, -wheel_y + 0.01, w), collides=False, mass=0.0),
                 Geom("sphere", (0.02,), _WHEEL, pos=(-0.8 * r, 0, 0.02), collides=False, mass=0.0),
             ],
+            # Ego camera on the nose, looking ahead and slightly down.
+            cameras=[Camera("ego", pos=(r, 0.0, self.height + 0.03), lookat=(1.0, 0.0, 0.0), fovy=70)],
         )
         carriage_y = Body(
             "mobile_carriage_y",

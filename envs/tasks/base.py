@@ -7,6 +7,8 @@ import numpy as np
 from envs.commands import Command
 from envs.scene import Body, Camera
 
+REWARD_TYPES = ("dense", "sparse", "shaped")
+
 
 class Task:
     """What the robot must do in a scene: objects, goal sampling, reward and success.
@@ -14,7 +16,10 @@ class Task:
     Subclasses set ``name``, ``robot_class``, ``goal_dim`` and the shape of their part of
     the state, ``n_tokens`` object tokens of ``token_dim`` entries each (the first entry of
     a token is 1 when its object is present), and implement the methods below. Rewards are goal-based (``achieved_goal`` vs
-    ``desired_goal``) so they can be recomputed for relabelled goals (HER).
+    ``desired_goal``) so they can be recomputed for relabelled goals (HER), except
+    ``reward_type="shaped"``: the dense reward plus the task's :meth:`shaping_terms`, which
+    read the whole state (for example the tool tip's distance to the object) and so cannot
+    be recomputed from goals.
     """
 
     name: str
@@ -25,8 +30,8 @@ class Task:
     distance_threshold: float
 
     def __init__(self, reward_type: str = "dense"):
-        if reward_type not in ("dense", "sparse"):
-            raise ValueError(f"reward_type={reward_type!r} is not one of: dense, sparse")
+        if reward_type not in REWARD_TYPES:
+            raise ValueError(f"reward_type={reward_type!r} is not one of: {', '.join(REWARD_TYPES)}")
         self.reward_type = reward_type
 
     def make_robot(self):
@@ -82,6 +87,19 @@ class Task:
             "reward_sparse": sparse,
             "reward": dense if self.reward_type == "dense" else sparse,
         }
+
+    def shaping_terms(self, engine, robot) -> dict[str, float]:
+        """Terms added to the dense reward when ``reward_type="shaped"`` (none by default)."""
+        return {}
+
+    def step_reward_terms(self, engine, robot, achieved_goal, desired_goal) -> dict:
+        """The reward terms of the current state, shaping included where selected."""
+        terms = self.reward_terms(achieved_goal, desired_goal)
+        if self.reward_type == "shaped":
+            shaping = self.shaping_terms(engine, robot)
+            shaped = terms["reward_dense"] + sum(shaping.values())
+            terms = {**terms, **shaping, "reward_shaped": shaped, "reward": shaped}
+        return terms
 
     def compute_reward(self, achieved_goal, desired_goal, info=None) -> np.ndarray:
         return self.reward_terms(achieved_goal, desired_goal)["reward"]

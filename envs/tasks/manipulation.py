@@ -162,6 +162,13 @@ class _TableObjectsTask(Task):
     def achieved_goal(self, engine, robot) -> np.ndarray:
         return engine.body_position(self._target_body)
 
+    approach_weight = 0.5
+
+    def shaping_terms(self, engine, robot) -> dict[str, float]:
+        """``approach``: minus ``approach_weight`` times the tool tip's distance to the object."""
+        offset = robot.tip_position(engine) - engine.body_position(self._target_body)
+        return {"approach": -self.approach_weight * math.sqrt(float(offset @ offset))}
+
     def desired_goal(self, engine) -> np.ndarray:
         return self._goal.copy()
 

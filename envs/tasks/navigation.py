@@ -557,6 +557,22 @@ class MazeTask(NavigationTask):
         self._routes = {}  # BFS from the goal, computed on the expert's first call
         return self.command
 
+    def path_length(self, position) -> float:
+        """Length of the way to the goal through the maze: straight to the next cell's centre,
+        then one ``cell_size`` per remaining cell-to-cell move."""
+        if not self._routes:
+            self._routes = maze_distances(self.size, self.passages, self.goal_cell)
+        steps, following = self._routes[self.cell_of(position)]
+        if following is None:
+            return float(np.hypot(*(self._goal - position[:2])))
+        return float(np.hypot(*(self.cell_center(following) - position[:2]))) + (steps - 1) * self.cell_size
+
+    def shaping_terms(self, engine, robot) -> dict[str, float]:
+        """``detour``: minus the path length's excess over the straight-line distance, so the
+        shaped reward is minus the distance along the maze."""
+        position = robot.base_position(engine)
+        return {"detour": -(self.path_length(position) - float(np.hypot(*(self._goal - position))))}
+
     def _expert_path(self, engine, robot, position: np.ndarray) -> np.ndarray:
         if not self._routes:
             self._routes = maze_distances(self.size, self.passages, self.goal_cell)
