@@ -10,6 +10,7 @@ import numpy as np
 import envs  # noqa: F401  (registers the robocue/ ids)
 from agents.runs import MODEL_FILE, load_run_config
 from configs import Config, ConfigError, algorithm_class
+from envs.wrappers import wrap
 
 
 def resolve_device(device: str) -> str:
@@ -25,7 +26,8 @@ def resolve_device(device: str) -> str:
 
 def make_env(config: Config, render_mode: str | None = None, **overrides) -> gym.Env:
     """The config's environment (one copy), with extra keyword overrides."""
-    return gym.make(config.env.id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
+    env = gym.make(config.env.id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
+    return wrap(env, config.env.frame_stack)
 
 
 class Agent:

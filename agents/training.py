@@ -25,8 +25,10 @@ from agents.replay import replay_run
 from agents.runs import MODEL_FILE, create_run_dir, save_config, save_model
 from agents.tracking import finish_wandb, make_logger, start_wandb
 from configs import Config, ConfigError, algorithm_class
+from envs.wrappers import wrap
 from policies import policy_kwargs
 from policies.factory import check_extractor, policy_class
+from policies.multimodal import MultimodalExtractor
 
 
 @dataclass
@@ -101,17 +103,73 @@ def check_runnable(config: Config) -> str:
     except (TypeError, ValueError) as error:
         raise ConfigError(f"config key 'env.kwargs': {error}") from None
     try:
+        env = wrap(env, config.env.frame_stack)
+    except ValueError as error:
+        env.close()
+        raise ConfigError(f"config key 'env.frame_stack': {error}") from None
+    try:
         check_extractor(config.policy.features_extractor, isinstance(env.observation_space, gym.spaces.Dict))
+        if config.policy.features_extractor == "multimodal":
+            kwargs = policy_kwargs(config.policy, config.algo.name)["features_extractor_kwargs"]
+            MultimodalExtractor(env.observation_space, **kwargs)  # image too small, no pixels, ...
     except ValueError as error:
         raise ConfigError(f"config key 'policy.features_extractor': {error}") from None
     finally:
         env.close()
+    check_replay_memory(config, env.observation_space)
     return resolve_device(config.device)
+
+
+def replay_buffer_bytes(config: Config, observation_space: gym.spaces.Space) -> int:
+    """Bytes an off-policy algorithm's replay buffer will take (0 for on-policy ones).
+
+    SB3's buffers store every observation twice (``observations`` and ``next_observations``;
+    Dict buffers cannot share them), in the space's dtype: uint8 images stay uint8.
+    """
+    if config.algo.name != "sac":
+        return 0
+    spaces = observation_space.spaces.values() if isinstance(observation_space, gym.spaces.Dict) else [observation_space]
+    per_observation = sum(int(np.prod(space.shape)) * np.dtype(space.dtype).itemsize for space in spaces)
+    size = int(config.algo.hyperparameters.get("buffer_size", 1_000_000))
+    return size * (2 * per_observation + 64)  # + action, reward, done, timeout
+
+
+def available_memory_bytes() -> int | None:
+    """MemAvailable from /proc/meminfo (None where there is no such file)."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def check_replay_memory(config: Config, observation_space: gym.spaces.Space, log=print) -> None:
+    """Says how much memory the replay buffer needs; stops before allocating if the machine lacks it."""
+    needed = replay_buffer_bytes(config, observation_space)
+    if needed < 256 * 2**20:
+        return
+    available = available_memory_bytes()
+    log(f"replay buffer: about {needed / 2**30:.1f} GiB for {config.algo.hyperparameters.get('buffer_size', 1_000_000)} transitions")
+    if available is not None and needed > 0.8 * available:
+        raise ConfigError(
+            f"config key 'algo.buffer_size': the replay buffer needs about {needed / 2**30:.1f} GiB but only "
+            f"{available / 2**30:.1f} GiB is available; lower algo.buffer_size or image_size"
+        )
 
 
 def build_model(config: Config, device: str):
     """The SB3 model for the config, on vectorised copies of its env."""
-    vec_env = make_vec_env(config.env.id, n_envs=config.env.n_envs, seed=config.seed, env_kwargs=config.env.kwargs)
+    vec_env = make_vec_env(
+        config.env.id,
+        n_envs=config.env.n_envs,
+        seed=config.seed,
+        env_kwargs=config.env.kwargs,
+        wrapper_class=wrap,
+        wrapper_kwargs={"frame_stack": config.env.frame_stack},
+    )
     if config.env.normalize_reward:
         gamma = config.algo.hyperparameters.get("gamma", 0.99)
         vec_env = VecNormalize(vec_env, norm_obs=False, norm_reward=True, gamma=gamma)

@@ -31,6 +31,7 @@ class EnvConfig(_Section):
     id: str = Field("robocue/Reach-MuJoCo-v0", description="Registered Gymnasium id (list them with `robocue envs`).")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for gymnasium.make, e.g. reward_type, n_objects.")
     n_envs: int = Field(1, ge=1, description="Environment copies stepped together during training.")
+    frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(
         False,
         description=(
@@ -57,14 +58,28 @@ class PolicyConfig(_Section):
         description="Hidden layer sizes of the actor and critic heads (after the features extractor).",
     )
     activation: Literal["relu", "tanh", "elu"] = Field("relu", description="Activation between hidden layers.")
-    features_extractor: Literal["attention", "flatten", "combined"] = Field(
+    features_extractor: Literal["attention", "flatten", "combined", "multimodal"] = Field(
         "attention",
         description=(
             "How observations become features: attention (command-keyed attention over object tokens; state envs), "
-            "flatten (the raw state vector) or combined (SB3's NatureCNN per image + flattened rest; pixel and goal envs)."
+            "flatten (the raw state vector), combined (SB3's NatureCNN per image + flattened rest; pixel and goal envs) "
+            "or multimodal (robocue's CNN + command features + proprioception MLP, concatenated or FiLM; pixel envs)."
         ),
     )
     attention_dim: int = Field(32, ge=1, description="Query/key size of the attention extractor.")
+    image_encoder: Literal["nature", "drq", "residual"] = Field("drq", description="multimodal: CNN architecture (perception/encoders.py).")
+    image_head: Literal["linear", "keypoints"] = Field(
+        "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."
+    )
+    image_features_dim: int = Field(64, ge=1, description="multimodal: output size of the linear image head.")
+    augment: bool = Field(True, description="multimodal: DrQ random-shift augmentation of images in training updates.")
+    fusion: Literal["concat", "film"] = Field(
+        "film", description="multimodal: join command and image by concatenation only, or also FiLM on every conv block."
+    )
+    amp: bool = Field(False, description="multimodal: bfloat16 autocast for the CNN on CUDA (ignored on the CPU).")
+    share_features_extractor: bool | None = Field(
+        None, description="Actor and critic share one features extractor (None: SB3's default, PPO shares, SAC does not)."
+    )
 
 
 class TrainConfig(_Section):

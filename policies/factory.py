@@ -6,12 +6,13 @@ import torch.nn as nn
 from stable_baselines3.common.torch_layers import CombinedExtractor, FlattenExtractor
 
 from policies.attention import CommandAttentionExtractor
+from policies.multimodal import MultimodalExtractor
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "elu": nn.ELU}
 
 
 # extractor -> does it take Dict observations (pixels, pixels+state, goal)?
-EXTRACTOR_TAKES_DICT = {"attention": False, "flatten": False, "combined": True}
+EXTRACTOR_TAKES_DICT = {"attention": False, "flatten": False, "combined": True, "multimodal": True}
 
 
 def check_extractor(name: str, observation_is_dict: bool) -> None:
@@ -40,7 +41,19 @@ def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None
     layers = list(policy_config.net_arch)
     net_arch = layers if algo_name == "sac" else {"pi": layers, "vf": layers}
     kwargs = {"net_arch": net_arch, "activation_fn": ACTIVATIONS[policy_config.activation]}
-    if policy_config.features_extractor == "combined":
+    if policy_config.share_features_extractor is not None:
+        kwargs["share_features_extractor"] = policy_config.share_features_extractor
+    if policy_config.features_extractor == "multimodal":
+        kwargs["features_extractor_class"] = MultimodalExtractor
+        kwargs["features_extractor_kwargs"] = {
+            "image_encoder": policy_config.image_encoder,
+            "image_head": policy_config.image_head,
+            "image_features_dim": policy_config.image_features_dim,
+            "augment": policy_config.augment,
+            "fusion": policy_config.fusion,
+            "amp": policy_config.amp,
+        }
+    elif policy_config.features_extractor == "combined":
         kwargs["features_extractor_class"] = CombinedExtractor  # NatureCNN per image, flatten the rest
     elif policy_config.features_extractor == "attention":
         if observation_layout is None:
