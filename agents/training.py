@@ -15,7 +15,7 @@ import gymnasium as gym
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback, CallbackList
 from stable_baselines3.common.env_util import make_vec_env
-from stable_baselines3.common.vec_env import VecNormalize
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecNormalize
 from tqdm import tqdm
 
 import envs
@@ -56,6 +56,20 @@ class CheckpointEvery(BaseCallback):
             save_model(self.model, self.folder / f"step_{self.num_timesteps}.zip")
             self.next_save += self.every
         return True
+
+
+class TimeLimit(BaseCallback):
+    """Stops learning once ``seconds`` of wall time have passed since training started."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = seconds
+
+    def _on_training_start(self) -> None:
+        self.deadline = time.perf_counter() + self.seconds
+
+    def _on_step(self) -> bool:
+        return time.perf_counter() < self.deadline
 
 
 class ProgressBar(BaseCallback):
@@ -169,6 +183,7 @@ def build_model(config: Config, device: str):
         env_kwargs=config.env.kwargs,
         wrapper_class=wrap,
         wrapper_kwargs={"frame_stack": config.env.frame_stack},
+        vec_env_cls=SubprocVecEnv if config.env.vec_env == "subproc" else DummyVecEnv,
     )
     if config.env.normalize_reward:
         gamma = config.algo.hyperparameters.get("gamma", 0.99)
@@ -209,6 +224,8 @@ def train(config: Config, log=print) -> TrainResult:
     wandb_run = start_wandb(config, run_dir)
     model.set_logger(make_logger(config, run_dir, wandb_run))
     callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar)]
+    if config.train.max_seconds:
+        callbacks.append(TimeLimit(config.train.max_seconds))
     if config.train.checkpoint_every:
         callbacks.append(CheckpointEvery(run_dir / "checkpoints", config.train.checkpoint_every))
 
@@ -227,6 +244,8 @@ def train(config: Config, log=print) -> TrainResult:
     save_model(model, model_path)
     result = TrainResult(run_dir, model_path, int(model.num_timesteps), train_seconds)
     log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")
+    if result.timesteps < config.train.timesteps:
+        log(f"stopped early by train.max_seconds={config.train.max_seconds:g} ({config.train.timesteps} steps were asked for)")
 
     if config.train.evaluate:
         result.eval, result.eval_path = evaluate_run(run_dir, progress=config.train.progress_bar)

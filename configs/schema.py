@@ -31,6 +31,9 @@ class EnvConfig(_Section):
     id: str = Field("robocue/Reach-MuJoCo-v0", description="Registered Gymnasium id (list them with `robocue envs`).")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for gymnasium.make, e.g. reward_type, n_objects.")
     n_envs: int = Field(1, ge=1, description="Environment copies stepped together during training.")
+    vec_env: Literal["dummy", "subproc"] = Field(
+        "dummy", description="How training steps the copies: dummy (one process, in turn) or subproc (one process per copy)."
+    )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(
         False,
@@ -85,6 +88,9 @@ class PolicyConfig(_Section):
 class TrainConfig(_Section):
     timesteps: int = Field(30_000, ge=1, description="Environment steps to train for (over all env copies).")
     checkpoint_every: int = Field(10_000, ge=0, description="Save checkpoints/step_<N>.zip every N steps; 0 disables.")
+    max_seconds: float = Field(
+        0, ge=0, description="Stop learning after this much wall time (then save, evaluate and record as usual); 0: no limit."
+    )
     progress_bar: bool = Field(True, description="Show a progress bar with the running success rate.")
     torch_threads: int = Field(1, ge=0, description="torch.set_num_threads for training; 0 keeps torch's default.")
     evaluate: bool = Field(True, description="Evaluate the final model and write eval.json when training ends.")
