@@ -110,7 +110,8 @@ def test_shaped_reward_is_dense_plus_the_shaping_terms(task, term):
     for _ in range(5):
         _, reward, _, _, info = env.step(env.action_space.sample())
         assert info[term] <= 0.0
-        assert reward == info["reward_shaped"] == pytest.approx(info["reward_dense"] + info[term])
+        assert info["success_bonus"] == (1.0 if info["is_success"] else 0.0)
+        assert reward == info["reward_shaped"] == pytest.approx(info["reward_dense"] + info[term] + info["success_bonus"])
     env.close()
 
 
@@ -119,11 +120,25 @@ def test_maze_shaped_reward_is_minus_the_distance_through_the_maze():
     env.reset(seed=0)
     task = env.unwrapped.task
     _, reward, _, _, info = env.step(np.zeros(2, dtype=np.float32))
-    assert -reward >= info["distance"] - 1e-6  # never shorter than the straight line
-    assert -reward == pytest.approx(task.path_length(env.unwrapped.robot.base_position(env.unwrapped.engine)))
+    assert -(reward - info["success_bonus"]) >= info["distance"] - 1e-6  # never shorter than the straight line
+    assert info["success_bonus"] - reward == pytest.approx(task.path_length(env.unwrapped.robot.base_position(env.unwrapped.engine)))
     env.close()
 
 
 def test_shaped_reward_is_refused_for_goal_envs():
     with pytest.raises(ValueError, match="goal envs"):
         gym.make("robocue/PushGoal-MuJoCo-v0", reward_type="shaped")
+
+
+def test_shaped_reward_pays_the_success_bonus_on_success():
+    env = gym.make("robocue/Reach-MuJoCo-v0", reward_type="shaped")
+    env.reset(seed=0)
+    task, engine, robot = env.unwrapped.task, env.unwrapped.engine, env.unwrapped.robot
+    successes = []
+    for _ in range(50):
+        _, reward, _, _, info = env.step(task.expert_action(engine, robot))
+        if info["is_success"]:
+            successes.append(reward)
+            assert reward == pytest.approx(info["reward_dense"] + 1.0)
+    assert successes, "the expert never reached the object"
+    env.close()

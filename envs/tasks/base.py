@@ -17,9 +17,9 @@ class Task:
     the state, ``n_tokens`` object tokens of ``token_dim`` entries each (the first entry of
     a token is 1 when its object is present), and implement the methods below. Rewards are goal-based (``achieved_goal`` vs
     ``desired_goal``) so they can be recomputed for relabelled goals (HER), except
-    ``reward_type="shaped"``: the dense reward plus the task's :meth:`shaping_terms`, which
-    read the whole state (for example the tool tip's distance to the object) and so cannot
-    be recomputed from goals.
+    ``reward_type="shaped"``: the dense reward, plus ``success_bonus`` on every step that
+    succeeds, plus the task's :meth:`shaping_terms`, which read the whole state (for
+    example the tool tip's distance to the object) and so cannot be recomputed from goals.
     """
 
     name: str
@@ -88,8 +88,10 @@ class Task:
             "reward": dense if self.reward_type == "dense" else sparse,
         }
 
+    success_bonus = 1.0  # added per step on success when reward_type="shaped"
+
     def shaping_terms(self, engine, robot) -> dict[str, float]:
-        """Terms added to the dense reward when ``reward_type="shaped"`` (none by default)."""
+        """Task-specific terms added to the dense reward when ``reward_type="shaped"``."""
         return {}
 
     def step_reward_terms(self, engine, robot, achieved_goal, desired_goal) -> dict:
@@ -97,6 +99,7 @@ class Task:
         terms = self.reward_terms(achieved_goal, desired_goal)
         if self.reward_type == "shaped":
             shaping = self.shaping_terms(engine, robot)
+            shaping["success_bonus"] = self.success_bonus * float(self.is_success(achieved_goal, desired_goal))
             shaped = terms["reward_dense"] + sum(shaping.values())
             terms = {**terms, **shaping, "reward_shaped": shaped, "reward": shaped}
         return terms
