@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 import gymnasium as gym
+import numpy as np
 
 import envs  # noqa: F401  (registers the robocue/ ids)
 
@@ -46,6 +48,57 @@ def env_steps_per_second(env_id: str, steps: int = 20_000, seed: int = 0, render
     }
 
 
+VEC_ENV_KINDS = ("dummy", "subproc", "threaded")
+
+
+def _make_env(env_id: str, kwargs: dict) -> gym.Env:
+    # Module-level, so a subprocess unpickling it imports this module and so registers the ids.
+    return gym.make(env_id, **kwargs)
+
+
+def make_vec(kind: str, env_id: str, n_envs: int, **kwargs):
+    """``n_envs`` copies of ``env_id`` in a ``DummyVecEnv``, ``SubprocVecEnv`` or :class:`ThreadedVecEnv`."""
+    from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
+
+    from envs.vector import ThreadedVecEnv
+
+    if kind == "threaded":
+        return ThreadedVecEnv(env_id, n_envs, env_kwargs=kwargs)
+    if kind not in VEC_ENV_KINDS:
+        raise ValueError(f"vec env {kind!r} is not one of: {', '.join(VEC_ENV_KINDS)}")
+    factories = [functools.partial(_make_env, env_id, kwargs)] * n_envs
+    return SubprocVecEnv(factories) if kind == "subproc" else DummyVecEnv(factories)
+
+
+def vec_env_steps_per_second(kind: str, env_id: str, n_envs: int, steps: int = 20_000, seed: int = 0) -> dict:
+    """Total env steps per second (over all copies) of a vectorised env with random actions."""
+    vec = make_vec(kind, env_id, n_envs)
+    vec.seed(seed)
+    vec.reset()
+    rng = np.random.default_rng(seed)
+    actions = rng.uniform(-1, 1, (64, n_envs, *vec.action_space.shape)).astype(np.float32)
+    calls = max(1, steps // n_envs)
+    started = time.perf_counter()
+    for i in range(calls):
+        vec.step(actions[i % len(actions)])
+    elapsed = time.perf_counter() - started
+    vec.close()
+    return {"vec_env": kind, "env_id": env_id, "n_envs": n_envs, "steps": calls * n_envs, "steps_per_second": calls * n_envs / elapsed}
+
+
+def vec_env_table(results: list[dict]) -> str:
+    """Markdown: one row per env id and kind, one column per number of copies."""
+    counts = sorted({r["n_envs"] for r in results})
+    lines = ["| env | vec env | " + " | ".join(f"{n} envs" for n in counts) + " |", "|---|---|" + "---:|" * len(counts)]
+    rows: dict[tuple, dict] = {}
+    for r in results:
+        rows.setdefault((r["env_id"], r["vec_env"]), {})[r["n_envs"]] = r["steps_per_second"]
+    for (env_id, kind), by_count in rows.items():
+        cells = " | ".join(f"{by_count[n]:.0f}" if n in by_count else "" for n in counts)
+        lines.append(f"| {env_id} | {kind} | {cells} |")
+    return "\n".join(lines)
+
+
 def run_benchmarks(env_ids: list[str], steps: int, render_steps: int) -> list[dict]:
     """Stepping each env id (pixel modes render every observation), plus stepping with a
     video frame rendered every step (``render_steps`` > 0)."""
@@ -70,4 +123,4 @@ def markdown_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["env_steps_per_second", "markdown_table", "run_benchmarks"]
+__all__ = ["env_steps_per_second", "markdown_table", "run_benchmarks", "vec_env_steps_per_second", "vec_env_table"]

@@ -15,7 +15,7 @@ import gymnasium as gym
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback, CallbackList
 from stable_baselines3.common.env_util import make_vec_env
-from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecNormalize
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecMonitor, VecNormalize
 from tqdm import tqdm
 
 import envs
@@ -25,6 +25,7 @@ from agents.replay import replay_run
 from agents.runs import MODEL_FILE, create_run_dir, save_config, save_model
 from agents.tracking import finish_wandb, make_logger, start_wandb
 from configs import Config, ConfigError, algorithm_class
+from envs.vector import ThreadedVecEnv
 from envs.wrappers import wrap
 from policies import policy_kwargs
 from policies.factory import check_extractor, policy_class
@@ -116,6 +117,9 @@ def check_runnable(config: Config) -> str:
         env = gym.make(config.env.id, **config.env.kwargs)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"config key 'env.kwargs': {error}") from None
+    if config.env.vec_env == "threaded" and config.env.frame_stack > 1:
+        env.close()
+        raise ConfigError("config key 'env.frame_stack': frame stacking needs env.vec_env=dummy or subproc, not threaded")
     try:
         env = wrap(env, config.env.frame_stack)
     except ValueError as error:
@@ -176,15 +180,19 @@ def check_replay_memory(config: Config, observation_space: gym.spaces.Space, log
 
 def build_model(config: Config, device: str):
     """The SB3 model for the config, on vectorised copies of its env."""
-    vec_env = make_vec_env(
-        config.env.id,
-        n_envs=config.env.n_envs,
-        seed=config.seed,
-        env_kwargs=config.env.kwargs,
-        wrapper_class=wrap,
-        wrapper_kwargs={"frame_stack": config.env.frame_stack},
-        vec_env_cls=SubprocVecEnv if config.env.vec_env == "subproc" else DummyVecEnv,
-    )
+    if config.env.vec_env == "threaded":
+        vec_env = VecMonitor(ThreadedVecEnv(config.env.id, config.env.n_envs, env_kwargs=config.env.kwargs))
+        vec_env.seed(config.seed)
+    else:
+        vec_env = make_vec_env(
+            config.env.id,
+            n_envs=config.env.n_envs,
+            seed=config.seed,
+            env_kwargs=config.env.kwargs,
+            wrapper_class=wrap,
+            wrapper_kwargs={"frame_stack": config.env.frame_stack},
+            vec_env_cls=SubprocVecEnv if config.env.vec_env == "subproc" else DummyVecEnv,
+        )
     if config.env.normalize_reward:
         gamma = config.algo.hyperparameters.get("gamma", 0.99)
         vec_env = VecNormalize(vec_env, norm_obs=False, norm_reward=True, gamma=gamma)

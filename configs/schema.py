@@ -31,8 +31,12 @@ class EnvConfig(_Section):
     id: str = Field("robocue/Reach-MuJoCo-v0", description="Registered Gymnasium id (list them with `robocue envs`).")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for gymnasium.make, e.g. reward_type, n_objects.")
     n_envs: int = Field(1, ge=1, description="Environment copies stepped together during training.")
-    vec_env: Literal["dummy", "subproc"] = Field(
-        "dummy", description="How training steps the copies: dummy (one process, in turn) or subproc (one process per copy)."
+    vec_env: Literal["dummy", "subproc", "threaded"] = Field(
+        "dummy",
+        description=(
+            "How training steps the copies: dummy (one process, in turn), subproc (one process per copy) or threaded "
+            "(one process, every copy's physics on a thread pool; envs/vector.py)."
+        ),
     )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(

@@ -146,8 +146,18 @@ class RobocueEnv(gym.Env):
         return self._observation(), self._info()
 
     def step(self, action):
-        self.robot.apply_action(self.engine, action)
+        self.act(action)
         self.engine.step()
+        return self.outcome()
+
+    # step() in its three phases, so that a vectorised env can run every copy's physics
+    # (the middle phase, ``engine.step()``) together on a thread pool.
+    def act(self, action) -> None:
+        """Sends an action to the robot (phase 1 of a step)."""
+        self.robot.apply_action(self.engine, action)
+
+    def outcome(self):
+        """Observation, reward, terminated, truncated and info of the state reached (phase 3)."""
         info = self._info()  # computes the reward terms of the new state
         return self._observation(), float(self._last_terms["reward"]), False, False, info
 

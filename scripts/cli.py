@@ -126,12 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure environment steps per second",
         description="Step each environment with random actions and report steps per second, with and without rendering.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  robocue bench\n  robocue bench --env robocue/Reach-MuJoCo-v0 --steps 50000 --out bench.json",
+        epilog=(
+            "examples:\n  robocue bench\n  robocue bench --env robocue/Reach-MuJoCo-v0 --steps 50000 --out bench.json\n"
+            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000"
+        ),
     )
     bench.add_argument("--env", action="append", metavar="ENV_ID", help="env id to measure (repeatable; default: all)")
     bench.add_argument("--steps", type=_positive_int, default=20_000, help="steps per measurement (default: 20000)")
     bench.add_argument("--render-steps", type=int, default=500, help="steps of the step+render measurement; 0 skips it (default: 500)")
     bench.add_argument("--out", metavar="FILE.json", help="also write the results as JSON")
+    bench.add_argument(
+        "--vec",
+        action="store_true",
+        help="instead, compare vectorised envs (dummy, subproc, threaded) at 1, 2, 4 and 8 copies (default env: Reach state)",
+    )
     return parser
 
 
@@ -230,8 +238,15 @@ def cmd_bench(args) -> int:
     unknown = [env_id for env_id in env_ids if env_id not in envs.ENV_IDS]
     if unknown:
         raise ValueError(f"--env {unknown[0]!r} is not a robocue env; registered: {', '.join(envs.ENV_IDS)}")
-    results = run_benchmarks(env_ids, args.steps, max(0, args.render_steps))
-    print(markdown_table(results))
+    if args.vec:
+        from agents.benchmark import VEC_ENV_KINDS, vec_env_steps_per_second, vec_env_table
+
+        ids = args.env or ["robocue/Reach-MuJoCo-v0"]
+        results = [vec_env_steps_per_second(kind, env_id, n, args.steps) for env_id in ids for kind in VEC_ENV_KINDS for n in (1, 2, 4, 8)]
+        print(vec_env_table(results))
+    else:
+        results = run_benchmarks(env_ids, args.steps, max(0, args.render_steps))
+        print(markdown_table(results))
     if args.out:
         from pathlib import Path
 
