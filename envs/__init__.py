@@ -22,7 +22,7 @@ TASK_IDS = {
     "go_to": ("GoTo", 200),
     "maze": ("Maze", 200),
 }
-ENGINE_IDS = {"mujoco": "MuJoCo"}
+ENGINE_IDS = {"mujoco": "MuJoCo", "pybullet": "PyBullet"}
 # observation mode -> suffix of the task name in ids
 OBS_MODE_IDS = {"state": "", "pixels": "Pixels", "pixels+state": "PixelsState", "goal": "Goal"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ENGINES = ("mujoco",)
+ENGINES = ("mujoco", "pybullet")
 
 
 class PhysicsError(RuntimeError):
@@ -15,4 +15,8 @@ def make_engine(name: str, scene):
         from envs.engines.mujoco_engine import MuJoCoEngine
 
         return MuJoCoEngine(scene)
+    if name == "pybullet":
+        from envs.engines.bullet_engine import BulletEngine
+
+        return BulletEngine(scene)
     raise ValueError(f"engine={name!r} is not one of: {', '.join(ENGINES)}")
