@@ -8,9 +8,9 @@ import gymnasium as gym
 import numpy as np
 
 import envs  # noqa: F401  (registers the robocue/ ids)
+from agents.commands import ENCODER_FILE, wrap
 from agents.runs import MODEL_FILE, load_run_config
 from configs import Config, ConfigError, algorithm_class
-from envs.wrappers import wrap
 
 
 def resolve_device(device: str) -> str:
@@ -24,10 +24,12 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def make_env(config: Config, render_mode: str | None = None, **overrides) -> gym.Env:
-    """The config's environment (one copy), with extra keyword overrides."""
+def make_env(config: Config, render_mode: str | None = None, split: str = "train", encoder_path=None, **overrides) -> gym.Env:
+    """The config's environment (one copy) with its wrappers; ``split`` picks what a spoken
+    command's simulated human says (``agents.commands.COMMAND_SPLITS``), ``encoder_path`` the
+    language encoder that hears it (default: the shipped one)."""
     env = gym.make(config.env.id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
-    return wrap(env, config.env.frame_stack)
+    return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path)
 
 
 class Agent:
@@ -64,8 +66,9 @@ class Agent:
         action, _ = self.model.predict(observation, deterministic=deterministic)
         return action
 
-    def make_env(self, render_mode: str | None = None, **overrides) -> gym.Env:
-        return make_env(self.config, render_mode=render_mode, **overrides)
+    def make_env(self, render_mode: str | None = None, split: str = "train", **overrides) -> gym.Env:
+        encoder = self.run_dir / ENCODER_FILE if self.run_dir and (self.run_dir / ENCODER_FILE).is_file() else None
+        return make_env(self.config, render_mode=render_mode, split=split, encoder_path=encoder, **overrides)
 
     def policy_for(self, env: gym.Env):
         """observation -> action in ``env`` (the config's deterministic setting)."""

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from agents.agent import Agent, ExpertAgent
 from agents.runs import EVAL_FILE, write_json
+from configs import ConfigError
 
 Policy = Callable[[np.ndarray], np.ndarray]
 _PACKAGES = ("robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium")
@@ -93,14 +94,19 @@ def evaluate_policy(env, policy: Policy, env_id: str, episodes: int, seed: int, 
     return result
 
 
-def evaluate_agent(agent, episodes: int, seed: int, out: str | Path, progress: bool = True) -> tuple[dict, Path]:
-    """Evaluates an :class:`Agent` or :class:`ExpertAgent`; writes the JSON to ``out``."""
-    env = agent.make_env()
+def evaluate_agent(
+    agent, episodes: int, seed: int, out: str | Path, progress: bool = True, commands: str | None = None
+) -> tuple[dict, Path]:
+    """Evaluates an :class:`Agent` or :class:`ExpertAgent`; writes the JSON to ``out``.
+
+    ``commands`` is the split a spoken-command agent hears (``agents.commands.COMMAND_SPLITS``).
+    """
+    env = agent.make_env(split=commands) if commands else agent.make_env()
     try:
         result = evaluate_policy(env, agent.policy_for(env), agent.env_id, episodes, seed, progress)
     finally:
         env.close()
-    result = {"agent": agent.name, "deterministic": agent.deterministic, **result}
+    result = {"agent": agent.name, "deterministic": agent.deterministic, "commands": commands or "train", **result}
     path = Path(out)
     write_json(path, result)
     return result, path
@@ -112,17 +118,41 @@ def evaluate_run(
     seed: int | None = None,
     out: str | Path | None = None,
     progress: bool = True,
+    commands: str | None = None,
 ) -> tuple[dict, Path]:
-    """Evaluates the agent in ``run_dir``; writes eval.json (or ``out``). Returns (result, path)."""
+    """Evaluates the agent in ``run_dir``; writes eval.json (or ``out``). Returns (result, path).
+
+    Raises:
+        ConfigError: ``commands`` names a split for an agent that does not hear spoken commands.
+    """
     agent = Agent.load(run_dir)
     config = agent.config
+    check_command_split(config, commands)
+    default_out = Path(run_dir) / (EVAL_FILE if commands in (None, "train") else f"eval_{commands}.json")
     return evaluate_agent(
         agent,
         config.eval.episodes if episodes is None else episodes,
         config.eval.seed if seed is None else seed,
-        out or Path(run_dir) / EVAL_FILE,
+        out or default_out,
         progress,
+        commands,
     )
+
+
+def check_command_split(config, commands: str | None) -> None:
+    """Fails clearly when ``--commands`` cannot apply to this agent."""
+    from agents.commands import COMMAND_SPLITS
+
+    if commands is None:
+        return
+    if commands in ("gesture", "gesture-heldout"):
+        raise ConfigError(
+            f"--commands {commands}: gesture-conditioned agents are not built yet; splits that work: {', '.join(COMMAND_SPLITS)}"
+        )
+    if commands not in COMMAND_SPLITS:
+        raise ConfigError(f"--commands {commands!r} is not one of: {', '.join(COMMAND_SPLITS)}")
+    if config.env.commands != "language":
+        raise ConfigError(f"--commands {commands}: this agent was trained on one-hot commands; train with env.commands=language")
 
 
 def evaluate_expert(

@@ -20,13 +20,13 @@ from tqdm import tqdm
 
 import envs
 from agents.agent import Agent, resolve_device
+from agents.commands import ENCODER_FILE, load_language_encoder, wrap
 from agents.evaluation import evaluate_run
 from agents.replay import replay_run
 from agents.runs import MODEL_FILE, create_run_dir, save_config, save_model
 from agents.tracking import finish_wandb, make_logger, start_wandb
 from configs import Config, ConfigError, algorithm_class
 from envs.vector import ThreadedVecEnv
-from envs.wrappers import wrap
 from policies import policy_kwargs
 from policies.factory import check_extractor, policy_class
 from policies.multimodal import MultimodalExtractor
@@ -120,8 +120,11 @@ def check_runnable(config: Config) -> str:
     if config.env.vec_env == "threaded" and config.env.frame_stack > 1:
         env.close()
         raise ConfigError("config key 'env.frame_stack': frame stacking needs env.vec_env=dummy or subproc, not threaded")
+    if config.env.vec_env == "threaded" and config.env.commands != "onehot":
+        env.close()
+        raise ConfigError("config key 'env.commands': spoken commands need env.vec_env=dummy or subproc, not threaded")
     try:
-        env = wrap(env, config.env.frame_stack)
+        env = wrap(env, config.env.frame_stack, config.env.commands)
     except ValueError as error:
         env.close()
         raise ConfigError(f"config key 'env.frame_stack': {error}") from None
@@ -190,7 +193,7 @@ def build_model(config: Config, device: str):
             seed=config.seed,
             env_kwargs=config.env.kwargs,
             wrapper_class=wrap,
-            wrapper_kwargs={"frame_stack": config.env.frame_stack},
+            wrapper_kwargs={"frame_stack": config.env.frame_stack, "commands": config.env.commands},
             vec_env_cls=SubprocVecEnv if config.env.vec_env == "subproc" else DummyVecEnv,
         )
     if config.env.normalize_reward:
@@ -198,7 +201,7 @@ def build_model(config: Config, device: str):
         vec_env = VecNormalize(vec_env, norm_obs=False, norm_reward=True, gamma=gamma)
     algorithm = algorithm_class(config.algo.name)
     is_dict = isinstance(vec_env.observation_space, gym.spaces.Dict)
-    layout = None if is_dict else vec_env.get_attr("observation_layout")[0]
+    layout = None if is_dict else vec_env.env_method("get_wrapper_attr", "observation_layout", indices=0)[0]
     return algorithm(
         policy_class(is_dict),
         vec_env,
@@ -223,6 +226,8 @@ def train(config: Config, log=print) -> TrainResult:
     device = check_runnable(config)
     run_dir = create_run_dir(config)
     save_config(run_dir, config)
+    if config.env.commands == "language":  # the run keeps its own copy of the encoder its policy hears through
+        load_language_encoder().save(run_dir / ENCODER_FILE)
     log(f"run folder: {run_dir}")
     log(f"training {config.algo.name.upper()} on {config.env.id} for {config.train.timesteps} steps (device {device}, seed {config.seed})")
 

@@ -38,6 +38,13 @@ class EnvConfig(_Section):
             "(one process, every copy's physics on a thread pool; envs/vector.py)."
         ),
     )
+    commands: Literal["onehot", "language"] = Field(
+        "onehot",
+        description=(
+            "How the policy gets the command: onehot (the structured command) or language (the simulated human says it; "
+            "the shipped language encoder's features replace the one-hot; agents/commands.py)."
+        ),
+    )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(
         False,

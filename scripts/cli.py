@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's eval.episodes; 100 for --expert)")
     evaluate.add_argument("--seed", type=_seed, help="seed of the first episode (default: the run's eval.seed)")
     evaluate.add_argument("--out", metavar="FILE", help="where to write the JSON (default: RUN_DIR/eval.json)")
+    evaluate.add_argument(
+        "--commands",
+        metavar="SPLIT",
+        help="for agents trained with env.commands=language: what the simulated human says, train, paraphrase or "
+        "composition (default out: RUN_DIR/eval_<SPLIT>.json)",
+    )
 
     replay = commands.add_parser(
         "replay",
@@ -113,6 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+
+    understand = commands.add_parser(
+        "understand",
+        help="say which command the robot understood from words",
+        description=(
+            "Print, as JSON, the command robocue's language encoder understood from TEXT: task, color, shape and\n"
+            "destination (null where the words do not say). Uses the shipped encoder, or a run's own with --run."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='examples:\n  robocue understand "push the red cube to the left"\n  robocue understand "red ball" --run RUN_DIR',
+    )
+    understand.add_argument("text", metavar="TEXT", nargs="?", help="what the person says")
+    understand.add_argument("--run", metavar="RUN_DIR", help="use the language encoder saved in this run folder")
 
     commands.add_parser(
         "envs",
@@ -181,7 +200,7 @@ def cmd_eval(args) -> int:
             args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
         )
     else:
-        result, path = evaluate_run(args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out)
+        result, path = evaluate_run(args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out, commands=args.commands)
     low, high = result["success_ci"]
     print(
         f"{result['env_id']}: success rate {result['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) over "
@@ -255,7 +274,32 @@ def cmd_bench(args) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "eval": cmd_eval, "replay": cmd_replay, "envs": cmd_envs, "bench": cmd_bench}
+def cmd_understand(args) -> int:
+    import json
+    from pathlib import Path
+
+    from agents.commands import ENCODER_FILE, load_language_encoder
+
+    if args.text is None:
+        raise ValueError('give the TEXT to understand, e.g. robocue understand "push the red cube to the left"')
+    path = None
+    if args.run:
+        path = Path(args.run) / ENCODER_FILE
+        if not path.is_file():
+            raise ValueError(f"--run {args.run!r} has no {ENCODER_FILE}: it was not trained with env.commands=language")
+    understood = load_language_encoder(path).understand(args.text)
+    print(json.dumps(understood))
+    return 0
+
+
+COMMANDS = {
+    "train": cmd_train,
+    "eval": cmd_eval,
+    "replay": cmd_replay,
+    "understand": cmd_understand,
+    "envs": cmd_envs,
+    "bench": cmd_bench,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,127 @@
+"""The simulated human speaks: commands given in words, read through a language encoder.
+
+:class:`SpokenCommands` wraps a robocue env. At every reset the simulated human says the
+episode's command with the template grammar (``perception.language``), and the policy
+sees the language encoder's command features in place of the one-hot command: in the
+state vector's command block (the attention extractor's query) or in the ``command`` key of
+Dict observations. The encoder is robocue's shipped default, frozen.
+
+Splits (``perception.language.SPLITS``) choose what the human says: ``train`` (training
+templates, training colour-shape-task combinations), ``paraphrase`` (held-out templates)
+or ``composition`` (held-out combinations, training templates). An episode whose command
+does not belong to the split is redrawn (the env resets again, continuing its seeded
+random stream), so training never sees a held-out combination and a ``composition``
+evaluation sees nothing else.
+"""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import torch
+
+from envs.commands import COMMAND_DIM
+from envs.wrappers import wrap as wrap_frames
+
+COMMAND_MODES = ("onehot", "language")
+COMMAND_SPLITS = ("train", "paraphrase", "composition")
+
+
+class SpokenCommands(gym.Wrapper):
+    """Replaces the one-hot command with language-encoder features of a spoken utterance.
+
+    Args:
+        env: A robocue env (any observation mode).
+        split: One of ``COMMAND_SPLITS``.
+        encoder: A language encoder with ``encode_texts`` and ``out_dim``; default: the shipped one.
+        max_redraws: Resets allowed to find a command of the split before giving up.
+    """
+
+    def __init__(self, env: gym.Env, split: str = "train", encoder=None, max_redraws: int = 1000):
+        super().__init__(env)
+        from perception import language
+
+        if split not in COMMAND_SPLITS:
+            raise ValueError(f"command split {split!r} is not one of: {', '.join(COMMAND_SPLITS)}")
+        self.split = split
+        self.encoder = encoder if encoder is not None else language.load_default_language_encoder()
+        self.held_out = set(language.HELD_OUT_COMBINATIONS)
+        self.say = language.say
+        self.max_redraws = max_redraws
+        self.features_dim = int(self.encoder.out_dim)
+        self._rng = np.random.default_rng()
+        base = env.observation_space
+        feature_space = gym.spaces.Box(-np.inf, np.inf, (self.features_dim,), dtype=np.float32)
+        if isinstance(base, gym.spaces.Dict):
+            self.observation_space = gym.spaces.Dict({**base.spaces, "command": feature_space})
+            if "observation" in base.spaces:  # goal mode: the command also ends the state vector
+                state = base["observation"].shape[0] - COMMAND_DIM + self.features_dim
+                self.observation_space = gym.spaces.Dict(
+                    {**self.observation_space.spaces, "observation": gym.spaces.Box(-np.inf, np.inf, (state,), dtype=np.float32)}
+                )
+        else:
+            size = base.shape[0] - COMMAND_DIM + self.features_dim
+            self.observation_space = gym.spaces.Box(-np.inf, np.inf, (size,), dtype=np.float32)
+        layout = getattr(env.unwrapped, "observation_layout", None)
+        if layout is not None:
+            self.observation_layout = {**layout, "command": self.features_dim}
+        self._features = np.zeros(self.features_dim, dtype=np.float32)
+        self._spoken: dict = {}
+
+    def _wanted(self, command: dict) -> bool:
+        combination = (command["task"], command["color"], command["shape"])
+        return (combination in self.held_out) == (self.split == "composition")
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        observation, info = self.env.reset(seed=seed, options=options)
+        if seed is not None:
+            self._rng = np.random.default_rng(seed)
+        for _ in range(self.max_redraws):
+            if self._wanted(info["command"]):
+                break
+            observation, info = self.env.reset(options=options)
+        else:
+            raise RuntimeError(f"no command of the {self.split!r} split in {self.max_redraws} resets")
+        command = {key: info["command"][key] for key in ("task", "color", "shape", "destination")}
+        utterance = self.say(command, self._rng, split=self.split)
+        with torch.no_grad():
+            self._features = self.encoder.encode_texts([utterance])[0].cpu().numpy().astype(np.float32)
+        self._spoken = {"utterance": utterance, "split": self.split}
+        return self._replace(observation), self._annotate(info)
+
+    def step(self, action):
+        observation, reward, terminated, truncated, info = self.env.step(action)
+        return self._replace(observation), reward, terminated, truncated, self._annotate(info)
+
+    def _annotate(self, info: dict) -> dict:
+        info["command"] = {**info["command"], **self._spoken}
+        return info
+
+    def _replace_vector(self, vector: np.ndarray) -> np.ndarray:
+        return np.concatenate([vector[:-COMMAND_DIM], self._features])
+
+    def _replace(self, observation):
+        if isinstance(observation, dict):
+            observation = {**observation, "command": self._features.copy()}
+            if "observation" in observation:
+                observation["observation"] = self._replace_vector(observation["observation"])
+            return observation
+        return self._replace_vector(observation)
+
+
+ENCODER_FILE = "language_encoder.pt"  # a spoken-command run's own copy of its encoder
+
+
+def load_language_encoder(path=None):
+    """The language encoder saved at ``path``, or the shipped default when ``path`` is None."""
+    from perception import language
+
+    return language.LanguageEncoder.load(path) if path else language.load_default_language_encoder()
+
+
+def wrap(env: gym.Env, frame_stack: int = 1, commands: str = "onehot", split: str = "train", encoder_path=None) -> gym.Env:
+    """Every wrapper a config asks for: frame stacking, then spoken commands."""
+    if commands not in COMMAND_MODES:
+        raise ValueError(f"commands={commands!r} is not one of: {', '.join(COMMAND_MODES)}")
+    env = wrap_frames(env, frame_stack)
+    return SpokenCommands(env, split, load_language_encoder(encoder_path)) if commands == "language" else env

@@ -1,0 +1,110 @@
+"""Spoken commands: the simulated human's words through the language encoder, splits, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+
+import envs  # noqa: F401
+from agents.commands import ENCODER_FILE, SpokenCommands, wrap
+from agents.evaluation import evaluate_run
+from agents.training import train
+from configs import ConfigError, load_config
+from envs.commands import COMMAND_DIM
+from perception.language import HELD_OUT_COMBINATIONS
+from scripts.cli import main
+
+
+def _combination(info) -> tuple:
+    return info["command"]["task"], info["command"]["color"], info["command"]["shape"]
+
+
+def test_state_observation_carries_the_encoder_features():
+    base = gym.make("robocue/Reach-MuJoCo-v0")
+    env = SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"))
+    observation, info = env.reset(seed=3)
+    size = base.observation_space.shape[0] - COMMAND_DIM + env.features_dim
+    assert env.observation_space.shape == (size,) and observation.shape == (size,)
+    assert env.observation_layout["command"] == env.features_dim
+    with torch.no_grad():
+        expected = env.encoder.encode_texts([info["command"]["utterance"]])[0].numpy()
+    np.testing.assert_allclose(observation[-env.features_dim :], expected, rtol=1e-5)
+    step_observation, *_ = env.step(np.zeros(4, dtype=np.float32))
+    np.testing.assert_allclose(step_observation[-env.features_dim :], expected, rtol=1e-5)
+    assert info["command"]["split"] == "train"
+
+
+@pytest.mark.parametrize("env_id", ["robocue/ReachPixels-MuJoCo-v0", "robocue/PushGoal-MuJoCo-v0"])
+def test_dict_observations_get_features_in_the_command_key(env_id):
+    env = SpokenCommands(gym.make(env_id))
+    observation, _ = env.reset(seed=0)
+    assert observation in env.observation_space
+    assert observation["command"].shape == (env.features_dim,)
+
+
+def test_splits_filter_the_combinations():
+    held_out = set(HELD_OUT_COMBINATIONS)
+    train_env = SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="train")
+    composition_env = SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="composition")
+    for seed in range(30):
+        assert _combination(train_env.reset(seed=seed)[1]) not in held_out
+        assert _combination(composition_env.reset(seed=seed)[1]) in held_out
+
+
+def test_same_seed_same_utterance_and_scene():
+    a = SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="paraphrase")
+    b = SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="paraphrase")
+    obs_a, info_a = a.reset(seed=11)
+    obs_b, info_b = b.reset(seed=11)
+    assert info_a["command"] == info_b["command"]
+    np.testing.assert_array_equal(obs_a, obs_b)
+
+
+def test_bad_split_and_mode_are_refused():
+    with pytest.raises(ValueError, match="command split 'gibberish'"):
+        SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gibberish")
+    with pytest.raises(ValueError, match="commands='morse'"):
+        wrap(gym.make("robocue/Reach-MuJoCo-v0"), commands="morse")
+
+
+def test_language_agent_trains_saves_its_encoder_and_evaluates_on_splits(tmp_path, tiny_ppo_overrides):
+    run_dir = tmp_path / "run"
+    config = load_config("reach_ppo", tiny_ppo_overrides + ["env.commands=language", "train.video=false", f"run.dir={run_dir}"])
+    train(config, log=lambda *a, **k: None)
+    assert (run_dir / ENCODER_FILE).is_file()
+    result, path = evaluate_run(run_dir, episodes=2, commands="composition", progress=False)
+    assert path.name == "eval_composition.json" and result["commands"] == "composition"
+    held_out = set(HELD_OUT_COMBINATIONS)
+    assert all((e["command"]["task"], e["command"]["color"], e["command"]["shape"]) in held_out for e in result["episodes"])
+    assert all(e["command"]["split"] == "composition" and e["command"]["utterance"] for e in result["episodes"])
+    with pytest.raises(ConfigError, match="gesture-conditioned agents are not built yet"):
+        evaluate_run(run_dir, episodes=1, commands="gesture", progress=False)
+
+
+def test_commands_split_needs_a_language_agent(tmp_path, tiny_ppo_overrides):
+    run_dir = tmp_path / "run"
+    train(load_config("reach_ppo", tiny_ppo_overrides + ["train.video=false", f"run.dir={run_dir}"]), log=lambda *a, **k: None)
+    with pytest.raises(ConfigError, match="trained on one-hot commands"):
+        evaluate_run(run_dir, episodes=1, commands="paraphrase", progress=False)
+
+
+def test_understand_prints_json(capsys):
+    assert main(["understand", "please push the red cube to the left"]) == 0
+    understood = json.loads(capsys.readouterr().out)
+    assert understood == {"task": "push", "color": "red", "shape": "cube", "destination": "left"}
+
+
+@pytest.mark.parametrize("argv, message", [(["understand", ""], "it is empty"), (["understand"], "give the TEXT")])
+def test_understand_rejects_bad_input_with_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_understand_with_a_run_without_an_encoder(tmp_path, capsys):
+    assert main(["understand", "reach the red ball", "--run", str(tmp_path)]) == 2
+    assert "was not trained with env.commands=language" in capsys.readouterr().err
