@@ -165,7 +165,8 @@ class _TableObjectsTask(Task):
     approach_weight = 0.5
 
     def shaping_terms(self, engine, robot) -> dict[str, float]:
-        """``approach``: minus ``approach_weight`` times the tool tip's distance to the object."""
+        """``approach``: minus ``approach_weight`` times the tool tip's distance to the object
+        (Push measures it to the pose behind the object instead)."""
         offset = robot.tip_position(engine) - engine.body_position(self._target_body)
         return {"approach": -self.approach_weight * math.sqrt(float(offset @ offset))}
 
@@ -217,6 +218,16 @@ class PushTask(_TableObjectsTask):
 
     def _reset_expert(self) -> None:
         self._phase = "approach"
+
+    def shaping_terms(self, engine, robot) -> dict[str, float]:
+        """``approach``: minus ``approach_weight`` times the tip's distance to the pushing
+        pose, ``contact`` behind the object's centre as seen from the region, at push height:
+        the pose from which moving towards the region pushes the object there."""
+        obj = self.object_position(engine)
+        direction, _ = _unit(self._goal[:2] - obj[:2])
+        pose = np.array([*(obj[:2] - self.contact * direction), self.push_height])
+        offset = robot.tip_position(engine) - pose
+        return {"approach": -self.approach_weight * math.sqrt(float(offset @ offset))}
 
     def expert_action(self, engine, robot) -> np.ndarray:
         """Lines the tip up behind the object (seen from the region), lowers it and pushes
