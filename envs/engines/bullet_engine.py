@@ -29,14 +29,19 @@ How the scene maps onto PyBullet (one physics client per engine, DIRECT mode):
 
 from __future__ import annotations
 
+import atexit
+import functools
 import math
+import os
+import shutil
+import tempfile
 import time
 
 import numpy as np
 import pybullet as p
 
 from envs.engines import PhysicsError
-from envs.scene import Body, Camera, Geom, Scene
+from envs.scene import Body, Geom, Scene
 
 _DENSITY = 1000.0  # MuJoCo's default geom density, kg/m^3
 _UNLIMITED_FORCE = 1e4  # cap of servos without a force range, N or N m
@@ -66,11 +71,17 @@ def _quat_between(a, b) -> tuple[float, float, float, float]:
 
 def _rotate(quat, vector) -> np.ndarray:
     """Rotates ``vector`` by the unit quaternion ``quat`` (x, y, z, w)."""
+    # Scalar math: this runs on the step path, where numpy's per-call overhead dominates.
     x, y, z, w = quat
-    u = np.array([x, y, z])
-    v = np.asarray(vector, float)
-    t = 2.0 * np.cross(u, v)
-    return v + w * t + np.cross(u, t)
+    vx, vy, vz = float(vector[0]), float(vector[1]), float(vector[2])
+    tx, ty, tz = 2.0 * (y * vz - z * vy), 2.0 * (z * vx - x * vz), 2.0 * (x * vy - y * vx)
+    return np.array(
+        [
+            vx + w * tx + (y * tz - z * ty),
+            vy + w * ty + (z * tx - x * tz),
+            vz + w * tz + (x * ty - y * tx),
+        ]
+    )
 
 
 def _matrix_to_quat(m: np.ndarray) -> tuple[float, float, float, float]:
@@ -101,6 +112,36 @@ def camera_axes(pos, lookat) -> tuple[np.ndarray, np.ndarray]:
         right = np.cross(forward, (1.0, 0.0, 0.0))
     right /= np.linalg.norm(right)
     return forward, np.cross(right, forward)
+
+
+@functools.lru_cache(maxsize=1)
+def _cylinder_mesh() -> str:
+    """Path of a unit cylinder mesh (radius 1, height 1, flat caps) written once per process.
+
+    PyBullet's own cylinder visual smooths the normals across the rim, so a flat disc looks
+    like a dish; this mesh has separate cap and side normals, as MuJoCo draws cylinders.
+    """
+    n = 24
+    angles = [2 * math.pi * i / n for i in range(n)]
+    lines = [f"v {math.cos(a):.6f} {math.sin(a):.6f} {z}" for z in (-0.5, 0.5) for a in angles]
+    lines += ["v 0 0 -0.5", "v 0 0 0.5"]
+    lines += [f"vn {math.cos(a):.6f} {math.sin(a):.6f} 0" for a in angles] + ["vn 0 0 -1", "vn 0 0 1"]
+    bottom, top = 2 * n + 1, 2 * n + 2
+    for i in range(n):
+        j = (i + 1) % n
+        b0, b1, t0, t1 = i + 1, j + 1, n + i + 1, n + j + 1
+        lines += [
+            f"f {b0}//{i + 1} {b1}//{j + 1} {t1}//{j + 1}",
+            f"f {b0}//{i + 1} {t1}//{j + 1} {t0}//{i + 1}",
+            f"f {bottom}//{n + 1} {b1}//{n + 1} {b0}//{n + 1}",
+            f"f {top}//{n + 2} {t0}//{n + 2} {t1}//{n + 2}",
+        ]
+    folder = tempfile.mkdtemp(prefix="robocue-bullet-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = os.path.join(folder, "cylinder.obj")
+    with open(path, "w") as file:
+        file.write("\n".join(lines) + "\n")
+    return path
 
 
 class _Shape:
@@ -189,12 +230,13 @@ def _inertial(shapes: list[_Shape]) -> tuple[float, np.ndarray, np.ndarray, tupl
 class _Frame:
     """Where a named body lives: its multibody, link (-1: the base) and inertial offset."""
 
-    __slots__ = ("mb", "link", "com", "com_quat", "dynamic", "movable")
+    __slots__ = ("mb", "link", "com", "com_quat", "dynamic", "movable", "has_offset")
 
     def __init__(self, mb: int, link: int, com, com_quat, dynamic: bool, movable: bool):
         self.mb, self.link = mb, link
         self.com, self.com_quat = np.asarray(com, float), tuple(com_quat)
         self.dynamic, self.movable = dynamic, movable
+        self.has_offset = bool(np.any(self.com))
 
 
 class BulletEngine:
@@ -299,11 +341,15 @@ class BulletEngine:
                 if s.geom.shape == "plane":
                     position[2] -= s.half[2]  # the drawn slab's top is the plane
                 positions.append(position)
+            kinds["cylinder"] = p.GEOM_MESH
+            cylinder = [s.geom.shape == "cylinder" for s in visible]
             visual = p.createVisualShapeArray(
                 shapeTypes=[kinds[s.geom.shape] for s in visible],
                 radii=[getattr(s, "radius", 0.0) for s in visible],
                 halfExtents=[getattr(s, "half", [0.0, 0.0, 0.0]) for s in visible],
                 lengths=[getattr(s, "length", 0.0) for s in visible],
+                fileNames=[_cylinder_mesh() if c else "" for c in cylinder],
+                meshScales=[[s.radius, s.radius, s.length] if c else [1.0, 1.0, 1.0] for s, c in zip(visible, cylinder)],
                 rgbaColors=[list(s.geom.rgba) for s in visible],
                 visualFramePositions=positions,
                 visualFrameOrientations=[list(s.quat) for s in visible],
@@ -345,7 +391,7 @@ class BulletEngine:
                 baseMass=base_mass,
                 baseCollisionShapeIndex=collision,
                 baseVisualShapeIndex=visual,
-                basePosition=list(_position(base.pos, com, com_quat)),
+                basePosition=list(base.pos),
                 baseOrientation=[0, 0, 0, 1],
                 baseInertialFramePosition=list(com),
                 baseInertialFrameOrientation=list(com_quat),
@@ -498,7 +544,9 @@ class BulletEngine:
                 raise KeyError(f"no body named {name!r} in this scene")
             if frame.link < 0:
                 com, quat = p.getBasePositionAndOrientation(frame.mb, physicsClientId=self.client)
-                position = np.array(com) - _rotate(quat, _rotate_inverse_com(frame))
+                position = np.array(com)
+                if frame.has_offset:  # the base's reported frame is its centre of mass
+                    position -= _rotate(quat, frame.com)
                 pose = (position, quat)
             else:
                 state = p.getLinkState(frame.mb, frame.link, computeForwardKinematics=1, physicsClientId=self.client)
@@ -525,8 +573,6 @@ class BulletEngine:
             step(physicsClientId=cid)
         self._time += self.control_dt
         self._changed()
-        for name in self._frames:
-            pass
         if self._diverged():
             raise PhysicsError(f"PyBullet simulation diverged at t={self._time:.3f}s")
 
@@ -553,11 +599,16 @@ class BulletEngine:
 
     # --- queries -------------------------------------------------------------------------
     def site_position(self, name: str) -> np.ndarray:
-        site = self._sites.get(name)
-        if site is None:
-            raise KeyError(f"no site named {name!r} in this scene")
-        position, quat = self._frame_pose(site[0])
-        return position + _rotate(quat, site[1])
+        key = ("site", name)
+        position = self._cache.get(key)
+        if position is None:
+            site = self._sites.get(name)
+            if site is None:
+                raise KeyError(f"no site named {name!r} in this scene")
+            origin, quat = self._frame_pose(site[0])
+            position = origin + _rotate(quat, site[1])
+            self._cache[key] = position
+        return position.copy()
 
     def body_position(self, name: str) -> np.ndarray:
         return self._frame_pose(name)[0].copy()
@@ -639,15 +690,14 @@ class BulletEngine:
                         [m[2][0] for m in members],
                         [m[2][1] for m in members],
                         [m[3] for m in members],
-                        np.array([m[4][0] for m in members]),
-                        np.array([m[4][1] for m in members]),
+                        [m[4] for m in members],
                     )
                 )
             self._joint_index_cache[key] = groups
-        values = np.asarray(values, dtype=float)
         cid = self.client
-        for mb, kind, positions, indices, kp, kd, forces, low, high in groups:
-            targets = np.clip(values[positions], low, high).tolist()
+        for mb, kind, positions, indices, kp, kd, forces, ranges in groups:
+            # MuJoCo clips controls to their range; scalar math is cheaper than numpy here.
+            targets = [min(high, max(low, float(values[i]))) for i, (low, high) in zip(positions, ranges)]
             if kind == "position":
                 p.setJointMotorControlArray(
                     mb,
@@ -794,8 +844,10 @@ class BulletEngine:
         TinyRenderer on the CPU, without shadows, whatever ``fast`` says (kept for the
         MuJoCo engine's signature, where it turns off costly effects).
         """
-        rgba = self._image(camera, width, height)[2]
-        return np.asarray(rgba, dtype=np.uint8).reshape(height, width, 4)[:, :, :3].copy()
+        _, _, rgba, depth, _ = self._image(camera, width, height)
+        rgb = np.asarray(rgba, dtype=np.uint8).reshape(height, width, 4)[:, :, :3].copy()
+        rgb[np.asarray(depth).reshape(height, width) >= 1.0] = 0  # TinyRenderer's background is white, MuJoCo's black
+        return rgb
 
     def render_depth(self, camera: str, width: int, height: int) -> np.ndarray:
         """Distance along the optical axis to the nearest surface, metres, float32 (height, width)."""
@@ -838,24 +890,10 @@ class BulletEngine:
             p.setCollisionFilterGroupMask(frame.mb, frame.link, group, mask, physicsClientId=cid)
             self._ray_excluded.add(exclude_body)
         origin = np.asarray(origin, dtype=np.float64)
-        directions = np.asarray(directions, dtype=np.float64)
-        ends = origin + max_distance * directions
-        starts = np.broadcast_to(origin, ends.shape)
+        ends = (origin + max_distance * np.asarray(directions, dtype=np.float64)).tolist()
         mask = _ALL ^ _RAY_EXCLUDED if exclude_body is not None else _ALL
-        hits = p.rayTestBatch(starts.tolist(), ends.tolist(), collisionFilterMask=mask, physicsClientId=cid)
-        distances = np.array([max_distance * hit[2] if hit[0] >= 0 else max_distance for hit in hits])
-        return np.minimum(distances, max_distance)
-
-
-def _position(pos, com, com_quat) -> np.ndarray:
-    """The built (identity-orientation) base position of a body frame at ``pos``: PyBullet places the base frame."""
-    del com, com_quat
-    return np.asarray(pos, float)
-
-
-def _rotate_inverse_com(frame: _Frame) -> np.ndarray:
-    """Offset of the centre of mass from the body frame, in the body frame."""
-    return frame.com
+        hits = p.rayTestBatch([origin.tolist()] * len(ends), ends, collisionFilterMask=mask, physicsClientId=cid)
+        return np.array([max_distance * min(hit[2], 1.0) if hit[0] >= 0 else max_distance for hit in hits])
 
 
 __all__ = ["BulletEngine", "camera_axes"]
