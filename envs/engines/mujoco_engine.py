@@ -20,6 +20,7 @@ from envs.engines import PhysicsError  # noqa: E402
 from envs.scene import Body, Camera, Scene  # noqa: E402
 
 _MAX_RENDER_SIZE = (1280, 960)
+_COARSE_SLICES_STACKS = (12, 6)  # MuJoCo's defaults are 28 and 16
 _FAST_FLAGS_OFF = (
     mujoco.mjtRndFlag.mjRND_SHADOW,
     mujoco.mjtRndFlag.mjRND_REFLECTION,
@@ -331,7 +332,7 @@ class MuJoCoEngine:
             raise ValueError(f"render size {width}x{height} exceeds the maximum {_MAX_RENDER_SIZE[0]}x{_MAX_RENDER_SIZE[1]}")
         renderer = self._renderers.get((width, height, fast))
         if renderer is None:
-            renderer = self._make_renderer(width, height, samples=0 if fast else 4)
+            renderer = self._make_renderer(width, height, samples=0 if fast else 4, coarse=fast)
             self._renderers[(width, height, fast)] = renderer
         renderer.update_scene(self.data, camera=camera)
         for flag in _FAST_FLAGS_OFF:
@@ -343,15 +344,20 @@ class MuJoCoEngine:
         key = (width, height, "depth")
         renderer = self._renderers.get(key)
         if renderer is None:
-            renderer = self._make_renderer(width, height, samples=0)
+            renderer = self._make_renderer(width, height, samples=0, coarse=True)
             renderer.enable_depth_rendering()
             self._renderers[key] = renderer
         renderer.update_scene(self.data, camera=camera)
         return renderer.render().astype(np.float32)
 
-    def _make_renderer(self, width: int, height: int, samples: int) -> mujoco.Renderer:
+    def _make_renderer(self, width: int, height: int, samples: int, coarse: bool = False) -> mujoco.Renderer:
+        """A renderer; ``coarse`` tessellates spheres, cylinders and capsules more coarsely
+        (read when the GL context is made), which a 84x84 frame cannot tell apart."""
         quality = self.model.vis.quality
-        default_samples, quality.offsamples = quality.offsamples, samples  # read when the context is made
+        defaults = (quality.offsamples, quality.numslices, quality.numstacks)
+        quality.offsamples = samples
+        if coarse:
+            quality.numslices, quality.numstacks = _COARSE_SLICES_STACKS
         try:
             return mujoco.Renderer(self.model, height=height, width=width)
         except mujoco.FatalError as error:
@@ -360,7 +366,12 @@ class MuJoCoEngine:
                 "before anything imports mujoco; see the README's headless-rendering notes."
             ) from error
         finally:
-            quality.offsamples = default_samples
+            quality.offsamples, quality.numslices, quality.numstacks = defaults
+
+    def set_body_visible(self, name: str, visible: bool) -> None:
+        """Shows or hides every geom of a body in renders (parked bodies cost draw time)."""
+        geoms = self._body_geoms(name)
+        self.model.geom_rgba[geoms, 3] = self._nominal["geom_rgba"][geoms, 3] if visible else 0.0
 
     def close(self) -> None:
         for renderer in self._renderers.values():

@@ -10,6 +10,13 @@ from envs.scene import Body, Camera
 REWARD_TYPES = ("dense", "sparse", "shaped")
 
 
+def place(engine, body: str, position, visible: bool = True) -> None:
+    """Moves a free or mocap body, shown in renders, or hidden where it waits out of use
+    (parked bodies would still cost draw time)."""
+    engine.set_body_position(body, position)
+    engine.set_body_visible(body, visible)
+
+
 class Task:
     """What the robot must do in a scene: objects, goal sampling, reward and success.
 

@@ -23,7 +23,7 @@ import numpy as np
 from envs.commands import COLOR_RGBA, COLORS, DESTINATIONS, SHAPES, Command
 from envs.robots.arm import Arm
 from envs.scene import Body, Camera, Geom, Joint
-from envs.tasks.base import Task
+from envs.tasks.base import Task, place
 from envs.tasks.reach import OBJECT_HALF_SIZE, object_name
 from envs.tasks.table import (
     DESTINATION_REGIONS,
@@ -115,7 +115,7 @@ class _TableObjectsTask(Task):
 
     def reset(self, engine, robot, rng: np.random.Generator) -> Command:
         for pair, position in _PARKING.items():
-            engine.set_body_position(object_name(*pair), position)
+            place(engine, object_name(*pair), position, visible=False)
         colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
         shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
         target = int(rng.integers(self.n_objects))
@@ -126,7 +126,7 @@ class _TableObjectsTask(Task):
         self.placed = {}
         for index, xy in zip(order, positions):
             color, shape = colors[index], shapes[index]
-            engine.set_body_position(object_name(color, shape), (xy[0], xy[1], OBJECT_HALF_SIZE))
+            place(engine, object_name(color, shape), (xy[0], xy[1], OBJECT_HALF_SIZE))
             self.placed[color] = shape
         self.command = Command(self.verb, colors[target], shapes[target], destination)
         self._target_body = object_name(colors[target], shapes[target])

@@ -27,7 +27,7 @@ import numpy as np
 from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
 from envs.robots.mobile import MobileBase
 from envs.scene import Body, Camera, Geom
-from envs.tasks.base import Task
+from envs.tasks.base import Task, place
 
 # Parked bodies wait here, below the floor and out of every camera's view and every scan.
 _PARKING = np.array([0.0, 0.0, -2.0])
@@ -261,9 +261,9 @@ class GoToTask(NavigationTask):
     def reset(self, engine, robot, rng: np.random.Generator) -> Command:
         for color in COLORS:
             for shape in SHAPES:
-                engine.set_body_position(landmark_name(color, shape), _PARKING)
+                place(engine, landmark_name(color, shape), _PARKING, visible=False)
         for i in range(len(OBSTACLE_HALF_SIZES)):
-            engine.set_body_position(obstacle_name(i), _PARKING)
+            place(engine, obstacle_name(i), _PARKING, visible=False)
         colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
         shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
         discs: list[tuple[np.ndarray, float]] = []
@@ -272,7 +272,7 @@ class GoToTask(NavigationTask):
         self.placed = {}
         for color, shape, xy in zip(colors, shapes, landmark_xy):
             position = np.array([xy[0], xy[1], _LANDMARK_CENTER_HEIGHT[shape]])
-            engine.set_body_position(landmark_name(color, shape), position)
+            place(engine, landmark_name(color, shape), position)
             self.placed[color] = (shape, position)
         n_obstacles = int(rng.integers(1, self.max_obstacles + 1)) if self.max_obstacles else 0
         chosen = sorted(rng.choice(len(OBSTACLE_HALF_SIZES), n_obstacles, replace=False)) if n_obstacles else []
@@ -280,7 +280,7 @@ class GoToTask(NavigationTask):
         self.obstacles = []
         for i, xy in zip(chosen, self._sample_discs(rng, radii, discs)):
             if xy is not None:  # crowded: leave this one parked
-                engine.set_body_position(obstacle_name(i), (xy[0], xy[1], OBSTACLE_HALF_HEIGHT))
+                place(engine, obstacle_name(i), (xy[0], xy[1], OBSTACLE_HALF_HEIGHT))
                 self.obstacles.append((xy, np.array(OBSTACLE_HALF_SIZES[i])))
         target = colors[int(rng.integers(self.n_objects))]
         self._goal = self.placed[target][1][:2].copy()
@@ -527,13 +527,13 @@ class MazeTask(NavigationTask):
         self.walls = []
         for name, centre, half, cells in self._wall_segments():
             if tuple(sorted(cells)) in self.passages:
-                engine.set_body_position(name, _PARKING)
+                place(engine, name, _PARKING, visible=False)
             else:
-                engine.set_body_position(name, (centre[0], centre[1], half[2]))
+                place(engine, name, (centre[0], centre[1], half[2]))
                 self.walls.append(name)
         for color in COLORS:
             for shape in SHAPES:
-                engine.set_body_position(marker_name(color, shape), _PARKING)
+                place(engine, marker_name(color, shape), _PARKING, visible=False)
         cells = [(ix, iy) for ix in range(self.size) for iy in range(self.size)]
         start = cells[int(rng.integers(len(cells)))]
         from_start = maze_distances(self.size, self.passages, start)
@@ -546,7 +546,7 @@ class MazeTask(NavigationTask):
         self.placed = {}
         for color, shape, cell in zip(colors, shapes, [self.goal_cell] + other_cells):
             xy = self.cell_center(cell)
-            engine.set_body_position(marker_name(color, shape), (xy[0], xy[1], 0.0))
+            place(engine, marker_name(color, shape), (xy[0], xy[1], 0.0))
             self.placed[color] = (shape, np.array([xy[0], xy[1], 0.0]))
         target = colors[0]
         self._goal = self.cell_center(self.goal_cell)

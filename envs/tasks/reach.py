@@ -7,7 +7,7 @@ import numpy as np
 from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
 from envs.robots.arm import Arm
 from envs.scene import Body, Camera, Geom
-from envs.tasks.base import Task
+from envs.tasks.base import Task, place
 from envs.tasks.table import table_bodies, table_cameras
 
 OBJECT_HALF_SIZE = 0.025
@@ -82,13 +82,13 @@ class ReachTask(Task):
     def reset(self, engine, robot, rng: np.random.Generator) -> Command:
         for color in COLORS:
             for shape in SHAPES:
-                engine.set_body_position(object_name(color, shape), _PARKING)
+                place(engine, object_name(color, shape), _PARKING, visible=False)
         colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
         shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
         positions = self._sample_positions(rng)
         self.placed = {}
         for color, shape, position in zip(colors, shapes, positions):
-            engine.set_body_position(object_name(color, shape), position)
+            place(engine, object_name(color, shape), position)
             self.placed[color] = (shape, position)
         target = colors[int(rng.integers(self.n_objects))]
         self.command = Command("reach", target, self.placed[target][0])
