@@ -29,7 +29,7 @@ def make_env(config: Config, render_mode: str | None = None, split: str = "train
     command's simulated human says (``agents.commands.COMMAND_SPLITS``), ``encoder_path`` the
     language encoder that hears it (default: the shipped one)."""
     env = gym.make(config.env.id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
-    return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path)
+    return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path, config.env.command_features)
 
 
 class Agent:

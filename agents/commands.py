@@ -6,6 +6,12 @@ sees the language encoder's command features in place of the one-hot command: in
 state vector's command block (the attention extractor's query) or in the ``command`` key of
 Dict observations. The encoder is robocue's shipped default, frozen.
 
+What the policy reads (``features``): ``belief`` (default), the encoder's decoding head as
+per-field probabilities (task, colour, shape, destination, each with its "not said" class),
+which a policy grounds as fast as the one-hot command; or ``embedding``, the encoder's raw
+64-dimensional features, which vary from paraphrase to paraphrase of the same command and
+took PPO far longer to ground (docs/commands.md).
+
 Splits (``perception.language.SPLITS``) choose what the human says: ``train`` (training
 templates, training colour-shape-task combinations), ``paraphrase`` (held-out templates)
 or ``composition`` (held-out combinations, training templates). An episode whose command
@@ -22,8 +28,10 @@ import torch
 
 from envs.commands import COMMAND_DIM
 from envs.wrappers import wrap as wrap_frames
+from perception.command_heads import DECODER_FIELDS
 
 COMMAND_MODES = ("onehot", "language")
+COMMAND_FEATURES = ("belief", "embedding")
 COMMAND_SPLITS = ("train", "paraphrase", "composition")
 
 
@@ -33,22 +41,26 @@ class SpokenCommands(gym.Wrapper):
     Args:
         env: A robocue env (any observation mode).
         split: One of ``COMMAND_SPLITS``.
-        encoder: A language encoder with ``encode_texts`` and ``out_dim``; default: the shipped one.
+        encoder: A language encoder with ``encode_texts``, ``out_dim`` and ``decoder``; default: the shipped one.
+        features: One of ``COMMAND_FEATURES``.
         max_redraws: Resets allowed to find a command of the split before giving up.
     """
 
-    def __init__(self, env: gym.Env, split: str = "train", encoder=None, max_redraws: int = 1000):
+    def __init__(self, env: gym.Env, split: str = "train", encoder=None, max_redraws: int = 1000, features: str = "belief"):
         super().__init__(env)
         from perception import language
 
         if split not in COMMAND_SPLITS:
             raise ValueError(f"command split {split!r} is not one of: {', '.join(COMMAND_SPLITS)}")
+        if features not in COMMAND_FEATURES:
+            raise ValueError(f"command features {features!r} are not one of: {', '.join(COMMAND_FEATURES)}")
         self.split = split
+        self.features = features
         self.encoder = encoder if encoder is not None else language.load_default_language_encoder()
         self.held_out = set(language.HELD_OUT_COMBINATIONS)
         self.say = language.say
         self.max_redraws = max_redraws
-        self.features_dim = int(self.encoder.out_dim)
+        self.features_dim = int(self.encoder.out_dim) if features == "embedding" else sum(len(c) for c in DECODER_FIELDS.values())
         self._rng = np.random.default_rng()
         base = env.observation_space
         feature_space = gym.spaces.Box(-np.inf, np.inf, (self.features_dim,), dtype=np.float32)
@@ -85,7 +97,11 @@ class SpokenCommands(gym.Wrapper):
         command = {key: info["command"][key] for key in ("task", "color", "shape", "destination")}
         utterance = self.say(command, self._rng, split=self.split)
         with torch.no_grad():
-            self._features = self.encoder.encode_texts([utterance])[0].cpu().numpy().astype(np.float32)
+            embedding = self.encoder.encode_texts([utterance])
+            if self.features == "belief":
+                logits = self.encoder.decoder(embedding)
+                embedding = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)
+            self._features = embedding[0].cpu().numpy().astype(np.float32)
         self._spoken = {"utterance": utterance, "split": self.split}
         return self._replace(observation), self._annotate(info)
 
@@ -119,9 +135,18 @@ def load_language_encoder(path=None):
     return language.LanguageEncoder.load(path) if path else language.load_default_language_encoder()
 
 
-def wrap(env: gym.Env, frame_stack: int = 1, commands: str = "onehot", split: str = "train", encoder_path=None) -> gym.Env:
+def wrap(
+    env: gym.Env,
+    frame_stack: int = 1,
+    commands: str = "onehot",
+    split: str = "train",
+    encoder_path=None,
+    command_features: str = "belief",
+) -> gym.Env:
     """Every wrapper a config asks for: frame stacking, then spoken commands."""
     if commands not in COMMAND_MODES:
         raise ValueError(f"commands={commands!r} is not one of: {', '.join(COMMAND_MODES)}")
     env = wrap_frames(env, frame_stack)
-    return SpokenCommands(env, split, load_language_encoder(encoder_path)) if commands == "language" else env
+    if commands == "language":
+        env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features)
+    return env

@@ -124,7 +124,7 @@ def check_runnable(config: Config) -> str:
         env.close()
         raise ConfigError("config key 'env.commands': spoken commands need env.vec_env=dummy or subproc, not threaded")
     try:
-        env = wrap(env, config.env.frame_stack, config.env.commands)
+        env = wrap(env, config.env.frame_stack, config.env.commands, command_features=config.env.command_features)
     except ValueError as error:
         env.close()
         raise ConfigError(f"config key 'env.frame_stack': {error}") from None
@@ -193,7 +193,11 @@ def build_model(config: Config, device: str):
             seed=config.seed,
             env_kwargs=config.env.kwargs,
             wrapper_class=wrap,
-            wrapper_kwargs={"frame_stack": config.env.frame_stack, "commands": config.env.commands},
+            wrapper_kwargs={
+                "frame_stack": config.env.frame_stack,
+                "commands": config.env.commands,
+                "command_features": config.env.command_features,
+            },
             vec_env_cls=SubprocVecEnv if config.env.vec_env == "subproc" else DummyVecEnv,
         )
     if config.env.normalize_reward:

@@ -45,6 +45,13 @@ class EnvConfig(_Section):
             "the shipped language encoder's features replace the one-hot; agents/commands.py)."
         ),
     )
+    command_features: Literal["belief", "embedding"] = Field(
+        "belief",
+        description=(
+            "With commands=language, what the policy reads: belief (the encoder's per-field probabilities of what was "
+            "said) or embedding (its raw 64-d features)."
+        ),
+    )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(
         False,

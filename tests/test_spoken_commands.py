@@ -15,6 +15,7 @@ from agents.evaluation import evaluate_run
 from agents.training import train
 from configs import ConfigError, load_config
 from envs.commands import COMMAND_DIM
+from perception.command_heads import DECODER_FIELDS
 from perception.language import HELD_OUT_COMBINATIONS
 from scripts.cli import main
 
@@ -23,15 +24,25 @@ def _combination(info) -> tuple:
     return info["command"]["task"], info["command"]["color"], info["command"]["shape"]
 
 
-def test_state_observation_carries_the_encoder_features():
+def _expected_features(env, utterance: str) -> np.ndarray:
+    with torch.no_grad():
+        embedding = env.encoder.encode_texts([utterance])
+        if env.features == "embedding":
+            return embedding[0].numpy()
+        logits = env.encoder.decoder(embedding)
+        return torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)[0].numpy()
+
+
+@pytest.mark.parametrize("features, size", [("belief", 19), ("embedding", 64)])
+def test_state_observation_carries_the_encoder_features(features, size):
     base = gym.make("robocue/Reach-MuJoCo-v0")
-    env = SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"))
+    env = SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), features=features)
     observation, info = env.reset(seed=3)
+    assert env.features_dim == size
     size = base.observation_space.shape[0] - COMMAND_DIM + env.features_dim
     assert env.observation_space.shape == (size,) and observation.shape == (size,)
     assert env.observation_layout["command"] == env.features_dim
-    with torch.no_grad():
-        expected = env.encoder.encode_texts([info["command"]["utterance"]])[0].numpy()
+    expected = _expected_features(env, info["command"]["utterance"])
     np.testing.assert_allclose(observation[-env.features_dim :], expected, rtol=1e-5)
     step_observation, *_ = env.step(np.zeros(4, dtype=np.float32))
     np.testing.assert_allclose(step_observation[-env.features_dim :], expected, rtol=1e-5)
@@ -67,6 +78,8 @@ def test_same_seed_same_utterance_and_scene():
 def test_bad_split_and_mode_are_refused():
     with pytest.raises(ValueError, match="command split 'gibberish'"):
         SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gibberish")
+    with pytest.raises(ValueError, match="command features 'smell'"):
+        SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), features="smell")
     with pytest.raises(ValueError, match="commands='morse'"):
         wrap(gym.make("robocue/Reach-MuJoCo-v0"), commands="morse")
 
