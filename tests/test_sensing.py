@@ -103,7 +103,7 @@ def test_the_robot_camera_moves_with_the_robot(task):
     env.close()
 
 
-@pytest.mark.parametrize("task, term", [("Push", "approach"), ("PickAndPlace", "approach"), ("Maze", "detour")])
+@pytest.mark.parametrize("task, term", [("Push", "approach"), ("PickAndPlace", "approach"), ("GoTo", "detour"), ("Maze", "detour")])
 def test_shaped_reward_is_dense_plus_the_shaping_terms(task, term):
     env = gym.make(f"robocue/{task}-MuJoCo-v0", reward_type="shaped")
     env.reset(seed=0)
@@ -141,4 +141,19 @@ def test_shaped_reward_pays_the_success_bonus_on_success():
             successes.append(reward)
             assert reward == pytest.approx(info["reward_dense"] + 1.0)
     assert successes, "the expert never reached the object"
+    env.close()
+
+
+def test_goto_detour_is_the_planned_path_excess():
+    env = gym.make("robocue/GoTo-MuJoCo-v0", reward_type="shaped")
+    detours = []
+    for seed in range(6):
+        env.reset(seed=seed)
+        task, robot, engine = env.unwrapped.task, env.unwrapped.robot, env.unwrapped.engine
+        _, reward, _, _, info = env.step(np.zeros(2, dtype=np.float32))
+        position = robot.base_position(engine)
+        assert task.path_length(robot, position) >= info["distance"] - 1e-6
+        assert reward == pytest.approx(-task.path_length(robot, position) + info["success_bonus"])
+        detours.append(info["detour"])
+    assert min(detours) < -0.01, "no seed had an obstacle in the way"
     env.close()

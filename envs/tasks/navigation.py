@@ -348,6 +348,24 @@ class GoToTask(NavigationTask):
                         heapq.heappush(heap, (nd, (a, b)))
         self._plan = (n, np.array(dist_list), parent, centres)
 
+    def path_length(self, robot, position) -> float:
+        """Length (m) of the planned way from ``position`` to the goal around obstacles, from
+        the expert's Dijkstra field (its cells near obstacles cost up to 5 times more)."""
+        if self._plan is None:
+            self._make_plan(robot)
+        n, distance, _, _ = self._plan
+        i, j = np.clip(((np.asarray(position[:2]) + self.half_width) / self.grid_resolution).astype(int), 0, n - 1)
+        window = distance[max(i - 2, 0) : i + 3, max(j - 2, 0) : j + 3]  # the base may overlap a blocked cell
+        best = float(window.min())
+        straight = float(np.hypot(*(self._goal - position[:2])))
+        return max(straight, best * self.grid_resolution) if np.isfinite(best) else straight + 1.0
+
+    def shaping_terms(self, engine, robot) -> dict[str, float]:
+        """``detour``: minus the planned path's excess over the straight line, so the shaped
+        reward is minus the distance around obstacles (no dead ends behind them)."""
+        position = robot.base_position(engine)
+        return {"detour": -(self.path_length(robot, position) - float(np.hypot(*(self._goal - position))))}
+
     def _expert_path(self, engine, robot, position: np.ndarray) -> np.ndarray:
         if self._plan is None:
             self._make_plan(robot)
