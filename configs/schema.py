@@ -106,6 +106,12 @@ class PolicyConfig(_Section):
 class TrainConfig(_Section):
     timesteps: int = Field(30_000, ge=1, description="Environment steps to train for (over all env copies).")
     checkpoint_every: int = Field(10_000, ge=0, description="Save checkpoints/step_<N>.zip every N steps; 0 disables.")
+    bc_episodes: int = Field(
+        0,
+        ge=0,
+        description="Warm start: clone this many episodes of the task's scripted expert into the policy before learning (0: off).",
+    )
+    bc_epochs: int = Field(20, ge=1, description="Passes over the expert demonstrations when bc_episodes > 0.")
     max_seconds: float = Field(
         0, ge=0, description="Stop learning after this much wall time (then save, evaluate and record as usual); 0: no limit."
     )
