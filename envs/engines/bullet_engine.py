@@ -51,6 +51,8 @@ _LIGHT_DIR = np.array([-0.1, 0.3, -1.0])  # MuJoCo's scene light: the direction 
 _RAY_EXCLUDED = 1 << 6  # collision group bit of bodies a range scan passes through
 _STATIC_GROUP, _DYNAMIC_GROUP = 2, 1  # Bullet's default collision groups
 _ALL = -1
+_GEOM_TYPES = {"box": p.GEOM_BOX, "sphere": p.GEOM_SPHERE, "cylinder": p.GEOM_CYLINDER, "capsule": p.GEOM_CAPSULE, "plane": p.GEOM_PLANE}
+_JOINT_TYPES = {None: p.JOINT_FIXED, "hinge": p.JOINT_REVOLUTE, "slide": p.JOINT_PRISMATIC}
 
 
 # --- small geometry helpers ----------------------------------------------------------------
@@ -289,6 +291,7 @@ class BulletEngine:
         self._cache: dict = {}
         self._joint_index_cache: dict[tuple, list] = {}
         self._ray_excluded: set[str] = set()
+        self._moved = False
         self._time = 0.0
         self._initial_state = p.saveState(physicsClientId=cid)
 
@@ -317,17 +320,14 @@ class BulletEngine:
                 collisionFrameOrientations=[],
             )
             for s in colliding:
-                kind = {"box": p.GEOM_BOX, "sphere": p.GEOM_SPHERE, "cylinder": p.GEOM_CYLINDER, "capsule": p.GEOM_CAPSULE}
-                kind["plane"] = p.GEOM_PLANE
-                kwargs["shapeTypes"].append(kind[s.geom.shape])
+                kwargs["shapeTypes"].append(_GEOM_TYPES[s.geom.shape])
                 kwargs["radii"].append(getattr(s, "radius", 0.0))
                 kwargs["halfExtents"].append(getattr(s, "half", [0.0, 0.0, 0.0]))
                 kwargs["lengths"].append(getattr(s, "length", 0.0))
                 kwargs["planeNormals"].append([0.0, 0.0, 1.0])
                 kwargs["collisionFramePositions"].append(list(s.pos))
                 kwargs["collisionFrameOrientations"].append(list(s.quat))
-            if len(colliding) == 1 and not np.any(colliding[0].pos) and colliding[0].quat[3] == 1.0:
-                s = colliding[0]
+            if len(colliding) == 1 and not np.any(colliding[0].pos) and colliding[0].quat[3] == 1.0:  # no compound needed
                 collision = p.createCollisionShape(
                     kwargs["shapeTypes"][0],
                     radius=kwargs["radii"][0],
@@ -340,15 +340,14 @@ class BulletEngine:
                 collision = p.createCollisionShapeArray(physicsClientId=cid, **kwargs)
         visual = -1
         if visible:
-            kinds = {"box": p.GEOM_BOX, "sphere": p.GEOM_SPHERE, "cylinder": p.GEOM_CYLINDER, "capsule": p.GEOM_CAPSULE}
-            kinds["plane"] = p.GEOM_BOX
+            # Planes are drawn as thin boxes and cylinders as a mesh with flat caps.
+            kinds = {**_GEOM_TYPES, "plane": p.GEOM_BOX, "cylinder": p.GEOM_MESH}
             positions = []
             for s in visible:
                 position = list(s.pos)
                 if s.geom.shape == "plane":
                     position[2] -= s.half[2]  # the drawn slab's top is the plane
                 positions.append(position)
-            kinds["cylinder"] = p.GEOM_MESH
             cylinder = [s.geom.shape == "cylinder" for s in visible]
             visual = p.createVisualShapeArray(
                 shapeTypes=[kinds[s.geom.shape] for s in visible],
@@ -376,9 +375,8 @@ class BulletEngine:
         else:  # jointed to the world: link 0 of a massless, fixed base at the origin
             base = None
             links.append((body, 0))
-        pending = [(child, 1 if base is None else 0) for child in (body.children if base is not None else [])]
-        if base is None:
-            pending = [(child, 1) for child in body.children]
+        # Children follow their parent; a link's parent index is 0 for the base, i + 1 for link i.
+        pending = [(child, len(links)) for child in body.children]
         while pending:
             child, parent = pending.pop(0)
             if child.joint is not None and child.joint.type == "free":
@@ -428,7 +426,7 @@ class BulletEngine:
             mass, com, inertia, com_quat = _inertial(shapes)
             if mass <= 0:
                 mass, inertia = 1e-4, np.full(3, 1e-8)
-            kind = {None: p.JOINT_FIXED, "hinge": p.JOINT_REVOLUTE, "slide": p.JOINT_PRISMATIC}[None if link.joint is None else link.joint.type]
+            kind = _JOINT_TYPES[None if link.joint is None else link.joint.type]
             link_args["linkMasses"].append(mass)
             link_args["linkCollisionShapeIndices"].append(collision)
             link_args["linkVisualShapeIndices"].append(visual)
@@ -489,10 +487,9 @@ class BulletEngine:
         mb, link, kind = self._joints[joint]
         cid = self.client
         axis = np.array(self._joint_specs[joint].axis, float)
-        info = p.getJointInfo(mb, link, physicsClientId=cid)
-        world_axis = _rotate(p.getLinkState(mb, link, computeForwardKinematics=1, physicsClientId=cid)[5], axis)
-        origin = np.array(p.getLinkState(mb, link, computeForwardKinematics=1, physicsClientId=cid)[4])
-        del info
+        joint_frame = p.getLinkState(mb, link, computeForwardKinematics=1, physicsClientId=cid)
+        world_axis = _rotate(joint_frame[5], axis)
+        origin = np.array(joint_frame[4])
         children = {link}
         total = 0.0
         for index in range(link, p.getNumJoints(mb, physicsClientId=cid)):
@@ -574,6 +571,7 @@ class BulletEngine:
             p.resetBasePositionAndOrientation(mb, [1000.0 + 10.0 * i, 0.0, 1000.0], [0.0, 0.0, 0.0, 1.0], physicsClientId=cid)
         p.performCollisionDetection(physicsClientId=cid)
         p.restoreState(self._initial_state, physicsClientId=cid)
+        self._moved = True
         self._time = 0.0
         self.set_actuator_targets(list(self._actuators), [0.0] * len(self._actuators))
         self._changed()
@@ -589,6 +587,7 @@ class BulletEngine:
             step(physicsClientId=cid)
         self._time += self.control_dt
         self._changed()
+        self._moved = False
         if self._diverged():
             raise PhysicsError(f"PyBullet simulation diverged at t={self._time:.3f}s")
 
@@ -684,6 +683,7 @@ class BulletEngine:
                 raise KeyError(f"no hinge or slide joint named {joint!r} in this scene")
             p.resetJointState(entry[0], entry[1], float(value), 0.0, physicsClientId=self.client)
         self._changed()
+        self._moved = True
 
     def set_actuator_targets(self, actuators: list[str], values) -> None:
         key = ("actuators", tuple(actuators))
@@ -745,6 +745,7 @@ class BulletEngine:
         if frame.dynamic:
             p.resetBaseVelocity(frame.mb, [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], physicsClientId=cid)
         self._changed()
+        self._moved = True  # broadphase bounds are stale until the next step or collision pass
 
     # --- domain randomisation: changes relative to the scene as built ------------------------
     def _paint(self, name: str) -> None:
@@ -836,6 +837,7 @@ class BulletEngine:
                     p.resetJointState(mb, index, float(q), float(qd), physicsClientId=cid)
         self.set_actuator_targets(list(self._actuators), state[offset : offset + len(self._actuators)])
         self._changed()
+        self._moved = True
 
     # --- rendering -----------------------------------------------------------------------
     def _camera_matrices(self, camera: str, width: int, height: int) -> tuple[list, list]:
@@ -924,6 +926,9 @@ class BulletEngine:
             mask = _ALL if frame.dynamic else _ALL ^ _STATIC_GROUP
             p.setCollisionFilterGroupMask(frame.mb, frame.link, group, mask, physicsClientId=cid)
             self._ray_excluded.add(exclude_body)
+        if self._moved:  # rays search the broadphase: bring moved bodies' bounds up to date
+            p.performCollisionDetection(physicsClientId=cid)
+            self._moved = False
         origin = np.asarray(origin, dtype=np.float64)
         ends = (origin + max_distance * np.asarray(directions, dtype=np.float64)).tolist()
         mask = _ALL ^ _RAY_EXCLUDED if exclude_body is not None else _ALL
