@@ -22,7 +22,8 @@ How the scene maps onto PyBullet (one physics client per engine, DIRECT mode):
   in every scene here, so it behaves as a first-order lag with time constant
   ``(kv + damping) / kp``; the motor reproduces that lag with ``positionGain = dt * kp /
   (kv + damping)``. A velocity servo ``kv`` on a joint of effective inertia ``I`` has the
-  time constant ``I / kv``: ``velocityGain = dt * kv / I``. Force ranges cap the motors.
+  time constant ``I / kv``: ``velocityGain = dt * kv / (I + dt * kv)``, the fraction of the
+  velocity error MuJoCo's implicit integrator removes per step. Force ranges cap the motors.
 - Rendering uses TinyRenderer (CPU) without shadows or a segmentation mask, with the
   MuJoCo camera's pose and vertical field of view and a light from the same direction.
 """
@@ -520,7 +521,9 @@ class BulletEngine:
             if actuator.kind == "position":
                 gains = (min(1.0, dt * actuator.kp / max(actuator.kv + damping, 1e-9)), 1.0)
             else:
-                gains = (0.0, min(1.0, dt * actuator.kv / self._subtree_inertia(actuator.joint)))
+                # MuJoCo integrates the servo's damping implicitly: per step the velocity error
+                # shrinks by dt kv / (I + dt kv); the motor's velocity gain is that fraction.
+                gains = (0.0, dt * actuator.kv / (self._subtree_inertia(actuator.joint) + dt * actuator.kv))
             self._actuators[actuator.name] = (mb, index, actuator.kind, gains, force, actuator.ctrl_range)
         self._targets = {name: 0.0 for name in self._actuators}
 
