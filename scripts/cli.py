@@ -125,12 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="say which command the robot understood from words",
         description=(
             "Print, as JSON, the command robocue's language encoder understood from TEXT: task, color, shape and\n"
-            "destination (null where the words do not say). Uses the shipped encoder, or a run's own with --run."
+            "destination (null where the words do not say). Uses the shipped encoder, or a run's own with --run.\n"
+            "With --gesture CLIP.npy (MediaPipe hand landmarks, float32 (T, 21, 3)), print the recognised gestures\n"
+            "(label, start and end frames, direction_deg for point: 0 = right, 90 = up in the image) and the\n"
+            "command fields they imply."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog='examples:\n  robocue understand "push the red cube to the left"\n  robocue understand "red ball" --run RUN_DIR',
+        epilog=(
+            'examples:\n  robocue understand "push the red cube to the left"\n  robocue understand "red ball" --run RUN_DIR\n'
+            "  robocue understand --gesture clip.npy\n"
+            "  python -m perception.gestures render clip --gestures point swipe_left   # writes clip.npy and clip.mp4"
+        ),
     )
     understand.add_argument("text", metavar="TEXT", nargs="?", help="what the person says")
+    understand.add_argument("--gesture", metavar="CLIP.npy", help="a hand-landmark clip to understand instead of words")
     understand.add_argument("--run", metavar="RUN_DIR", help="use the language encoder saved in this run folder")
 
     commands.add_parser(
@@ -274,12 +282,33 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def _understand_gesture(path) -> dict:
+    import numpy as np
+
+    from perception.gestures import load_default_gesture_encoder
+
+    if not path.is_file():
+        raise ValueError(f"--gesture {str(path)!r}: no such file")
+    try:
+        landmarks = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"--gesture {str(path)!r} is not a .npy array of hand landmarks ({error})") from None
+    understood = load_default_gesture_encoder().understand(landmarks)
+    fields = ("task", "color", "shape", "destination")
+    return {"gestures": understood["gestures"], **{field: understood["command"].get(field) for field in fields}}
+
+
 def cmd_understand(args) -> int:
     import json
     from pathlib import Path
 
     from agents.commands import ENCODER_FILE, load_language_encoder
 
+    if args.gesture is not None:
+        if args.text is not None:
+            raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
+        print(json.dumps(_understand_gesture(Path(args.gesture))))
+        return 0
     if args.text is None:
         raise ValueError('give the TEXT to understand, e.g. robocue understand "push the red cube to the left"')
     path = None

@@ -121,3 +121,26 @@ def test_understand_rejects_bad_input_with_one_line(argv, message, capsys):
 def test_understand_with_a_run_without_an_encoder(tmp_path, capsys):
     assert main(["understand", "reach the red ball", "--run", str(tmp_path)]) == 2
     assert "was not trained with env.commands=language" in capsys.readouterr().err
+
+
+def test_understand_a_gesture_clip(tmp_path, capsys):
+    from perception.gestures import sample_clip
+
+    clip = sample_clip(np.random.default_rng(0), 1, ["point", "swipe_left"])
+    path = tmp_path / "clip.npy"
+    np.save(path, clip.landmarks)
+    assert main(["understand", "--gesture", str(path)]) == 0
+    understood = json.loads(capsys.readouterr().out)
+    assert [g["label"] for g in understood["gestures"]] == ["point", "swipe_left"]
+    assert understood["gestures"][0]["direction_deg"] is not None
+    assert understood["destination"] == "left" and understood["task"] == "push"
+    assert set(understood) == {"gestures", "task", "color", "shape", "destination"}
+
+
+@pytest.mark.parametrize("content, message", [(np.zeros((5, 3)), "must have shape"), (None, "no such file")])
+def test_understand_rejects_bad_gesture_files(content, message, tmp_path, capsys):
+    path = tmp_path / "clip.npy"
+    if content is not None:
+        np.save(path, content)
+    assert main(["understand", "--gesture", str(path)]) == 2
+    assert message in capsys.readouterr().err
