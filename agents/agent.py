@@ -24,11 +24,15 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def make_env(config: Config, render_mode: str | None = None, split: str = "train", encoder_path=None, **overrides) -> gym.Env:
+def make_env(
+    config: Config, render_mode: str | None = None, split: str = "train", encoder_path=None, engine: str | None = None, **overrides
+) -> gym.Env:
     """The config's environment (one copy) with its wrappers; ``split`` picks what a spoken
     command's simulated human says (``agents.commands.COMMAND_SPLITS``), ``encoder_path`` the
-    language encoder that hears it (default: the shipped one)."""
-    env = gym.make(config.env.id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
+    language encoder that hears it (default: the shipped one), ``engine`` the physics engine
+    (default: the config's; another one gives the env's twin there)."""
+    env_id = config.env.id if engine is None else envs.twin_id(config.env.id, engine)
+    env = gym.make(env_id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
     return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path, config.env.command_features)
 
 
@@ -66,9 +70,9 @@ class Agent:
         action, _ = self.model.predict(observation, deterministic=deterministic)
         return action
 
-    def make_env(self, render_mode: str | None = None, split: str = "train", **overrides) -> gym.Env:
+    def make_env(self, render_mode: str | None = None, split: str = "train", engine: str | None = None, **overrides) -> gym.Env:
         encoder = self.run_dir / ENCODER_FILE if self.run_dir and (self.run_dir / ENCODER_FILE).is_file() else None
-        return make_env(self.config, render_mode=render_mode, split=split, encoder_path=encoder, **overrides)
+        return make_env(self.config, render_mode=render_mode, split=split, encoder_path=encoder, engine=engine, **overrides)
 
     def policy_for(self, env: gym.Env):
         """observation -> action in ``env`` (the config's deterministic setting)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+import envs
 from agents.agent import Agent, ExpertAgent
 from agents.runs import EVAL_FILE, write_json
 from configs import ConfigError
@@ -95,18 +96,36 @@ def evaluate_policy(env, policy: Policy, env_id: str, episodes: int, seed: int, 
 
 
 def evaluate_agent(
-    agent, episodes: int, seed: int, out: str | Path, progress: bool = True, commands: str | None = None
+    agent,
+    episodes: int,
+    seed: int,
+    out: str | Path,
+    progress: bool = True,
+    commands: str | None = None,
+    engine: str | None = None,
 ) -> tuple[dict, Path]:
     """Evaluates an :class:`Agent` or :class:`ExpertAgent`; writes the JSON to ``out``.
 
-    ``commands`` is the split a spoken-command agent hears (``agents.commands.COMMAND_SPLITS``).
+    ``commands`` is the split a spoken-command agent hears (``agents.commands.COMMAND_SPLITS``);
+    ``engine`` evaluates on the twin of the agent's env in that physics engine.
     """
-    env = agent.make_env(split=commands) if commands else agent.make_env()
+    options = {key: value for key, value in (("split", commands), ("engine", engine)) if value}
+    env = agent.make_env(**options)
+    env_id = env.spec.id if env.spec is not None else agent.env_id
     try:
-        result = evaluate_policy(env, agent.policy_for(env), agent.env_id, episodes, seed, progress)
+        result = evaluate_policy(env, agent.policy_for(env), env_id, episodes, seed, progress)
     finally:
         env.close()
-    result = {"agent": agent.name, "deterministic": agent.deterministic, "commands": commands or "train", **result}
+    trained_engine = envs.ENV_SPECS[agent.env_id]["engine"]
+    result = {
+        "agent": agent.name,
+        "deterministic": agent.deterministic,
+        "commands": commands or "train",
+        "trained_engine": trained_engine,
+        "eval_engine": engine or trained_engine,
+        "trained_env_id": agent.env_id,
+        **result,
+    }
     path = Path(out)
     write_json(path, result)
     return result, path
@@ -119,8 +138,12 @@ def evaluate_run(
     out: str | Path | None = None,
     progress: bool = True,
     commands: str | None = None,
+    engine: str | None = None,
 ) -> tuple[dict, Path]:
     """Evaluates the agent in ``run_dir``; writes eval.json (or ``out``). Returns (result, path).
+
+    ``engine`` names a physics engine to evaluate the twin env in (default out then:
+    ``eval_<engine>.json``); ``commands`` a spoken-command split (``eval_<split>.json``).
 
     Raises:
         ConfigError: ``commands`` names a split for an agent that does not hear spoken commands.
@@ -128,7 +151,11 @@ def evaluate_run(
     agent = Agent.load(run_dir)
     config = agent.config
     check_command_split(config, commands)
-    default_out = Path(run_dir) / (EVAL_FILE if commands in (None, "train") else f"eval_{commands}.json")
+    trained_engine = envs.ENV_SPECS[config.env.id]["engine"]
+    if engine is not None and engine not in envs.ENGINE_IDS:
+        raise ConfigError(f"--engine {engine!r} is not one of: {', '.join(envs.ENGINE_IDS)}")
+    suffix = [part for part in (commands if commands != "train" else None, engine if engine != trained_engine else None) if part]
+    default_out = Path(run_dir) / (f"eval_{'_'.join(suffix)}.json" if suffix else EVAL_FILE)
     return evaluate_agent(
         agent,
         config.eval.episodes if episodes is None else episodes,
@@ -136,6 +163,7 @@ def evaluate_run(
         out or default_out,
         progress,
         commands,
+        engine,
     )
 
 

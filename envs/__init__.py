@@ -12,7 +12,7 @@ import gymnasium as gym
 
 from envs.robocue_env import OBS_MODES, RobocueEnv
 
-__all__ = ["ENV_IDS", "ENV_SPECS", "OBS_MODES", "RobocueEnv"]
+__all__ = ["ENV_IDS", "ENV_SPECS", "OBS_MODES", "RobocueEnv", "twin_id"]
 
 # task -> (name in ids, episode length in env steps). One line per task.
 TASK_IDS = {
@@ -41,3 +41,13 @@ for _task, (_task_name, _steps) in TASK_IDS.items():
                 )
 
 ENV_IDS: list[str] = list(ENV_SPECS)
+
+
+def twin_id(env_id: str, engine: str) -> str:
+    """The id of ``env_id``'s twin in ``engine`` (same task and observation mode)."""
+    if env_id not in ENV_SPECS:
+        raise ValueError(f"{env_id!r} is not a robocue env")
+    if engine not in ENGINE_IDS:
+        raise ValueError(f"engine {engine!r} is not one of: {', '.join(ENGINE_IDS)}")
+    spec = ENV_SPECS[env_id]
+    return env_id.replace(f"-{ENGINE_IDS[spec['engine']]}-", f"-{ENGINE_IDS[engine]}-")

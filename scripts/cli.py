@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "examples:\n  robocue eval runs/Reach-MuJoCo-v0__ppo__0__20261128-120000\n"
             "  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json\n"
-            "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100"
+            "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100\n"
+            "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine"
         ),
     )
     evaluate.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
@@ -90,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's eval.episodes; 100 for --expert)")
     evaluate.add_argument("--seed", type=_seed, help="seed of the first episode (default: the run's eval.seed)")
     evaluate.add_argument("--out", metavar="FILE", help="where to write the JSON (default: RUN_DIR/eval.json)")
+    evaluate.add_argument(
+        "--engine",
+        metavar="ENGINE",
+        help="evaluate on the twin of the agent's env in this physics engine, mujoco or pybullet (default out: RUN_DIR/eval_<ENGINE>.json)",
+    )
     evaluate.add_argument(
         "--commands",
         metavar="SPLIT",
@@ -208,7 +214,9 @@ def cmd_eval(args) -> int:
             args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
         )
     else:
-        result, path = evaluate_run(args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out, commands=args.commands)
+        result, path = evaluate_run(
+            args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out, commands=args.commands, engine=args.engine
+        )
     low, high = result["success_ci"]
     print(
         f"{result['env_id']}: success rate {result['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) over "

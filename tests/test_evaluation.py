@@ -80,3 +80,39 @@ def test_package_versions_names_the_stack():
     versions = package_versions()
     for package in ("python", "robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium"):
         assert versions.get(package), package
+
+
+def test_cross_engine_evaluation_uses_the_twin_and_records_both(tmp_path, tiny_ppo_overrides):
+    from agents.evaluation import evaluate_run
+    from agents.training import train
+    from configs import load_config
+
+    run_dir = tmp_path / "run"
+    train(load_config("reach_ppo", tiny_ppo_overrides + ["train.video=false", f"run.dir={run_dir}"]), log=lambda *a, **k: None)
+    result, path = evaluate_run(run_dir, episodes=2, engine="pybullet", progress=False)
+    assert path.name == "eval_pybullet.json"
+    assert result["env_id"] == "robocue/Reach-PyBullet-v0"
+    assert result["trained_env_id"] == "robocue/Reach-MuJoCo-v0"
+    assert (result["trained_engine"], result["eval_engine"]) == ("mujoco", "pybullet")
+    same, same_path = evaluate_run(run_dir, episodes=2, engine="mujoco", progress=False)
+    assert same_path.name == "eval.json" and same["eval_engine"] == "mujoco"
+
+
+def test_cross_engine_evaluation_rejects_unknown_engines(tmp_path, tiny_ppo_overrides):
+    from agents.evaluation import evaluate_run
+    from agents.training import train
+    from configs import ConfigError, load_config
+
+    run_dir = tmp_path / "run"
+    train(load_config("reach_ppo", tiny_ppo_overrides + ["train.video=false", f"run.dir={run_dir}"]), log=lambda *a, **k: None)
+    with pytest.raises(ConfigError, match="--engine 'havok' is not one of: mujoco, pybullet"):
+        evaluate_run(run_dir, episodes=1, engine="havok", progress=False)
+
+
+def test_twin_ids():
+    import envs
+
+    assert envs.twin_id("robocue/PushGoal-MuJoCo-v0", "pybullet") == "robocue/PushGoal-PyBullet-v0"
+    assert envs.twin_id("robocue/Maze-PyBullet-v0", "mujoco") == "robocue/Maze-MuJoCo-v0"
+    with pytest.raises(ValueError, match="engine 'ode'"):
+        envs.twin_id("robocue/Reach-MuJoCo-v0", "ode")
