@@ -79,6 +79,7 @@ class SpokenCommands(gym.Wrapper):
             self.observation_layout = {**layout, "command": self.features_dim}
         self._features = np.zeros(self.features_dim, dtype=np.float32)
         self._spoken: dict = {}
+        self.utterance: str | None = None  # set: the person's own words, said at every reset
 
     def _wanted(self, command: dict) -> bool:
         combination = (command["task"], command["color"], command["shape"])
@@ -89,20 +90,22 @@ class SpokenCommands(gym.Wrapper):
         if seed is not None:
             self._rng = np.random.default_rng(seed)
         for _ in range(self.max_redraws):
-            if self._wanted(info["command"]):
+            if self.utterance is not None or self._wanted(info["command"]):
                 break
             observation, info = self.env.reset(options=options)
         else:
             raise RuntimeError(f"no command of the {self.split!r} split in {self.max_redraws} resets")
         command = {key: info["command"][key] for key in ("task", "color", "shape", "destination")}
-        utterance = self.say(command, self._rng, split=self.split)
+        utterance = self.utterance if self.utterance is not None else self.say(command, self._rng, split=self.split)
         with torch.no_grad():
             embedding = self.encoder.encode_texts([utterance])
             if self.features == "belief":
                 logits = self.encoder.decoder(embedding)
                 embedding = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)
             self._features = embedding[0].cpu().numpy().astype(np.float32)
-        self._spoken = {"utterance": utterance, "split": self.split}
+        self._spoken = {"utterance": utterance, "split": self.split if self.utterance is None else "person"}
+        if self.utterance is not None:
+            self._spoken["text"] = utterance  # what a replay overlays
         return self._replace(observation), self._annotate(info)
 
     def step(self, action):
@@ -150,3 +153,48 @@ def wrap(
     if commands == "language":
         env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features)
     return env
+
+
+def find_scene(env, understood: dict, seed: int, tries: int = 2000) -> int:
+    """The first seed from ``seed`` on whose scene and command fit what was understood.
+
+    Raises:
+        ValueError: the command asks for another task than the env's, or no scene fits.
+    """
+    _, info = env.reset(seed=seed)
+    task = info["command"]["task"]
+    if understood.get("task") not in (None, task):
+        raise ValueError(f"this agent does {task}; the words ask for {understood['task']}")
+    fields = [field for field in ("color", "shape", "destination") if understood.get(field) is not None]
+    for candidate in range(seed, seed + tries):
+        _, info = env.reset(seed=candidate)
+        if all(info["command"][field] == understood[field] for field in fields):
+            return candidate
+    wanted = ", ".join(f"{field}={understood[field]}" for field in fields)
+    raise ValueError(f"no scene among seeds {seed}-{seed + tries - 1} has a command with {wanted}")
+
+
+def follow_command(agent, text: str, seed: int, out, width: int = 480, height: int = 360) -> dict:
+    """One seeded episode of a spoken-command agent following ``text``, recorded to ``out``.
+
+    The person's words replace the simulated human's; the scene is the first seed from
+    ``seed`` on whose sampled command fits what the agent's encoder understood (same task,
+    and the colour, shape and destination that the words name).
+    """
+    from agents.replay import record_episodes
+
+    if agent.config.env.commands != "language":
+        raise ValueError("this agent was trained on one-hot commands, so it cannot hear words; train one with env.commands=language")
+    env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
+    try:
+        spoken = env
+        while not isinstance(spoken, SpokenCommands):
+            spoken = spoken.env
+        understood = spoken.encoder.understand(text)
+        spoken.utterance = text
+        scene_seed = find_scene(env, understood, seed)
+        record = record_episodes(env, agent.policy_for(env), out, [scene_seed])
+    finally:
+        env.close()
+    episode = record["episodes"][0]
+    return {"text": text, "understood": understood, "seed": scene_seed, "success": episode["success"], "video": record["path"]}

@@ -147,6 +147,27 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--gesture", metavar="CLIP.npy", help="a hand-landmark clip to understand instead of words")
     understand.add_argument("--run", metavar="RUN_DIR", help="use the language encoder saved in this run folder")
 
+    command = commands.add_parser(
+        "command",
+        help="tell a trained agent what to do in words and watch it",
+        description=(
+            "Run one seeded episode of the spoken-command agent in RUN_DIR following TEXT: print what it understood and\n"
+            "whether it succeeded, and write a video with the words overlaid. The scene is the first seed from --seed on\n"
+            "whose command fits the words. Without --say, read commands from standard input, one per line: one\n"
+            "episode and one video each."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            'examples:\n  robocue command RUN_DIR --say "could you touch the blue block"\n'
+            '  printf "reach the red ball\\ntouch the green cube\\n" | robocue command RUN_DIR'
+        ),
+    )
+    command.add_argument("run_dir", metavar="RUN_DIR", help="a run trained with env.commands=language")
+    command.add_argument("--say", metavar="TEXT", help="the command in words")
+    command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (not built yet for agents)")
+    command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
+    command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
+
     commands.add_parser(
         "envs",
         help="list the registered environment ids",
@@ -329,11 +350,42 @@ def cmd_understand(args) -> int:
     return 0
 
 
+def cmd_command(args) -> int:
+    import json
+    from pathlib import Path
+
+    from agents.agent import Agent
+    from agents.commands import follow_command
+
+    if args.gesture:
+        raise ValueError(
+            "--gesture: gesture-conditioned agents are not built yet; use --say TEXT (robocue understand --gesture reads clips)"
+        )
+    agent = Agent.load(args.run_dir)
+    out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
+    texts = [args.say] if args.say is not None else (line.strip() for line in sys.stdin)
+    seed = args.seed
+    for index, text in enumerate(texts):
+        if not text:
+            continue
+        try:
+            result = follow_command(agent, text, seed, out_dir / f"command_{seed}_{index}.mp4")
+        except ValueError as error:
+            if args.say is not None:
+                raise
+            print(f"robocue command: {error}", file=sys.stderr)  # one bad line does not end the session
+            continue
+        print(json.dumps(result))
+        seed = result["seed"] + 1
+    return 0
+
+
 COMMANDS = {
     "train": cmd_train,
     "eval": cmd_eval,
     "replay": cmd_replay,
     "understand": cmd_understand,
+    "command": cmd_command,
     "envs": cmd_envs,
     "bench": cmd_bench,
 }

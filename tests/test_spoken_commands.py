@@ -144,3 +144,41 @@ def test_understand_rejects_bad_gesture_files(content, message, tmp_path, capsys
         np.save(path, content)
     assert main(["understand", "--gesture", str(path)]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def language_run(tmp_path_factory):
+    from conftest import TINY_PPO_OVERRIDES
+
+    run_dir = tmp_path_factory.mktemp("command") / "run"
+    config = load_config("reach_ppo", TINY_PPO_OVERRIDES + ["env.commands=language", "train.video=false", f"run.dir={run_dir}"])
+    train(config, log=lambda *a, **k: None)
+    return run_dir
+
+
+def test_command_runs_one_episode_per_text_and_writes_videos(language_run, tmp_path, capsys, monkeypatch):
+    import io
+
+    assert main(["command", str(language_run), "--say", "could you touch the azure block", "--out-dir", str(tmp_path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["understood"] == {"task": "reach", "color": "blue", "shape": "cube", "destination": None}
+    assert isinstance(result["success"], bool) and (tmp_path / "command_10000_0.mp4").is_file()
+    env = gym.make("robocue/Reach-MuJoCo-v0")
+    command = env.reset(seed=result["seed"])[1]["command"]
+    assert (command["color"], command["shape"]) == ("blue", "cube")
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("reach the red ball\npush the red cube left\n\ntouch the green one\n"))
+    assert main(["command", str(language_run), "--out-dir", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert [line["understood"]["color"] for line in lines] == ["red", "green"]
+    assert "this agent does reach; the words ask for push" in captured.err
+
+
+def test_command_refuses_one_hot_agents_and_gestures(language_run, tmp_path, tiny_ppo_overrides, capsys):
+    one_hot = tmp_path / "onehot"
+    train(load_config("reach_ppo", tiny_ppo_overrides + ["train.video=false", f"run.dir={one_hot}"]), log=lambda *a, **k: None)
+    assert main(["command", str(one_hot), "--say", "reach the red ball"]) == 2
+    assert "trained on one-hot commands" in capsys.readouterr().err
+    assert main(["command", str(language_run), "--gesture", "clip.npy"]) == 2
+    assert "gesture-conditioned agents are not built yet" in capsys.readouterr().err
