@@ -15,14 +15,17 @@ import torch
 from stable_baselines3.common.utils import obs_as_tensor
 
 
-def collect_demonstrations(make_env, episodes: int, seed: int) -> dict:
-    """Runs the env's expert for ``episodes`` episodes (seeds ``seed``, ``seed+1``, ...).
+def collect_demonstrations(make_env, episodes: int, seed: int, learner=None) -> dict:
+    """Runs ``episodes`` episodes (seeds ``seed``, ``seed+1``, ...) labelled by the env's expert.
 
     Args:
         make_env: Builds one env exactly as training observes it (wrappers included).
+        learner: None: the expert acts. An SB3 model: it acts (deterministically) while the
+            expert, asked at every step, labels the states the learner visits (DAgger).
 
     Returns:
-        ``{"observations": array or dict of arrays, "actions": (N, action_dim), "success_rate": float}``.
+        ``{"observations": array or dict of arrays, "actions": (N, action_dim), "success_rate": float}``,
+        the success rate being the acting policy's.
     """
     env = make_env()
     task, engine, robot = env.unwrapped.task, env.unwrapped.engine, env.unwrapped.robot
@@ -35,6 +38,8 @@ def collect_demonstrations(make_env, episodes: int, seed: int) -> dict:
                 action = np.clip(task.expert_action(engine, robot), -1.0, 1.0).astype(np.float32)
                 observations.append(observation)
                 actions.append(action)
+                if learner is not None:
+                    action = learner.predict(observation, deterministic=True)[0]
                 observation, _, terminated, truncated, info = env.step(action)
                 done = terminated or truncated
             successes.append(bool(info.get("is_success", False)))
@@ -45,6 +50,35 @@ def collect_demonstrations(make_env, episodes: int, seed: int) -> dict:
     else:
         stacked = np.stack(observations)
     return {"observations": stacked, "actions": np.stack(actions), "success_rate": float(np.mean(successes))}
+
+
+def merge(first: dict, second: dict) -> dict:
+    """Two demonstration sets as one (DAgger's aggregated data set)."""
+    if isinstance(first["observations"], dict):
+        observations = {key: np.concatenate([first["observations"][key], second["observations"][key]]) for key in first["observations"]}
+    else:
+        observations = np.concatenate([first["observations"], second["observations"]])
+    return {"observations": observations, "actions": np.concatenate([first["actions"], second["actions"]])}
+
+
+def warm_start(model, make_env, episodes: int, epochs: int, dagger_iterations: int = 0, seed: int = 0, log=print) -> None:
+    """Behaviour cloning from ``episodes`` expert episodes, then ``dagger_iterations`` rounds of
+    DAgger: the policy drives ``episodes`` more episodes, the expert labels every state it
+    visits, and the policy is refitted on everything gathered so far."""
+    data = collect_demonstrations(make_env, episodes, seed)
+    loss = behaviour_clone(model, data, epochs=epochs, seed=seed)
+    log(
+        f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
+        f"(expert success {data['success_rate']:.2f}), loss {loss:.3f}"
+    )
+    for iteration in range(1, dagger_iterations + 1):
+        visited = collect_demonstrations(make_env, episodes, seed + iteration * episodes, learner=model)
+        data = merge(data, visited)
+        loss = behaviour_clone(model, data, epochs=epochs, seed=seed + iteration)
+        log(
+            f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {episodes} episodes; "
+            f"refitted on {len(data['actions'])} labelled steps, loss {loss:.3f}"
+        )
 
 
 def _batch(observations, indices):

@@ -21,7 +21,7 @@ from tqdm import tqdm
 import envs
 from agents.agent import Agent, make_env, resolve_device
 from agents.commands import ENCODER_FILE, load_language_encoder, wrap
-from agents.demonstrations import behaviour_clone, collect_demonstrations
+from agents.demonstrations import warm_start
 from agents.evaluation import evaluate_run
 from agents.replay import replay_run
 from agents.runs import MODEL_FILE, create_run_dir, save_config, save_model
@@ -249,11 +249,14 @@ def train(config: Config, log=print) -> TrainResult:
 
     started = time.perf_counter()
     if config.train.bc_episodes:
-        demonstrations = collect_demonstrations(lambda: make_env(config), config.train.bc_episodes, seed=config.seed * 100_000 + 50_000)
-        loss = behaviour_clone(model, demonstrations, epochs=config.train.bc_epochs, seed=config.seed)
-        log(
-            f"behaviour cloning: {len(demonstrations['actions'])} expert steps from {config.train.bc_episodes} episodes "
-            f"(expert success {demonstrations['success_rate']:.2f}), final loss {loss:.3f}"
+        warm_start(
+            model,
+            lambda: make_env(config),
+            config.train.bc_episodes,
+            config.train.bc_epochs,
+            config.train.dagger_iterations,
+            seed=config.seed * 100_000 + 50_000,
+            log=log,
         )
     model_path = run_dir / MODEL_FILE
     try:

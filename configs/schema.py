@@ -112,6 +112,14 @@ class TrainConfig(_Section):
         description="Warm start: clone this many episodes of the task's scripted expert into the policy before learning (0: off).",
     )
     bc_epochs: int = Field(20, ge=1, description="Passes over the expert demonstrations when bc_episodes > 0.")
+    dagger_iterations: int = Field(
+        0,
+        ge=0,
+        description=(
+            "After cloning, rounds of DAgger: the policy drives bc_episodes episodes, the expert labels the states it "
+            "visits, the policy is refitted on all labels so far."
+        ),
+    )
     max_seconds: float = Field(
         0, ge=0, description="Stop learning after this much wall time (then save, evaluate and record as usual); 0: no limit."
     )
