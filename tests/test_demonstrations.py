@@ -1,0 +1,66 @@
+"""Warm starts from the scripted experts: demonstrations, behaviour cloning, DAgger."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.agent import make_env
+from agents.demonstrations import behaviour_clone, collect_demonstrations, merge
+from agents.training import build_model, train
+from configs import load_config
+
+
+def _config(preset: str, env_id: str, extra=()):
+    return load_config(preset, [f"env.id={env_id}", "env.n_envs=1", "policy.net_arch=[32,32]", *extra])
+
+
+@pytest.mark.parametrize("env_id", ["robocue/Reach-MuJoCo-v0", "robocue/GoToPixels-MuJoCo-v0"])
+def test_demonstrations_are_the_experts_episodes(env_id):
+    config = _config("reach_ppo", env_id)
+    data = collect_demonstrations(lambda: make_env(config), episodes=2, seed=0)
+    steps = 2 * (50 if "Reach" in env_id else 200)
+    assert len(data["actions"]) == steps and data["actions"].dtype == np.float32
+    assert np.abs(data["actions"]).max() <= 1.0
+    first = data["observations"]["pixels"] if isinstance(data["observations"], dict) else data["observations"]
+    assert len(first) == steps
+    assert data["success_rate"] == 1.0
+
+
+@pytest.mark.parametrize("preset", ["reach_ppo", "reach_sac"])
+def test_behaviour_cloning_fits_the_expert(preset):
+    config = _config(preset, "robocue/Reach-MuJoCo-v0")
+    model = build_model(config, "cpu")
+    data = collect_demonstrations(lambda: make_env(config), episodes=4, seed=0)
+    first = behaviour_clone(model, data, epochs=1)
+    last = behaviour_clone(model, data, epochs=15)
+    assert last < first
+    predicted = model.predict(data["observations"][:50], deterministic=True)[0]
+    assert np.abs(predicted - data["actions"][:50]).mean() < 0.3
+
+
+def test_behaviour_cloning_reads_pixel_observations_channel_first():
+    config = _config("reach_ppo", "robocue/ReachPixels-MuJoCo-v0", ["env.kwargs.image_size=36", "policy.features_extractor=combined"])
+    model = build_model(config, "cpu")
+    data = collect_demonstrations(lambda: make_env(config), episodes=1, seed=0)
+    assert data["observations"]["pixels"].shape[1:] == (36, 36, 3)
+    assert np.isfinite(behaviour_clone(model, data, epochs=1))
+
+
+def test_merge_concatenates():
+    a = {"observations": np.zeros((2, 3)), "actions": np.zeros((2, 1))}
+    b = {"observations": np.ones((3, 3)), "actions": np.ones((3, 1))}
+    merged = merge(a, b)
+    assert merged["observations"].shape == (5, 3) and merged["actions"][-1, 0] == 1.0
+
+
+def test_training_with_a_dagger_warm_start_logs_each_round(tmp_path, tiny_ppo_overrides):
+    lines = []
+    config = load_config(
+        "reach_ppo",
+        tiny_ppo_overrides
+        + ["train.bc_episodes=2", "train.bc_epochs=2", "train.dagger_iterations=2", "train.video=false", f"run.dir={tmp_path / 'r'}"],
+    )
+    train(config, log=lambda *a, **k: lines.append(" ".join(map(str, a))))
+    assert any(line.startswith("behaviour cloning: 100 expert steps from 2 episodes") for line in lines)
+    assert sum(line.startswith("DAgger round") for line in lines) == 2
