@@ -22,6 +22,8 @@ evaluation sees nothing else.
 
 from __future__ import annotations
 
+import math
+
 import gymnasium as gym
 import numpy as np
 import torch
@@ -30,82 +32,60 @@ from envs.commands import COMMAND_DIM
 from envs.wrappers import wrap as wrap_frames
 from perception.command_heads import DECODER_FIELDS
 
-COMMAND_MODES = ("onehot", "language")
+COMMAND_MODES = ("onehot", "language", "gesture")
 COMMAND_FEATURES = ("belief", "embedding")
 COMMAND_SPLITS = ("train", "paraphrase", "composition")
 
 
-class SpokenCommands(gym.Wrapper):
-    """Replaces the one-hot command with language-encoder features of a spoken utterance.
+class _CommandChannel(gym.Wrapper):
+    """Replaces the env's one-hot command with ``features_dim`` features computed at each reset.
 
-    Args:
-        env: A robocue env (any observation mode).
-        split: One of ``COMMAND_SPLITS``.
-        encoder: A language encoder with ``encode_texts``, ``out_dim`` and ``decoder``; default: the shipped one.
-        features: One of ``COMMAND_FEATURES``.
-        max_redraws: Resets allowed to find a command of the split before giving up.
+    Subclasses implement :meth:`_hear` (the episode's command -> features and the info to
+    add) and may redraw episodes with :meth:`_wanted`.
     """
 
-    def __init__(self, env: gym.Env, split: str = "train", encoder=None, max_redraws: int = 1000, features: str = "belief"):
-        super().__init__(env)
-        from perception import language
+    max_redraws = 1000
 
-        if split not in COMMAND_SPLITS:
-            raise ValueError(f"command split {split!r} is not one of: {', '.join(COMMAND_SPLITS)}")
-        if features not in COMMAND_FEATURES:
-            raise ValueError(f"command features {features!r} are not one of: {', '.join(COMMAND_FEATURES)}")
-        self.split = split
-        self.features = features
-        self.encoder = encoder if encoder is not None else language.load_default_language_encoder()
-        self.held_out = set(language.HELD_OUT_COMBINATIONS)
-        self.say = language.say
-        self.max_redraws = max_redraws
-        self.features_dim = int(self.encoder.out_dim) if features == "embedding" else sum(len(c) for c in DECODER_FIELDS.values())
+    def __init__(self, env: gym.Env, features_dim: int):
+        super().__init__(env)
+        self.features_dim = features_dim
         self._rng = np.random.default_rng()
         base = env.observation_space
-        feature_space = gym.spaces.Box(-np.inf, np.inf, (self.features_dim,), dtype=np.float32)
+        feature_space = gym.spaces.Box(-np.inf, np.inf, (features_dim,), dtype=np.float32)
         if isinstance(base, gym.spaces.Dict):
             self.observation_space = gym.spaces.Dict({**base.spaces, "command": feature_space})
             if "observation" in base.spaces:  # goal mode: the command also ends the state vector
-                state = base["observation"].shape[0] - COMMAND_DIM + self.features_dim
+                state = base["observation"].shape[0] - COMMAND_DIM + features_dim
                 self.observation_space = gym.spaces.Dict(
                     {**self.observation_space.spaces, "observation": gym.spaces.Box(-np.inf, np.inf, (state,), dtype=np.float32)}
                 )
         else:
-            size = base.shape[0] - COMMAND_DIM + self.features_dim
+            size = base.shape[0] - COMMAND_DIM + features_dim
             self.observation_space = gym.spaces.Box(-np.inf, np.inf, (size,), dtype=np.float32)
         layout = getattr(env.unwrapped, "observation_layout", None)
         if layout is not None:
-            self.observation_layout = {**layout, "command": self.features_dim}
-        self._features = np.zeros(self.features_dim, dtype=np.float32)
-        self._spoken: dict = {}
-        self.utterance: str | None = None  # set: the person's own words, said at every reset
+            self.observation_layout = {**layout, "command": features_dim}
+        self._features = np.zeros(features_dim, dtype=np.float32)
+        self._heard: dict = {}
 
     def _wanted(self, command: dict) -> bool:
-        combination = (command["task"], command["color"], command["shape"])
-        return (combination in self.held_out) == (self.split == "composition")
+        return True
+
+    def _hear(self, command: dict) -> tuple[np.ndarray, dict]:
+        raise NotImplementedError
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         observation, info = self.env.reset(seed=seed, options=options)
         if seed is not None:
             self._rng = np.random.default_rng(seed)
         for _ in range(self.max_redraws):
-            if self.utterance is not None or self._wanted(info["command"]):
+            if self._wanted(info["command"]):
                 break
             observation, info = self.env.reset(options=options)
         else:
-            raise RuntimeError(f"no command of the {self.split!r} split in {self.max_redraws} resets")
-        command = {key: info["command"][key] for key in ("task", "color", "shape", "destination")}
-        utterance = self.utterance if self.utterance is not None else self.say(command, self._rng, split=self.split)
-        with torch.no_grad():
-            embedding = self.encoder.encode_texts([utterance])
-            if self.features == "belief":
-                logits = self.encoder.decoder(embedding)
-                embedding = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)
-            self._features = embedding[0].cpu().numpy().astype(np.float32)
-        self._spoken = {"utterance": utterance, "split": self.split if self.utterance is None else "person"}
-        if self.utterance is not None:
-            self._spoken["text"] = utterance  # what a replay overlays
+            raise RuntimeError(f"no episode with a command this wrapper wants in {self.max_redraws} resets")
+        features, self._heard = self._hear({key: info["command"][key] for key in ("task", "color", "shape", "destination")})
+        self._features = features.astype(np.float32)
         return self._replace(observation), self._annotate(info)
 
     def step(self, action):
@@ -113,7 +93,7 @@ class SpokenCommands(gym.Wrapper):
         return self._replace(observation), reward, terminated, truncated, self._annotate(info)
 
     def _annotate(self, info: dict) -> dict:
-        info["command"] = {**info["command"], **self._spoken}
+        info["command"] = {**info["command"], **self._heard}
         return info
 
     def _replace_vector(self, vector: np.ndarray) -> np.ndarray:
@@ -126,6 +106,121 @@ class SpokenCommands(gym.Wrapper):
                 observation["observation"] = self._replace_vector(observation["observation"])
             return observation
         return self._replace_vector(observation)
+
+
+class SpokenCommands(_CommandChannel):
+    """Replaces the one-hot command with language-encoder features of a spoken utterance.
+
+    Args:
+        env: A robocue env (any observation mode).
+        split: One of ``COMMAND_SPLITS``.
+        encoder: A language encoder with ``encode_texts``, ``out_dim`` and ``decoder``; default: the shipped one.
+        features: One of ``COMMAND_FEATURES``.
+    """
+
+    def __init__(self, env: gym.Env, split: str = "train", encoder=None, features: str = "belief"):
+        from perception import language
+
+        if split not in COMMAND_SPLITS:
+            raise ValueError(f"command split {split!r} is not one of: {', '.join(COMMAND_SPLITS)}")
+        if features not in COMMAND_FEATURES:
+            raise ValueError(f"command features {features!r} are not one of: {', '.join(COMMAND_FEATURES)}")
+        encoder = encoder if encoder is not None else language.load_default_language_encoder()
+        super().__init__(env, int(encoder.out_dim) if features == "embedding" else sum(len(c) for c in DECODER_FIELDS.values()))
+        self.split, self.features, self.encoder = split, features, encoder
+        self.held_out = set(language.HELD_OUT_COMBINATIONS)
+        self.say = language.say
+        self.utterance: str | None = None  # set: the person's own words, said at every reset
+
+    def _wanted(self, command: dict) -> bool:
+        combination = (command["task"], command["color"], command["shape"])
+        return self.utterance is not None or (combination in self.held_out) == (self.split == "composition")
+
+    def _hear(self, command: dict) -> tuple[np.ndarray, dict]:
+        utterance = self.utterance if self.utterance is not None else self.say(command, self._rng, split=self.split)
+        with torch.no_grad():
+            embedding = self.encoder.encode_texts([utterance])
+            if self.features == "belief":
+                logits = self.encoder.decoder(embedding)
+                embedding = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)
+        heard = {"utterance": utterance, "split": self.split if self.utterance is None else "person"}
+        if self.utterance is not None:
+            heard["text"] = utterance  # what a replay overlays
+        return embedding[0].cpu().numpy(), heard
+
+
+# Where the simulated person stands (x, y) and which way they face, per task: across the
+# table from the arm, or outside the arena's south wall.
+PERSON = {
+    "reach": ((1.0, 0.0), (-1.0, 0.0)),
+    "push": ((1.0, 0.0), (-1.0, 0.0)),
+    "pick_and_place": ((1.0, 0.0), (-1.0, 0.0)),
+    "go_to": ((0.0, -1.9), (0.0, 1.0)),
+    "maze": ((0.0, -1.6), (0.0, 1.0)),
+}
+GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout"}  # command split -> performers
+_SWIPE_FOR = {"left": "swipe_left", "right": "swipe_right", "back": "swipe_up", "front": "swipe_down"}
+
+
+def pointing_direction(task_name: str, target_xy) -> float:
+    """Image direction (deg, 0 = right, 90 = up) of a point at ``target_xy`` by the person of
+    ``task_name``, seen by a camera facing them: straight ahead is 90, their left is less."""
+    (px, py), (fx, fy) = PERSON[task_name]
+    vx, vy = target_xy[0] - px, target_xy[1] - py
+    left = math.degrees(math.atan2(fx * vy - fy * vx, fx * vx + fy * vy))
+    return 90.0 - left
+
+
+class GestureCommands(_CommandChannel):
+    """The simulated person gives the command with hand gestures; the policy reads what the
+    gesture encoder recognised.
+
+    The person points at the target (:data:`PERSON`, :func:`pointing_direction`) and, where
+    the task has a destination, swipes towards it; a performer of the split's pool performs
+    it (``gesture``: training performers, ``gesture-heldout``: held-out ones). Features (13):
+    the recognised task and destination as one-hots (each with a "not shown" slot), then the
+    cosine and sine of the recognised pointing direction and a 1 when a point was seen.
+    """
+
+    def __init__(self, env: gym.Env, split: str = "gesture", encoder=None):
+        from perception import gestures
+
+        if split not in GESTURE_SPLITS:
+            raise ValueError(f"gesture split {split!r} is not one of: {', '.join(GESTURE_SPLITS)}")
+        super().__init__(env, len(DECODER_FIELDS["task"]) + len(DECODER_FIELDS["destination"]) + 3)
+        self.split = split
+        self.encoder = encoder if encoder is not None else gestures.load_default_gesture_encoder()
+        self.performers = gestures.performers(GESTURE_SPLITS[split])
+        self.sample_clip = gestures.sample_clip
+
+    def _target_xy(self) -> np.ndarray:
+        task, engine = self.env.unwrapped.task, self.env.unwrapped.engine
+        target = task.object_position(engine) if hasattr(task, "object_position") else task.desired_goal(engine)
+        return np.asarray(target)[:2]
+
+    def _hear(self, command: dict) -> tuple[np.ndarray, dict]:
+        task_name = self.env.unwrapped.task.name
+        shown = ["point"] + ([_SWIPE_FOR[command["destination"]]] if command["destination"] else [])
+        performer = self.performers[int(self._rng.integers(len(self.performers)))]
+        direction = pointing_direction(task_name, self._target_xy())
+        clip = self.sample_clip(self._rng, performer, shown, point_deg=direction)
+        understood = self.encoder.understand(clip.landmarks)
+        features = np.zeros(self.features_dim, dtype=np.float32)
+        tasks, destinations = DECODER_FIELDS["task"], DECODER_FIELDS["destination"]
+        features[tasks.index(understood["command"]["task"])] = 1.0
+        features[len(tasks) + destinations.index(understood["command"]["destination"])] = 1.0
+        pointed = understood["command"].get("direction_deg")
+        if pointed is not None:
+            angle = math.radians(pointed)
+            features[-3:] = (math.cos(angle), math.sin(angle), 1.0)
+        heard = {
+            "gestures": understood["gestures"],
+            "shown": shown,
+            "pointed_at_deg": round(direction, 1),
+            "performer": performer,
+            "split": self.split,
+        }
+        return features, heard
 
 
 ENCODER_FILE = "language_encoder.pt"  # a spoken-command run's own copy of its encoder
@@ -152,6 +247,8 @@ def wrap(
     env = wrap_frames(env, frame_stack)
     if commands == "language":
         env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features)
+    elif commands == "gesture":
+        env = GestureCommands(env, "gesture" if split == "train" else split)
     return env
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 import envs
-from agents.agent import Agent, ExpertAgent
+from agents.agent import Agent
 from agents.runs import EVAL_FILE, write_json
 from configs import ConfigError
 
@@ -154,7 +154,8 @@ def evaluate_run(
     trained_engine = envs.ENV_SPECS[config.env.id]["engine"]
     if engine is not None and engine not in envs.ENGINE_IDS:
         raise ConfigError(f"--engine {engine!r} is not one of: {', '.join(envs.ENGINE_IDS)}")
-    suffix = [part for part in (commands if commands != "train" else None, engine if engine != trained_engine else None) if part]
+    default_split = "gesture" if config.env.commands == "gesture" else "train"
+    suffix = [part for part in (commands if commands != default_split else None, engine if engine != trained_engine else None) if part]
     default_out = Path(run_dir) / (f"eval_{'_'.join(suffix)}.json" if suffix else EVAL_FILE)
     return evaluate_agent(
         agent,
@@ -169,23 +170,12 @@ def evaluate_run(
 
 def check_command_split(config, commands: str | None) -> None:
     """Fails clearly when ``--commands`` cannot apply to this agent."""
-    from agents.commands import COMMAND_SPLITS
+    from agents.commands import COMMAND_SPLITS, GESTURE_SPLITS
 
     if commands is None:
         return
-    if commands in ("gesture", "gesture-heldout"):
-        raise ConfigError(
-            f"--commands {commands}: gesture-conditioned agents are not built yet; splits that work: {', '.join(COMMAND_SPLITS)}"
-        )
-    if commands not in COMMAND_SPLITS:
-        raise ConfigError(f"--commands {commands!r} is not one of: {', '.join(COMMAND_SPLITS)}")
-    if config.env.commands != "language":
-        raise ConfigError(f"--commands {commands}: this agent was trained on one-hot commands; train with env.commands=language")
-
-
-def evaluate_expert(
-    env_id: str, episodes: int = 100, seed: int = 10_000, out: str | Path | None = None, progress: bool = True
-) -> tuple[dict, Path]:
-    """Evaluates the scripted expert of ``env_id``; writes runs/expert__<env>/eval.json (or ``out``)."""
-    agent = ExpertAgent(env_id)
-    return evaluate_agent(agent, episodes, seed, out or agent.run_dir / EVAL_FILE, progress)
+    allowed = {"language": COMMAND_SPLITS, "gesture": tuple(GESTURE_SPLITS)}.get(config.env.commands)
+    if allowed is None:
+        raise ConfigError(f"--commands {commands}: this agent was trained on one-hot commands; train with env.commands=language or gesture")
+    if commands not in allowed:
+        raise ConfigError(f"--commands {commands!r}: this agent hears {config.env.commands} commands; splits: {', '.join(allowed)}")

@@ -38,11 +38,12 @@ class EnvConfig(_Section):
             "(one process, every copy's physics on a thread pool; envs/vector.py)."
         ),
     )
-    commands: Literal["onehot", "language"] = Field(
+    commands: Literal["onehot", "language", "gesture"] = Field(
         "onehot",
         description=(
-            "How the policy gets the command: onehot (the structured command) or language (the simulated human says it; "
-            "the shipped language encoder's features replace the one-hot; agents/commands.py)."
+            "How the policy gets the command: onehot (the structured command), language (the simulated human says it; "
+            "what the shipped language encoder understood replaces the one-hot) or gesture (the human points at the "
+            "target and swipes to the destination; what the gesture encoder recognised replaces it; agents/commands.py)."
         ),
     )
     command_features: Literal["belief", "embedding"] = Field(

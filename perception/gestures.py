@@ -411,11 +411,13 @@ def _frames(rng: np.random.Generator, performer: Performer, low: float, high: fl
     return rng.uniform(low, high) / performer.speed
 
 
-def _perform(tl: _Timeline, rng: np.random.Generator, performer: Performer, gesture: str, rest: np.ndarray) -> float | None:
+def _perform(
+    tl: _Timeline, rng: np.random.Generator, performer: Performer, gesture: str, rest: np.ndarray, point_deg: float | None = None
+) -> float | None:
     """Appends one gesture (labelled part only); returns the intended pointing direction."""
     cx, cy, scale = rest[_S_CX], rest[_S_CY], rest[_S_SCALE]
     if gesture == "point":
-        theta = rng.uniform(0.0, 360.0)
+        theta = rng.uniform(0.0, 360.0) if point_deg is None else float(point_deg) % 360.0
         reach = rng.uniform(0.02, 0.06)
         # Keep the pointing hand in view: shift the palm against the pointing direction.
         pcx = 0.5 + 0.6 * (cx - 0.5) - 0.35 * scale * math.cos(math.radians(theta)) + reach * math.cos(math.radians(theta))
@@ -511,7 +513,7 @@ def _wobble(rng: np.random.Generator, n: int, amplitude: float) -> np.ndarray:
     return amplitude * np.sin(2 * np.pi * freqs[:, None] * t[None] + phases[:, None]).mean(axis=0)
 
 
-def sample_clip(rng: np.random.Generator, performer: int | Performer, gestures=None) -> Clip:
+def sample_clip(rng: np.random.Generator, performer: int | Performer, gestures=None, point_deg: float | None = None) -> Clip:
     """One clip of one or two gestures, with idle frames before, between and after.
 
     Args:
@@ -519,6 +521,8 @@ def sample_clip(rng: np.random.Generator, performer: int | Performer, gestures=N
         performer: A performer seed (or a :class:`Performer`).
         gestures: Gesture names in order; None draws a single gesture (55%) or one of
             ``GESTURE_PAIRS``.
+        point_deg: Where a ``point`` aims, degrees in the image (0 = right, 90 = up) before
+            the performer's camera roll; None draws it uniformly.
     """
     performer = performer if isinstance(performer, Performer) else Performer.from_seed(performer)
     if gestures is None:
@@ -549,7 +553,7 @@ def sample_clip(rng: np.random.Generator, performer: int | Performer, gestures=N
     spans = []
     for i, gesture in enumerate(gestures):
         start = len(tl)
-        theta = _perform(tl, rng, performer, gesture, rest)
+        theta = _perform(tl, rng, performer, gesture, rest, point_deg)
         spans.append((gesture, start, len(tl), theta))
         tl.to(_frames(rng, performer, 8, 16), **_rest_changes(rest))  # back to rest: background
         if i + 1 < len(gestures):

@@ -100,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--commands",
         metavar="SPLIT",
         help="for agents trained with env.commands=language: what the simulated human says, train, paraphrase or "
-        "composition (default out: RUN_DIR/eval_<SPLIT>.json)",
+        "composition; with env.commands=gesture: who gestures, gesture (training performers) or gesture-heldout "
+        "(default out: RUN_DIR/eval_<SPLIT>.json)",
     )
 
     replay = commands.add_parser(
@@ -164,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument("run_dir", metavar="RUN_DIR", help="a run trained with env.commands=language")
     command.add_argument("--say", metavar="TEXT", help="the command in words")
-    command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (not built yet for agents)")
+    command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (not built yet)")
     command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
 
@@ -359,7 +360,8 @@ def cmd_command(args) -> int:
 
     if args.gesture:
         raise ValueError(
-            "--gesture: gesture-conditioned agents are not built yet; use --say TEXT (robocue understand --gesture reads clips)"
+            "--gesture: following a person's own gesture clip is not built yet; use --say TEXT, or evaluate a gesture agent "
+            "with robocue eval RUN_DIR --commands gesture-heldout"
         )
     agent = Agent.load(args.run_dir)
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"

@@ -94,7 +94,7 @@ def test_language_agent_trains_saves_its_encoder_and_evaluates_on_splits(tmp_pat
     held_out = set(HELD_OUT_COMBINATIONS)
     assert all((e["command"]["task"], e["command"]["color"], e["command"]["shape"]) in held_out for e in result["episodes"])
     assert all(e["command"]["split"] == "composition" and e["command"]["utterance"] for e in result["episodes"])
-    with pytest.raises(ConfigError, match="gesture-conditioned agents are not built yet"):
+    with pytest.raises(ConfigError, match="this agent hears language commands; splits: train, paraphrase, composition"):
         evaluate_run(run_dir, episodes=1, commands="gesture", progress=False)
 
 
@@ -181,4 +181,42 @@ def test_command_refuses_one_hot_agents_and_gestures(language_run, tmp_path, tin
     assert main(["command", str(one_hot), "--say", "reach the red ball"]) == 2
     assert "trained on one-hot commands" in capsys.readouterr().err
     assert main(["command", str(language_run), "--gesture", "clip.npy"]) == 2
-    assert "gesture-conditioned agents are not built yet" in capsys.readouterr().err
+    assert "following a person's own gesture clip is not built yet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("env_id", ["robocue/Reach-MuJoCo-v0", "robocue/Push-MuJoCo-v0", "robocue/GoTo-MuJoCo-v0"])
+def test_gesture_commands_point_at_the_target_and_swipe_to_the_destination(env_id):
+    from agents.commands import GestureCommands
+
+    env = GestureCommands(gym.make(env_id))
+    observation, info = env.reset(seed=4)
+    assert observation in env.observation_space and env.observation_layout["command"] == 13
+    command = info["command"]
+    labels = [g["label"] for g in command["gestures"]]
+    assert command["shown"][0] == "point" and labels[0] == "point"
+    if command["destination"]:
+        assert command["shown"][1].startswith("swipe_") and labels[-1] == command["shown"][1]
+    features = observation[-13:]
+    pointed = next(g["direction_deg"] for g in command["gestures"] if g["label"] == "point")
+    np.testing.assert_allclose(features[-3:], [np.cos(np.radians(pointed)), np.sin(np.radians(pointed)), 1.0], atol=1e-5)
+    # The recognised direction is the intended one up to the performer's camera roll (at most 15 degrees) and noise.
+    assert abs((pointed - command["pointed_at_deg"] + 180) % 360 - 180) < 25
+    assert command["performer"] % 5 != 0  # a training performer
+
+
+def test_gesture_heldout_split_uses_held_out_performers():
+    from agents.commands import GestureCommands
+
+    env = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gesture-heldout")
+    for seed in range(5):
+        assert env.reset(seed=seed)[1]["command"]["performer"] % 5 == 0
+    with pytest.raises(ValueError, match="gesture split 'train'"):
+        GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="train")
+
+
+def test_pointing_direction_convention():
+    from agents.commands import pointing_direction
+
+    assert pointing_direction("reach", (0.4, 0.0)) == pytest.approx(90.0)  # straight ahead of the person
+    assert pointing_direction("reach", (0.4, -0.3)) < 90.0  # the person's left (they face -x)
+    assert pointing_direction("go_to", (0.5, 0.0)) > 90.0  # east of the arena, seen from the south: their right
