@@ -13,7 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 import envs
-from agents.agent import Agent
+from agents.agent import Agent, ExpertAgent
 from agents.runs import EVAL_FILE, write_json
 from configs import ConfigError
 
@@ -179,3 +179,11 @@ def check_command_split(config, commands: str | None) -> None:
         raise ConfigError(f"--commands {commands}: this agent was trained on one-hot commands; train with env.commands=language or gesture")
     if commands not in allowed:
         raise ConfigError(f"--commands {commands!r}: this agent hears {config.env.commands} commands; splits: {', '.join(allowed)}")
+
+
+def evaluate_expert(
+    env_id: str, episodes: int = 100, seed: int = 10_000, out: str | Path | None = None, progress: bool = True
+) -> tuple[dict, Path]:
+    """Evaluates the scripted expert of ``env_id``; writes runs/expert__<env>/eval.json (or ``out``)."""
+    agent = ExpertAgent(env_id)
+    return evaluate_agent(agent, episodes, seed, out or agent.run_dir / EVAL_FILE, progress)
