@@ -89,6 +89,9 @@ class PolicyConfig(_Section):
         ),
     )
     attention_dim: int = Field(32, ge=1, description="Query/key size of the attention extractor.")
+    attention_key: Literal["linear", "mlp"] = Field(
+        "linear", description="How the attention extractor turns an object token into its key: linear, or an MLP with one hidden layer."
+    )
     image_encoder: Literal["nature", "drq", "residual"] = Field("drq", description="multimodal: CNN architecture (perception/encoders.py).")
     image_head: Literal["linear", "keypoints"] = Field(
         "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."

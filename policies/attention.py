@@ -24,9 +24,10 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         observation_space: Flat Box of size ``robot + n_tokens * token_dim + command``.
         layout: ``{"robot": int, "objects": (n_tokens, token_dim), "command": int}``.
         embed_dim: Size of the query and key vectors.
+        key: ``linear`` (default) or ``mlp`` (one hidden layer of 64): how a token becomes its key.
     """
 
-    def __init__(self, observation_space: gym.spaces.Box, layout: dict, embed_dim: int = 32):
+    def __init__(self, observation_space: gym.spaces.Box, layout: dict, embed_dim: int = 32, key: str = "linear"):
         robot, (n_tokens, token_dim), command = layout["robot"], tuple(layout["objects"]), layout["command"]
         expected = robot + n_tokens * token_dim + command
         if observation_space.shape != (expected,):
@@ -37,7 +38,15 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         super().__init__(observation_space, features_dim=robot + token_dim + command)
         self.robot_dim, self.n_tokens, self.token_dim, self.command_dim = robot, n_tokens, token_dim, command
         self.query = nn.Linear(command, embed_dim)
-        self.key = nn.Linear(token_dim, embed_dim)
+        if key not in ("linear", "mlp"):
+            raise ValueError(f"attention key {key!r} is not one of: linear, mlp")
+        # An MLP key can compute non-linear token features (for example an object's bearing
+        # from a person who points at it); a linear key only weighs the token's entries.
+        self.key = (
+            nn.Linear(token_dim, embed_dim)
+            if key == "linear"
+            else nn.Sequential(nn.Linear(token_dim, 64), nn.Tanh(), nn.Linear(64, embed_dim))
+        )
         self.scale = 1.0 / math.sqrt(embed_dim)
 
     def attention(self, observations: torch.Tensor) -> torch.Tensor:

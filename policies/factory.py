@@ -59,7 +59,11 @@ def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None
         if observation_layout is None:
             raise ValueError("policy.features_extractor=attention needs an env with an observation_layout; use flatten")
         kwargs["features_extractor_class"] = CommandAttentionExtractor
-        kwargs["features_extractor_kwargs"] = {"layout": observation_layout, "embed_dim": policy_config.attention_dim}
+        kwargs["features_extractor_kwargs"] = {
+            "layout": observation_layout,
+            "embed_dim": policy_config.attention_dim,
+            "key": policy_config.attention_key,
+        }
     else:
         kwargs["features_extractor_class"] = FlattenExtractor
     return kwargs
