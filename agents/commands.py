@@ -1,4 +1,9 @@
-"""The simulated human speaks: commands given in words, read through a language encoder.
+"""The simulated human commands in words or gestures, read through a command encoder.
+
+Both wrappers here replace the env's one-hot command with what an encoder understood, in
+the same place (:class:`_CommandChannel`): :class:`SpokenCommands` (words, below) and
+:class:`GestureCommands` (the person points at the target and swipes to the destination;
+the gesture encoder's recognition, see its docstring).
 
 :class:`SpokenCommands` wraps a robocue env. At every reset the simulated human says the
 episode's command with the template grammar (``perception.language``), and the policy
