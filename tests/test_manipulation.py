@@ -133,14 +133,14 @@ def test_tokens_follow_moving_objects():
 # --- the arm -------------------------------------------------------------------------
 def test_reach_arm_is_unchanged_and_the_gripper_is_an_option():
     arm = Arm()
-    assert arm.action_dim == 3 and arm.observation_dim == 11
+    assert arm.action_dim == 3 and arm.observation_dim == 14
     assert all("finger" not in actuator.name for actuator in arm.actuator_specs())
     reach = RobocueEnv(task="reach")
-    assert reach.action_space.shape == (3,) and reach.observation_layout["robot"] == 11
+    assert reach.action_space.shape == (3,) and reach.observation_layout["robot"] == 14
     gripper = Arm(gripper=True)
-    assert gripper.action_dim == 4 and gripper.observation_dim == 13
+    assert gripper.action_dim == 4 and gripper.observation_dim == 16
     pick = RobocueEnv(task="pick_and_place")
-    assert pick.action_space.shape == (4,) and pick.observation_layout["robot"] == 13
+    assert pick.action_space.shape == (4,) and pick.observation_layout["robot"] == 16
     assert RobocueEnv(task="push").action_space.shape == (3,)
 
 

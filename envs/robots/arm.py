@@ -42,7 +42,7 @@ class Arm:
     actuators = tuple(f"{joint}_servo" for joint in joints)
     ee_site = "ee"
     action_dim = 3
-    observation_dim = 3 + 4 + 4
+    observation_dim = 3 + 4 + 4 + 3
 
     base_height = 0.15
     upper_length = 0.35
@@ -68,7 +68,7 @@ class Arm:
         self.target = self.home.copy()
         if gripper:
             self.action_dim = 4
-            self.observation_dim = 3 + 4 + 4 + 2
+            self.observation_dim = 3 + 4 + 4 + 3 + 2
             self._gripper_joints = (self.roll_joint, *self.finger_joints)
             self._gripper_actuators = (f"{self.roll_joint}_servo", *self.finger_actuators)
 
@@ -244,12 +244,16 @@ class Arm:
         return float(engine.joint_positions(self.finger_joints).sum())
 
     def observation(self, engine) -> np.ndarray:
-        """Tool-tip position (3), joint angles (4), joint velocities (4); with the gripper
-        also the finger gap (1) and its rate of change (1)."""
+        """Tool-tip position (3), joint angles (4), joint velocities (4), the commanded
+        tool-tip target's lead over the tip (3: target minus tip, the servos' set point, as
+        a real arm's controller reports it); with the gripper also the finger gap (1) and
+        its rate of change (1)."""
+        tip = engine.site_position(self.ee_site)
         parts = [
-            engine.site_position(self.ee_site),
+            tip,
             engine.joint_positions(self.joints),
             engine.joint_velocities(self.joints),
+            self.target - tip,
         ]
         if self.gripper:
             parts.append((engine.joint_positions(self.finger_joints).sum(), engine.joint_velocities(self.finger_joints).sum()))

@@ -216,9 +216,6 @@ class PushTask(_TableObjectsTask):
         t = float(np.clip((xy - start) @ segment / (segment @ segment), 0.0, 1.0))
         return math.hypot(*(xy - start - t * segment)) >= self.path_clearance
 
-    def _reset_expert(self) -> None:
-        self._phase = "approach"
-
     def shaping_terms(self, engine, robot) -> dict[str, float]:
         """``approach``: minus ``approach_weight`` times the tip's distance to the pushing
         pose, ``contact`` behind the object's centre as seen from the region, at push height:
@@ -232,7 +229,12 @@ class PushTask(_TableObjectsTask):
     def expert_action(self, engine, robot) -> np.ndarray:
         """Lines the tip up behind the object (seen from the region), lowers it and pushes
         the object along the line to the region's centre, slowing down near it; it lifts
-        and lines up again whenever the object slips off the line."""
+        and lines up again whenever the tip ends up beside the object.
+
+        The expert keeps no memory: its action is a function of what the policy observes
+        (object and tip positions, the target's lead over the tip), so a policy can
+        imitate it exactly and DAgger's labels on the policy's own states are consistent.
+        """
         obj = self.object_position(engine)[:2]
         goal = self._goal[:2]
         tip = robot.tip_position(engine)
@@ -241,9 +243,8 @@ class PushTask(_TableObjectsTask):
         behind = -float(relative @ direction)  # how far the tip is behind the object
         lateral = abs(float(relative[0] * direction[1] - relative[1] * direction[0]))
         lineup = obj - self.standoff * direction
-        if self._phase == "push" and (lateral > 0.035 or behind < 0.01):
-            self._phase = "approach"  # the tip ended up beside the object: line up again
-        if self._phase == "approach":
+        pushing = behind >= 0.01 and lateral <= 0.035 and tip[2] <= self.push_height + 0.01
+        if not pushing:
             if math.hypot(*(tip[:2] - lineup)) > 0.015:
                 # Travel high, unless the tip is already low and behind the object.
                 low_ok = behind > 0.03 and lateral < 0.03
@@ -251,9 +252,7 @@ class PushTask(_TableObjectsTask):
                     return _move_action(robot, (tip[0], tip[1], self.travel_height), robot.max_step)
                 height = min(tip[2], self.travel_height) if low_ok else self.travel_height
                 return _move_action(robot, (*lineup, height), robot.max_step)
-            if tip[2] > self.push_height + 0.01:
-                return _move_action(robot, (*lineup, self.push_height), robot.max_step)
-            self._phase = "push"
+            return _move_action(robot, (*lineup, self.push_height), robot.max_step)
         if remaining < 0.008:  # there: back off a little so that nothing moves any more
             return _move_action(robot, (*(obj - self.standoff * direction), self.push_height), 0.01)
         # Press against the object's far side from the region and advance along the line;
@@ -278,78 +277,62 @@ class PickAndPlaceTask(_TableObjectsTask):
     verb = "pick_and_place"
     robot_class = Arm
     carry_height = 0.12  # tool-tip height while carrying, metres (object bottom ~7 cm up)
-    grasp_steps = 4  # env steps the expert waits for the fingers to close or open
     carry_speed = 0.025  # metres per env step with the object in the hand
     carry_accel = 0.006  # metres per env step, per env step
 
     def make_robot(self):
         return Arm(gripper=True)
 
-    def _reset_expert(self) -> None:
-        self._phase = "above"
-        self._wait = 0
-        self._phase_steps = 0
-
     def expert_action(self, engine, robot) -> np.ndarray:
-        """Above the object, descend, close, lift, carry, lower, open, withdraw; it starts
-        over from the object if the object is not in the hand while lifting or carrying."""
+        """Above the object, descend, close, lift, carry, lower, open, withdraw.
+
+        Like the push expert it keeps no memory: which of these it does follows from what
+        the policy observes (object, tip and region positions, the finger gap and its rate,
+        the target's lead over the tip). It starts over from the object whenever the
+        object is neither in the hand nor placed.
+        """
         obj = self.object_position(engine)
         tip = robot.tip_position(engine)
         goal = self._goal
-        phase = self._phase
-        # In the hand: near the tool tip, between fingers that have not closed on nothing.
-        held = (
-            abs(obj[2] - tip[2]) < 0.04
-            and math.hypot(*(obj[:2] - tip[:2])) < 0.04
-            and robot.finger_gap(engine) > 2 * OBJECT_HALF_SIZE - 0.02
-        )
-        if phase in ("lift", "carry", "lower") and not held:
-            # Dropped: done if it landed in the region, otherwise pick it up again.
-            placed = float(np.linalg.norm(obj - goal)) < 0.5 * self.distance_threshold
-            phase = "withdraw" if placed else "above"
+        gap = robot.finger_gap(engine)
+        gap_rate = float(engine.joint_velocities(robot.finger_joints).sum())
+        size = 2 * OBJECT_HALF_SIZE
+        drop = float(obj[2] - tip[2])
+        reach = math.hypot(*(obj[:2] - tip[:2]))
         closed, opened = -1.0, 1.0
-        if phase == "above":
-            desired, fingers, speed = np.array([obj[0], obj[1], self.carry_height]), opened, robot.max_step
-            if math.hypot(*(tip[:2] - obj[:2])) > 0.03 and tip[2] < self.carry_height - 0.04:
+        fingers_open = gap > 2 * robot.finger_range[1] - 0.01
+        # Closed on the object: near the tool tip, between fingers that have stopped short of it.
+        held = abs(drop) < 0.04 and reach < 0.04 and size - 0.02 < gap < size + 0.015 and abs(gap_rate) < 0.05
+        placed = math.hypot(*(obj[:2] - goal[:2])) < 0.5 * self.distance_threshold and obj[2] < goal[2] + 0.008
+        if placed:
+            if not fingers_open:  # let go, then withdraw upwards
+                return np.array([0.0, 0.0, 0.0, opened])
+            return np.append(_move_action(robot, (tip[0], tip[1], self.carry_height), robot.max_step), opened)
+        if held:
+            # Carry the object (not the tip) over the region's centre at carry height, then
+            # lower it there; accelerate gently (the grip is not rigid): the target's lead
+            # over the tip grows with the arm's speed.
+            offset = math.hypot(*(obj[:2] - goal[:2]))
+            high = tip[2] > self.carry_height - 0.02
+            over_goal = goal[:2] + tip[:2] - obj[:2]
+            if offset < 0.03 or (not high and offset < 0.045):  # over the region: lower, still centring
+                desired = np.array([*over_goal, goal[2] + tip[2] - obj[2] + 0.003])
+            elif high:
+                desired = np.array([*over_goal, self.carry_height])
+            else:  # low and away from the region: lift first
+                desired = np.array([tip[0], tip[1], self.carry_height])
+            lead = robot.target - tip
+            speed = min(self.carry_speed, self.carry_accel + math.sqrt(float(lead @ lead)))
+            return np.append(_move_action(robot, desired, speed), closed)
+        at_object = abs(drop) < 0.006 and reach < 0.008
+        around_object = abs(drop) < 0.02 and reach < 0.02 and gap > size - 0.02
+        if (at_object and fingers_open) or (around_object and not fingers_open):
+            return np.array([0.0, 0.0, 0.0, closed])  # close on it and wait for a firm grip
+        # Above the object with the fingers open, then down to it.
+        if reach < 0.008 or (reach < 0.015 and tip[2] < self.carry_height - 0.01):
+            desired = obj.copy()
+        else:
+            desired = np.array([obj[0], obj[1], self.carry_height])
+            if reach > 0.03 and tip[2] < self.carry_height - 0.04:
                 desired[:2] = tip[:2]  # low and away from it (after a drop): rise first
-            if math.hypot(*(tip[:2] - obj[:2])) < 0.008:
-                phase = "descend"
-        if phase == "descend":
-            desired, fingers, speed = np.array([obj[0], obj[1], obj[2]]), opened, robot.max_step
-            if abs(tip[2] - obj[2]) < 0.006 and math.hypot(*(tip[:2] - obj[:2])) < 0.008:
-                phase, self._wait = "close", 0
-        if phase == "close":
-            desired, fingers, speed = tip.copy(), closed, 0.0
-            self._wait += 1
-            if self._wait > self.grasp_steps:
-                phase = "lift"
-        if phase == "lift":
-            desired, fingers, speed = np.array([tip[0], tip[1], self.carry_height]), closed, self.carry_speed
-            if tip[2] > self.carry_height - 0.02:
-                phase = "carry"
-        if phase == "carry":
-            # Carry the object (not the tip) over the region's centre.
-            desired = np.array([*(goal[:2] + tip[:2] - obj[:2]), self.carry_height])
-            fingers, speed = closed, self.carry_speed
-            if math.hypot(*(obj[:2] - goal[:2])) < 0.008:
-                phase = "lower"
-        if phase == "lower":
-            desired = np.array([*(goal[:2] + tip[:2] - obj[:2]), goal[2] + tip[2] - obj[2] + 0.003])
-            fingers, speed = closed, self.carry_speed
-            if obj[2] < goal[2] + 0.008:
-                phase, self._wait = "release", 0
-        if phase == "release":
-            desired, fingers, speed = tip.copy(), opened, 0.0
-            self._wait += 1
-            if self._wait > self.grasp_steps:
-                phase = "withdraw"
-        if phase == "withdraw":
-            desired, fingers, speed = np.array([tip[0], tip[1], self.carry_height]), opened, robot.max_step
-        if phase != self._phase:
-            self._phase_steps = 0
-        self._phase_steps += 1
-        if phase in ("lift", "carry", "lower"):  # speed up gently: the grip is not rigid
-            speed = min(speed, self.carry_accel * self._phase_steps)
-        self._phase = phase
-        move = _move_action(robot, desired, speed) if speed > 0 else np.zeros(3)
-        return np.append(move, fingers)
+        return np.append(_move_action(robot, desired, robot.max_step), opened)
