@@ -185,6 +185,7 @@ class GestureCommands(_CommandChannel):
     it (``gesture``: training performers, ``gesture-heldout``: held-out ones). Features (13):
     the recognised task and destination as one-hots (each with a "not shown" slot), then the
     cosine and sine of the recognised pointing direction and a 1 when a point was seen.
+    After :meth:`show`, a person's own clip replaces the simulated performer at every reset.
     """
 
     def __init__(self, env: gym.Env, split: str = "gesture", encoder=None):
@@ -197,6 +198,15 @@ class GestureCommands(_CommandChannel):
         self.encoder = encoder if encoder is not None else gestures.load_default_gesture_encoder()
         self.performers = gestures.performers(GESTURE_SPLITS[split])
         self.sample_clip = gestures.sample_clip
+        self.clip: np.ndarray | None = None  # set with show(): a person's own clip, shown at every reset
+        self._clip_understood: dict | None = None
+
+    def show(self, landmarks: np.ndarray) -> dict:
+        """From now on the person shows ``landmarks`` (``(T, 21, 3)``) at every reset instead
+        of a simulated performer; returns what the encoder understood of them."""
+        self.clip = np.asarray(landmarks, dtype=np.float32)
+        self._clip_understood = self.encoder.understand(self.clip)
+        return self._clip_understood
 
     def _target_xy(self) -> np.ndarray:
         task, engine = self.env.unwrapped.task, self.env.unwrapped.engine
@@ -205,11 +215,14 @@ class GestureCommands(_CommandChannel):
 
     def _hear(self, command: dict) -> tuple[np.ndarray, dict]:
         task_name = self.env.unwrapped.task.name
-        shown = ["point"] + ([_SWIPE_FOR[command["destination"]]] if command["destination"] else [])
-        performer = self.performers[int(self._rng.integers(len(self.performers)))]
         direction = pointing_direction(task_name, self._target_xy())
-        clip = self.sample_clip(self._rng, performer, shown, point_deg=direction)
-        understood = self.encoder.understand(clip.landmarks)
+        if self.clip is not None:
+            shown, performer, understood = None, "person", self._clip_understood
+        else:
+            shown = ["point"] + ([_SWIPE_FOR[command["destination"]]] if command["destination"] else [])
+            performer = self.performers[int(self._rng.integers(len(self.performers)))]
+            clip = self.sample_clip(self._rng, performer, shown, point_deg=direction)
+            understood = self.encoder.understand(clip.landmarks)
         features = np.zeros(self.features_dim, dtype=np.float32)
         tasks, destinations = DECODER_FIELDS["task"], DECODER_FIELDS["destination"]
         features[tasks.index(understood["command"]["task"])] = 1.0
@@ -223,9 +236,19 @@ class GestureCommands(_CommandChannel):
             "shown": shown,
             "pointed_at_deg": round(direction, 1),
             "performer": performer,
-            "split": self.split,
+            "split": self.split if self.clip is None else "person",
         }
+        if self.clip is not None:
+            heard["text"] = _gesture_text(understood["gestures"], command)  # what a replay overlays
         return features, heard
+
+
+def _gesture_text(gestures: list[dict], command: dict) -> str:
+    """One line for a video: the recognised gestures, then the command they picked."""
+    from envs.commands import Command
+
+    shown = ", ".join(g["label"] + (f" {g['direction_deg']:.0f} deg" if g["direction_deg"] is not None else "") for g in gestures)
+    return f"{shown or 'no gesture'} -> {Command(**command).text()}"
 
 
 ENCODER_FILE = "language_encoder.pt"  # a spoken-command run's own copy of its encoder
@@ -276,6 +299,26 @@ def find_scene(env, understood: dict, seed: int, tries: int = 2000) -> int:
     raise ValueError(f"no scene among seeds {seed}-{seed + tries - 1} has a command with {wanted}")
 
 
+_FOLLOWS = {"language": "words (--say TEXT)", "gesture": "gestures (--gesture CLIP.npy)"}
+
+
+def check_follows(agent, commands: str) -> None:
+    """Raises a one-line ValueError unless ``agent`` was trained with ``env.commands=commands``."""
+    trained = agent.config.env.commands
+    if trained == commands:
+        return
+    wanted = {"language": "hear words", "gesture": "see gestures"}[commands]
+    if trained == "onehot":
+        raise ValueError(f"this agent was trained on one-hot commands, so it cannot {wanted}; train one with env.commands={commands}")
+    raise ValueError(f"this agent was trained with env.commands={trained}, so it cannot {wanted}; give it {_FOLLOWS[trained]}")
+
+
+def _find_wrapper(env: gym.Env, kind: type) -> gym.Env:
+    while not isinstance(env, kind):
+        env = env.env
+    return env
+
+
 def follow_command(agent, text: str, seed: int, out, width: int = 480, height: int = 360) -> dict:
     """One seeded episode of a spoken-command agent following ``text``, recorded to ``out``.
 
@@ -285,13 +328,10 @@ def follow_command(agent, text: str, seed: int, out, width: int = 480, height: i
     """
     from agents.replay import record_episodes
 
-    if agent.config.env.commands != "language":
-        raise ValueError("this agent was trained on one-hot commands, so it cannot hear words; train one with env.commands=language")
+    check_follows(agent, "language")
     env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
     try:
-        spoken = env
-        while not isinstance(spoken, SpokenCommands):
-            spoken = spoken.env
+        spoken = _find_wrapper(env, SpokenCommands)
         understood = spoken.encoder.understand(text)
         spoken.utterance = text
         scene_seed = find_scene(env, understood, seed)
@@ -300,3 +340,172 @@ def follow_command(agent, text: str, seed: int, out, width: int = 480, height: i
         env.close()
     episode = record["episodes"][0]
     return {"text": text, "understood": understood, "seed": scene_seed, "success": episode["success"], "video": record["path"]}
+
+
+# A person's clip: MediaPipe landmarks are normalised image coordinates; values far outside
+# [0, 1] are pixel coordinates or another format. Generated clips stay within [-0.3, 1.3].
+CLIP_XY_RANGE = (-1.0, 2.0)
+CLIP_Z_LIMIT = 2.0
+MIN_CLIP_FRAMES = 6  # the recogniser drops gestures shorter than this
+POINT_TOLERANCE_DEG = 10.0  # a pointed-at target lies this close to the recognised direction
+
+
+def load_gesture_clip(path) -> np.ndarray:
+    """A person's hand-landmark clip from a ``.npy`` file, checked, as float32 ``(T, 21, 3)``.
+
+    Accepts any real floating dtype (converted to float32). Dropped frames are all-NaN or
+    all-zero. Every other value must be finite, ``x`` and ``y`` within ``CLIP_XY_RANGE``
+    (normalised image coordinates) and ``|z|`` at most ``CLIP_Z_LIMIT``.
+
+    Raises:
+        ValueError: One line saying what is wrong with the file.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    name = f"gesture clip {str(path)!r}"
+    if not path.is_file():
+        raise ValueError(f"{name}: no such file")
+    if path.suffix.lower() != ".npy":
+        raise ValueError(f"{name}: must be a .npy file holding float32 hand landmarks (T, 21, 3)")
+    try:
+        landmarks = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(f"{name} is not a .npy array of hand landmarks ({reason})") from None
+    if not isinstance(landmarks, np.ndarray):
+        raise ValueError(f"{name} holds several arrays (.npz?); save one float32 (T, 21, 3) array with np.save")
+    if landmarks.ndim != 3 or landmarks.shape[1:] != (21, 3):
+        raise ValueError(f"{name}: hand landmarks must have shape (T, 21, 3), got {landmarks.shape}")
+    if not np.issubdtype(landmarks.dtype, np.floating):
+        raise ValueError(f"{name}: hand landmarks must be floats (float32), got {landmarks.dtype}")
+    if len(landmarks) < MIN_CLIP_FRAMES:
+        raise ValueError(f"{name} has {len(landmarks)} frames; a gesture needs at least {MIN_CLIP_FRAMES} (30 frames a second)")
+    landmarks = landmarks.astype(np.float32)
+    dropped = ~np.isfinite(landmarks).all(axis=(1, 2)) | (landmarks == 0).all(axis=(1, 2))
+    if dropped.all():
+        raise ValueError(f"{name}: every frame is dropped (NaN or all zeros)")
+    kept = landmarks[~dropped]
+    if not np.isfinite(kept).all():
+        raise ValueError(f"{name}: frames mix NaN or inf with numbers; a dropped frame must be all-NaN or all zeros")
+    low, high = CLIP_XY_RANGE
+    xy = kept[..., :2]
+    if xy.min() < low or xy.max() > high:
+        raise ValueError(
+            f"{name}: x and y run from {xy.min():.3g} to {xy.max():.3g}; MediaPipe landmarks are normalised image "
+            f"coordinates in [0, 1] (pixel coordinates? divide by the image width and height)"
+        )
+    if np.abs(kept[..., 2]).max() > CLIP_Z_LIMIT:
+        raise ValueError(
+            f"{name}: |z| reaches {np.abs(kept[..., 2]).max():.3g}; MediaPipe's z is depth relative to the wrist, on the scale of x"
+        )
+    return landmarks
+
+
+def make_gesture_clip(gestures: list[str], direction_deg: float | None = None, performer: int = 1, seed: int = 0):
+    """A synthetic clip to try ``robocue command --gesture`` with: ``perception.gestures.sample_clip``
+    by ``performer`` with the camera held level (no roll), so a ``point`` is recognised near
+    ``direction_deg`` (0 = right, 90 = up; None: a random direction). Returns the ``Clip``."""
+    import dataclasses
+
+    from perception.gestures import Performer, sample_clip
+
+    level = dataclasses.replace(Performer.from_seed(performer), roll_deg=0.0)
+    return sample_clip(np.random.default_rng(seed), level, list(gestures), point_deg=direction_deg)
+
+
+def _angle_error(a: float, b: float) -> float:
+    return abs((a - b + 180.0) % 360.0 - 180.0)
+
+
+def object_bearings(env: gym.Env) -> dict[str, float]:
+    """Colour -> the pointing direction (:func:`pointing_direction`) of each object in the
+    env's current scene, as the task's simulated person sees it."""
+    from envs.tasks.reach import object_name
+
+    task, engine = env.unwrapped.task, env.unwrapped.engine
+    bearings = {}
+    for color, placed in task.placed.items():
+        position = placed[1] if isinstance(placed, tuple) else engine.body_position(object_name(color, placed))
+        bearings[color] = pointing_direction(task.name, np.asarray(position)[:2])
+    return bearings
+
+
+def find_gesture_scene(env: gym.Env, understood: dict, seed: int, tries: int = 2000, tolerance_deg: float = POINT_TOLERANCE_DEG) -> int:
+    """The first seed from ``seed`` on whose scene the gestures pick the commanded object.
+
+    A scene fits when its command has the task and destination the gestures imply and the
+    pointed direction (``understood["direction_deg"]``) picks its target: the target is the
+    object whose bearing from the person is nearest to it, within ``tolerance_deg``.
+
+    Args:
+        env: The env below the :class:`GestureCommands` wrapper (resetting it hears nothing).
+        understood: ``GestureEncoder.understand(...)["command"]``.
+
+    Raises:
+        ValueError: the gestures ask for another task, point nowhere, or no scene fits.
+    """
+    _, info = env.reset(seed=seed)
+    task = info["command"]["task"]
+    if understood.get("task") not in (None, task):
+        raise ValueError(f"this agent does {task}; the gestures ask for {understood['task']}")
+    direction = understood.get("direction_deg")
+    if direction is None:
+        raise ValueError("the gestures point at nothing, so they pick no object: start the clip with a point at the target")
+    destination = understood.get("destination")
+    seen = []
+    for candidate in range(seed, seed + tries):
+        _, info = env.reset(seed=candidate)
+        if destination is not None and info["command"]["destination"] != destination:
+            continue
+        bearings = object_bearings(env)
+        seen.extend(bearings.values())
+        nearest = min(bearings, key=lambda color: _angle_error(bearings[color], direction))
+        if nearest == info["command"]["color"] and _angle_error(bearings[nearest], direction) <= tolerance_deg:
+            return candidate
+    wanted = f" and destination={destination}" if destination else ""
+    span = f"; the person sees objects between {min(seen):.0f} and {max(seen):.0f} deg" if seen else ""
+    raise ValueError(
+        f"no scene among seeds {seed}-{seed + tries - 1} has its target{wanted} within {tolerance_deg:.0f} deg of "
+        f"the pointed direction {direction:.0f} deg{span}"
+    )
+
+
+def follow_gesture(agent, landmarks: np.ndarray, seed: int, out, width: int = 480, height: int = 360) -> dict:
+    """One seeded episode of a gesture agent following a person's clip, recorded to ``out``.
+
+    The clip replaces the simulated person's; the scene is the first seed from ``seed`` on
+    whose scene the gestures pick the commanded object (:func:`find_gesture_scene`).
+
+    Returns:
+        ``gestures`` (recognised: label, start, end, direction_deg), ``understood`` (the
+        command fields they imply, with ``direction_deg``), ``command`` (the scene's command
+        they picked), ``pointed_at_deg`` (the target's bearing), ``seed``, ``success``, ``video``.
+    """
+    from agents.replay import record_episodes
+
+    check_follows(agent, "gesture")
+    env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
+    try:
+        gestures = _find_wrapper(env, GestureCommands)
+        understood = gestures.show(landmarks)
+        labels = [g["label"] for g in understood["gestures"]]
+        if not labels:
+            raise ValueError("no gesture recognised in the clip (the hand only rests or fidgets)")
+        if "stop" in labels:
+            raise ValueError(f"the clip shows {', '.join(labels)}: stop cancels the command")
+        scene_seed = find_gesture_scene(gestures.env, understood["command"], seed)
+        record = record_episodes(env, agent.policy_for(env), out, [scene_seed])
+    finally:
+        env.close()
+    episode = record["episodes"][0]
+    command = episode["command"]
+    return {
+        "gestures": understood["gestures"],
+        "understood": understood["command"],
+        "command": {field: command[field] for field in ("task", "color", "shape", "destination")},
+        "pointed_at_deg": command["pointed_at_deg"],
+        "seed": scene_seed,
+        "success": episode["success"],
+        "video": record["path"],
+    }

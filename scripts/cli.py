@@ -129,43 +129,67 @@ def build_parser() -> argparse.ArgumentParser:
 
     understand = commands.add_parser(
         "understand",
-        help="say which command the robot understood from words",
+        help="say which command the robot understood from words or gestures",
         description=(
             "Print, as JSON, the command robocue's language encoder understood from TEXT: task, color, shape and\n"
             "destination (null where the words do not say). Uses the shipped encoder, or a run's own with --run.\n"
             "With --gesture CLIP.npy (MediaPipe hand landmarks, float32 (T, 21, 3)), print the recognised gestures\n"
             "(label, start and end frames, direction_deg for point: 0 = right, 90 = up in the image) and the\n"
-            "command fields they imply."
+            "command fields they imply.\n"
+            "With --make-gesture LABEL [LABEL] --out CLIP.npy, write a synthetic clip of those gestures (a point aimed\n"
+            "at --direction degrees, the camera held level) to try `robocue command RUN_DIR --gesture CLIP.npy` with,\n"
+            "and print what the encoder understands of it."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             'examples:\n  robocue understand "push the red cube to the left"\n  robocue understand "red ball" --run RUN_DIR\n'
             "  robocue understand --gesture clip.npy\n"
+            "  robocue understand --make-gesture point --direction 100 --out clip.npy\n"
+            "  robocue understand --make-gesture point swipe_left --direction 80 --performer 7 --out push.npy\n"
             "  python -m perception.gestures render clip --gestures point swipe_left   # writes clip.npy and clip.mp4"
         ),
     )
     understand.add_argument("text", metavar="TEXT", nargs="?", help="what the person says")
     understand.add_argument("--gesture", metavar="CLIP.npy", help="a hand-landmark clip to understand instead of words")
     understand.add_argument("--run", metavar="RUN_DIR", help="use the language encoder saved in this run folder")
+    understand.add_argument(
+        "--make-gesture",
+        metavar="LABEL",
+        nargs="+",
+        help="write a synthetic clip of one or two gestures (point, swipe_left, swipe_right, swipe_up, swipe_down, grab, "
+        "come_here, stop) to --out",
+    )
+    understand.add_argument("--out", metavar="CLIP.npy", help="where --make-gesture writes the clip")
+    understand.add_argument(
+        "--direction", metavar="DEG", type=float, help="where the point aims in the image, 0 = right, 90 = up (default: 90)"
+    )
+    understand.add_argument("--performer", metavar="N", type=_seed, default=1, help="who performs --make-gesture (default: 1)")
+    understand.add_argument("--seed", metavar="S", type=_seed, default=0, help="seed of --make-gesture's clip (default: 0)")
 
     command = commands.add_parser(
         "command",
-        help="tell a trained agent what to do in words and watch it",
+        help="tell a trained agent what to do in words or gestures and watch it",
         description=(
-            "Run one seeded episode of the spoken-command agent in RUN_DIR following TEXT: print what it understood and\n"
-            "whether it succeeded, and write a video with the words overlaid. The scene is the first seed from --seed on\n"
-            "whose command fits the words. Without --say, read commands from standard input, one per line: one\n"
-            "episode and one video each."
+            "Run one seeded episode of the agent in RUN_DIR following a person's command: print, as JSON, what it understood\n"
+            "and whether it succeeded, and write a video with the command overlaid.\n"
+            "--say TEXT (agents trained with env.commands=language): the scene is the first seed from --seed on whose command\n"
+            "fits the words. Without --say or --gesture, read commands in words from standard input, one per line: one\n"
+            "episode and one video each.\n"
+            "--gesture CLIP.npy (agents trained with env.commands=gesture; MediaPipe hand landmarks, float32 (T, 21, 3)): the\n"
+            "scene is the first seed from --seed on whose command has the task and destination the gestures imply and whose\n"
+            "target is the object the point picks (the nearest bearing from the person, within 10 degrees)."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             'examples:\n  robocue command RUN_DIR --say "could you touch the blue block"\n'
-            '  printf "reach the red ball\\ntouch the green cube\\n" | robocue command RUN_DIR'
+            '  printf "reach the red ball\\ntouch the green cube\\n" | robocue command RUN_DIR\n'
+            "  robocue understand --make-gesture point --direction 100 --out clip.npy\n"
+            "  robocue command RUN_DIR --gesture clip.npy"
         ),
     )
-    command.add_argument("run_dir", metavar="RUN_DIR", help="a run trained with env.commands=language")
+    command.add_argument("run_dir", metavar="RUN_DIR", help="a run trained with env.commands=language or env.commands=gesture")
     command.add_argument("--say", metavar="TEXT", help="the command in words")
-    command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (not built yet)")
+    command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (.npy, float32 (T, 21, 3))")
     command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
 
@@ -312,32 +336,48 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def _understand_gesture(path) -> dict:
-    import numpy as np
-
-    from perception.gestures import load_default_gesture_encoder
-
-    if not path.is_file():
-        raise ValueError(f"--gesture {str(path)!r}: no such file")
-    try:
-        landmarks = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as error:
-        raise ValueError(f"--gesture {str(path)!r} is not a .npy array of hand landmarks ({error})") from None
-    understood = load_default_gesture_encoder().understand(landmarks)
+def _understood_gesture(understood: dict) -> dict:
     fields = ("task", "color", "shape", "destination")
     return {"gestures": understood["gestures"], **{field: understood["command"].get(field) for field in fields}}
+
+
+def _make_gesture(args) -> dict:
+    import numpy as np
+
+    from agents.commands import make_gesture_clip
+    from perception.gestures import load_default_gesture_encoder
+
+    if args.out is None or not args.out.lower().endswith(".npy"):
+        raise ValueError(f"--make-gesture needs --out CLIP.npy (a .npy file), got {args.out!r}")
+    if len(args.make_gesture) > 2:
+        raise ValueError(f"--make-gesture takes one or two gestures, got {len(args.make_gesture)}")
+    clip = make_gesture_clip(args.make_gesture, 90.0 if args.direction is None else args.direction, args.performer, args.seed)
+    np.save(args.out, clip.landmarks)
+    performed = [{"label": label, "start": start, "end": end, "direction_deg": d} for label, start, end, d in clip.segments]
+    understood = _understood_gesture(load_default_gesture_encoder().understand(clip.landmarks))
+    return {"wrote": args.out, "frames": len(clip.landmarks), "performer": args.performer, "performed": performed, "understood": understood}
 
 
 def cmd_understand(args) -> int:
     import json
     from pathlib import Path
 
-    from agents.commands import ENCODER_FILE, load_language_encoder
+    from agents.commands import ENCODER_FILE, load_gesture_clip, load_language_encoder
 
+    if args.make_gesture is not None:
+        if args.text is not None or args.gesture is not None:
+            raise ValueError("--make-gesture writes a clip; give it without TEXT or --gesture")
+        print(json.dumps(_make_gesture(args)))
+        return 0
+    if args.out is not None or args.direction is not None:
+        raise ValueError("--out and --direction go with --make-gesture LABEL")
     if args.gesture is not None:
         if args.text is not None:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
-        print(json.dumps(_understand_gesture(Path(args.gesture))))
+        from perception.gestures import load_default_gesture_encoder
+
+        understood = load_default_gesture_encoder().understand(load_gesture_clip(args.gesture))
+        print(json.dumps(_understood_gesture(understood)))
         return 0
     if args.text is None:
         raise ValueError('give the TEXT to understand, e.g. robocue understand "push the red cube to the left"')
@@ -356,15 +396,19 @@ def cmd_command(args) -> int:
     from pathlib import Path
 
     from agents.agent import Agent
-    from agents.commands import follow_command
+    from agents.commands import check_follows, follow_command, follow_gesture, load_gesture_clip
 
-    if args.gesture:
-        raise ValueError(
-            "--gesture: following a person's own gesture clip is not built yet; use --say TEXT, or evaluate a gesture agent "
-            "with robocue eval RUN_DIR --commands gesture-heldout"
-        )
+    if args.say is not None and args.gesture is not None:
+        raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
     agent = Agent.load(args.run_dir)
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
+    if args.gesture is not None:
+        check_follows(agent, "gesture")
+        landmarks = load_gesture_clip(args.gesture)
+        result = follow_gesture(agent, landmarks, args.seed, out_dir / f"command_{args.seed}_{Path(args.gesture).stem}.mp4")
+        print(json.dumps({"clip": args.gesture, **result}))
+        return 0
+    check_follows(agent, "language")
     texts = [args.say] if args.say is not None else (line.strip() for line in sys.stdin)
     seed = args.seed
     for index, text in enumerate(texts):

@@ -181,7 +181,7 @@ def test_command_refuses_one_hot_agents_and_gestures(language_run, tmp_path, tin
     assert main(["command", str(one_hot), "--say", "reach the red ball"]) == 2
     assert "trained on one-hot commands" in capsys.readouterr().err
     assert main(["command", str(language_run), "--gesture", "clip.npy"]) == 2
-    assert "following a person's own gesture clip is not built yet" in capsys.readouterr().err
+    assert "trained with env.commands=language, so it cannot see gestures" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("env_id", ["robocue/Reach-MuJoCo-v0", "robocue/Push-MuJoCo-v0", "robocue/GoTo-MuJoCo-v0"])

@@ -1,0 +1,229 @@
+"""`robocue command RUN_DIR --gesture CLIP.npy`: a person's own gesture clip, its checks, and the clip maker."""
+
+from __future__ import annotations
+
+import json
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import envs  # noqa: F401
+from agents.commands import (
+    POINT_TOLERANCE_DEG,
+    GestureCommands,
+    find_gesture_scene,
+    load_gesture_clip,
+    make_gesture_clip,
+    object_bearings,
+)
+from agents.training import train
+from configs import load_config
+from scripts.cli import main
+
+
+def _angle_error(a: float, b: float) -> float:
+    return abs((a - b + 180.0) % 360.0 - 180.0)
+
+
+def _tiny_run(root, preset: str, extra: list[str]):
+    from conftest import TINY_PPO_OVERRIDES
+
+    run_dir = root / preset / "_".join(extra or ["onehot"])
+    train(load_config(preset, TINY_PPO_OVERRIDES + extra + ["train.video=false", f"run.dir={run_dir}"]), log=lambda *a, **k: None)
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Tiny runs: a gesture agent, a spoken-command agent and a one-hot agent (about 2 s in all)."""
+    root = tmp_path_factory.mktemp("gesture_command")
+    return {
+        "gesture": _tiny_run(root, "reach_gesture_ppo", []),
+        "language": _tiny_run(root, "reach_ppo", ["env.commands=language"]),
+        "onehot": _tiny_run(root, "reach_ppo", []),
+    }
+
+
+@pytest.fixture(scope="module")
+def point_clip(tmp_path_factory):
+    """A point straight ahead (90 degrees), as `robocue understand --make-gesture` writes it."""
+    path = tmp_path_factory.mktemp("clips") / "point.npy"
+    np.save(path, make_gesture_clip(["point"], 90.0).landmarks)
+    return path
+
+
+def _one_line_error(capsys, message: str) -> None:
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert err.count("\n") == 1 and err.startswith("robocue "), err
+
+
+def test_make_gesture_writes_a_clip_the_encoder_understands(tmp_path, capsys):
+    path = tmp_path / "clip.npy"
+    assert main(["understand", "--make-gesture", "point", "swipe_left", "--direction", "70", "--out", str(path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    landmarks = np.load(path)
+    assert landmarks.dtype == np.float32 and landmarks.shape == (result["frames"], 21, 3)
+    assert [g["label"] for g in result["performed"]] == ["point", "swipe_left"]
+    understood = result["understood"]
+    assert [g["label"] for g in understood["gestures"]] == ["point", "swipe_left"]
+    assert (understood["task"], understood["destination"]) == ("push", "left")
+    # The camera is held level, so the recognised direction is the asked one up to the hand's wobble.
+    assert _angle_error(understood["gestures"][0]["direction_deg"], 70.0) < 8.0
+    assert main(["understand", "--gesture", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out) == understood
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["understand", "--make-gesture", "point"], "needs --out CLIP.npy"),
+        (["understand", "--make-gesture", "point", "--out", "clip.txt"], "needs --out CLIP.npy"),
+        (["understand", "--make-gesture", "wave", "--out", "clip.npy"], "unknown gesture 'wave'"),
+        (["understand", "--make-gesture", "point", "grab", "stop", "--out", "clip.npy"], "one or two gestures"),
+        (["understand", "hello", "--direction", "30"], "go with --make-gesture"),
+    ],
+)
+def test_make_gesture_refuses_bad_arguments(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    _one_line_error(capsys, message)
+    assert not (tmp_path / "clip.npy").exists()
+
+
+def test_the_wrapper_shows_the_persons_clip_at_every_reset(point_clip):
+    env = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"))
+    understood = env.show(load_gesture_clip(point_clip))
+    pointed = understood["command"]["direction_deg"]
+    features = []
+    for seed in (0, 1):
+        observation, info = env.reset(seed=seed)
+        features.append(observation[-13:])
+        command = info["command"]
+        assert command["performer"] == "person" and command["split"] == "person"
+        assert command["gestures"] == understood["gestures"]
+        assert command["text"] == f"point {pointed:.0f} deg -> reach the {command['color']} {command['shape']}"
+    np.testing.assert_allclose(features[0], features[1])  # the same clip, whatever the scene
+    np.testing.assert_allclose(features[0][-3:], [np.cos(np.radians(pointed)), np.sin(np.radians(pointed)), 1.0], atol=1e-5)
+
+
+def test_find_gesture_scene_picks_a_scene_whose_target_is_pointed_at():
+    env = gym.make("robocue/Reach-MuJoCo-v0")
+    understood = {"task": "reach", "color": None, "shape": None, "destination": None, "direction_deg": 110.0}
+    seed = find_gesture_scene(env, understood, 100)
+
+    def fits(candidate: int) -> bool:
+        info = env.reset(seed=candidate)[1]
+        bearings = object_bearings(env)
+        nearest = min(bearings, key=lambda color: _angle_error(bearings[color], 110.0))
+        return nearest == info["command"]["color"] and _angle_error(bearings[nearest], 110.0) <= POINT_TOLERANCE_DEG
+
+    assert fits(seed) and not any(fits(candidate) for candidate in range(100, seed))
+    with pytest.raises(ValueError, match="this agent does reach; the gestures ask for push"):
+        find_gesture_scene(env, {**understood, "task": "push", "destination": "left"}, 100)
+    with pytest.raises(ValueError, match="point at nothing"):
+        find_gesture_scene(env, {**understood, "direction_deg": None}, 100)
+    with pytest.raises(ValueError, match="no scene among seeds 100-149 .* within 10 deg of the pointed direction 0 deg"):
+        find_gesture_scene(env, {**understood, "direction_deg": 0.0}, 100, tries=50)
+
+
+def test_command_follows_a_gesture_clip_and_writes_a_video(runs, point_clip, tmp_path, capsys):
+    assert main(["command", str(runs["gesture"]), "--gesture", str(point_clip), "--out-dir", str(tmp_path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"clip", "gestures", "understood", "command", "pointed_at_deg", "seed", "success", "video"}
+    assert result["clip"] == str(point_clip)
+    assert [g["label"] for g in result["gestures"]] == ["point"]
+    assert set(result["gestures"][0]) == {"label", "start", "end", "direction_deg"}
+    pointed = result["gestures"][0]["direction_deg"]
+    assert result["understood"] == {"task": "reach", "color": None, "shape": None, "destination": None, "direction_deg": pointed}
+    assert isinstance(result["success"], bool) and result["seed"] >= 10_000
+    assert result["video"] == str(tmp_path / "command_10000_point.mp4") and (tmp_path / "command_10000_point.mp4").stat().st_size > 0
+    # The scene's target is the object the point picked.
+    env = gym.make("robocue/Reach-MuJoCo-v0")
+    command = env.reset(seed=result["seed"])[1]["command"]
+    assert result["command"] == {field: command[field] for field in ("task", "color", "shape", "destination")}
+    bearings = object_bearings(env)
+    assert min(bearings, key=lambda color: _angle_error(bearings[color], pointed)) == command["color"]
+    assert result["pointed_at_deg"] == pytest.approx(bearings[command["color"]], abs=0.05)
+    assert _angle_error(result["pointed_at_deg"], pointed) <= POINT_TOLERANCE_DEG
+
+
+@pytest.mark.parametrize(
+    "run, argv, message",
+    [
+        ("gesture", ["--say", "reach the red ball"], "trained with env.commands=gesture, so it cannot hear words"),
+        ("gesture", [], "trained with env.commands=gesture, so it cannot hear words"),  # words from standard input
+        ("language", ["--gesture", "CLIP"], "trained with env.commands=language, so it cannot see gestures"),
+        ("onehot", ["--gesture", "CLIP"], "trained on one-hot commands, so it cannot see gestures"),
+        ("onehot", ["--say", "reach the red ball"], "trained on one-hot commands, so it cannot hear words"),
+        ("gesture", ["--say", "reach the red ball", "--gesture", "CLIP"], "give either --say TEXT or --gesture CLIP.npy, not both"),
+    ],
+)
+def test_command_says_what_the_run_was_trained_with(runs, point_clip, run, argv, message, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("reach the red ball\n"))
+    argv = [str(point_clip) if arg == "CLIP" else arg for arg in argv]
+    assert main(["command", str(runs[run]), *argv]) == 2
+    _one_line_error(capsys, message)
+
+
+def _clip_file(tmp_path, kind: str):
+    good = make_gesture_clip(["point"], 90.0).landmarks
+    path = tmp_path / "clip.npy"
+    if kind == "wrong shape":
+        np.save(path, np.zeros((40, 3), dtype=np.float32))
+    elif kind == "integers":
+        np.save(path, np.ones((40, 21, 3), dtype=np.int64))
+    elif kind == "too short":
+        np.save(path, good[:3])
+    elif kind == "pixels":
+        np.save(path, good * 640.0)
+    elif kind == "all dropped":
+        np.save(path, np.full((40, 21, 3), np.nan, dtype=np.float32))
+    elif kind == "not npy":
+        path = tmp_path / "clip.txt"
+        np.savetxt(path, good.reshape(len(good), -1))
+    elif kind == "not an array":
+        path.write_text("hello")
+    elif kind == "npz":
+        np.savez(path.with_suffix(".npz"), good)
+        path.with_suffix(".npz").rename(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("missing", "no such file"),
+        ("wrong shape", "must have shape (T, 21, 3), got (40, 3)"),
+        ("integers", "must be floats (float32), got int64"),
+        ("too short", "has 3 frames; a gesture needs at least 6"),
+        ("pixels", "pixel coordinates?"),
+        ("all dropped", "every frame is dropped"),
+        ("not npy", "must be a .npy file"),
+        ("not an array", "is not a .npy array of hand landmarks"),
+        ("npz", "holds several arrays"),
+    ],
+)
+def test_command_refuses_bad_clip_files_with_one_line(runs, kind, message, tmp_path, capsys):
+    path = _clip_file(tmp_path, kind)
+    assert main(["command", str(runs["gesture"]), "--gesture", str(path), "--out-dir", str(tmp_path)]) == 2
+    _one_line_error(capsys, message)
+    assert not list(tmp_path.glob("*.mp4"))
+
+
+@pytest.mark.parametrize(
+    "gestures, message",
+    [
+        (["point", "swipe_left"], "this agent does reach; the gestures ask for push"),
+        (["stop"], "stop cancels the command"),
+        (["swipe_right"], "point at nothing"),
+    ],
+)
+def test_command_refuses_gestures_the_agent_cannot_follow(runs, gestures, message, tmp_path, capsys):
+    path = tmp_path / "clip.npy"
+    np.save(path, make_gesture_clip(gestures, 90.0).landmarks)
+    assert main(["command", str(runs["gesture"]), "--gesture", str(path), "--out-dir", str(tmp_path)]) == 2
+    _one_line_error(capsys, message)
