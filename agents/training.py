@@ -260,7 +260,8 @@ def train(config: Config, log=print) -> TrainResult:
         )
     model_path = run_dir / MODEL_FILE
     try:
-        model.learn(total_timesteps=config.train.timesteps, callback=CallbackList(callbacks))
+        if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
+            model.learn(total_timesteps=config.train.timesteps, callback=CallbackList(callbacks))
     except KeyboardInterrupt:
         save_model(model, model_path)
         log(f"\ninterrupted at step {model.num_timesteps}; model saved to {model_path}", file=sys.stderr)
@@ -271,7 +272,10 @@ def train(config: Config, log=print) -> TrainResult:
     train_seconds = time.perf_counter() - started
     save_model(model, model_path)
     result = TrainResult(run_dir, model_path, int(model.num_timesteps), train_seconds)
-    log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")
+    if config.train.timesteps:
+        log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")
+    else:
+        log(f"trained by imitation only (train.timesteps=0) in {train_seconds:.0f}s")
     if result.timesteps < config.train.timesteps:
         log(f"stopped early by train.max_seconds={config.train.max_seconds:g} ({config.train.timesteps} steps were asked for)")
 

@@ -108,7 +108,14 @@ class PolicyConfig(_Section):
 
 
 class TrainConfig(_Section):
-    timesteps: int = Field(30_000, ge=1, description="Environment steps to train for (over all env copies).")
+    timesteps: int = Field(
+        30_000,
+        ge=0,
+        description=(
+            "Environment steps of reinforcement learning (over all env copies); 0 with bc_episodes > 0 trains by "
+            "imitation only (cloning and DAgger rounds, no RL)."
+        ),
+    )
     checkpoint_every: int = Field(10_000, ge=0, description="Save checkpoints/step_<N>.zip every N steps; 0 disables.")
     bc_episodes: int = Field(
         0,
@@ -304,6 +311,8 @@ def validate_config(data: dict) -> Config:
     except ValidationError as error:
         raise ConfigError(_format_validation_error(error)) from None
     _check_hyperparameters(config.algo)
+    if config.train.timesteps == 0 and config.train.bc_episodes == 0:
+        raise ConfigError("train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0; or set train.timesteps >= 1")
     return config
 
 

@@ -64,3 +64,24 @@ def test_training_with_a_dagger_warm_start_logs_each_round(tmp_path, tiny_ppo_ov
     train(config, log=lambda *a, **k: lines.append(" ".join(map(str, a))))
     assert any(line.startswith("behaviour cloning: 100 expert steps from 2 episodes") for line in lines)
     assert sum(line.startswith("DAgger round") for line in lines) == 2
+
+
+def test_imitation_only_training_takes_no_rl_step(tmp_path, tiny_ppo_overrides):
+    """train.timesteps=0: the warm start is the whole training; the saved model is the cloned one."""
+    lines = []
+    config = load_config(
+        "reach_ppo",
+        tiny_ppo_overrides
+        + ["train.timesteps=0", "train.bc_episodes=2", "train.bc_epochs=2", "train.video=false", f"run.dir={tmp_path / 'r'}"],
+    )
+    result = train(config, log=lambda *a, **k: lines.append(" ".join(map(str, a))))
+    assert result.timesteps == 0 and result.model_path.exists()
+    assert any(line.startswith("trained by imitation only") for line in lines)
+    assert (tmp_path / "r" / "eval.json").exists()
+
+
+def test_zero_timesteps_without_a_warm_start_is_a_config_error():
+    from configs import ConfigError
+
+    with pytest.raises(ConfigError, match="imitation only"):
+        load_config("reach_ppo", ["train.timesteps=0"])
