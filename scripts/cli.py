@@ -163,8 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument(
         "--direction", metavar="DEG", type=float, help="where the point aims in the image, 0 = right, 90 = up (default: 90)"
     )
-    understand.add_argument("--performer", metavar="N", type=_seed, default=1, help="who performs --make-gesture (default: 1)")
-    understand.add_argument("--seed", metavar="S", type=_seed, default=0, help="seed of --make-gesture's clip (default: 0)")
+    understand.add_argument("--performer", metavar="N", type=_seed, help="who performs --make-gesture (default: 1)")
+    understand.add_argument("--seed", metavar="S", type=_seed, help="seed of --make-gesture's clip (default: 0)")
 
     command = commands.add_parser(
         "command",
@@ -351,11 +351,13 @@ def _make_gesture(args) -> dict:
         raise ValueError(f"--make-gesture needs --out CLIP.npy (a .npy file), got {args.out!r}")
     if len(args.make_gesture) > 2:
         raise ValueError(f"--make-gesture takes one or two gestures, got {len(args.make_gesture)}")
-    clip = make_gesture_clip(args.make_gesture, 90.0 if args.direction is None else args.direction, args.performer, args.seed)
+    performer = 1 if args.performer is None else args.performer
+    direction = 90.0 if args.direction is None else args.direction
+    clip = make_gesture_clip(args.make_gesture, direction, performer, 0 if args.seed is None else args.seed)
     np.save(args.out, clip.landmarks)
     performed = [{"label": label, "start": start, "end": end, "direction_deg": d} for label, start, end, d in clip.segments]
     understood = _understood_gesture(load_default_gesture_encoder().understand(clip.landmarks))
-    return {"wrote": args.out, "frames": len(clip.landmarks), "performer": args.performer, "performed": performed, "understood": understood}
+    return {"wrote": args.out, "frames": len(clip.landmarks), "performer": performer, "performed": performed, "understood": understood}
 
 
 def cmd_understand(args) -> int:
@@ -369,8 +371,8 @@ def cmd_understand(args) -> int:
             raise ValueError("--make-gesture writes a clip; give it without TEXT or --gesture")
         print(json.dumps(_make_gesture(args)))
         return 0
-    if args.out is not None or args.direction is not None:
-        raise ValueError("--out and --direction go with --make-gesture LABEL")
+    if any(value is not None for value in (args.out, args.direction, args.performer, args.seed)):
+        raise ValueError("--out, --direction, --performer and --seed go with --make-gesture LABEL")
     if args.gesture is not None:
         if args.text is not None:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")

@@ -83,6 +83,7 @@ def test_make_gesture_writes_a_clip_the_encoder_understands(tmp_path, capsys):
         (["understand", "--make-gesture", "wave", "--out", "clip.npy"], "unknown gesture 'wave'"),
         (["understand", "--make-gesture", "point", "grab", "stop", "--out", "clip.npy"], "one or two gestures"),
         (["understand", "hello", "--direction", "30"], "go with --make-gesture"),
+        (["understand", "--gesture", "clip.npy", "--performer", "3"], "go with --make-gesture"),
     ],
 )
 def test_make_gesture_refuses_bad_arguments(argv, message, tmp_path, monkeypatch, capsys):
