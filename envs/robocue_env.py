@@ -200,6 +200,6 @@ class RobocueEnv(gym.Env):
         terms = self.task.step_reward_terms(self.engine, self.robot, achieved, desired)
         self._last_terms = terms
         info = {key: float(value) for key, value in terms.items() if key != "reward"}
-        info["is_success"] = bool(self.task.is_success(achieved, desired))
+        info["is_success"] = bool(terms["is_success"])
         info["command"] = dict(self._command_info)
         return info

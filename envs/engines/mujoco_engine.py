@@ -157,6 +157,7 @@ class MuJoCoEngine:
         self._renderers: dict[tuple, mujoco.Renderer] = {}
         self._ids: dict[tuple, int] = {}  # name lookups are cached: they sit on the step path
         self._joint_index_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._ray_buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # As built: domain randomisation scales these, never compounding across episodes.
         m = self.model
         self._nominal = {
@@ -395,9 +396,11 @@ class MuJoCoEngine:
         directions = np.ascontiguousarray(directions, dtype=np.float64)
         n = directions.shape[0]
         body = -1 if exclude_body is None else self._id(mujoco.mjtObj.mjOBJ_BODY, exclude_body)
+        buffers = self._ray_buffers.get(n)  # this runs every step of the navigation tasks
+        if buffers is None:
+            buffers = self._ray_buffers[n] = (np.empty(n), np.empty(n, dtype=np.int32))
+        distances, geoms = buffers
         origin = np.asarray(origin, dtype=np.float64)
-        distances = np.empty(n)
-        geoms = np.empty(n, dtype=np.int32)
         mujoco.mj_multiRay(self.model, self.data, origin, directions.ravel(), None, True, body, geoms, distances, None, n, max_distance)
-        distances[geoms < 0] = max_distance  # no hit within range
-        return np.minimum(distances, max_distance)
+        # -1 where nothing was hit within range
+        return np.where((geoms < 0) | (distances > max_distance), max_distance, distances)

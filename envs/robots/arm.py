@@ -177,19 +177,24 @@ class Arm:
     # --- kinematics --------------------------------------------------------------------
     def clip_target(self, target: np.ndarray) -> np.ndarray:
         """Clips a tool-tip target to the reachable workspace."""
-        target = np.clip(target, self.workspace_low, self.workspace_high)
-        radius = np.hypot(target[0], target[1])
-        clipped = np.clip(radius, self.min_radius, self.max_radius)
+        # Scalar math: this runs every env step, where numpy's per-call overhead dominates.
+        low, high = self.workspace_low.tolist(), self.workspace_high.tolist()
+        x = min(max(float(target[0]), low[0]), high[0])
+        y = min(max(float(target[1]), low[1]), high[1])
+        z = min(max(float(target[2]), low[2]), high[2])
+        radius = math.hypot(x, y)
+        clipped = min(max(radius, self.min_radius), self.max_radius)
         # The wrist (above the tip) must stay within the two links' reach of the shoulder.
-        height = target[2] + self.tool_length - self.base_height
-        reach = np.hypot(clipped, height)
+        height = z + self.tool_length - self.base_height
+        reach = math.hypot(clipped, height)
         max_reach = 0.99 * (self.upper_length + self.fore_length)
         if reach > max_reach:
             clipped *= max_reach / reach
-            target[2] = height * max_reach / reach - self.tool_length + self.base_height
+            z = height * max_reach / reach - self.tool_length + self.base_height
         if radius > 1e-9:
-            target[:2] *= clipped / radius
-        return target
+            x *= clipped / radius
+            y *= clipped / radius
+        return np.array([x, y, z])
 
     def inverse_kinematics(self, tip: np.ndarray) -> np.ndarray:
         """Joint angles that put the tool tip at ``tip`` (elbow up, tool vertical)."""
@@ -221,19 +226,22 @@ class Arm:
 
     def apply_action(self, engine, action: np.ndarray) -> None:
         """Moves the tool-tip target by ``max_step * action`` and servos the joints to it."""
-        action = np.clip(np.asarray(action, dtype=np.float64), -1.0, 1.0)
-        tip = engine.site_position(self.ee_site)
-        target = self.target + self.max_step * action[:3]
-        lead = target - tip
-        distance = math.sqrt(lead @ lead)
+        action = action.tolist() if isinstance(action, np.ndarray) else [float(a) for a in action]
+        dx, dy, dz = (self.max_step * min(1.0, max(-1.0, a)) for a in action[:3])
+        tip_x, tip_y, tip_z = engine.site_position(self.ee_site).tolist()
+        x, y, z = self.target.tolist()
+        x, y, z = x + dx, y + dy, z + dz
+        lead_x, lead_y, lead_z = x - tip_x, y - tip_y, z - tip_z
+        distance = math.sqrt(lead_x * lead_x + lead_y * lead_y + lead_z * lead_z)
         if distance > self.max_lead:  # do not wind up when the arm is blocked or lagging
-            target = tip + lead * (self.max_lead / distance)
-        self.target = self.clip_target(target)
+            scale = self.max_lead / distance
+            x, y, z = tip_x + lead_x * scale, tip_y + lead_y * scale, tip_z + lead_z * scale
+        self.target = self.clip_target((x, y, z))
         q = self.inverse_kinematics(self.target)
         engine.set_actuator_targets(self.actuators, q)
         if self.gripper:
             low, high = self.finger_range
-            finger = low + 0.5 * (float(action[3]) + 1.0) * (high - low)
+            finger = low + 0.5 * (min(1.0, max(-1.0, action[3])) + 1.0) * (high - low)
             engine.set_actuator_targets(self._gripper_actuators, (-q[0], finger, finger))
 
     def tip_position(self, engine) -> np.ndarray:

@@ -66,7 +66,8 @@ class MobileBase:
         self.observation_dim = 6 + n_rays
         angles = 2 * np.pi * np.arange(n_rays) / max(n_rays, 1)
         self.ray_angles = angles  # in the base frame, counter-clockwise from straight ahead
-        self._ray_cos, self._ray_sin = np.cos(angles), np.sin(angles)
+        # Beam directions in the base frame, (n_rays, 3); a scan rotates them by the heading.
+        self._beams = np.stack([np.cos(angles), np.sin(angles), np.zeros(n_rays)], axis=1)
         self._half_dt = 0.0
 
     # --- scene -------------------------------------------------------------------------
@@ -152,9 +153,8 @@ class MobileBase:
         """Distances (m) to the nearest geom along each beam, shape (n_rays,)."""
         x, y, yaw = self.base_pose(engine) if pose is None else pose
         c, s = math.cos(yaw), math.sin(yaw)
-        directions = np.zeros((self.n_rays, 3))
-        directions[:, 0] = c * self._ray_cos - s * self._ray_sin
-        directions[:, 1] = s * self._ray_cos + c * self._ray_sin
+        rotation = np.array(((c, s, 0.0), (-s, c, 0.0), (0.0, 0.0, 1.0)))  # row vectors: beams @ R^T
+        directions = self._beams @ rotation
         return engine.ray_distances((x, y, self.scan_height), directions, self.scan_range, exclude_body=self.body_name)
 
     def observation(self, engine) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from envs.commands import Command
@@ -77,8 +79,10 @@ class Task:
 
     # --- goal-based reward, vectorised over leading dimensions ------------------------
     def goal_distance(self, achieved_goal, desired_goal) -> np.ndarray:
-        offset = np.asarray(achieved_goal) - np.asarray(desired_goal)
-        return np.sqrt(np.sum(offset * offset, axis=-1))  # np.linalg.norm costs more on the step path
+        """Euclidean distance over the last axis, computed in float64 (as :meth:`step_reward_terms`
+        does with Python floats, so both give bit-identical results for the same goals)."""
+        offset = np.asarray(achieved_goal, dtype=np.float64) - np.asarray(desired_goal, dtype=np.float64)
+        return np.sqrt(np.sum(offset * offset, axis=-1))
 
     def is_success(self, achieved_goal, desired_goal) -> np.ndarray:
         return self.goal_distance(achieved_goal, desired_goal) < self.distance_threshold
@@ -102,13 +106,31 @@ class Task:
         return {}
 
     def step_reward_terms(self, engine, robot, achieved_goal, desired_goal) -> dict:
-        """The reward terms of the current state, shaping included where selected."""
-        terms = self.reward_terms(achieved_goal, desired_goal)
+        """The reward terms of the current state (one pair of goals), shaping included where
+        selected, as Python floats, plus ``is_success``.
+
+        The same numbers as :meth:`reward_terms` on these goals, computed with scalar
+        arithmetic: on the env's step path numpy's per-call overhead would cost more than
+        the arithmetic (the sum runs in the same order, so the results are bit-identical).
+        """
+        squares = 0.0
+        for a, d in zip(achieved_goal.tolist(), desired_goal.tolist()):
+            squares += (a - d) * (a - d)
+        distance = math.sqrt(squares)
+        success = distance < self.distance_threshold
+        dense = -distance
+        sparse = 0.0 if success else -1.0
+        terms = {"distance": distance, "reward_dense": dense, "reward_sparse": sparse}
         if self.reward_type == "shaped":
             shaping = self.shaping_terms(engine, robot)
-            shaping["success_bonus"] = self.success_bonus * float(self.is_success(achieved_goal, desired_goal))
-            shaped = terms["reward_dense"] + sum(shaping.values())
-            terms = {**terms, **shaping, "reward_shaped": shaped, "reward": shaped}
+            shaping["success_bonus"] = self.success_bonus * float(success)
+            shaped = dense + sum(shaping.values())
+            terms.update(shaping)
+            terms["reward_shaped"] = shaped
+            terms["reward"] = shaped
+        else:
+            terms["reward"] = dense if self.reward_type == "dense" else sparse
+        terms["is_success"] = success
         return terms
 
     def compute_reward(self, achieved_goal, desired_goal, info=None) -> np.ndarray:
