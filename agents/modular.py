@@ -76,12 +76,21 @@ class DetectedObjects(gym.ObservationWrapper):
 
     ``detector`` is a :class:`HeatmapDetector` (positions, presence and shapes) or an
     :class:`OpenCVDetector` (positions and presence; shapes stay as the simulator says, since
-    colour blobs cannot tell shapes apart). ``memory`` keeps an object's last estimate while
-    the detector misses it. ``stats`` accumulates the per-step localisation error (cm) of
-    objects whose estimate is used, and how often an object in the scene had none.
+    colour blobs cannot tell shapes apart).
+
+    With ``memory`` (the default) the wrapper tracks each object through the episode: it
+    keeps the last estimate while the detector misses the object; it updates the position
+    only from frames whose detection score is at least ``update_fraction`` of the best score
+    the object has had this episode (a CNN's presence probability, OpenCV's blob area), since
+    an object half hidden by the arm is found off-centre; and it keeps the shape the detector
+    saw when it first found the object (shapes do not change, a half-hidden cylinder looks like a
+    cube, and at reset the arm is parked away from the objects; a CNN's presence probability
+    saturates, so it cannot pick the best view). Without memory every step uses that step's detections alone. ``stats`` accumulates
+    the per-step localisation error (cm) of the estimates used, and how often an object in the
+    scene had none.
     """
 
-    def __init__(self, env: gym.Env, detector, memory: bool = True):
+    def __init__(self, env: gym.Env, detector, memory: bool = True, update_fraction: float = 0.8):
         super().__init__(env)
         base = env.unwrapped
         if getattr(base, "obs_mode", None) != "state":
@@ -89,8 +98,9 @@ class DetectedObjects(gym.ObservationWrapper):
         self.layout = base.observation_layout
         self.detector = detector
         self.memory = memory
+        self.update_fraction = update_fraction
         self.camera = None
-        self._last: dict[int, tuple[np.ndarray, int]] = {}
+        self._last: dict[int, list] = {}  # colour slot -> [position, first shape, best score]
         self.stats = {"errors_cm": [], "missing": 0, "object_steps": 0, "false_present": 0}
 
     def reset(self, **kwargs):
@@ -109,16 +119,24 @@ class DetectedObjects(gym.ObservationWrapper):
         detections = self.detect()
         positions = self.camera.lift(detections.uv[0])
         shapes = None if detections.shape is None else detections.shape[0]
+        scores = detections.score[0]
         present = detections.present[0] & np.all(np.isfinite(positions), axis=-1)
         used_present = np.zeros(len(COLORS), bool)
         used_positions = np.zeros((len(COLORS), 3))
         used_shapes = np.zeros(len(COLORS), int)
         for i in range(len(COLORS)):
+            shape = 0 if shapes is None else int(shapes[i])
             if present[i]:
-                self._last[i] = (positions[i], 0 if shapes is None else int(shapes[i]))
+                if not self.memory or i not in self._last:
+                    self._last[i] = [positions[i], shape, float(scores[i])]
+                else:
+                    track = self._last[i]
+                    if scores[i] >= self.update_fraction * track[2]:
+                        track[0] = positions[i]
+                    track[2] = max(track[2], float(scores[i]))
             if i in self._last and (present[i] or self.memory):
                 used_present[i] = True
-                used_positions[i], used_shapes[i] = self._last[i]
+                used_positions[i], used_shapes[i] = self._last[i][0], self._last[i][1]
         truth = object_tokens(np.asarray(observation), self.layout)
         for i in range(len(COLORS)):
             if truth[i, 0] > 0:
@@ -144,11 +162,11 @@ def load_detector(detector: str | Path | HeatmapDetector | OpenCVDetector):
     return HeatmapDetector.load(detector)
 
 
-def make_modular_env(agent: Agent, detector, memory: bool = True) -> gym.Env:
+def make_modular_env(agent: Agent, detector, memory: bool = True, update_fraction: float = 0.8) -> gym.Env:
     """The agent's env with :class:`DetectedObjects` under the config's other wrappers."""
     config = agent.config
     env = gym.make(config.env.id, **config.env.kwargs)
-    env = DetectedObjects(env, detector, memory=memory)
+    env = DetectedObjects(env, detector, memory=memory, update_fraction=update_fraction)
     encoder = agent.run_dir / ENCODER_FILE if agent.run_dir and (agent.run_dir / ENCODER_FILE).is_file() else None
     return wrap(env, config.env.frame_stack, config.env.commands, "train", encoder, config.env.command_features)
 
@@ -166,6 +184,7 @@ def evaluate_modular(
     episodes: int = 50,
     seed: int | None = None,
     memory: bool = True,
+    update_fraction: float = 0.8,
     progress: bool = True,
 ) -> dict:
     """Success of a run's state policy fed the detector's object tokens vs the true ones.
@@ -180,7 +199,7 @@ def evaluate_modular(
         truth = evaluate_policy(truth_env, agent.policy_for(truth_env), agent.env_id, episodes, seed, progress)
     finally:
         truth_env.close()
-    env = make_modular_env(agent, detector, memory)
+    env = make_modular_env(agent, detector, memory, update_fraction)
     try:
         started = time.perf_counter()
         modular = evaluate_policy(env, agent.policy_for(env), agent.env_id, episodes, seed, progress)
@@ -195,6 +214,7 @@ def evaluate_modular(
         "env_id": agent.env_id,
         "detector": type(detector).__name__,
         "memory": memory,
+        "update_fraction": update_fraction,
         "seed": seed,
         "episodes": episodes,
         "ground_truth": _summary(truth),

@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--episodes", type=int, default=50, help="episodes per condition (default 50)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the first episode (default: the run's eval seed)")
     parser.add_argument("--no-memory", action="store_true", help="forget an object as soon as the detector misses it")
+    parser.add_argument(
+        "--update-fraction", type=float, default=0.8, help="move an estimate only when the score is this share of its best (default 0.8)"
+    )
     parser.add_argument("--out", default=None, help="JSON to write (default RUN_DIR/modular.json)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
@@ -44,7 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.detector != "opencv" and not Path(args.detector).is_file():
             raise DetectionError(f"no detector file {args.detector!r} (train one with scripts/train_perception.py, or pass opencv)")
         result = evaluate_modular(
-            args.run_dir, args.detector, args.episodes, args.seed, memory=not args.no_memory, progress=not args.no_progress
+            args.run_dir,
+            args.detector,
+            args.episodes,
+            args.seed,
+            memory=not args.no_memory,
+            update_fraction=args.update_fraction,
+            progress=not args.no_progress,
         )
         result["detector_path"] = args.detector
         with atomic(out) as tmp:

@@ -272,3 +272,44 @@ def test_scripts_fail_cleanly(tmp_path, capsys):
     code = train_perception.main(["--train", str(tmp_path / "none"), "--test", str(tmp_path / "none"), "--out", str(tmp_path / "d.pt")])
     assert code == 2 and "no dataset file" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+class _ScriptedDetector:
+    """Sees only the first colour slot, at the given (uv, score, shape) per call."""
+
+    def __init__(self, script):
+        self.script = list(script)
+
+    def predict(self, images):
+        uv, score, shape = self.script.pop(0)
+        c = len(COLORS)
+        present = np.zeros((1, c), bool)
+        present[0, 0] = score is not None
+        uvs = np.full((1, c, 2), np.nan)
+        uvs[0, 0] = uv
+        return Detections(present, uvs, np.array([[score or 0.0] + [0.0] * (c - 1)]), np.array([[shape] + [0] * (c - 1)]))
+
+
+def test_tracking_keeps_the_best_view():
+    """With memory: a missed object keeps its estimate, a low-score (half-hidden) detection
+    does not move it, and the shape is the one first seen."""
+    env = DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), None)
+    script = [((40, 40), 0.9, 2), ((44, 44), 0.5, 0), (None, None, 0), ((42, 42), 0.99, 1)]
+    env.detector = _ScriptedDetector(script)
+    layout = env.unwrapped.observation_layout
+    try:
+        observation, _ = env.reset(seed=0)
+        camera = env.camera
+        first = object_tokens(observation, layout)[0].copy()
+        np.testing.assert_allclose(first[1:4], camera.lift(np.array([40.0, 40.0])), atol=1e-6)
+        assert first[7 + len(COLORS) + 2] == 1
+        zero = np.zeros(3, np.float32)
+        for _ in range(2):  # a half-hidden view (score 0.5 < 0.8 x 0.9), then a miss: the estimate stays
+            observation, *_ = env.step(zero)
+            np.testing.assert_allclose(object_tokens(observation, layout)[0, :4], first[:4], atol=1e-6)
+        observation, *_ = env.step(zero)  # a good view again: a new position, the first shape
+        token = object_tokens(observation, layout)[0]
+        np.testing.assert_allclose(token[1:4], camera.lift(np.array([42.0, 42.0])), atol=1e-6)
+        assert token[7 + len(COLORS) + 2] == 1 and token[7 + len(COLORS) + 1] == 0
+    finally:
+        env.close()
