@@ -25,15 +25,23 @@ def resolve_device(device: str) -> str:
 
 
 def make_env(
-    config: Config, render_mode: str | None = None, split: str = "train", encoder_path=None, engine: str | None = None, **overrides
+    config: Config,
+    render_mode: str | None = None,
+    split: str = "train",
+    encoder_path=None,
+    engine: str | None = None,
+    for_training: bool = False,
+    **overrides,
 ) -> gym.Env:
     """The config's environment (one copy) with its wrappers; ``split`` picks what a spoken
     command's simulated human says (``agents.commands.COMMAND_SPLITS``), ``encoder_path`` the
     language encoder that hears it (default: the shipped one), ``engine`` the physics engine
-    (default: the config's; another one gives the env's twin there)."""
+    (default: the config's; another one gives the env's twin there). ``for_training``: as
+    training sees it (``env.omit_shape`` applies), not as evaluation does."""
     env_id = config.env.id if engine is None else envs.twin_id(config.env.id, engine)
     env = gym.make(env_id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
-    return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path, config.env.command_features)
+    omit_shape = config.env.omit_shape if for_training else 0.0
+    return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path, config.env.command_features, omit_shape)
 
 
 class Agent:

@@ -123,8 +123,11 @@ class SpokenCommands(_CommandChannel):
         features: One of ``COMMAND_FEATURES``.
     """
 
-    def __init__(self, env: gym.Env, split: str = "train", encoder=None, features: str = "belief"):
+    def __init__(self, env: gym.Env, split: str = "train", encoder=None, features: str = "belief", omit_shape: float = 0.0):
         from perception import language
+
+        if not 0.0 <= omit_shape <= 1.0:
+            raise ValueError(f"omit_shape={omit_shape} must be a probability in [0, 1]")
 
         if split not in COMMAND_SPLITS:
             raise ValueError(f"command split {split!r} is not one of: {', '.join(COMMAND_SPLITS)}")
@@ -136,13 +139,20 @@ class SpokenCommands(_CommandChannel):
         self.held_out = set(language.HELD_OUT_COMBINATIONS)
         self.say = language.say
         self.utterance: str | None = None  # set: the person's own words, said at every reset
+        # Probability that the simulated human names the object by its colour alone ("the red
+        # one"): every colour appears once per scene, so the command stays unambiguous.
+        self.omit_shape = omit_shape
 
     def _wanted(self, command: dict) -> bool:
         combination = (command["task"], command["color"], command["shape"])
         return self.utterance is not None or (combination in self.held_out) == (self.split == "composition")
 
     def _hear(self, command: dict) -> tuple[np.ndarray, dict]:
-        utterance = self.utterance if self.utterance is not None else self.say(command, self._rng, split=self.split)
+        if self.utterance is not None:
+            utterance = self.utterance
+        else:
+            omit = self.omit_shape > 0 and command["shape"] is not None and self._rng.random() < self.omit_shape
+            utterance = self.say(command, self._rng, split=self.split, omit_shape=omit)
         with torch.no_grad():
             embedding = self.encoder.encode_texts([utterance])
             if self.features == "belief":
@@ -268,13 +278,15 @@ def wrap(
     split: str = "train",
     encoder_path=None,
     command_features: str = "belief",
+    omit_shape: float = 0.0,
 ) -> gym.Env:
-    """Every wrapper a config asks for: frame stacking, then spoken commands."""
+    """Every wrapper a config asks for: frame stacking, then spoken commands (``omit_shape``:
+    how often the simulated human leaves out the shape; training sets it, evaluation never)."""
     if commands not in COMMAND_MODES:
         raise ValueError(f"commands={commands!r} is not one of: {', '.join(COMMAND_MODES)}")
     env = wrap_frames(env, frame_stack)
     if commands == "language":
-        env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features)
+        env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features, omit_shape=omit_shape)
     elif commands == "gesture":
         env = GestureCommands(env, "gesture" if split == "train" else split)
     return env

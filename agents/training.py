@@ -125,7 +125,9 @@ def check_runnable(config: Config) -> str:
         env.close()
         raise ConfigError("config key 'env.commands': spoken commands need env.vec_env=dummy or subproc, not threaded")
     try:
-        env = wrap(env, config.env.frame_stack, config.env.commands, command_features=config.env.command_features)
+        env = wrap(
+            env, config.env.frame_stack, config.env.commands, command_features=config.env.command_features, omit_shape=config.env.omit_shape
+        )
     except ValueError as error:
         env.close()
         raise ConfigError(f"config key 'env.frame_stack': {error}") from None
@@ -198,6 +200,7 @@ def build_model(config: Config, device: str):
                 "frame_stack": config.env.frame_stack,
                 "commands": config.env.commands,
                 "command_features": config.env.command_features,
+                "omit_shape": config.env.omit_shape,
             },
             vec_env_cls=SubprocVecEnv if config.env.vec_env == "subproc" else DummyVecEnv,
         )
@@ -251,7 +254,7 @@ def train(config: Config, log=print) -> TrainResult:
     if config.train.bc_episodes:
         warm_start(
             model,
-            lambda: make_env(config),
+            lambda: make_env(config, for_training=True),
             config.train.bc_episodes,
             config.train.bc_epochs,
             config.train.dagger_iterations,

@@ -53,6 +53,16 @@ class EnvConfig(_Section):
             "said) or embedding (its raw 64-d features)."
         ),
     )
+    omit_shape: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "With commands=language, the probability that the simulated human names the object by its colour alone "
+            '("push the red one left") in TRAINING episodes (every colour appears once per scene); evaluation always '
+            "names both."
+        ),
+    )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(
         False,
@@ -311,6 +321,8 @@ def validate_config(data: dict) -> Config:
     except ValidationError as error:
         raise ConfigError(_format_validation_error(error)) from None
     _check_hyperparameters(config.algo)
+    if config.env.omit_shape > 0 and config.env.commands != "language":
+        raise ConfigError(f"config key 'env.omit_shape' applies to env.commands=language only (got commands={config.env.commands})")
     if config.train.timesteps == 0 and config.train.bc_episodes == 0:
         raise ConfigError("train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0; or set train.timesteps >= 1")
     return config

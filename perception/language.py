@@ -244,11 +244,21 @@ def _pick(rng: np.random.Generator, options: Sequence[str]) -> str:
     return options[int(rng.integers(len(options)))]
 
 
-def render_command(command: Command, split: str, rng: np.random.Generator, allow_omission: bool = True) -> tuple[str, dict]:
-    """Says ``command`` with a random template of ``split``; returns the text and its target dict."""
+def render_command(
+    command: Command, split: str, rng: np.random.Generator, allow_omission: bool = True, kind: str | None = None
+) -> tuple[str, dict]:
+    """Says ``command`` with a random template of ``split``; returns the text and its target dict.
+
+    ``kind`` forces how the object is named: ``full``, ``no_shape`` or ``no_color`` (None:
+    drawn, omissions only where ``allow_omission``)."""
     _check_split(split)
     phrase_sets = _SPLIT_PHRASES[split]
-    kind = "full"
+    if kind not in (None, "full", "no_shape", "no_color"):
+        raise ValueError(f"kind={kind!r} is not one of: full, no_shape, no_color")
+    if kind is None:
+        kind = "full"
+    elif allow_omission:
+        allow_omission = False  # forced
     if allow_omission and split != "composition":
         u = rng.random()
         if u < OMIT_SHAPE_PROB:
@@ -300,11 +310,12 @@ def sample_utterances(split: str, n: int, rng: np.random.Generator | int | None 
     return [render_command(sample_command(split, rng), split, rng) for _ in range(n)]
 
 
-def say(command: Command | dict, rng: np.random.Generator | int | None = None, split: str = "train") -> str:
-    """One utterance for ``command`` (all fields named) from the templates of ``split``."""
+def say(command: Command | dict, rng: np.random.Generator | int | None = None, split: str = "train", omit_shape: bool = False) -> str:
+    """One utterance for ``command`` from the templates of ``split``: every field named, or
+    with ``omit_shape`` the object named by its colour alone ("the red one")."""
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     command = command if isinstance(command, Command) else Command(**command)
-    return render_command(command, split, rng, allow_omission=False)[0]
+    return render_command(command, split, rng, allow_omission=False, kind="no_shape" if omit_shape else None)[0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -220,3 +220,38 @@ def test_pointing_direction_convention():
     assert pointing_direction("reach", (0.4, 0.0)) == pytest.approx(90.0)  # straight ahead of the person
     assert pointing_direction("reach", (0.4, -0.3)) < 90.0  # the person's left (they face -x)
     assert pointing_direction("go_to", (0.5, 0.0)) > 90.0  # east of the arena, seen from the south: their right
+
+
+def test_say_can_name_the_object_by_colour_alone():
+    from envs.commands import Command
+    from perception.language import SHAPE_WORDS, say
+
+    command = Command("push", "red", "ball", "left")
+    for seed in range(20):
+        text = say(command, seed, omit_shape=True).lower()
+        assert not any(word in text for word in SHAPE_WORDS["ball"]), text
+    assert say(command, 3) == say(command, 3, omit_shape=False)  # the default is unchanged
+
+
+def test_training_envs_omit_shapes_and_evaluation_envs_never_do():
+    from agents.agent import make_env
+    from agents.commands import SpokenCommands
+    from configs import load_config
+
+    config = load_config("reach_language_ppo", ["env.omit_shape=1.0"])
+    for for_training, expect_none in ((True, True), (False, False)):
+        env = make_env(config, for_training=for_training)
+        spoken = env
+        while not isinstance(spoken, SpokenCommands):
+            spoken = spoken.env
+        _, info = env.reset(seed=0)
+        understood = spoken.encoder.understand(info["command"]["utterance"])
+        assert (understood["shape"] is None) == expect_none, info["command"]["utterance"]
+        env.close()
+
+
+def test_omit_shape_needs_language_commands():
+    from configs import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="omit_shape"):
+        load_config("reach_ppo", ["env.omit_shape=0.3"])
