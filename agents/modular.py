@@ -2,8 +2,8 @@
 
 A state policy reads object tokens (``[present, x, y, z, dx, dy, dz, one-hot colour,
 one-hot shape]``, one per colour; see ``envs/tasks/reach.py``). :class:`DetectedObjects`
-renders the policy camera every step (the image a ``Pixels`` env observes), runs a detector
-and writes its estimates into those tokens: presence, the centre lifted to the plane objects
+renders the scene's fixed cameras every step, runs a detector on each view, fuses the views
+and writes the estimates into those tokens: presence, the centre lifted to the plane objects
 rest in, the offset from the tool tip (the robot's own proprioception) and, for the CNN, the
 shape it recognised. An object the detector has seen earlier in the episode but misses now
 (behind the arm) keeps its last estimate. :func:`evaluate_modular` plays the same seeded
@@ -71,26 +71,49 @@ def substitute_object_tokens(
     return out
 
 
+# How sharply the fusion prefers the views that show more of an object: a view's weight is
+# its quality (score / the best score the object had in that view) to this power.
+FUSION_POWER = 4.0
+
+
 class DetectedObjects(gym.ObservationWrapper):
-    """Replaces a state env's object tokens with a detector's estimates from the policy camera.
+    """Replaces a state env's object tokens with a detector's estimates from fixed cameras.
 
     ``detector`` is a :class:`HeatmapDetector` (positions, presence and shapes) or an
     :class:`OpenCVDetector` (positions and presence; shapes stay as the simulator says, since
     colour blobs cannot tell shapes apart).
 
+    ``cameras`` names the scene cameras rendered every step (default: all of the scene's
+    fixed cameras, for the table tasks ``overview`` and ``front``), at ``image_size`` pixels
+    (default: the CNN's input size, or the env's ``image_size`` for OpenCV). Each view's
+    detection is lifted to the object-centre plane through its own camera, and the views are
+    fused per object: a view's *quality* is its detection score over the best score the object
+    has had in that view this episode (a CNN's presence probability, OpenCV's blob area: a
+    half-hidden object scores less), and the position is the average of the views' estimates
+    weighted by quality to the power ``FUSION_POWER``. Two views rarely lose the same part of
+    an object behind the arm, and averaging them halves the jitter of either.
+
     With ``memory`` (the default) the wrapper tracks each object through the episode: it
-    keeps the last estimate while the detector misses the object; it updates the position
-    only from frames whose detection score is at least ``update_fraction`` of the best score
-    the object has had this episode (a CNN's presence probability, OpenCV's blob area), since
-    an object half hidden by the arm is found off-centre; and it keeps the shape the detector
-    saw when it first found the object (shapes do not change, a half-hidden cylinder looks like a
-    cube, and at reset the arm is parked away from the objects; a CNN's presence probability
-    saturates, so it cannot pick the best view). Without memory every step uses that step's detections alone. ``stats`` accumulates
-    the per-step localisation error (cm) of the estimates used, and how often an object in the
-    scene had none.
+    keeps the last estimate while no view finds the object; it updates the position only
+    when the best view's quality is at least ``update_fraction`` (default 0: every step the
+    object is seen; the old single-camera tracker used 0.8, which froze a pushed object's
+    estimate for good while the tool tip hid part of it); and it keeps the shape the best
+    view saw when the object was first found (shapes do not change, a half-hidden cylinder
+    looks like a cube, and at reset the arm is parked away from the objects). Without memory
+    every step uses that step's detections alone. ``stats`` accumulates the per-step
+    localisation error (cm) of the estimates used, and how often an object in the scene had
+    none.
     """
 
-    def __init__(self, env: gym.Env, detector, memory: bool = True, update_fraction: float = 0.8):
+    def __init__(
+        self,
+        env: gym.Env,
+        detector,
+        memory: bool = True,
+        update_fraction: float = 0.0,
+        cameras: tuple[str, ...] | list[str] | None = None,
+        image_size: int | None = None,
+    ):
         super().__init__(env)
         base = env.unwrapped
         if getattr(base, "obs_mode", None) != "state":
@@ -99,42 +122,71 @@ class DetectedObjects(gym.ObservationWrapper):
         self.detector = detector
         self.memory = memory
         self.update_fraction = update_fraction
-        self.camera = None
-        self._last: dict[int, list] = {}  # colour slot -> [position, first shape, best score]
+        fixed = [c.name for c in base.scene.cameras]
+        self.camera_names = tuple(cameras) if cameras else tuple(sorted(fixed, key=lambda n: n != base.policy_camera))
+        unknown = [name for name in self.camera_names if name not in fixed]
+        if unknown:
+            raise DetectionError(f"cameras {unknown} are not fixed scene cameras; the scene has {fixed}")
+        if image_size is None:
+            image_size = detector.config.image_size if isinstance(detector, HeatmapDetector) else base.image_size
+        self.image_size = int(image_size)
+        self.camera = None  # the first view's CameraModel
+        self.cameras: dict[str, object] = {}
+        self._last: dict[int, list] = {}  # colour slot -> [position, first shape]
+        self._best: dict[tuple[str, int], float] = {}  # (view, colour slot) -> best score this episode
         self.stats = {"errors_cm": [], "missing": 0, "object_steps": 0, "false_present": 0}
 
     def reset(self, **kwargs):
         observation, info = self.env.reset(**kwargs)
-        self.camera = env_camera(self.env)  # after reset: randomisation may have moved it
-        self._last = {}
+        # After reset: randomisation may have moved the cameras.
+        self.cameras = {name: env_camera(self.env, self.image_size, self.image_size, name) for name in self.camera_names}
+        self.camera = self.cameras[self.camera_names[0]]
+        self._last, self._best = {}, {}
         return self.observation(observation), info
 
-    def detect(self) -> Detections:
+    def detect(self) -> dict[str, Detections]:
+        """This step's detections, one per view."""
         base = self.env.unwrapped
-        image = base.engine.render(base.policy_camera, base.image_size, base.image_size, fast=True)
-        return self.detector.predict(image[None])
+        size = self.image_size
+        return {name: self.detector.predict(base.engine.render(name, size, size, fast=True)[None]) for name in self.camera_names}
+
+    def fuse(self, views: dict[str, Detections]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per colour slot: seen by any view, the fused position, the best view's shape and quality."""
+        c = len(COLORS)
+        seen, positions, shapes, quality = np.zeros(c, bool), np.zeros((c, 3)), np.zeros(c, int), np.zeros(c)
+        weights = np.zeros(c)
+        for name, detections in views.items():
+            lifted = self.cameras[name].lift(detections.uv[0])
+            present = detections.present[0] & np.all(np.isfinite(lifted), axis=-1)
+            for i in np.flatnonzero(present):
+                score = float(detections.score[0, i])
+                best = self._best[name, i] = max(self._best.get((name, i), 0.0), score)
+                q = score / best if best > 0 else 1.0
+                weight = max(q, 1e-6) ** FUSION_POWER
+                positions[i] += weight * lifted[i]
+                weights[i] += weight
+                if not seen[i] or q > quality[i]:
+                    quality[i] = q
+                    shapes[i] = 0 if detections.shape is None else int(detections.shape[0, i])
+                seen[i] = True
+        positions[seen] /= weights[seen, None]
+        return seen, positions, shapes, quality
 
     def observation(self, observation):
         base = self.env.unwrapped
-        detections = self.detect()
-        positions = self.camera.lift(detections.uv[0])
-        shapes = None if detections.shape is None else detections.shape[0]
-        scores = detections.score[0]
-        present = detections.present[0] & np.all(np.isfinite(positions), axis=-1)
+        views = self.detect()
+        seen, positions, shapes, quality = self.fuse(views)
+        has_shape = any(d.shape is not None for d in views.values())
         used_present = np.zeros(len(COLORS), bool)
         used_positions = np.zeros((len(COLORS), 3))
         used_shapes = np.zeros(len(COLORS), int)
         for i in range(len(COLORS)):
-            shape = 0 if shapes is None else int(shapes[i])
-            if present[i]:
+            if seen[i]:
                 if not self.memory or i not in self._last:
-                    self._last[i] = [positions[i], shape, float(scores[i])]
-                else:
-                    track = self._last[i]
-                    if scores[i] >= self.update_fraction * track[2]:
-                        track[0] = positions[i]
-                    track[2] = max(track[2], float(scores[i]))
-            if i in self._last and (present[i] or self.memory):
+                    self._last[i] = [positions[i], shapes[i]]
+                elif quality[i] >= self.update_fraction:
+                    self._last[i][0] = positions[i]
+            if i in self._last and (seen[i] or self.memory):
                 used_present[i] = True
                 used_positions[i], used_shapes[i] = self._last[i][0], self._last[i][1]
         truth = object_tokens(np.asarray(observation), self.layout)
@@ -148,9 +200,7 @@ class DetectedObjects(gym.ObservationWrapper):
             elif used_present[i]:
                 self.stats["false_present"] += 1
         tip = base.robot.tip_position(base.engine)
-        return substitute_object_tokens(
-            observation, self.layout, tip, used_present, used_positions, None if shapes is None else used_shapes
-        )
+        return substitute_object_tokens(observation, self.layout, tip, used_present, used_positions, used_shapes if has_shape else None)
 
 
 def load_detector(detector: str | Path | HeatmapDetector | OpenCVDetector):
@@ -162,11 +212,18 @@ def load_detector(detector: str | Path | HeatmapDetector | OpenCVDetector):
     return HeatmapDetector.load(detector)
 
 
-def make_modular_env(agent: Agent, detector, memory: bool = True, update_fraction: float = 0.8) -> gym.Env:
+def make_modular_env(
+    agent: Agent,
+    detector,
+    memory: bool = True,
+    update_fraction: float = 0.0,
+    cameras: tuple[str, ...] | list[str] | None = None,
+    image_size: int | None = None,
+) -> gym.Env:
     """The agent's env with :class:`DetectedObjects` under the config's other wrappers."""
     config = agent.config
     env = gym.make(config.env.id, **config.env.kwargs)
-    env = DetectedObjects(env, detector, memory=memory, update_fraction=update_fraction)
+    env = DetectedObjects(env, detector, memory=memory, update_fraction=update_fraction, cameras=cameras, image_size=image_size)
     encoder = agent.run_dir / ENCODER_FILE if agent.run_dir and (agent.run_dir / ENCODER_FILE).is_file() else None
     return wrap(env, config.env.frame_stack, config.env.commands, "train", encoder, config.env.command_features)
 
@@ -184,8 +241,10 @@ def evaluate_modular(
     episodes: int = 50,
     seed: int | None = None,
     memory: bool = True,
-    update_fraction: float = 0.8,
+    update_fraction: float = 0.0,
     progress: bool = True,
+    cameras: tuple[str, ...] | list[str] | None = None,
+    image_size: int | None = None,
 ) -> dict:
     """Success of a run's state policy fed the detector's object tokens vs the true ones.
 
@@ -199,12 +258,12 @@ def evaluate_modular(
         truth = evaluate_policy(truth_env, agent.policy_for(truth_env), agent.env_id, episodes, seed, progress)
     finally:
         truth_env.close()
-    env = make_modular_env(agent, detector, memory, update_fraction)
+    env = make_modular_env(agent, detector, memory, update_fraction, cameras, image_size)
     try:
         started = time.perf_counter()
         modular = evaluate_policy(env, agent.policy_for(env), agent.env_id, episodes, seed, progress)
         wrapper = next(w for w in _wrappers(env) if isinstance(w, DetectedObjects))
-        stats = wrapper.stats
+        stats, views, size = wrapper.stats, list(wrapper.camera_names), wrapper.image_size
         modular["wall_time_s"] = time.perf_counter() - started
     finally:
         env.close()
@@ -215,6 +274,8 @@ def evaluate_modular(
         "detector": type(detector).__name__,
         "memory": memory,
         "update_fraction": update_fraction,
+        "cameras": views,
+        "image_size": size,
         "seed": seed,
         "episodes": episodes,
         "ground_truth": _summary(truth),

@@ -199,18 +199,20 @@ class CameraModel:
         return (uv[..., 0] > -0.5) & (uv[..., 0] < self.width - 0.5) & (uv[..., 1] > -0.5) & (uv[..., 1] < self.height - 0.5)
 
 
-def env_camera(env, width: int | None = None, height: int | None = None) -> CameraModel:
-    """The :class:`CameraModel` of ``env``'s policy camera as it is now.
+def env_camera(env, width: int | None = None, height: int | None = None, name: str | None = None) -> CameraModel:
+    """The :class:`CameraModel` of ``env``'s camera ``name`` (default: the policy camera) as
+    it is now.
 
     Built from the scene's Camera spec; when domain randomisation moves cameras, the
     jittered pose is read back from the engine (MuJoCo's ``model.cam_pos``/``cam_quat``,
     PyBullet's camera table), since the spec keeps the nominal pose.
     """
     base = env.unwrapped
-    name = base.policy_camera
+    name = name or base.policy_camera
     offset = PIXEL_OFFSET[engine_name(base.engine)]
     if name not in [c.name for c in base.scene.cameras]:
-        raise DetectionError(f"policy camera {name!r} rides on a body; the detector needs a fixed scene camera")
+        fixed = [c.name for c in base.scene.cameras]
+        raise DetectionError(f"camera {name!r} is not a fixed scene camera (the detector needs one); scene cameras: {fixed}")
     spec = next(c for c in base.scene.cameras if c.name == name)
     width = width or base.image_size
     height = height or base.image_size

@@ -2,6 +2,7 @@
 
     python scripts/eval_modular.py runs/reach_state --detector runs/perception/detector.pt --episodes 50
     python scripts/eval_modular.py runs/reach_state --detector opencv --out runs/reach_state/modular_opencv.json
+    python scripts/eval_modular.py runs/push_dagger --detector opencv --cameras overview --update-fraction 0.8  # the old tracker
 
 Both play the same seeded episodes (default: the run's eval seed). Writes a JSON (default
 RUN_DIR/modular.json) with both success rates, their gap, and the detector's token error.
@@ -24,8 +25,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="seed of the first episode (default: the run's eval seed)")
     parser.add_argument("--no-memory", action="store_true", help="forget an object as soon as the detector misses it")
     parser.add_argument(
-        "--update-fraction", type=float, default=0.8, help="move an estimate only when the score is this share of its best (default 0.8)"
+        "--update-fraction",
+        type=float,
+        default=0.0,
+        help="move an estimate only when the best view's score is this share of its best (default 0: always; the old tracker used 0.8)",
     )
+    parser.add_argument(
+        "--cameras", nargs="+", default=None, help="scene cameras to detect in and fuse (default: all fixed ones, e.g. overview front)"
+    )
+    parser.add_argument("--image-size", type=int, default=None, help="detector image size (default: the CNN's input size; 84 for opencv)")
     parser.add_argument("--out", default=None, help="JSON to write (default RUN_DIR/modular.json)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
@@ -54,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             memory=not args.no_memory,
             update_fraction=args.update_fraction,
             progress=not args.no_progress,
+            cameras=args.cameras,
+            image_size=args.image_size,
         )
         result["detector_path"] = args.detector
         with atomic(out) as tmp:
@@ -64,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     truth, modular = result["ground_truth"], result["modular"]
     print(
         f"{result['env_id']}: ground truth {truth['success_rate']:.2f}, modular ({result['detector']}) {modular['success_rate']:.2f} "
-        f"over {args.episodes} episodes; token error median {result['token_error_cm']['median']:.2f} cm; wrote {out}"
+        f"over {args.episodes} episodes ({' + '.join(result['cameras'])} at {result['image_size']} px); "
+        f"token error median {result['token_error_cm']['median']:.2f} cm; wrote {out}"
     )
     return 0
 

@@ -253,7 +253,7 @@ def test_detected_objects_with_an_oracle_reproduces_the_state():
     """A detector that sees the true centres gives back the true state vector."""
     truth = gym.make("robocue/Reach-MuJoCo-v0")
     env = gym.make("robocue/Reach-MuJoCo-v0")
-    env = DetectedObjects(env, None)
+    env = DetectedObjects(env, None, cameras=["overview"])
     env.detector = _OracleDetector(env)
     try:
         expected, _ = truth.reset(seed=4)
@@ -296,9 +296,9 @@ class _ScriptedDetector:
 
 
 def test_tracking_keeps_the_best_view():
-    """With memory: a missed object keeps its estimate, a low-score (half-hidden) detection
-    does not move it, and the shape is the one first seen."""
-    env = DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), None)
+    """The single-camera tracker with update_fraction=0.8: a missed object keeps its estimate,
+    a low-score (half-hidden) detection does not move it, and the shape is the one first seen."""
+    env = DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), None, cameras=["overview"], update_fraction=0.8)
     script = [((40, 40), 0.9, 2), ((44, 44), 0.5, 0), (None, None, 0), ((42, 42), 0.99, 1)]
     env.detector = _ScriptedDetector(script)
     layout = env.unwrapped.observation_layout
@@ -318,3 +318,35 @@ def test_tracking_keeps_the_best_view():
         assert token[7 + len(COLORS) + 2] == 1 and token[7 + len(COLORS) + 1] == 0
     finally:
         env.close()
+
+
+def test_fusion_weights_views_by_how_much_of_the_object_they_show():
+    """Two views (the default: the scene's fixed cameras), each with its own camera: positions
+    are averaged with weights (score / best score in that view)^4, a view that misses the
+    object does not count, and by default every detection moves the estimate."""
+    env = DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), None)
+    assert env.camera_names == ("overview", "front") and env.update_fraction == 0.0
+    # Calls alternate overview, front; each view's first score is its best.
+    script = [((40, 40), 1.0, 2), ((30, 50), 0.8, 1), ((44, 44), 0.5, 0), ((32, 52), 0.8, 0), ((46, 46), 1.0, 0), (None, None, 0)]
+    env.detector = _ScriptedDetector(script)
+    layout = env.unwrapped.observation_layout
+    try:
+        observation, _ = env.reset(seed=0)
+        overview, front = env.cameras["overview"], env.cameras["front"]
+        assert overview.pos != front.pos
+        a, b = overview.lift(np.array([40.0, 40.0])), front.lift(np.array([30.0, 50.0]))
+        token = object_tokens(observation, layout)[0]
+        np.testing.assert_allclose(token[1:4], (a + b) / 2, atol=1e-5)  # both at their best: equal weights
+        assert token[7 + len(COLORS) + 2] == 1  # the shape of the better view (quality 1 vs 1: the first)
+        zero = np.zeros(3, np.float32)
+        observation, *_ = env.step(zero)  # overview half hidden (0.5 of its best): weight 1/16
+        a, b = overview.lift(np.array([44.0, 44.0])), front.lift(np.array([32.0, 52.0]))
+        np.testing.assert_allclose(object_tokens(observation, layout)[0, 1:4], (a / 16 + b) / (1 + 1 / 16), atol=1e-5)
+        observation, *_ = env.step(zero)  # the front view misses it: the overview alone
+        token = object_tokens(observation, layout)[0]
+        np.testing.assert_allclose(token[1:4], overview.lift(np.array([46.0, 46.0])), atol=1e-5)
+        assert token[7 + len(COLORS) + 2] == 1  # the first shape stays
+    finally:
+        env.close()
+    with pytest.raises(DetectionError, match="not fixed scene cameras"):
+        DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), None, cameras=["wrist"])
