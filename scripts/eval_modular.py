@@ -42,9 +42,9 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(1)
     from agents.modular import evaluate_modular
+    from agents.runs import atomic_path as atomic
     from configs import ConfigError
     from perception.detection import DetectionError
-    from perception.detection import _atomic as atomic
 
     out = Path(args.out) if args.out else Path(args.run_dir) / "modular.json"
     try:

@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(1)
+    from agents.runs import atomic_path as atomic
     from perception.detection import (
         DetectionDataset,
         DetectionError,
@@ -58,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
         evaluate_detections,
         train_detector,
     )
-    from perception.detection import _atomic as atomic
 
     out = Path(args.out)
     metrics_path = out.with_suffix(".json")
