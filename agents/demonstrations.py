@@ -6,12 +6,20 @@ a supervised data set; :func:`behaviour_clone` fits the policy's actor to it bef
 reinforcement learning starts (``train.bc_episodes`` in a config). PPO's Gaussian policy is
 fitted by maximum likelihood, so its exploration noise also shrinks to the expert's
 spread; SAC's squashed policy by mean squared error on its deterministic action.
+
+Every labelled step also records the task's goals (achieved and desired, for example the
+tool tip and the commanded object). With ``aux_weight > 0`` (``train.bc_aux_weight``, PPO
+only) a linear head learns to predict them from the policy's features alongside the
+actions: an auxiliary loss that tells a pixel encoder what to look at (where the commanded
+object and the robot are) long before the action loss alone would. The head is used only
+while fitting; the policy still acts from its observation alone.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
+from stable_baselines3.common.policies import BaseModel
 from stable_baselines3.common.utils import obs_as_tensor
 
 
@@ -24,12 +32,13 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None) -> 
             expert, asked at every step, labels the states the learner visits (DAgger).
 
     Returns:
-        ``{"observations": array or dict of arrays, "actions": (N, action_dim), "success_rate": float}``,
-        the success rate being the acting policy's.
+        ``{"observations": array or dict of arrays, "actions": (N, action_dim), "goals": (N, 2 *
+        goal_dim), "success_rate": float}``: ``goals`` holds each step's achieved and desired
+        goal (true state, for the auxiliary loss); the success rate is the acting policy's.
     """
     env = make_env()
     task, engine, robot = env.unwrapped.task, env.unwrapped.engine, env.unwrapped.robot
-    observations, actions, successes = [], [], []
+    observations, actions, goals, successes = [], [], [], []
     try:
         for episode in range(episodes):
             observation, info = env.reset(seed=seed + episode)
@@ -38,6 +47,7 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None) -> 
                 action = np.clip(task.expert_action(engine, robot), -1.0, 1.0).astype(np.float32)
                 observations.append(observation)
                 actions.append(action)
+                goals.append(np.concatenate([task.achieved_goal(engine, robot), task.desired_goal(engine)]))
                 if learner is not None:
                     action = learner.predict(observation, deterministic=True)[0]
                 observation, _, terminated, truncated, info = env.step(action)
@@ -49,7 +59,12 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None) -> 
         stacked = {key: np.stack([o[key] for o in observations]) for key in observations[0]}
     else:
         stacked = np.stack(observations)
-    return {"observations": stacked, "actions": np.stack(actions), "success_rate": float(np.mean(successes))}
+    return {
+        "observations": stacked,
+        "actions": np.stack(actions),
+        "goals": np.stack(goals).astype(np.float32),
+        "success_rate": float(np.mean(successes)),
+    }
 
 
 def merge(first: dict, second: dict) -> dict:
@@ -58,27 +73,49 @@ def merge(first: dict, second: dict) -> dict:
         observations = {key: np.concatenate([first["observations"][key], second["observations"][key]]) for key in first["observations"]}
     else:
         observations = np.concatenate([first["observations"], second["observations"]])
-    return {"observations": observations, "actions": np.concatenate([first["actions"], second["actions"]])}
+    merged = {"observations": observations}
+    for key in ("actions", "goals"):
+        if key in first and key in second:
+            merged[key] = np.concatenate([first[key], second[key]])
+    return merged
 
 
-def warm_start(model, make_env, episodes: int, epochs: int, dagger_iterations: int = 0, seed: int = 0, log=print) -> None:
+def warm_start(
+    model, make_env, episodes: int, epochs: int, dagger_iterations: int = 0, seed: int = 0, log=print, aux_weight: float = 0.0
+) -> None:
     """Behaviour cloning from ``episodes`` expert episodes, then ``dagger_iterations`` rounds of
     DAgger: the policy drives ``episodes`` more episodes, the expert labels every state it
-    visits, and the policy is refitted on everything gathered so far."""
+    visits, and the policy is refitted on everything gathered so far. ``aux_weight``: weight
+    of the auxiliary goal-prediction loss (module docstring; 0: none)."""
     data = collect_demonstrations(make_env, episodes, seed)
-    loss = behaviour_clone(model, data, epochs=epochs, seed=seed)
+    aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
+    loss = behaviour_clone(model, data, epochs=epochs, seed=seed, aux_head=aux_head, aux_weight=aux_weight)
     log(
         f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
-        f"(expert success {data['success_rate']:.2f}), loss {loss:.3f}"
+        f"(expert success {data['success_rate']:.2f}), loss {_describe(loss)}"
     )
     for iteration in range(1, dagger_iterations + 1):
         visited = collect_demonstrations(make_env, episodes, seed + iteration * episodes, learner=model)
         data = merge(data, visited)
-        loss = behaviour_clone(model, data, epochs=epochs, seed=seed + iteration)
+        loss = behaviour_clone(model, data, epochs=epochs, seed=seed + iteration, aux_head=aux_head, aux_weight=aux_weight)
         log(
             f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {episodes} episodes; "
-            f"refitted on {len(data['actions'])} labelled steps, loss {loss:.3f}"
+            f"refitted on {len(data['actions'])} labelled steps, loss {_describe(loss)}"
         )
+
+
+def _describe(loss) -> str:
+    if isinstance(loss, tuple):
+        return f"{loss[0]:.3f} (goal prediction error {loss[1] * 100:.1f} cm rms)"
+    return f"{loss:.3f}"
+
+
+def make_aux_head(model, goal_dim: int) -> torch.nn.Module:
+    """The auxiliary head: a linear map from the actor's features to the goals (PPO only)."""
+    policy = model.policy
+    if not hasattr(policy, "get_distribution"):
+        raise ValueError("train.bc_aux_weight > 0 needs PPO (its actor's features feed the goal-prediction head); use 0 with SAC")
+    return torch.nn.Linear(policy.pi_features_extractor.features_dim, goal_dim).to(model.device)
 
 
 def _batch(observations, indices):
@@ -101,12 +138,23 @@ def _as_policy_sees(observations, space):
 
 
 def behaviour_clone(
-    model, demonstrations: dict, epochs: int = 20, batch_size: int = 256, learning_rate: float = 1e-3, seed: int = 0
-) -> float:
-    """Fits ``model``'s actor (SB3 PPO or SAC) to the demonstrations; returns the last epoch's mean loss."""
+    model,
+    demonstrations: dict,
+    epochs: int = 20,
+    batch_size: int = 256,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+    aux_head: torch.nn.Module | None = None,
+    aux_weight: float = 0.0,
+):
+    """Fits ``model``'s actor (SB3 PPO or SAC) to the demonstrations; returns the last epoch's
+    mean loss, with ``aux_head`` the pair (action loss, root mean squared goal error in metres)."""
     policy = model.policy
     is_ppo = hasattr(policy, "get_distribution")
     parameters = list(policy.parameters()) if is_ppo else list(model.actor.parameters())
+    if aux_head is not None:
+        parameters += list(aux_head.parameters())
+        goals = torch.as_tensor(demonstrations["goals"], device=model.device)
     optimizer = torch.optim.Adam(parameters, lr=learning_rate)
     actions = torch.as_tensor(demonstrations["actions"], device=model.device)
     observations = _as_policy_sees(demonstrations["observations"], model.observation_space)
@@ -116,20 +164,31 @@ def behaviour_clone(
     loss_value = float("nan")
     for _ in range(epochs):
         order = rng.permutation(n)
-        losses = []
+        losses, goal_errors = [], []
         for start in range(0, n, batch_size):
             indices = order[start : start + batch_size]
             observation = obs_as_tensor(_batch(observations, indices), model.device)
             target = actions[indices]
             if is_ppo:
-                distribution = policy.get_distribution(observation)
+                # The distribution from the features, as get_distribution does, keeping the
+                # features for the auxiliary head.
+                features = BaseModel.extract_features(policy, observation, policy.pi_features_extractor)
+                distribution = policy._get_action_dist_from_latent(policy.mlp_extractor.forward_actor(features))
                 loss = -distribution.log_prob(target).mean()
+                if aux_head is not None:
+                    goal_error = torch.nn.functional.mse_loss(aux_head(features), goals[indices])
+                    goal_errors.append(goal_error.item())
+                    loss_total = loss + aux_weight * goal_error
+                else:
+                    loss_total = loss
             else:
-                loss = torch.nn.functional.mse_loss(model.actor(observation, deterministic=True), target)
+                loss = loss_total = torch.nn.functional.mse_loss(model.actor(observation, deterministic=True), target)
             optimizer.zero_grad()
-            loss.backward()
+            loss_total.backward()
             optimizer.step()
             losses.append(loss.item())
         loss_value = float(np.mean(losses))
     policy.set_training_mode(False)
+    if aux_head is not None:
+        return loss_value, float(np.sqrt(np.mean(goal_errors)))
     return loss_value

@@ -260,6 +260,7 @@ def train(config: Config, log=print) -> TrainResult:
             config.train.dagger_iterations,
             seed=config.seed * 100_000 + 50_000,
             log=log,
+            aux_weight=config.train.bc_aux_weight,
         )
     model_path = run_dir / MODEL_FILE
     try:

@@ -141,6 +141,14 @@ class TrainConfig(_Section):
             "visits, the policy is refitted on all labels so far."
         ),
     )
+    bc_aux_weight: float = Field(
+        0.0,
+        ge=0,
+        description=(
+            "Cloning and DAgger with PPO: weight of an auxiliary loss, a linear head predicting the task's achieved and "
+            "desired goals (true state) from the policy's features; helps pixel encoders localise (0: off)."
+        ),
+    )
     max_seconds: float = Field(
         0, ge=0, description="Stop learning after this much wall time (then save, evaluate and record as usual); 0: no limit."
     )
@@ -323,6 +331,11 @@ def validate_config(data: dict) -> Config:
     _check_hyperparameters(config.algo)
     if config.env.omit_shape > 0 and config.env.commands != "language":
         raise ConfigError(f"config key 'env.omit_shape' applies to env.commands=language only (got commands={config.env.commands})")
+    if config.train.bc_aux_weight > 0 and (config.algo.name != "ppo" or config.train.bc_episodes == 0):
+        raise ConfigError(
+            f"config key 'train.bc_aux_weight' applies to cloning with PPO only (needs algo.name=ppo and train.bc_episodes > 0; "
+            f"got algo.name={config.algo.name}, bc_episodes={config.train.bc_episodes})"
+        )
     if config.train.timesteps == 0 and config.train.bc_episodes == 0:
         raise ConfigError("train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0; or set train.timesteps >= 1")
     return config

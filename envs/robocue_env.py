@@ -22,7 +22,8 @@ class RobocueEnv(gym.Env):
         engine: Physics engine, one of ``envs.engines.ENGINES``.
         obs_mode: Observation mode, one of ``OBS_MODES``:
             ``state``: a flat float32 vector ``[robot (proprioception) | object tokens |
-            command (one-hot)]`` whose block sizes are in ``observation_layout``;
+            scene (obstacles, walls; navigation only) | command (one-hot)]`` whose block
+            sizes are in ``observation_layout``;
             ``pixels``: Dict ``pixels`` (uint8 RGB from ``policy_camera``) and ``command``;
             ``pixels+state``: ``pixels``, ``state`` (the robot block only) and ``command``;
             ``goal``: Dict ``observation`` (the state vector), ``achieved_goal`` and
@@ -106,10 +107,11 @@ class RobocueEnv(gym.Env):
         self.metadata = {**self.metadata, "render_fps": int(round(1.0 / self.engine.control_dt))}
 
         self.action_space = gym.spaces.Box(-1.0, 1.0, (self.robot.action_dim,), dtype=np.float32)
-        # The state vector is [robot | object tokens | command]; policies read this layout.
+        # The state vector is [robot | object tokens | scene | command]; policies read this layout.
         self.observation_layout = {
             "robot": self.robot.observation_dim,
             "objects": (self.task.n_tokens, self.task.token_dim),
+            "scene": self.task.scene_dim,
             "command": COMMAND_DIM,
         }
         obs_dim = self.robot.observation_dim + self.task.observation_dim + COMMAND_DIM
@@ -181,7 +183,7 @@ class RobocueEnv(gym.Env):
             if self.obs_mode == "pixels+state":
                 observation["state"] = robot.astype(np.float32)
             return observation
-        state = np.concatenate([robot, self.task.observation(self.engine, self.robot), self._command_vector]).astype(np.float32)
+        state = np.concatenate([robot, self.task.observation(self.engine, self.robot), self._command_vector], dtype=np.float32)
         if self.obs_mode == "goal":
             return {
                 "observation": state,

@@ -1,10 +1,12 @@
 """Command-keyed attention over object tokens: the policy looks at the object it was told about.
 
-A state observation is ``[robot | object tokens | command]`` (``env.observation_layout``
-gives the block sizes; the first entry of each token is 1 when the object is present).
+A state observation is ``[robot | object tokens | scene | command]``
+(``env.observation_layout`` gives the block sizes; the first entry of each token is 1 when
+the object is present; the scene block, obstacles or maze walls, is empty in manipulation).
 The command is projected to a query, each token to a key; a softmax over present objects
-weights the tokens, and the weighted token joins the robot state and the command as the
-features for the actor and critic heads. Which command picks which object is learned.
+weights the tokens, and the weighted token joins the robot state, the scene block and the
+command as the features for the actor and critic heads. Which command picks which object
+is learned.
 """
 
 from __future__ import annotations
@@ -18,25 +20,28 @@ from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
 
 class CommandAttentionExtractor(BaseFeaturesExtractor):
-    """Features ``[robot, attended object token, command]`` from a flat state observation.
+    """Features ``[robot, attended object token, scene, command]`` from a flat state observation.
 
     Args:
-        observation_space: Flat Box of size ``robot + n_tokens * token_dim + command``.
-        layout: ``{"robot": int, "objects": (n_tokens, token_dim), "command": int}``.
+        observation_space: Flat Box of size ``robot + n_tokens * token_dim + scene + command``.
+        layout: ``{"robot": int, "objects": (n_tokens, token_dim), "scene": int, "command": int}``
+            (``scene`` may be missing: runs saved before it existed have none).
         embed_dim: Size of the query and key vectors.
         key: ``linear`` (default) or ``mlp`` (one hidden layer of 64): how a token becomes its key.
     """
 
     def __init__(self, observation_space: gym.spaces.Box, layout: dict, embed_dim: int = 32, key: str = "linear"):
         robot, (n_tokens, token_dim), command = layout["robot"], tuple(layout["objects"]), layout["command"]
-        expected = robot + n_tokens * token_dim + command
+        scene = int(layout.get("scene", 0))
+        expected = robot + n_tokens * token_dim + scene + command
         if observation_space.shape != (expected,):
             raise ValueError(
                 f"the attention extractor expects a flat observation of {expected} entries "
                 f"(layout {layout}), got shape {observation_space.shape}"
             )
-        super().__init__(observation_space, features_dim=robot + token_dim + command)
+        super().__init__(observation_space, features_dim=robot + token_dim + scene + command)
         self.robot_dim, self.n_tokens, self.token_dim, self.command_dim = robot, n_tokens, token_dim, command
+        self.scene_dim = scene
         self.query = nn.Linear(command, embed_dim)
         if key not in ("linear", "mlp"):
             raise ValueError(f"attention key {key!r} is not one of: linear, mlp")
@@ -65,5 +70,7 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         weights = self.attention(observations)
         attended = (weights.unsqueeze(-1) * self._tokens(observations)).sum(-2)
         robot = observations[..., : self.robot_dim]
+        end = self.robot_dim + self.n_tokens * self.token_dim
+        scene = observations[..., end : end + self.scene_dim]
         command = observations[..., -self.command_dim :]
-        return torch.cat([robot, attended, command], dim=-1)
+        return torch.cat([robot, attended, scene, command], dim=-1)

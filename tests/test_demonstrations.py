@@ -47,6 +47,42 @@ def test_behaviour_cloning_reads_pixel_observations_channel_first():
     assert np.isfinite(behaviour_clone(model, data, epochs=1))
 
 
+def test_demonstrations_record_the_true_goals():
+    config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
+    data = collect_demonstrations(lambda: make_env(config), episodes=1, seed=0)
+    goals = data["goals"]
+    assert goals.shape == (50, 6) and goals.dtype == np.float32
+    np.testing.assert_allclose(goals[:, 3:], np.broadcast_to(goals[0, 3:], (50, 3)))  # the commanded object stays put
+    # The achieved goal (the tool tip) is in the state vector's first three entries.
+    np.testing.assert_allclose(goals[:, :3], data["observations"][:, :3], atol=1e-6)
+
+
+def test_auxiliary_goal_head_learns_to_locate_the_goals():
+    from agents.demonstrations import make_aux_head
+
+    config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
+    model = build_model(config, "cpu")
+    data = collect_demonstrations(lambda: make_env(config), episodes=4, seed=0)
+    head = make_aux_head(model, data["goals"].shape[1])
+    _, first_error = behaviour_clone(model, data, epochs=1, aux_head=head, aux_weight=10.0)
+    loss, last_error = behaviour_clone(model, data, epochs=15, aux_head=head, aux_weight=10.0)
+    assert np.isfinite(loss) and last_error < first_error
+
+
+@pytest.mark.parametrize(
+    "preset, overrides, message",
+    [
+        ("reach_sac", ["train.bc_episodes=2"], "algo.name=sac"),
+        ("reach_ppo", ["train.bc_episodes=0", "train.timesteps=100"], "bc_episodes=0"),
+    ],
+)
+def test_auxiliary_loss_needs_cloning_with_ppo(preset, overrides, message):
+    from configs import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        load_config(preset, ["train.bc_aux_weight=1.0", *overrides])
+
+
 def test_merge_concatenates():
     a = {"observations": np.zeros((2, 3)), "actions": np.zeros((2, 1))}
     b = {"observations": np.ones((3, 3)), "actions": np.ones((3, 1))}

@@ -130,7 +130,7 @@ def test_commanded_landmark_is_in_the_scene_at_the_goal(task):
         position = u.engine.body_position(name(command.color, command.shape))
         assert position[2] > -0.5, "the commanded landmark is parked"
         np.testing.assert_allclose(position[:2], u.task.desired_goal(u.engine), atol=1e-6)
-        token = u.task.observation(u.engine, u.robot).reshape(u.task.n_tokens, -1)[COLORS.index(command.color)]
+        token = u.task.observation(u.engine, u.robot)[: u.task.n_tokens * u.task.token_dim].reshape(u.task.n_tokens, -1)[COLORS.index(command.color)]
         assert token[0] == 1.0
         np.testing.assert_allclose(token[1:3], position[:2], atol=1e-6)
         assert info["distance"] > u.task.distance_threshold
@@ -146,7 +146,7 @@ def test_egocentric_offsets_rotate_with_the_robot(task):
 
     def offsets(yaw):
         place(u.engine, (x, y, yaw), robot=u.robot)
-        tokens = u.task.observation(u.engine, u.robot).reshape(u.task.n_tokens, -1)
+        tokens = u.task.observation(u.engine, u.robot)[: u.task.n_tokens * u.task.token_dim].reshape(u.task.n_tokens, -1)
         present = tokens[:, 0] == 1
         return tokens[present, 4:6], tokens[present, 1:3] - (x, y)
 
@@ -247,7 +247,7 @@ def test_maze_env_places_exactly_the_generated_walls():
     for seed in (0, 1, 0):
         env.reset(seed=seed)
         task = u.task
-        placed = sorted(name for name, *_ in task._wall_segments() if u.engine.body_position(name)[2] > 0)
+        placed = sorted(name for name, *_ in task.wall_segments() if u.engine.body_position(name)[2] > 0)
         assert placed == sorted(task.walls)
         assert len(placed) == 2 * task.size * (task.size - 1) - (task.size**2 - 1)
         layouts.append(placed)
@@ -262,6 +262,57 @@ def test_n_objects_sets_the_number_of_present_tokens(task):
     for n in (1, 4):
         env = RobocueEnv(task=task, n_objects=n)
         env.reset(seed=0)
-        tokens = env.task.observation(env.engine, env.robot).reshape(env.task.n_tokens, -1)
+        tokens = env.task.observation(env.engine, env.robot)[: env.task.n_tokens * env.task.token_dim].reshape(env.task.n_tokens, -1)
         assert tokens[:, 0].sum() == n
         env.close()
+
+
+def _scene_block(env) -> np.ndarray:
+    """The scene block of the env's current state vector."""
+    u = env.unwrapped
+    layout = u.observation_layout
+    start = layout["robot"] + layout["objects"][0] * layout["objects"][1]
+    state = u._observation()
+    return state[start : start + layout["scene"]]
+
+
+def test_maze_scene_block_is_the_wall_layout():
+    env = make("Maze")
+    u = env.unwrapped
+    for seed in (0, 1):
+        env.reset(seed=seed)
+        block = _scene_block(env)
+        standing = [1.0 if name in u.task.walls else 0.0 for name, *_ in u.task.wall_segments()]
+        np.testing.assert_array_equal(block, standing)
+        env.step(env.action_space.sample())
+        np.testing.assert_array_equal(_scene_block(env), standing)  # fixed for the episode
+    env.close()
+
+
+def test_goto_scene_block_locates_every_obstacle_in_the_robot_frame():
+    from envs.tasks.navigation import OBSTACLE_HALF_SIZES
+
+    env = make("GoTo")
+    u = env.unwrapped
+    for seed in range(4):
+        env.reset(seed=seed)
+        for _ in range(3):
+            env.step(env.action_space.sample())
+        slots = _scene_block(env).reshape(len(OBSTACLE_HALF_SIZES), 7)
+        x, y, yaw = u.robot.base_pose(u.engine)
+        c, s = math.cos(yaw), math.sin(yaw)
+        assert slots[:, 0].sum() == len(u.task.obstacles) >= 1
+        for centre, half in u.task.obstacles:
+            i = OBSTACLE_HALF_SIZES.index(tuple(half))
+            present, cx, cy, ahead, left, near_ahead, near_left = slots[i]
+            assert present == 1.0
+            np.testing.assert_allclose((cx, cy), centre, atol=1e-5)
+            # Back to the world frame: the robot's position plus the rotated offsets.
+            np.testing.assert_allclose((x + c * ahead - s * left, y + s * ahead + c * left), centre, atol=1e-5)
+            near = np.array((x + c * near_ahead - s * near_left, y + s * near_ahead + c * near_left))
+            assert np.all(np.abs(near - centre) <= half + 1e-5)  # on (or in) the box
+            gap = np.maximum(np.abs(np.array((x, y)) - centre) - half, 0.0)
+            np.testing.assert_allclose(np.hypot(near_ahead, near_left), np.hypot(*gap), atol=1e-5)
+        absent = slots[slots[:, 0] == 0]
+        assert not absent.any()
+    env.close()

@@ -393,14 +393,16 @@ class MuJoCoEngine:
             colliding or not (as in ``mj_ray``), so purely visual geoms a scan should not see
             must lie outside the scan plane.
         """
+        # This runs every step of the navigation tasks: its buffers and ids are cached.
         directions = np.ascontiguousarray(directions, dtype=np.float64)
         n = directions.shape[0]
         body = -1 if exclude_body is None else self._id(mujoco.mjtObj.mjOBJ_BODY, exclude_body)
-        buffers = self._ray_buffers.get(n)  # this runs every step of the navigation tasks
+        buffers = self._ray_buffers.get(n)
         if buffers is None:
             buffers = self._ray_buffers[n] = (np.empty(n), np.empty(n, dtype=np.int32))
         distances, geoms = buffers
         origin = np.asarray(origin, dtype=np.float64)
         mujoco.mj_multiRay(self.model, self.data, origin, directions.ravel(), None, True, body, geoms, distances, None, n, max_distance)
-        # -1 where nothing was hit within range
-        return np.where((geoms < 0) | (distances > max_distance), max_distance, distances)
+        result = np.minimum(distances, max_distance)
+        result[geoms < 0] = max_distance  # -1: nothing hit within range
+        return result

@@ -66,8 +66,8 @@ class MobileBase:
         self.observation_dim = 6 + n_rays
         angles = 2 * np.pi * np.arange(n_rays) / max(n_rays, 1)
         self.ray_angles = angles  # in the base frame, counter-clockwise from straight ahead
-        # Beam directions in the base frame, (n_rays, 3); a scan rotates them by the heading.
-        self._beams = np.stack([np.cos(angles), np.sin(angles), np.zeros(n_rays)], axis=1)
+        self._directions = np.zeros((n_rays, 3))  # the world-frame beams of the latest scan
+        self._headings = np.empty(n_rays)
         self._half_dt = 0.0
 
     # --- scene -------------------------------------------------------------------------
@@ -152,17 +152,19 @@ class MobileBase:
     def range_scan(self, engine, pose=None) -> np.ndarray:
         """Distances (m) to the nearest geom along each beam, shape (n_rays,)."""
         x, y, yaw = self.base_pose(engine) if pose is None else pose
-        c, s = math.cos(yaw), math.sin(yaw)
-        rotation = np.array(((c, s, 0.0), (-s, c, 0.0), (0.0, 0.0, 1.0)))  # row vectors: beams @ R^T
-        directions = self._beams @ rotation
-        return engine.ray_distances((x, y, self.scan_height), directions, self.scan_range, exclude_body=self.body_name)
+        # World-frame beams, written in place (this runs every step): angle = yaw + beam angle.
+        headings = np.add(self.ray_angles, yaw, out=self._headings)
+        directions = self._directions
+        np.cos(headings, out=directions[:, 0])
+        np.sin(headings, out=directions[:, 1])
+        return engine.ray_distances(np.array((x, y, self.scan_height)), directions, self.scan_range, exclude_body=self.body_name)
 
     def observation(self, engine) -> np.ndarray:
         """x, y, cos yaw, sin yaw, forward speed, yaw rate, then the range scan (n_rays)."""
-        x, y, yaw = engine.joint_positions(self.joints)
-        vx, vy, omega = engine.joint_velocities(self.joints)
+        x, y, yaw = engine.joint_positions(self.joints).tolist()
+        vx, vy, omega = engine.joint_velocities(self.joints).tolist()
         c, s = math.cos(yaw), math.sin(yaw)
-        head = np.array([x, y, c, s, vx * c + vy * s, omega])
+        head = (x, y, c, s, vx * c + vy * s, omega)
         if not self.n_rays:
-            return head
+            return np.array(head)
         return np.concatenate([head, self.range_scan(engine, (x, y, yaw))])

@@ -24,7 +24,9 @@ class Task:
 
     Subclasses set ``name``, ``robot_class``, ``goal_dim`` and the shape of their part of
     the state, ``n_tokens`` object tokens of ``token_dim`` entries each (the first entry of
-    a token is 1 when its object is present), and implement the methods below. Rewards are goal-based (``achieved_goal`` vs
+    a token is 1 when its object is present), optionally a ``scene_dim``-entry scene block
+    after the tokens (what the scene holds besides the objects a command can name, such as
+    obstacles or walls), and implement the methods below. Rewards are goal-based (``achieved_goal`` vs
     ``desired_goal``) so they can be recomputed for relabelled goals (HER), except
     ``reward_type="shaped"``: the dense reward, plus ``success_bonus`` on every step that
     succeeds, plus the task's :meth:`shaping_terms`, which read the whole state (for
@@ -36,6 +38,7 @@ class Task:
     goal_dim: int
     n_tokens: int
     token_dim: int
+    scene_dim: int = 0
     distance_threshold: float
 
     def __init__(self, reward_type: str = "dense"):
@@ -65,10 +68,11 @@ class Task:
 
     @property
     def observation_dim(self) -> int:
-        return self.n_tokens * self.token_dim
+        return self.n_tokens * self.token_dim + self.scene_dim
 
     def observation(self, engine, robot) -> np.ndarray:
-        """The task's part of the state vector: object tokens, flattened."""
+        """The task's part of the state vector: object tokens, flattened, then the scene block
+        (``scene_dim`` entries, none by default)."""
         raise NotImplementedError
 
     def achieved_goal(self, engine, robot) -> np.ndarray:

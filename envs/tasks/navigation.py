@@ -61,8 +61,8 @@ def _outer_walls(half_width: float, thickness: float, height: float) -> list[Bod
 class NavigationTask(Task):
     """What the navigation tasks share: robot, goals, egocentric tokens and the pursuit expert.
 
-    Subclasses fill ``self._tokens`` (world positions, presence, colour and shape) and
-    ``self._goal`` (x, y) in ``reset`` and implement ``_expert_path``.
+    Subclasses set ``self._goal`` (x, y) and call :meth:`_compose` in ``reset``, and
+    implement ``_expert_path``.
     """
 
     robot_class = MobileBase
@@ -79,33 +79,58 @@ class NavigationTask(Task):
         self.distance_threshold = distance_threshold
         self.n_rays = n_rays
         self.command: Command | None = None
-        self._tokens = np.zeros((self.n_tokens, self.token_dim))
         self._goal = np.zeros(2)
+        self._compose({}, np.zeros(self.scene_dim))
 
-    def make_robot(self) -> MobileBase:
-        return MobileBase(n_rays=self.n_rays)
+    def _compose(self, placed: dict[str, tuple[str, np.ndarray]], scene: np.ndarray, points=(), boxes=()) -> None:
+        """Fixes the episode's observation: what is constant, and where the egocentric parts go.
 
-    def _set_tokens(self, placed: dict[str, tuple[str, np.ndarray]]) -> None:
-        """Fixes the episode's tokens from ``placed``: colour -> (shape, world position)."""
-        self._tokens = np.zeros((self.n_tokens, self.token_dim))
+        Args:
+            placed: Colour -> (shape, world position) of the objects the tokens describe.
+            scene: The scene block's constant entries (zeros where :meth:`observation` fills in).
+            points: (world xy, index in ``scene``) of further fixed points: the point's
+                (ahead, left) offset from the base goes to that index and the next.
+            boxes: (low xy, high xy, index in ``scene``) of axis-aligned boxes: the offset of
+                the box's point nearest to the base goes there.
+        """
+        tokens = np.zeros((self.n_tokens, self.token_dim))
+        fixed, targets = [], []
         for i, color in enumerate(COLORS):
             if color in placed:
                 shape, position = placed[color]
-                self._tokens[i, 0] = 1.0
-                self._tokens[i, 1:4] = position
-                self._tokens[i, 7 + i] = 1.0
-                self._tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
-        self._present = self._tokens[:, 0]
+                tokens[i, 0] = 1.0
+                tokens[i, 1:4] = position
+                tokens[i, 6] = position[2]  # the base frame sits on the floor: dz is the height
+                tokens[i, 7 + i] = 1.0
+                tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
+                fixed.append(position[:2])
+                targets.append(i * self.token_dim + 4)
+        offset = self.n_tokens * self.token_dim
+        for xy, index in points:
+            fixed.append(xy)
+            targets.append(offset + index)
+        targets += [offset + index for _, _, index in boxes]
+        self._template = np.concatenate([tokens.ravel(), scene])
+        self._n_fixed = len(fixed)
+        # World points of this episode, one row each; the boxes' rows change with the base.
+        self._points = np.zeros((len(fixed) + len(boxes), 2))
+        if fixed:
+            self._points[: len(fixed)] = fixed
+        self._box_low = np.array([low for low, _, _ in boxes]).reshape(-1, 2)
+        self._box_high = np.array([high for _, high, _ in boxes]).reshape(-1, 2)
+        self._targets = np.array([(t, t + 1) for t in targets], dtype=np.intp).reshape(-1, 2)
 
     def observation(self, engine, robot) -> np.ndarray:
-        x, y, yaw = engine.joint_positions(robot.joints)
+        x, y, yaw = engine.joint_positions(robot.joints).tolist()
         c, s = math.cos(yaw), math.sin(yaw)
-        tokens = self._tokens.copy()
-        ox, oy = tokens[:, 1] - x, tokens[:, 2] - y
-        tokens[:, 4] = (c * ox + s * oy) * self._present  # ahead
-        tokens[:, 5] = (c * oy - s * ox) * self._present  # to the left
-        tokens[:, 6] = tokens[:, 3]  # the base frame sits on the floor
-        return tokens.ravel()
+        position = np.array((x, y))
+        if len(self._box_low):  # the point of each box nearest to the base
+            np.clip(position, self._box_low, self._box_high, out=self._points[self._n_fixed :])
+        # (ahead, left) of every point in the robot's frame
+        local = (self._points - position) @ np.array(((c, -s), (s, c)))
+        observation = self._template.copy()
+        observation[self._targets] = local
+        return observation
 
     def achieved_goal(self, engine, robot) -> np.ndarray:
         return robot.base_position(engine)
@@ -187,7 +212,11 @@ class GoToTask(NavigationTask):
     reached. The base starts at least ``min_start_distance`` from the commanded landmark,
     facing a random way.
 
-    Observation (task part): egocentric tokens (module docstring). The robot block holds
+    Observation (task part): egocentric tokens (module docstring), then the scene block:
+    one slot per box of the obstacle pool (its size is fixed by the slot), 7 entries each,
+    ``[present, x, y, ahead, left, near ahead, near left]``: the box centre in the world,
+    the centre in the robot's frame, and the point of the box nearest to the base centre
+    in the robot's frame (zeros when the box is not in the scene). The robot block holds
     the 8-beam range scan, which sees walls, obstacles and landmarks.
     Success: base centre within ``distance_threshold`` of the landmark's centre (the base
     touches a landmark at 0.20-0.23 m).
@@ -200,6 +229,7 @@ class GoToTask(NavigationTask):
     min_gap = 0.3
     min_start_distance = 0.9
     grid_resolution = 0.05
+    scene_dim = 7 * len(OBSTACLE_HALF_SIZES)
 
     def __init__(
         self,
@@ -278,14 +308,24 @@ class GoToTask(NavigationTask):
         chosen = sorted(rng.choice(len(OBSTACLE_HALF_SIZES), n_obstacles, replace=False)) if n_obstacles else []
         radii = [float(np.hypot(*OBSTACLE_HALF_SIZES[i])) for i in chosen]
         self.obstacles = []
+        slots = {}
         for i, xy in zip(chosen, self._sample_discs(rng, radii, discs)):
             if xy is not None:  # crowded: leave this one parked
                 place(engine, obstacle_name(i), (xy[0], xy[1], OBSTACLE_HALF_HEIGHT))
                 self.obstacles.append((xy, np.array(OBSTACLE_HALF_SIZES[i])))
+                slots[int(i)] = xy
         target = colors[int(rng.integers(self.n_objects))]
         self._goal = self.placed[target][1][:2].copy()
         self.command = Command("go_to", target, self.placed[target][0])
-        self._set_tokens(self.placed)
+        # The scene block: per pool slot [present, x, y, ahead, left, near ahead, near left].
+        scene = np.zeros(self.scene_dim)
+        points, boxes = [], []
+        for i, centre in slots.items():
+            half = np.array(OBSTACLE_HALF_SIZES[i])
+            scene[7 * i : 7 * i + 3] = (1.0, centre[0], centre[1])
+            points.append((centre, 7 * i + 3))
+            boxes.append((centre - half, centre + half, 7 * i + 5))
+        self._compose(self.placed, scene, points, boxes)
         # The base: clear of everything by a few centimetres, well away from the target.
         limit = self.half_width - robot.radius - 0.05
         for _ in range(10_000):
@@ -463,8 +503,11 @@ class MazeTask(NavigationTask):
     distinct cells other than the start cell. The commanded marker is between
     ``min_path_cells`` and ``max_path_cells`` cell-to-cell moves from the start.
 
-    Observation (task part): egocentric tokens of the markers (module docstring). The robot
-    block's 8-beam range scan sees the walls: the maze itself is observed only through it.
+    Observation (task part): egocentric tokens of the markers (module docstring), then the
+    scene block: the maze's layout, one entry per possible internal wall (1 where the wall
+    stands, 0 where there is a passage), in the order of :meth:`wall_segments` (for each
+    cell ix, then iy: the wall east of it, then the one north of it). The robot block's
+    8-beam range scan sees the walls too.
     Success: base centre within ``distance_threshold`` of the commanded marker's cell centre.
     """
 
@@ -473,6 +516,7 @@ class MazeTask(NavigationTask):
     cell_size = 0.6
     wall_thickness = 0.04
     wall_height = 0.2
+    scene_dim = 2 * size * (size - 1)  # one entry per possible internal wall
 
     def __init__(
         self,
@@ -488,6 +532,7 @@ class MazeTask(NavigationTask):
             raise ValueError(f"min_path_cells={min_path_cells} and max_path_cells={max_path_cells} must satisfy 1 <= min <= max")
         self.min_path_cells, self.max_path_cells = min_path_cells, max_path_cells
         self.half_width = self.size * self.cell_size / 2
+        self._layout = np.zeros(self.scene_dim)
         self.passages: set = set()
         self.walls: list[str] = []
         self.placed: dict[str, tuple[str, np.ndarray]] = {}
@@ -501,7 +546,7 @@ class MazeTask(NavigationTask):
         index = np.clip(((np.asarray(position[:2]) + self.half_width) // self.cell_size).astype(int), 0, self.size - 1)
         return int(index[0]), int(index[1])
 
-    def _wall_segments(self):
+    def wall_segments(self):
         """Every possible internal wall: (name, centre xy, half extents xyz, the two cells it separates)."""
         half_length = self.cell_size / 2 + self.wall_thickness / 2
         t, h = self.wall_thickness / 2, self.wall_height / 2
@@ -517,7 +562,7 @@ class MazeTask(NavigationTask):
         floor = Body("floor", geoms=[Geom("plane", (self.half_width + 0.6,) * 2 + (0.1,), _FLOOR)])
         walls = [
             Body(name, pos=tuple(_PARKING), geoms=[Geom("box", half, _WALL, friction=0.3)], mocap=True)
-            for name, _, half, _ in self._wall_segments()
+            for name, _, half, _ in self.wall_segments()
         ]
         markers = [
             Body(
@@ -543,12 +588,14 @@ class MazeTask(NavigationTask):
     def reset(self, engine, robot, rng: np.random.Generator) -> Command:
         self.passages = generate_maze(self.size, rng)
         self.walls = []
-        for name, centre, half, cells in self._wall_segments():
+        self._layout = np.zeros(self.scene_dim)
+        for k, (name, centre, half, cells) in enumerate(self.wall_segments()):
             if tuple(sorted(cells)) in self.passages:
                 place(engine, name, _PARKING, visible=False)
             else:
                 place(engine, name, (centre[0], centre[1], half[2]))
                 self.walls.append(name)
+                self._layout[k] = 1.0
         for color in COLORS:
             for shape in SHAPES:
                 place(engine, marker_name(color, shape), _PARKING, visible=False)
@@ -569,7 +616,7 @@ class MazeTask(NavigationTask):
         target = colors[0]
         self._goal = self.cell_center(self.goal_cell)
         self.command = Command("go_to", target, self.placed[target][0])
-        self._set_tokens(self.placed)
+        self._compose(self.placed, self._layout)
         xy = self.cell_center(start) + rng.uniform(-0.05, 0.05, size=2)
         robot.reset(engine, (xy[0], xy[1], rng.uniform(-np.pi, np.pi)))
         self._routes = {}  # BFS from the goal, computed on the expert's first call
