@@ -23,13 +23,15 @@ from stable_baselines3.common.policies import BaseModel
 from stable_baselines3.common.utils import obs_as_tensor
 
 
-def collect_demonstrations(make_env, episodes: int, seed: int, learner=None) -> dict:
+def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max_steps: int = 0) -> dict:
     """Runs ``episodes`` episodes (seeds ``seed``, ``seed+1``, ...) labelled by the env's expert.
 
     Args:
         make_env: Builds one env exactly as training observes it (wrappers included).
         learner: None: the expert acts. An SB3 model: it acts (deterministically) while the
             expert, asked at every step, labels the states the learner visits (DAgger).
+        max_steps: Stop each episode after this many steps (0: run it to its end). Many
+            short episodes cover many more scenes (for example mazes) per label.
 
     Returns:
         ``{"observations": array or dict of arrays, "actions": (N, action_dim), "goals": (N, 2 *
@@ -42,7 +44,7 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None) -> 
     try:
         for episode in range(episodes):
             observation, info = env.reset(seed=seed + episode)
-            done = False
+            done, steps = False, 0
             while not done:
                 action = np.clip(task.expert_action(engine, robot), -1.0, 1.0).astype(np.float32)
                 observations.append(observation)
@@ -51,7 +53,8 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None) -> 
                 if learner is not None:
                     action = learner.predict(observation, deterministic=True)[0]
                 observation, _, terminated, truncated, info = env.step(action)
-                done = terminated or truncated
+                steps += 1
+                done = terminated or truncated or steps == max_steps
             successes.append(bool(info.get("is_success", False)))
     finally:
         env.close()
@@ -81,25 +84,37 @@ def merge(first: dict, second: dict) -> dict:
 
 
 def warm_start(
-    model, make_env, episodes: int, epochs: int, dagger_iterations: int = 0, seed: int = 0, log=print, aux_weight: float = 0.0
+    model,
+    make_env,
+    episodes: int,
+    epochs: int,
+    dagger_iterations: int = 0,
+    seed: int = 0,
+    log=print,
+    aux_weight: float = 0.0,
+    episode_steps: int = 0,
+    dagger_episodes: int = 0,
 ) -> None:
-    """Behaviour cloning from ``episodes`` expert episodes, then ``dagger_iterations`` rounds of
-    DAgger: the policy drives ``episodes`` more episodes, the expert labels every state it
+    """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
+    of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
+    ``dagger_episodes`` (0: ``episodes``) whole episodes, the expert labels every state it
     visits, and the policy is refitted on everything gathered so far. ``aux_weight``: weight
     of the auxiliary goal-prediction loss (module docstring; 0: none)."""
-    data = collect_demonstrations(make_env, episodes, seed)
+    data = collect_demonstrations(make_env, episodes, seed, max_steps=episode_steps)
     aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
     loss = behaviour_clone(model, data, epochs=epochs, seed=seed, aux_head=aux_head, aux_weight=aux_weight)
     log(
         f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
-        f"(expert success {data['success_rate']:.2f}), loss {_describe(loss)}"
+        f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {_describe(loss)}"
     )
+    rollouts = dagger_episodes or episodes
     for iteration in range(1, dagger_iterations + 1):
-        visited = collect_demonstrations(make_env, episodes, seed + iteration * episodes, learner=model)
+        # Seeds past the cloning episodes' and every earlier round's: new scenes each round.
+        visited = collect_demonstrations(make_env, rollouts, seed + episodes + (iteration - 1) * rollouts, learner=model)
         data = merge(data, visited)
         loss = behaviour_clone(model, data, epochs=epochs, seed=seed + iteration, aux_head=aux_head, aux_weight=aux_weight)
         log(
-            f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {episodes} episodes; "
+            f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {rollouts} episodes; "
             f"refitted on {len(data['actions'])} labelled steps, loss {_describe(loss)}"
         )
 

@@ -261,6 +261,8 @@ def train(config: Config, log=print) -> TrainResult:
             seed=config.seed * 100_000 + 50_000,
             log=log,
             aux_weight=config.train.bc_aux_weight,
+            episode_steps=config.train.bc_episode_steps,
+            dagger_episodes=config.train.dagger_episodes,
         )
     model_path = run_dir / MODEL_FILE
     try:

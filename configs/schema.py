@@ -141,6 +141,15 @@ class TrainConfig(_Section):
             "visits, the policy is refitted on all labels so far."
         ),
     )
+    bc_episode_steps: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Cloning: keep the first N steps of each expert episode (0: whole episodes); many short episodes cover many "
+            "more scenes (mazes) for the same number of labels."
+        ),
+    )
+    dagger_episodes: int = Field(0, ge=0, description="Whole episodes the policy drives per DAgger round (0: bc_episodes).")
     bc_aux_weight: float = Field(
         0.0,
         ge=0,
@@ -331,6 +340,9 @@ def validate_config(data: dict) -> Config:
     _check_hyperparameters(config.algo)
     if config.env.omit_shape > 0 and config.env.commands != "language":
         raise ConfigError(f"config key 'env.omit_shape' applies to env.commands=language only (got commands={config.env.commands})")
+    for key in ("bc_episode_steps", "dagger_episodes"):
+        if getattr(config.train, key) and not config.train.bc_episodes:
+            raise ConfigError(f"config key 'train.{key}' applies to cloning only, so it needs train.bc_episodes > 0")
     if config.train.bc_aux_weight > 0 and (config.algo.name != "ppo" or config.train.bc_episodes == 0):
         raise ConfigError(
             f"config key 'train.bc_aux_weight' applies to cloning with PPO only (needs algo.name=ppo and train.bc_episodes > 0; "

@@ -83,6 +83,23 @@ def test_auxiliary_loss_needs_cloning_with_ppo(preset, overrides, message):
         load_config(preset, ["train.bc_aux_weight=1.0", *overrides])
 
 
+def test_demonstrations_can_cut_episodes_short():
+    config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
+    data = collect_demonstrations(lambda: make_env(config), episodes=3, seed=0, max_steps=7)
+    assert len(data["actions"]) == 21 and len(data["goals"]) == 21
+    # Each episode is a new scene: the commanded object's position changes every 7 steps.
+    targets = data["goals"][::7, 3:]
+    assert len({tuple(t) for t in targets.round(4)}) == 3
+
+
+@pytest.mark.parametrize("key", ["bc_episode_steps", "dagger_episodes"])
+def test_cloning_options_need_cloning(key):
+    from configs import ConfigError
+
+    with pytest.raises(ConfigError, match=f"train.{key}"):
+        load_config("reach_ppo", [f"train.{key}=10", "train.bc_episodes=0"])
+
+
 def test_merge_concatenates():
     a = {"observations": np.zeros((2, 3)), "actions": np.zeros((2, 1))}
     b = {"observations": np.ones((3, 3)), "actions": np.ones((3, 1))}
