@@ -407,20 +407,23 @@ class GoToTask(NavigationTask):
         return {"detour": -(self.path_length(robot, position) - float(np.hypot(*(self._goal - position))))}
 
     turn_penalty = 0.05  # metres of planned path per radian of turn (the expert's tie-breaker)
+    left_margin = 0.15  # metres: a sharp right turn loses to a left one at most this much longer
     _headings = np.linspace(-np.pi, np.pi, 64, endpoint=False)  # candidate turns, relative
     _fractions = np.array((1 / 3, 2 / 3, 1.0))  # where a candidate's straight line is checked
 
     def expert_action(self, engine, robot) -> np.ndarray:
         """Steers at the best free point ``lookahead`` away: the one with the least planned
-        distance left to the goal, plus ``turn_penalty`` per radian of turn to face it.
+        distance left to the goal, plus ``turn_penalty`` per radian of turn to face it; but a
+        sharp right turn (over 45 degrees) gives way to the best left one (or straight on)
+        when that is at most ``left_margin`` longer.
 
         The candidates lie in 64 directions around the base, each reachable in a straight
-        line through free cells of the plan. The turn penalty breaks near-ties (two ways
-        around an obstacle that are about as long) in favour of the way the robot already
-        faces, so the expert's choice depends on the robot's heading as well as its position
-        and does not flip between neighbouring states: a policy that clones it sees labels it
-        can fit (a plain path follower's left-or-right choice flips along a line in the
-        plane, and cloned policies averaged it into driving straight into the obstacle).
+        line through free cells of the plan. The two rules make the choice between two ways
+        around an obstacle consistent across neighbouring states: it goes the way the robot
+        already faces, and when it faces the obstacle squarely, left unless right is clearly
+        shorter. A plain path follower's left-or-right choice flips along a line through the
+        obstacle, right where a policy that drives at it ends up, and cloned policies averaged
+        the two into no turn at all, stuck against the obstacle.
         """
         if self._plan is None:
             self._make_plan(robot)
@@ -440,7 +443,12 @@ class GoToTask(NavigationTask):
         if not free.any():  # pressed against something: follow the plan's path out
             return super().expert_action(engine, robot)
         score = np.where(free, left[-1] * self.grid_resolution + self.turn_penalty * np.abs(self._headings), np.inf)
-        error = float(self._headings[int(np.argmin(score))])
+        best = int(np.argmin(score))
+        if self._headings[best] < -np.pi / 4:  # a sharp right turn: left, if nearly as good
+            lefts = np.where(self._headings >= 0, score, np.inf)
+            if lefts.min() <= score[best] + self.left_margin:
+                best = int(np.argmin(lefts))
+        error = float(self._headings[best])
         if to_goal <= self.lookahead and free.any():
             goal_error = _wrap(math.atan2(self._goal[1] - y, self._goal[0] - x) - yaw)
             line = position + self._fractions[:, None] * (self._goal - position)
