@@ -143,8 +143,16 @@ class NavigationTask(Task):
         """Way points (m, 2) from near ``position`` to the goal, the last one the goal."""
         raise NotImplementedError
 
+    behind = 2.6  # radians: a look-ahead point further round to the right than this is turned to leftwards
+
     def expert_action(self, engine, robot) -> np.ndarray:
-        """Pure pursuit of the planned path: steer at a point ``lookahead`` further along it."""
+        """Pure pursuit of the planned path: steer at a point ``lookahead`` further along it.
+
+        A point almost behind the robot is turned to leftwards, whichever side it is on:
+        otherwise the turn's direction flips between neighbouring states (just left or just
+        right of straight behind), and a policy cloning the expert averages the two into
+        no turn at all (stuck facing a wall).
+        """
         x, y, yaw = robot.base_pose(engine)
         position = np.array([x, y])
         path = self._expert_path(engine, robot, position)
@@ -153,6 +161,8 @@ class NavigationTask(Task):
         if to_goal < 0.05:
             return np.zeros(2)
         error = _wrap(math.atan2(carrot[1] - y, carrot[0] - x) - yaw)
+        if error < -self.behind:
+            error += 2 * math.pi
         turn = np.clip(4.0 * error / robot.max_turn_rate, -1.0, 1.0)
         forward = max(0.0, math.cos(error)) ** 4 if abs(error) < 1.0 else 0.0
         forward *= min(1.0, 0.2 + to_goal / 0.3)
