@@ -23,7 +23,7 @@ from stable_baselines3.common.policies import BaseModel
 from stable_baselines3.common.utils import obs_as_tensor
 
 
-def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max_steps: int = 0) -> dict:
+def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max_steps: int = 0, after_success: int = 0) -> dict:
     """Runs ``episodes`` episodes (seeds ``seed``, ``seed+1``, ...) labelled by the env's expert.
 
     Args:
@@ -32,6 +32,10 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
             expert, asked at every step, labels the states the learner visits (DAgger).
         max_steps: Stop each episode after this many steps (0: run it to its end). Many
             short episodes cover many more scenes (for example mazes) per label.
+        after_success: Stop each episode this many steps after it first succeeds (0: run
+            it to its end). The robot then rests at the goal, and a long tail of those
+            "stand still" labels can teach a policy that standing still is right wherever
+            it stops (for example stuck in front of an obstacle).
 
     Returns:
         ``{"observations": array or dict of arrays, "actions": (N, action_dim), "goals": (N, 2 *
@@ -44,7 +48,7 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
     try:
         for episode in range(episodes):
             observation, info = env.reset(seed=seed + episode)
-            done, steps = False, 0
+            done, steps, succeeded_at = False, 0, None
             while not done:
                 action = np.clip(task.expert_action(engine, robot), -1.0, 1.0).astype(np.float32)
                 observations.append(observation)
@@ -54,7 +58,10 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
                     action = learner.predict(observation, deterministic=True)[0]
                 observation, _, terminated, truncated, info = env.step(action)
                 steps += 1
-                done = terminated or truncated or steps == max_steps
+                if succeeded_at is None and info.get("is_success", False):
+                    succeeded_at = steps
+                late = after_success and succeeded_at is not None and steps - succeeded_at >= after_success
+                done = terminated or truncated or steps == max_steps or late
             successes.append(bool(info.get("is_success", False)))
     finally:
         env.close()
@@ -94,13 +101,15 @@ def warm_start(
     aux_weight: float = 0.0,
     episode_steps: int = 0,
     dagger_episodes: int = 0,
+    after_success: int = 0,
 ) -> None:
     """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
     of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
     ``dagger_episodes`` (0: ``episodes``) whole episodes, the expert labels every state it
     visits, and the policy is refitted on everything gathered so far. ``aux_weight``: weight
-    of the auxiliary goal-prediction loss (module docstring; 0: none)."""
-    data = collect_demonstrations(make_env, episodes, seed, max_steps=episode_steps)
+    of the auxiliary goal-prediction loss (module docstring; 0: none). ``after_success``:
+    every episode ends this many steps after it first succeeds (0: at its end)."""
+    data = collect_demonstrations(make_env, episodes, seed, max_steps=episode_steps, after_success=after_success)
     aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
     loss = behaviour_clone(model, data, epochs=epochs, seed=seed, aux_head=aux_head, aux_weight=aux_weight)
     log(
@@ -110,7 +119,9 @@ def warm_start(
     rollouts = dagger_episodes or episodes
     for iteration in range(1, dagger_iterations + 1):
         # Seeds past the cloning episodes' and every earlier round's: new scenes each round.
-        visited = collect_demonstrations(make_env, rollouts, seed + episodes + (iteration - 1) * rollouts, learner=model)
+        visited = collect_demonstrations(
+            make_env, rollouts, seed + episodes + (iteration - 1) * rollouts, learner=model, after_success=after_success
+        )
         data = merge(data, visited)
         loss = behaviour_clone(model, data, epochs=epochs, seed=seed + iteration, aux_head=aux_head, aux_weight=aux_weight)
         log(

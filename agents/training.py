@@ -263,6 +263,7 @@ def train(config: Config, log=print) -> TrainResult:
             aux_weight=config.train.bc_aux_weight,
             episode_steps=config.train.bc_episode_steps,
             dagger_episodes=config.train.dagger_episodes,
+            after_success=config.train.bc_after_success,
         )
     model_path = run_dir / MODEL_FILE
     try:

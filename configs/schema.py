@@ -150,6 +150,14 @@ class TrainConfig(_Section):
         ),
     )
     dagger_episodes: int = Field(0, ge=0, description="Whole episodes the policy drives per DAgger round (0: bc_episodes).")
+    bc_after_success: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Cloning and DAgger: end each episode this many steps after it first succeeds (0: at its end), so labels "
+            "of the robot resting at the goal do not swamp the rest."
+        ),
+    )
     bc_aux_weight: float = Field(
         0.0,
         ge=0,
@@ -340,7 +348,7 @@ def validate_config(data: dict) -> Config:
     _check_hyperparameters(config.algo)
     if config.env.omit_shape > 0 and config.env.commands != "language":
         raise ConfigError(f"config key 'env.omit_shape' applies to env.commands=language only (got commands={config.env.commands})")
-    for key in ("bc_episode_steps", "dagger_episodes"):
+    for key in ("bc_episode_steps", "dagger_episodes", "bc_after_success"):
         if getattr(config.train, key) and not config.train.bc_episodes:
             raise ConfigError(f"config key 'train.{key}' applies to cloning only, so it needs train.bc_episodes > 0")
     if config.train.bc_aux_weight > 0 and (config.algo.name != "ppo" or config.train.bc_episodes == 0):

@@ -92,7 +92,15 @@ def test_demonstrations_can_cut_episodes_short():
     assert len({tuple(t) for t in targets.round(4)}) == 3
 
 
-@pytest.mark.parametrize("key", ["bc_episode_steps", "dagger_episodes"])
+def test_demonstrations_can_end_soon_after_success():
+    config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
+    whole = collect_demonstrations(lambda: make_env(config), episodes=2, seed=0)
+    cut = collect_demonstrations(lambda: make_env(config), episodes=2, seed=0, after_success=3)
+    assert cut["success_rate"] == 1.0 and len(cut["actions"]) < len(whole["actions"]) == 100
+    np.testing.assert_array_equal(cut["actions"][:5], whole["actions"][:5])  # the same episode, cut short
+
+
+@pytest.mark.parametrize("key", ["bc_episode_steps", "dagger_episodes", "bc_after_success"])
 def test_cloning_options_need_cloning(key):
     from configs import ConfigError
 
