@@ -130,7 +130,9 @@ def test_commanded_landmark_is_in_the_scene_at_the_goal(task):
         position = u.engine.body_position(name(command.color, command.shape))
         assert position[2] > -0.5, "the commanded landmark is parked"
         np.testing.assert_allclose(position[:2], u.task.desired_goal(u.engine), atol=1e-6)
-        token = u.task.observation(u.engine, u.robot)[: u.task.n_tokens * u.task.token_dim].reshape(u.task.n_tokens, -1)[COLORS.index(command.color)]
+        token = u.task.observation(u.engine, u.robot)[: u.task.n_tokens * u.task.token_dim].reshape(u.task.n_tokens, -1)[
+            COLORS.index(command.color)
+        ]
         assert token[0] == 1.0
         np.testing.assert_allclose(token[1:3], position[:2], atol=1e-6)
         assert info["distance"] > u.task.distance_threshold
