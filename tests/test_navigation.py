@@ -318,3 +318,12 @@ def test_goto_scene_block_locates_every_obstacle_in_the_robot_frame():
         absent = slots[slots[:, 0] == 0]
         assert not absent.any()
     env.close()
+
+
+@pytest.mark.parametrize("task", ["GoTo", "Maze"])
+def test_n_rays_sets_the_scan_size(task):
+    env = make(task, n_rays=16)
+    assert env.unwrapped.robot.n_rays == 16 and env.unwrapped.observation_layout["robot"] == 6 + 16
+    observation, _ = env.reset(seed=0)
+    assert observation.shape == env.observation_space.shape
+    env.close()

@@ -82,6 +82,9 @@ class NavigationTask(Task):
         self._goal = np.zeros(2)
         self._compose({}, np.zeros(self.scene_dim))
 
+    def make_robot(self) -> MobileBase:
+        return MobileBase(n_rays=self.n_rays)
+
     def _compose(self, placed: dict[str, tuple[str, np.ndarray]], scene: np.ndarray, points=(), boxes=()) -> None:
         """Fixes the episode's observation: what is constant, and where the egocentric parts go.
 
@@ -459,12 +462,11 @@ class GoToTask(NavigationTask):
             if lefts.min() <= score[best] + self.left_margin:
                 best = int(np.argmin(lefts))
         error = float(self._headings[best])
-        if to_goal <= self.lookahead and free.any():
-            goal_error = _wrap(math.atan2(self._goal[1] - y, self._goal[0] - x) - yaw)
+        if to_goal <= self.lookahead:
             line = position + self._fractions[:, None] * (self._goal - position)
             line_cells = np.clip(((line + self.half_width) / self.grid_resolution).astype(int), 0, n - 1)
-            if np.isfinite(distance[line_cells[:, 0], line_cells[:, 1]]).all():
-                error = goal_error  # in straight reach: aim at the goal itself
+            if np.isfinite(distance[line_cells[:, 0], line_cells[:, 1]]).all():  # in straight reach: aim at the goal
+                error = _wrap(math.atan2(self._goal[1] - y, self._goal[0] - x) - yaw)
         turn = min(1.0, max(-1.0, 4.0 * error / robot.max_turn_rate))
         forward = max(0.0, math.cos(error)) ** 4 if abs(error) < 1.0 else 0.0
         forward *= min(1.0, 0.2 + to_goal / 0.3)
