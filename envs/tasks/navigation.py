@@ -166,10 +166,16 @@ class NavigationTask(Task):
         error = _wrap(math.atan2(carrot[1] - y, carrot[0] - x) - yaw)
         if error < -self.behind:
             error += 2 * math.pi
-        turn = np.clip(4.0 * error / robot.max_turn_rate, -1.0, 1.0)
-        forward = max(0.0, math.cos(error)) ** 4 if abs(error) < 1.0 else 0.0
-        forward *= min(1.0, 0.2 + to_goal / 0.3)
-        return np.array([forward, turn])
+        return _steer(error, to_goal, robot)
+
+
+def _steer(error: float, to_goal: float, robot) -> np.ndarray:
+    """The experts' action for a heading error (rad) and distance left (m): turn towards the
+    point, drive forward only when roughly facing it, slow down near the goal."""
+    turn = min(1.0, max(-1.0, 4.0 * error / robot.max_turn_rate))
+    forward = max(0.0, math.cos(error)) ** 4 if abs(error) < 1.0 else 0.0
+    forward *= min(1.0, 0.2 + to_goal / 0.3)
+    return np.array([forward, turn])
 
 
 def _look_ahead(path: np.ndarray, position: np.ndarray, distance: float) -> np.ndarray:
@@ -366,6 +372,10 @@ class GoToTask(NavigationTask):
                 clearance = np.minimum(clearance, np.hypot(x - position[0], y - position[1]) - LANDMARK_RADIUS)
         return clearance
 
+    def _cells(self, points: np.ndarray, n: int) -> np.ndarray:
+        """Indices (..., 2) of the ``n`` x ``n`` planning-grid cells holding ``points`` (..., 2)."""
+        return np.clip(((points + self.half_width) / self.grid_resolution).astype(int), 0, n - 1)
+
     def _make_plan(self, robot) -> None:
         """Dijkstra over an occupancy grid from the goal: each cell's next cell towards it.
 
@@ -378,7 +388,7 @@ class GoToTask(NavigationTask):
         clearance = self.clearance_map(grid)
         free = clearance > robot.radius + 0.01
         weight = 1.0 + 4.0 * np.clip((0.3 - clearance) / 0.15, 0.0, 1.0)
-        goal = tuple(np.clip(((self._goal + self.half_width) / self.grid_resolution).astype(int), 0, n - 1))
+        goal = tuple(self._cells(self._goal, n))
         free[goal] = True
         distance = np.full((n, n), np.inf)
         parent = np.full((n, n, 2), -1, dtype=int)
@@ -407,7 +417,7 @@ class GoToTask(NavigationTask):
         if self._plan is None:
             self._make_plan(robot)
         n, distance, _, _ = self._plan
-        i, j = np.clip(((np.asarray(position[:2]) + self.half_width) / self.grid_resolution).astype(int), 0, n - 1)
+        i, j = self._cells(np.asarray(position[:2]), n)
         window = distance[max(i - 2, 0) : i + 3, max(j - 2, 0) : j + 3]  # the base may overlap a blocked cell
         best = float(window.min())
         straight = float(np.hypot(*(self._goal - position[:2])))
@@ -450,7 +460,7 @@ class GoToTask(NavigationTask):
         angles = yaw + self._headings
         directions = np.stack([np.cos(angles), np.sin(angles)], axis=1)
         samples = position + (self._fractions[:, None, None] * reach) * directions  # (3, 64, 2)
-        cells = np.clip(((samples + self.half_width) / self.grid_resolution).astype(int), 0, n - 1)
+        cells = self._cells(samples, n)
         left = distance[cells[..., 0], cells[..., 1]]  # planned distance from each sample, cells
         free = np.isfinite(left).all(axis=0)
         if not free.any():  # pressed against something: follow the plan's path out
@@ -464,19 +474,16 @@ class GoToTask(NavigationTask):
         error = float(self._headings[best])
         if to_goal <= self.lookahead:
             line = position + self._fractions[:, None] * (self._goal - position)
-            line_cells = np.clip(((line + self.half_width) / self.grid_resolution).astype(int), 0, n - 1)
+            line_cells = self._cells(line, n)
             if np.isfinite(distance[line_cells[:, 0], line_cells[:, 1]]).all():  # in straight reach: aim at the goal
                 error = _wrap(math.atan2(self._goal[1] - y, self._goal[0] - x) - yaw)
-        turn = min(1.0, max(-1.0, 4.0 * error / robot.max_turn_rate))
-        forward = max(0.0, math.cos(error)) ** 4 if abs(error) < 1.0 else 0.0
-        forward *= min(1.0, 0.2 + to_goal / 0.3)
-        return np.array([forward, turn])
+        return _steer(error, to_goal, robot)
 
     def _expert_path(self, engine, robot, position: np.ndarray) -> np.ndarray:
         if self._plan is None:
             self._make_plan(robot)
         n, distance, parent, centres = self._plan
-        i, j = np.clip(((position + self.half_width) / self.grid_resolution).astype(int), 0, n - 1)
+        i, j = self._cells(position, n)
         if not np.isfinite(distance[i, j]):  # pressed against an obstacle: start from the best cell nearby
             window = distance[max(i - 3, 0) : i + 4, max(j - 3, 0) : j + 4]
             if not np.isfinite(window).any():
