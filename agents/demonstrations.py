@@ -102,16 +102,19 @@ def warm_start(
     episode_steps: int = 0,
     dagger_episodes: int = 0,
     after_success: int = 0,
+    lr_schedule: str = "constant",
 ) -> None:
     """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
     of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
     ``dagger_episodes`` (0: ``episodes``) whole episodes, the expert labels every state it
     visits, and the policy is refitted on everything gathered so far. ``aux_weight``: weight
     of the auxiliary goal-prediction loss (module docstring; 0: none). ``after_success``:
-    every episode ends this many steps after it first succeeds (0: at its end)."""
+    every episode ends this many steps after it first succeeds (0: at its end).
+    ``lr_schedule``: "constant" or "cosine" (each fit's learning rate decays to zero)."""
     data = collect_demonstrations(make_env, episodes, seed, max_steps=episode_steps, after_success=after_success)
     aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
-    loss = behaviour_clone(model, data, epochs=epochs, seed=seed, aux_head=aux_head, aux_weight=aux_weight)
+    fit = dict(epochs=epochs, aux_head=aux_head, aux_weight=aux_weight, lr_schedule=lr_schedule)
+    loss = behaviour_clone(model, data, seed=seed, **fit)
     log(
         f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
         f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {_describe(loss)}"
@@ -123,7 +126,7 @@ def warm_start(
             make_env, rollouts, seed + episodes + (iteration - 1) * rollouts, learner=model, after_success=after_success
         )
         data = merge(data, visited)
-        loss = behaviour_clone(model, data, epochs=epochs, seed=seed + iteration, aux_head=aux_head, aux_weight=aux_weight)
+        loss = behaviour_clone(model, data, seed=seed + iteration, **fit)
         log(
             f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {rollouts} episodes; "
             f"refitted on {len(data['actions'])} labelled steps, loss {_describe(loss)}"
@@ -172,9 +175,13 @@ def behaviour_clone(
     seed: int = 0,
     aux_head: torch.nn.Module | None = None,
     aux_weight: float = 0.0,
+    lr_schedule: str = "constant",
 ):
     """Fits ``model``'s actor (SB3 PPO or SAC) to the demonstrations; returns the last epoch's
-    mean loss, with ``aux_head`` the pair (action loss, root mean squared goal error in metres)."""
+    mean loss, with ``aux_head`` the pair (action loss, root mean squared goal error in metres).
+    ``lr_schedule="cosine"`` decays the learning rate to zero along a cosine over the fit."""
+    if lr_schedule not in ("constant", "cosine"):
+        raise ValueError(f"lr_schedule must be 'constant' or 'cosine', got {lr_schedule!r}")
     policy = model.policy
     is_ppo = hasattr(policy, "get_distribution")
     parameters = list(policy.parameters()) if is_ppo else list(model.actor.parameters())
@@ -185,6 +192,10 @@ def behaviour_clone(
     actions = torch.as_tensor(demonstrations["actions"], device=model.device)
     observations = _as_policy_sees(demonstrations["observations"], model.observation_space)
     n = len(actions)
+    total_updates = epochs * -(-n // batch_size)
+    schedule = None
+    if lr_schedule == "cosine":
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total_updates)
     rng = np.random.default_rng(seed)
     policy.set_training_mode(True)
     loss_value = float("nan")
@@ -212,6 +223,8 @@ def behaviour_clone(
             optimizer.zero_grad()
             loss_total.backward()
             optimizer.step()
+            if schedule is not None:
+                schedule.step()
             losses.append(loss.item())
         loss_value = float(np.mean(losses))
     policy.set_training_mode(False)

@@ -264,6 +264,7 @@ def train(config: Config, log=print) -> TrainResult:
             episode_steps=config.train.bc_episode_steps,
             dagger_episodes=config.train.dagger_episodes,
             after_success=config.train.bc_after_success,
+            lr_schedule=config.train.bc_lr_schedule,
         )
     model_path = run_dir / MODEL_FILE
     try:

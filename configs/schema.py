@@ -166,6 +166,13 @@ class TrainConfig(_Section):
             "desired goals (true state) from the policy's features; helps pixel encoders localise (0: off)."
         ),
     )
+    bc_lr_schedule: Literal["constant", "cosine"] = Field(
+        "constant",
+        description=(
+            "Cloning and DAgger: the learning rate (1e-3) of every fit stays constant, or decays to zero along a cosine "
+            "over that fit's epochs, so each fit ends at a minimum rather than wherever the last noisy step left it."
+        ),
+    )
     max_seconds: float = Field(
         0, ge=0, description="Stop learning after this much wall time (then save, evaluate and record as usual); 0: no limit."
     )
@@ -351,6 +358,8 @@ def validate_config(data: dict) -> Config:
     for key in ("bc_episode_steps", "dagger_episodes", "bc_after_success"):
         if getattr(config.train, key) and not config.train.bc_episodes:
             raise ConfigError(f"config key 'train.{key}' applies to cloning only, so it needs train.bc_episodes > 0")
+    if config.train.bc_lr_schedule != "constant" and not config.train.bc_episodes:
+        raise ConfigError("config key 'train.bc_lr_schedule' applies to cloning only, so it needs train.bc_episodes > 0")
     if config.train.bc_aux_weight > 0 and (config.algo.name != "ppo" or config.train.bc_episodes == 0):
         raise ConfigError(
             f"config key 'train.bc_aux_weight' applies to cloning with PPO only (needs algo.name=ppo and train.bc_episodes > 0; "

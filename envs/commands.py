@@ -7,7 +7,7 @@ encoders are built on it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -92,7 +92,7 @@ class Command:
         return template.format(color=self.color, shape=_SHAPE_WORDS[self.shape], destination=self.destination)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"task": self.task, "color": self.color, "shape": self.shape, "destination": self.destination}
 
 
 def num_templates(task: str) -> int:

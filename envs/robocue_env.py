@@ -201,7 +201,7 @@ class RobocueEnv(gym.Env):
         desired = self.task.desired_goal(self.engine).astype(np.float32)
         terms = self.task.step_reward_terms(self.engine, self.robot, achieved, desired)
         self._last_terms = terms
-        info = {key: float(value) for key, value in terms.items() if key != "reward"}
-        info["is_success"] = bool(terms["is_success"])
+        info = terms.copy()  # Python floats and the bool is_success (Task.step_reward_terms)
+        del info["reward"]
         info["command"] = dict(self._command_info)
         return info

@@ -108,6 +108,39 @@ def test_cloning_options_need_cloning(key):
         load_config("reach_ppo", [f"train.{key}=10", "train.bc_episodes=0"])
 
 
+@pytest.mark.parametrize("schedule", ["constant", "cosine"])
+def test_cloning_learning_rate_schedule(schedule, monkeypatch):
+    import torch
+
+    rates = []
+    step = torch.optim.Adam.step
+
+    def recording_step(self, *args, **kwargs):
+        rates.append(self.param_groups[0]["lr"])
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", recording_step)
+    config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
+    model = build_model(config, "cpu")
+    data = collect_demonstrations(lambda: make_env(config), episodes=2, seed=0)  # 100 labels: 1 batch an epoch
+    loss = behaviour_clone(model, data, epochs=10, lr_schedule=schedule)
+    assert np.isfinite(loss) and len(rates) == 10 and rates[0] == pytest.approx(1e-3)
+    if schedule == "constant":
+        assert rates == [rates[0]] * 10
+    else:  # decays along a cosine: the last update is the smallest
+        assert all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] < 0.05 * rates[0]
+
+
+def test_unknown_cloning_schedule_is_refused():
+    from configs import ConfigError
+
+    config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
+    with pytest.raises(ValueError, match="lr_schedule"):
+        behaviour_clone(build_model(config, "cpu"), {"observations": np.zeros((1, 3)), "actions": np.zeros((1, 3))}, lr_schedule="step")
+    with pytest.raises(ConfigError, match="train.bc_lr_schedule"):
+        load_config("reach_ppo", ["train.bc_lr_schedule=cosine"])  # no cloning to schedule
+
+
 def test_merge_concatenates():
     a = {"observations": np.zeros((2, 3)), "actions": np.zeros((2, 1))}
     b = {"observations": np.ones((3, 3)), "actions": np.ones((3, 1))}

@@ -252,3 +252,30 @@ def test_registry_matches_the_env_class(env_id):
     env = make(env_id)
     assert isinstance(env.unwrapped, envs.RobocueEnv)
     env.close()
+
+
+@pytest.mark.parametrize("engine", ["mujoco", "pybullet"])
+def test_reach_resets_park_every_object_not_in_the_scene(engine):
+    """Resets park only last episode's objects (the rest never moved): over many resets,
+    every object is either placed where the task says or parked below the table, and
+    MuJoCo hides the parked ones from the cameras."""
+    from envs.commands import COLORS, SHAPES
+    from envs.tasks.reach import object_name
+
+    env = RobocueEnv(task="reach", engine=engine)
+    try:
+        for seed in range(8):
+            env.reset(seed=seed)
+            for color in COLORS:
+                for shape in SHAPES:
+                    name = object_name(color, shape)
+                    position = env.engine.body_position(name)
+                    if env.task.placed.get(color, (None,))[0] == shape:
+                        np.testing.assert_allclose(position, env.task.placed[color][1], atol=1e-6)
+                    else:
+                        assert position[2] < -1.0, (seed, name, position)
+                    if engine == "mujoco":
+                        shown = env.engine.model.geom_rgba[env.engine._body_geoms(name), 3].max() > 0
+                        assert shown == (env.task.placed.get(color, (None,))[0] == shape), (seed, name)
+    finally:
+        env.close()

@@ -20,6 +20,7 @@ from envs.engines import PhysicsError  # noqa: E402
 from envs.scene import Body, Camera, Scene  # noqa: E402
 
 _MAX_RENDER_SIZE = (1280, 960)
+_BADQACC = int(mujoco.mjtWarning.mjWARN_BADQACC)
 _COARSE_SLICES_STACKS = (12, 6)  # MuJoCo's defaults are 28 and 16
 _FAST_FLAGS_OFF = (
     mujoco.mjtRndFlag.mjRND_SHADOW,
@@ -158,6 +159,13 @@ class MuJoCoEngine:
         self._ids: dict[tuple, int] = {}  # name lookups are cached: they sit on the step path
         self._joint_index_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._ray_buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # Views into MjData read on every step: indexing the struct array each time costs
+        # more than the check itself.
+        self._warnings = self.data.warning.number
+        self._site_rows: dict[str, int] = {}
+        self._body_rows: dict[str, int] = {}
+        self._actuator_rows: dict[tuple, np.ndarray] = {}
+        self._geoms_of: dict[str, np.ndarray] = {}
         # As built: domain randomisation scales these, never compounding across episodes.
         m = self.model
         self._nominal = {
@@ -209,7 +217,7 @@ class MuJoCoEngine:
         """Advances the physics by one control period (``substeps`` physics steps)."""
         mujoco.mj_step(self.model, self.data, nstep=self.substeps)
         # MuJoCo flags (and resets) NaN/inf or huge accelerations with this warning.
-        if self.data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number > 0:
+        if self._warnings[_BADQACC] > 0:
             raise PhysicsError(f"MuJoCo simulation diverged at t={self.data.time:.3f}s")
 
     def raw_step_rate(self, steps: int = 20_000) -> float:
@@ -225,10 +233,16 @@ class MuJoCoEngine:
 
     # --- queries -------------------------------------------------------------------------
     def site_position(self, name: str) -> np.ndarray:
-        return self.data.site_xpos[self._id(mujoco.mjtObj.mjOBJ_SITE, name)].copy()
+        row = self._site_rows.get(name)
+        if row is None:
+            row = self._site_rows[name] = self._id(mujoco.mjtObj.mjOBJ_SITE, name)
+        return self.data.site_xpos[row].copy()
 
     def body_position(self, name: str) -> np.ndarray:
-        return self.data.xpos[self._id(mujoco.mjtObj.mjOBJ_BODY, name)].copy()
+        row = self._body_rows.get(name)
+        if row is None:
+            row = self._body_rows[name] = self._id(mujoco.mjtObj.mjOBJ_BODY, name)
+        return self.data.xpos[row].copy()
 
     def body_quaternion(self, name: str) -> np.ndarray:
         """World orientation of a body as a unit quaternion (w, x, y, z)."""
@@ -255,11 +269,10 @@ class MuJoCoEngine:
             self.data.qvel[self._dof_adr(joint)] = 0.0
 
     def set_actuator_targets(self, actuators: list[str], values) -> None:
-        key = ("actuators", tuple(actuators))
-        indices = self._joint_index_cache.get(key)
+        key = actuators if type(actuators) is tuple else tuple(actuators)
+        indices = self._actuator_rows.get(key)
         if indices is None:
-            indices = np.array([self._id(mujoco.mjtObj.mjOBJ_ACTUATOR, a) for a in actuators])
-            self._joint_index_cache[key] = indices
+            indices = self._actuator_rows[key] = np.array([self._id(mujoco.mjtObj.mjOBJ_ACTUATOR, a) for a in key])
         self.data.ctrl[indices] = values
 
     def set_body_position(self, name: str, position) -> None:
@@ -279,7 +292,10 @@ class MuJoCoEngine:
 
     # --- domain randomisation: changes relative to the scene as built -------------------------
     def _body_geoms(self, name: str) -> np.ndarray:
-        return np.flatnonzero(self.model.geom_bodyid == self._id(mujoco.mjtObj.mjOBJ_BODY, name))
+        geoms = self._geoms_of.get(name)
+        if geoms is None:  # cached: resets show and hide bodies every episode
+            geoms = self._geoms_of[name] = np.flatnonzero(self.model.geom_bodyid == self._id(mujoco.mjtObj.mjOBJ_BODY, name))
+        return geoms
 
     def scale_body_rgb(self, name: str, factors) -> None:
         """Multiplies the built RGB of every geom of a body by ``factors`` (3,), clipped to [0, 1]."""

@@ -65,6 +65,7 @@ class Arm:
 
     def __init__(self, gripper: bool = False):
         self.gripper = gripper
+        self._workspace = (tuple(self.workspace_low.tolist()), tuple(self.workspace_high.tolist()))
         self.target = self.home.copy()
         if gripper:
             self.action_dim = 4
@@ -178,10 +179,9 @@ class Arm:
     def clip_target(self, target: np.ndarray) -> np.ndarray:
         """Clips a tool-tip target to the reachable workspace."""
         # Scalar math: this runs every env step, where numpy's per-call overhead dominates.
-        low, high = self.workspace_low.tolist(), self.workspace_high.tolist()
-        x = min(max(float(target[0]), low[0]), high[0])
-        y = min(max(float(target[1]), low[1]), high[1])
-        z = min(max(float(target[2]), low[2]), high[2])
+        (x_low, y_low, z_low), (x_high, y_high, z_high) = self._workspace
+        x, y, z = target.tolist() if isinstance(target, np.ndarray) else target
+        x, y, z = min(max(x, x_low), x_high), min(max(y, y_low), y_high), min(max(z, z_low), z_high)
         radius = math.hypot(x, y)
         clipped = min(max(radius, self.min_radius), self.max_radius)
         # The wrist (above the tip) must stay within the two links' reach of the shoulder.

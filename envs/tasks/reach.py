@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
@@ -53,6 +55,7 @@ class ReachTask(Task):
         self.n_objects = n_objects
         self.distance_threshold = distance_threshold
         self.placed: dict[str, tuple[str, np.ndarray]] = {}  # colour -> (shape, position)
+        self._shown = [object_name(color, shape) for color in COLORS for shape in SHAPES]  # to park at the next reset
         self.command: Command | None = None
 
     def scene_bodies(self) -> list[Body]:
@@ -73,16 +76,17 @@ class ReachTask(Task):
 
     def _sample_positions(self, rng: np.random.Generator) -> list[np.ndarray]:
         positions: list[np.ndarray] = []
+        spawn_range = self.spawn_high - self.spawn_low
         while len(positions) < self.n_objects:
-            xy = rng.uniform(self.spawn_low, self.spawn_high)
-            if all(np.linalg.norm(xy - p[:2]) >= self.min_separation for p in positions):
+            xy = (self.spawn_low + spawn_range * rng.random(2)).tolist()  # = rng.uniform(low, high), bit for bit, cheaper
+            if all(math.hypot(xy[0] - p[0], xy[1] - p[1]) >= self.min_separation for p in positions):
                 positions.append(np.array([xy[0], xy[1], OBJECT_HALF_SIZE]))
         return positions
 
     def reset(self, engine, robot, rng: np.random.Generator) -> Command:
-        for color in COLORS:
-            for shape in SHAPES:
-                place(engine, object_name(color, shape), _PARKING, visible=False)
+        # Park last episode's objects (the others never left the parking spot).
+        for name in self._shown:
+            place(engine, name, _PARKING, visible=False)
         colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
         shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
         positions = self._sample_positions(rng)
@@ -90,6 +94,7 @@ class ReachTask(Task):
         for color, shape, position in zip(colors, shapes, positions):
             place(engine, object_name(color, shape), position)
             self.placed[color] = (shape, position)
+        self._shown = [object_name(color, shape) for color, (shape, _) in self.placed.items()]
         target = colors[int(rng.integers(self.n_objects))]
         self.command = Command("reach", target, self.placed[target][0])
         # Everything but the offsets from the tip is fixed for the episode.
@@ -101,13 +106,14 @@ class ReachTask(Task):
                 self._tokens[i, 1:4] = position
                 self._tokens[i, 7 + i] = 1.0
                 self._tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
-        self._present = self._tokens[:, :1]
+        self._rows = np.array([i for i, color in enumerate(COLORS) if color in self.placed])
+        self._positions = self._tokens[self._rows, 1:4].copy()
         robot.reset(engine)
         return self.command
 
     def observation(self, engine, robot) -> np.ndarray:
         tokens = self._tokens.copy()
-        tokens[:, 4:7] = (tokens[:, 1:4] - robot.tip_position(engine)) * self._present
+        tokens[self._rows, 4:7] = self._positions - robot.tip_position(engine)  # absent tokens stay zero
         return tokens.ravel()
 
     def expert_action(self, engine, robot) -> np.ndarray:
