@@ -412,12 +412,17 @@ class MuJoCoEngine:
         # This runs every step of the navigation tasks: its buffers and ids are cached.
         directions = np.ascontiguousarray(directions, dtype=np.float64)
         n = directions.shape[0]
-        body = -1 if exclude_body is None else self._id(mujoco.mjtObj.mjOBJ_BODY, exclude_body)
+        body = -1
+        if exclude_body is not None:
+            body = self._body_rows.get(exclude_body)
+            if body is None:
+                body = self._body_rows[exclude_body] = self._id(mujoco.mjtObj.mjOBJ_BODY, exclude_body)
         buffers = self._ray_buffers.get(n)
         if buffers is None:
             buffers = self._ray_buffers[n] = (np.empty(n), np.empty(n, dtype=np.int32))
         distances, geoms = buffers
-        origin = np.asarray(origin, dtype=np.float64)
+        if type(origin) is not np.ndarray or origin.dtype != np.float64:
+            origin = np.asarray(origin, dtype=np.float64)
         mujoco.mj_multiRay(self.model, self.data, origin, directions.ravel(), None, True, body, geoms, distances, None, n, max_distance)
         result = np.minimum(distances, max_distance)
         result[geoms < 0] = max_distance  # -1: nothing hit within range

@@ -19,6 +19,31 @@ def place(engine, body: str, position, visible: bool = True) -> None:
     engine.set_body_visible(body, visible)
 
 
+class Parking:
+    """The bodies a task shows some episodes and parks, hidden, at ``spot`` the others.
+
+    Every such body is built at ``spot``, so ``engine.reset()`` returns it there; a
+    reset then only has to hide the bodies the last episode showed (a body stays hidden
+    across engine resets) instead of all of them: Reach parks 3 objects instead of 12,
+    GoTo 6 bodies instead of 22, which is most of a reset's cost.
+    """
+
+    def __init__(self, names, spot):
+        self.spot = tuple(spot)
+        self._shown = dict.fromkeys(names)  # a freshly built engine shows every body
+
+    def reset(self, engine) -> None:
+        """Parks and hides every body shown since the last reset."""
+        for name in self._shown:
+            place(engine, name, self.spot, visible=False)
+        self._shown = {}
+
+    def show(self, engine, name: str, position) -> None:
+        """Places ``name`` at ``position``, visible, until the next reset."""
+        place(engine, name, position)
+        self._shown[name] = None
+
+
 class Task:
     """What the robot must do in a scene: objects, goal sampling, reward and success.
 

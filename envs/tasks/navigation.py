@@ -27,7 +27,7 @@ import numpy as np
 from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
 from envs.robots.mobile import MobileBase
 from envs.scene import Body, Camera, Geom
-from envs.tasks.base import Task, place
+from envs.tasks.base import Parking, Task
 
 # Parked bodies wait here, below the floor and out of every camera's view and every scan.
 _PARKING = np.array([0.0, 0.0, -2.0])
@@ -127,8 +127,9 @@ class NavigationTask(Task):
         x, y, yaw = engine.joint_positions(robot.joints).tolist()
         c, s = math.cos(yaw), math.sin(yaw)
         position = np.array((x, y))
-        if len(self._box_low):  # the point of each box nearest to the base
-            np.clip(position, self._box_low, self._box_high, out=self._points[self._n_fixed :])
+        if len(self._box_low):  # the point of each box nearest to the base (np.clip costs twice as much)
+            nearest = self._points[self._n_fixed :]
+            np.minimum(np.maximum(position, self._box_low, out=nearest), self._box_high, out=nearest)
         # (ahead, left) of every point in the robot's frame
         local = (self._points - position) @ np.array(((c, -s), (s, c)))
         observation = self._template.copy()
@@ -265,6 +266,8 @@ class GoToTask(NavigationTask):
         self.placed: dict[str, tuple[str, np.ndarray]] = {}
         self.obstacles: list[tuple[np.ndarray, np.ndarray]] = []  # (centre xy, half extents xy)
         self._plan = None
+        landmarks = [landmark_name(color, shape) for color in COLORS for shape in SHAPES]
+        self.parking = Parking(landmarks + [obstacle_name(i) for i in range(len(OBSTACLE_HALF_SIZES))], _PARKING)
 
     def scene_bodies(self) -> list[Body]:
         floor = Body("floor", geoms=[Geom("plane", (self.half_width + 0.5,) * 2 + (0.1,), _FLOOR)])
@@ -298,8 +301,9 @@ class GoToTask(NavigationTask):
         for radius in radii:
             limit = self.half_width - radius - self.min_gap
             for _ in range(max_tries):
-                xy = rng.uniform(-limit, limit, size=2)
-                if all(np.hypot(*(xy - c)) >= radius + r + self.min_gap for c, r in placed):
+                xy = -limit + (limit - -limit) * rng.random(2)  # = rng.uniform(-limit, limit, 2), bit for bit, cheaper
+                x, y = xy.tolist()
+                if all(math.hypot(x - c[0], y - c[1]) >= radius + r + self.min_gap for c, r in placed):
                     placed.append((xy, radius))
                     centres.append(xy)
                     break
@@ -308,11 +312,7 @@ class GoToTask(NavigationTask):
         return centres
 
     def reset(self, engine, robot, rng: np.random.Generator) -> Command:
-        for color in COLORS:
-            for shape in SHAPES:
-                place(engine, landmark_name(color, shape), _PARKING, visible=False)
-        for i in range(len(OBSTACLE_HALF_SIZES)):
-            place(engine, obstacle_name(i), _PARKING, visible=False)
+        self.parking.reset(engine)
         colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
         shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
         discs: list[tuple[np.ndarray, float]] = []
@@ -321,7 +321,7 @@ class GoToTask(NavigationTask):
         self.placed = {}
         for color, shape, xy in zip(colors, shapes, landmark_xy):
             position = np.array([xy[0], xy[1], _LANDMARK_CENTER_HEIGHT[shape]])
-            place(engine, landmark_name(color, shape), position)
+            self.parking.show(engine, landmark_name(color, shape), position)
             self.placed[color] = (shape, position)
         n_obstacles = int(rng.integers(1, self.max_obstacles + 1)) if self.max_obstacles else 0
         chosen = sorted(rng.choice(len(OBSTACLE_HALF_SIZES), n_obstacles, replace=False)) if n_obstacles else []
@@ -330,7 +330,7 @@ class GoToTask(NavigationTask):
         slots = {}
         for i, xy in zip(chosen, self._sample_discs(rng, radii, discs)):
             if xy is not None:  # crowded: leave this one parked
-                place(engine, obstacle_name(i), (xy[0], xy[1], OBSTACLE_HALF_HEIGHT))
+                self.parking.show(engine, obstacle_name(i), (xy[0], xy[1], OBSTACLE_HALF_HEIGHT))
                 self.obstacles.append((xy, np.array(OBSTACLE_HALF_SIZES[i])))
                 slots[int(i)] = xy
         target = colors[int(rng.integers(self.n_objects))]
@@ -611,6 +611,8 @@ class MazeTask(NavigationTask):
         self.placed: dict[str, tuple[str, np.ndarray]] = {}
         self.goal_cell: tuple[int, int] = (0, 0)
         self._routes: dict = {}
+        markers = [marker_name(color, shape) for color in COLORS for shape in SHAPES]
+        self.parking = Parking([name for name, *_ in self.wall_segments()] + markers, _PARKING)
 
     def cell_center(self, cell) -> np.ndarray:
         return (np.asarray(cell, dtype=float) + 0.5) * self.cell_size - self.half_width
@@ -662,16 +664,12 @@ class MazeTask(NavigationTask):
         self.passages = generate_maze(self.size, rng)
         self.walls = []
         self._layout = np.zeros(self.scene_dim)
+        self.parking.reset(engine)
         for k, (name, centre, half, cells) in enumerate(self.wall_segments()):
-            if tuple(sorted(cells)) in self.passages:
-                place(engine, name, _PARKING, visible=False)
-            else:
-                place(engine, name, (centre[0], centre[1], half[2]))
+            if tuple(sorted(cells)) not in self.passages:
+                self.parking.show(engine, name, (centre[0], centre[1], half[2]))
                 self.walls.append(name)
                 self._layout[k] = 1.0
-        for color in COLORS:
-            for shape in SHAPES:
-                place(engine, marker_name(color, shape), _PARKING, visible=False)
         cells = [(ix, iy) for ix in range(self.size) for iy in range(self.size)]
         start = cells[int(rng.integers(len(cells)))]
         from_start = maze_distances(self.size, self.passages, start)
@@ -684,7 +682,7 @@ class MazeTask(NavigationTask):
         self.placed = {}
         for color, shape, cell in zip(colors, shapes, [self.goal_cell] + other_cells):
             xy = self.cell_center(cell)
-            place(engine, marker_name(color, shape), (xy[0], xy[1], 0.0))
+            self.parking.show(engine, marker_name(color, shape), (xy[0], xy[1], 0.0))
             self.placed[color] = (shape, np.array([xy[0], xy[1], 0.0]))
         target = colors[0]
         self._goal = self.cell_center(self.goal_cell)

@@ -9,7 +9,7 @@ import numpy as np
 from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
 from envs.robots.arm import Arm
 from envs.scene import Body, Camera, Geom
-from envs.tasks.base import Task, place
+from envs.tasks.base import Parking, Task
 from envs.tasks.table import table_bodies, table_cameras
 
 OBJECT_HALF_SIZE = 0.025
@@ -55,7 +55,7 @@ class ReachTask(Task):
         self.n_objects = n_objects
         self.distance_threshold = distance_threshold
         self.placed: dict[str, tuple[str, np.ndarray]] = {}  # colour -> (shape, position)
-        self._shown = [object_name(color, shape) for color in COLORS for shape in SHAPES]  # to park at the next reset
+        self.parking = Parking([object_name(color, shape) for color in COLORS for shape in SHAPES], _PARKING)
         self.command: Command | None = None
 
     def scene_bodies(self) -> list[Body]:
@@ -84,17 +84,14 @@ class ReachTask(Task):
         return positions
 
     def reset(self, engine, robot, rng: np.random.Generator) -> Command:
-        # Park last episode's objects (the others never left the parking spot).
-        for name in self._shown:
-            place(engine, name, _PARKING, visible=False)
+        self.parking.reset(engine)
         colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
         shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
         positions = self._sample_positions(rng)
         self.placed = {}
         for color, shape, position in zip(colors, shapes, positions):
-            place(engine, object_name(color, shape), position)
+            self.parking.show(engine, object_name(color, shape), position)
             self.placed[color] = (shape, position)
-        self._shown = [object_name(color, shape) for color, (shape, _) in self.placed.items()]
         target = colors[int(rng.integers(self.n_objects))]
         self.command = Command("reach", target, self.placed[target][0])
         # Everything but the offsets from the tip is fixed for the episode.
