@@ -37,11 +37,12 @@ def make_env(
     command's simulated human says (``agents.commands.COMMAND_SPLITS``), ``encoder_path`` the
     language encoder that hears it (default: the shipped one), ``engine`` the physics engine
     (default: the config's; another one gives the env's twin there). ``for_training``: as
-    training sees it (``env.omit_shape`` applies), not as evaluation does."""
+    training sees it (``env.omit_shape`` and ``env.token_noise`` apply), not as evaluation does."""
     env_id = config.env.id if engine is None else envs.twin_id(config.env.id, engine)
     env = gym.make(env_id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
     omit_shape = config.env.omit_shape if for_training else 0.0
-    return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path, config.env.command_features, omit_shape)
+    token_noise = config.env.token_noise if for_training else 0.0
+    return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path, config.env.command_features, omit_shape, token_noise)
 
 
 class Agent:

@@ -279,12 +279,15 @@ def wrap(
     encoder_path=None,
     command_features: str = "belief",
     omit_shape: float = 0.0,
+    token_noise: float = 0.0,
 ) -> gym.Env:
-    """Every wrapper a config asks for: frame stacking, then spoken commands (``omit_shape``:
-    how often the simulated human leaves out the shape; training sets it, evaluation never)."""
+    """Every wrapper a config asks for: object-token noise and frame stacking, then spoken
+    commands (``omit_shape``: how often the simulated human leaves out the shape;
+    ``token_noise``: std in metres of the noise on object positions; training sets both,
+    evaluation neither)."""
     if commands not in COMMAND_MODES:
         raise ValueError(f"commands={commands!r} is not one of: {', '.join(COMMAND_MODES)}")
-    env = wrap_frames(env, frame_stack)
+    env = wrap_frames(env, frame_stack, token_noise)
     if commands == "language":
         env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features, omit_shape=omit_shape)
     elif commands == "gesture":

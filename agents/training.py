@@ -28,6 +28,7 @@ from agents.runs import MODEL_FILE, create_run_dir, save_config, save_model
 from agents.tracking import finish_wandb, make_logger, start_wandb
 from configs import Config, ConfigError, algorithm_class
 from envs.vector import ThreadedVecEnv
+from envs.wrappers import ObjectTokenNoise
 from policies import policy_kwargs
 from policies.factory import check_extractor, policy_class
 from policies.multimodal import MultimodalExtractor
@@ -124,6 +125,12 @@ def check_runnable(config: Config) -> str:
     if config.env.vec_env == "threaded" and config.env.commands != "onehot":
         env.close()
         raise ConfigError("config key 'env.commands': spoken commands need env.vec_env=dummy or subproc, not threaded")
+    if config.env.token_noise > 0:
+        try:
+            ObjectTokenNoise(env, config.env.token_noise)
+        except ValueError as error:
+            env.close()
+            raise ConfigError(f"config key 'env.token_noise': {error}") from None
     try:
         env = wrap(
             env, config.env.frame_stack, config.env.commands, command_features=config.env.command_features, omit_shape=config.env.omit_shape
@@ -201,6 +208,7 @@ def build_model(config: Config, device: str):
                 "commands": config.env.commands,
                 "command_features": config.env.command_features,
                 "omit_shape": config.env.omit_shape,
+                "token_noise": config.env.token_noise,
             },
             vec_env_cls=SubprocVecEnv if config.env.vec_env == "subproc" else DummyVecEnv,
         )

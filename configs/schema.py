@@ -63,6 +63,16 @@ class EnvConfig(_Section):
             "names both."
         ),
     )
+    token_noise: float = Field(
+        0.0,
+        ge=0.0,
+        le=0.05,
+        description=(
+            "In TRAINING episodes of the table tasks' state mode, Gaussian noise (std, metres) on every object's "
+            "position in the state, as an object detector's error would be, so the policy tolerates the modular "
+            "path's estimates (docs/perception.md); evaluation sees the true state."
+        ),
+    )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(
         False,
@@ -355,6 +365,8 @@ def validate_config(data: dict) -> Config:
     _check_hyperparameters(config.algo)
     if config.env.omit_shape > 0 and config.env.commands != "language":
         raise ConfigError(f"config key 'env.omit_shape' applies to env.commands=language only (got commands={config.env.commands})")
+    if config.env.token_noise > 0 and config.env.vec_env == "threaded":
+        raise ConfigError("config key 'env.token_noise' needs env.vec_env=dummy or subproc (the threaded env applies no wrappers)")
     for key in ("bc_episode_steps", "dagger_episodes", "bc_after_success"):
         if getattr(config.train, key) and not config.train.bc_episodes:
             raise ConfigError(f"config key 'train.{key}' applies to cloning only, so it needs train.bc_episodes > 0")

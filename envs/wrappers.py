@@ -53,6 +53,55 @@ class FrameStack(gym.ObservationWrapper):
         return {**observation, **{key: np.concatenate(self._frames[key], axis=-1) for key in self.keys}}
 
 
-def wrap(env: gym.Env, frame_stack: int = 1) -> gym.Env:
-    """Applies the config's wrappers (frame stacking when ``frame_stack > 1``)."""
+# Tasks whose object tokens start [present, x, y, z, dx, dy, dz] in the world frame (the
+# offset is from the tool tip), the layout a detector's estimates are written into.
+WORLD_TOKEN_TASKS = ("reach", "push", "pick_and_place")
+
+
+class ObjectTokenNoise(gym.ObservationWrapper):
+    """Adds Gaussian noise to every present object's x and y in a state observation, as an
+    object detector's error would (it lifts pixels onto the table plane, so height is exact):
+    one draw per object and step, added to the token's world position and to its offset from
+    the tool tip alike (``agents.modular`` writes a
+    detector's estimate into both). Meant for training (``env.token_noise``), so that a
+    policy learns to act on slightly wrong positions; the noise has its own generator,
+    seeded at ``reset(seed=...)``, so it leaves the scenes unchanged.
+    """
+
+    def __init__(self, env: gym.Env, std: float):
+        super().__init__(env)
+        base = env.unwrapped
+        if not std > 0:
+            raise ValueError(f"token noise std={std} must be positive (metres)")
+        if base.task.name not in WORLD_TOKEN_TASKS or getattr(base, "obs_mode", None) != "state":
+            raise ValueError(
+                f"token noise needs a state observation of a table task ({', '.join(WORLD_TOKEN_TASKS)}); "
+                f"got task {base.task.name} with observation {getattr(base, 'obs_mode', '?')}"
+            )
+        self.std = float(std)
+        layout = base.observation_layout
+        self._start = layout["robot"]
+        self._tokens = layout["objects"]
+        self._rng = np.random.default_rng()
+
+    def reset(self, *, seed=None, options=None):
+        if seed is not None:
+            self._rng = np.random.default_rng([seed, 0x7E57])
+        return super().reset(seed=seed, options=options)
+
+    def observation(self, observation):
+        n, dim = self._tokens
+        observation = observation.copy()
+        tokens = observation[self._start : self._start + n * dim].reshape(n, dim)  # a view
+        noise = self._rng.normal(0.0, self.std, (n, 2)).astype(np.float32) * tokens[:, :1]  # absent tokens stay zero
+        tokens[:, 1:3] += noise  # x and y: a detector lifts its pixels onto the plane objects rest on
+        tokens[:, 4:6] += noise
+        return observation
+
+
+def wrap(env: gym.Env, frame_stack: int = 1, token_noise: float = 0.0) -> gym.Env:
+    """Applies the config's wrappers: object-token noise when ``token_noise > 0`` (training
+    only), frame stacking when ``frame_stack > 1``."""
+    if token_noise > 0:
+        env = ObjectTokenNoise(env, token_noise)
     return FrameStack(env, frame_stack) if frame_stack > 1 else env

@@ -22,7 +22,8 @@ On disk a dataset is two files with one stem: ``NAME.npz`` (arrays) and ``NAME.j
 ========================  ================  ===============================================
 key                       shape, dtype      meaning
 ========================  ================  ===============================================
-``images``                (N,H,W,3) uint8   the policy camera's RGB frame
+``images``                (N,H,W,3) uint8   a camera's RGB frame: the policy camera's, or
+                                            each of the metadata's ``cameras`` in turn
 ``present``               (N,C) bool        an object of this colour is in the scene
 ``shape``                 (N,C) int8        index into SHAPES, -1 when absent
 ``world``                 (N,C,3) float32   the object's centre, world frame, metres
@@ -32,7 +33,7 @@ key                       shape, dtype      meaning
 ``in_view``               (N,C) bool        the projected centre lies inside the image
 ``visible_pixels``        (N,C) int16       pixels showing the object in this frame
 ``footprint_pixels``      (N,C) int16       pixels it would show with the arm hidden
-``camera_pos``            (N,3) float32     the policy camera's position (moves only under
+``camera_pos``            (N,3) float32     the frame's camera position (moves only under
 ``camera_lookat``         (N,3) float32     domain randomisation) and look-at point
 ``pixel_offset``          (N,2) float32     the engine's half-pixel shift (``PIXEL_OFFSET``)
 ``env_index``             (N,) int16        index into the metadata's ``env_ids``
@@ -40,7 +41,8 @@ key                       shape, dtype      meaning
 ========================  ================  ===============================================
 
 The JSON holds ``format`` (``robocue-detection-v1``), ``env_ids``, ``colors``, ``shapes``,
-``object_half_size``, ``camera`` (name, fovy, width, height, nominal pos and lookat),
+``object_half_size``, ``camera`` (the policy camera: name, fovy, width, height, nominal pos
+and lookat), ``cameras`` (the cameras every frame was rendered from, in row order),
 ``pixel_offset`` (per engine),
 ``seed``, ``n_scenes``, ``frames_per_scene``, ``domain_randomization`` and how the arm moved.
 
@@ -388,8 +390,9 @@ def _placed_objects(task) -> dict[str, str]:
     return {color: (value[0] if isinstance(value, tuple) else value) for color, value in task.placed.items()}
 
 
-def frame_labels(env, camera: CameraModel | None = None) -> dict[str, np.ndarray]:
-    """The policy camera's frame of ``env`` now, with per-colour labels (one row of a dataset).
+def frame_labels(env, camera: CameraModel | None = None, camera_name: str | None = None) -> dict[str, np.ndarray]:
+    """Camera ``camera_name``'s frame of ``env`` now (default: the policy camera), with
+    per-colour labels (one row of a dataset); ``camera`` is that camera's model.
 
     Visibility comes from re-rendering with bodies hidden: an object's visible pixels are
     those that change when it is hidden, its footprint the same with the arm hidden too.
@@ -397,10 +400,11 @@ def frame_labels(env, camera: CameraModel | None = None) -> dict[str, np.ndarray
     """
     base = env.unwrapped
     engine, size = base.engine, base.image_size
-    camera = camera or env_camera(env)
+    camera_name = camera_name or base.policy_camera
+    camera = camera or env_camera(env, name=camera_name)
 
     def render():
-        return engine.render(base.policy_camera, size, size, fast=True)
+        return engine.render(camera_name, size, size, fast=True)
 
     image = render()
     arm = [body.name for body in walk_bodies(base.robot.bodies()) if body.geoms]
@@ -471,6 +475,7 @@ def generate_dataset(
     domain_randomization: bool | dict | None = None,
     expert_fraction: float = 0.5,
     progress: bool = True,
+    cameras: Sequence[str] | None = None,
 ) -> DetectionDataset:
     """Renders ``n_scenes`` seeded scenes, cycling through ``env_ids``.
 
@@ -478,7 +483,10 @@ def generate_dataset(
     moves for a random number of steps (up to the episode length), driven by the task's
     scripted expert (with probability ``expert_fraction``; it reaches for, pushes or carries
     objects, so the arm often hides them) or by smooth random actions, and
-    ``frames_per_scene`` frames are taken at distinct random steps along the way.
+    ``frames_per_scene`` frames are taken at distinct random steps along the way, each from
+    every camera in ``cameras`` (default: the policy camera alone; the modular agent looks
+    through ``overview`` and ``front``), one dataset row per camera. Each row holds its
+    camera's pose; the cameras must share a field of view.
     """
     from tqdm import tqdm
 
@@ -494,6 +502,18 @@ def generate_dataset(
     for env_id in env_ids:
         check_env_id(env_id)
     scene_envs = [make_scene_env(env_id, image_size, domain_randomization) for env_id in env_ids]
+    first = scene_envs[0].unwrapped
+    cameras = list(cameras or [first.policy_camera])
+    specs = {c.name: c for c in first.scene.cameras}
+    unknown = [name for name in cameras if name not in specs]
+    if unknown:
+        for env in scene_envs:
+            env.close()
+        raise DetectionError(f"camera(s) {', '.join(unknown)} are not fixed scene cameras; scene cameras: {', '.join(specs)}")
+    if len({specs[name].fovy for name in cameras}) > 1:
+        for env in scene_envs:
+            env.close()
+        raise DetectionError(f"cameras {', '.join(cameras)} differ in field of view; one dataset holds one fovy")
     rows: list[dict] = []
     try:
         for k in tqdm(range(n_scenes), desc="rendering scenes", unit="scene", disable=not progress):
@@ -503,15 +523,16 @@ def generate_dataset(
             episode_steps = envs.ENV_SPECS[env_ids[index]]["max_episode_steps"]
             rng = np.random.default_rng([seed, k, 7919])
             base.reset(seed=seed + k)
-            camera = env_camera(env)
+            models = {name: env_camera(env, name=name) for name in cameras}
             take = np.sort(rng.choice(episode_steps + 1, size=min(frames_per_scene, episode_steps + 1), replace=False))
             expert = rng.random() < expert_fraction
             actions = _random_motion(rng, base.action_space.shape[0], int(take[-1]))
             for step in range(int(take[-1]) + 1):
                 if step in take:
-                    row = frame_labels(env, camera)
-                    row.update(env_index=np.int16(index), seed=np.int32(seed + k), step=np.int32(step))
-                    rows.append(row)
+                    for name, model in models.items():
+                        row = frame_labels(env, model, name)
+                        row.update(env_index=np.int16(index), seed=np.int32(seed + k), step=np.int32(step))
+                        rows.append(row)
                 if step < take[-1]:
                     action = base.task.expert_action(base.engine, base.robot) if expert else actions[step]
                     base.step(action)
@@ -529,6 +550,7 @@ def generate_dataset(
         "shapes": list(SHAPES),
         "object_half_size": OBJECT_HALF_SIZE,
         "camera": {"name": base.policy_camera, **camera.to_dict()},
+        "cameras": cameras,  # each frame is rendered from each, in this order
         "pixel_offset": {name: list(offset) for name, offset in PIXEL_OFFSET.items()},
         "seed": seed,
         "n_scenes": n_scenes,

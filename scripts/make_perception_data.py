@@ -33,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="scene k is reset with seed SEED+k (default 0)")
     parser.add_argument("--image-size", type=int, default=84, help="policy-camera image size, pixels (default 84)")
     parser.add_argument("--expert-fraction", type=float, default=0.5, help="share of scenes whose arm the scripted expert drives")
+    parser.add_argument(
+        "--cameras",
+        nargs="+",
+        default=None,
+        help="render every frame from each of these scene cameras, one row each (default: the policy camera; "
+        "the modular agent looks through overview and front)",
+    )
     parser.add_argument("--domain-randomization", action="store_true", help="jitter colours, light and camera per scene")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
@@ -61,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             domain_randomization=args.domain_randomization or None,
             expert_fraction=args.expert_fraction,
             progress=not args.no_progress,
+            cameras=args.cameras,
         )
         dataset.metadata["wall_time_s"] = round(time.perf_counter() - started, 1)
         npz, meta = dataset.save(args.out)

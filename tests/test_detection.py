@@ -84,6 +84,27 @@ def test_labels_land_on_their_objects(env_id):
         env.close()
 
 
+@pytest.mark.parametrize("engine", ["MuJoCo", "PyBullet"])
+def test_datasets_from_several_cameras_label_each_view(engine):
+    """With cameras=[overview, front] each frame becomes two rows, each labelled through its
+    own camera: the projected centres land on their objects in both views."""
+    dataset = generate_dataset([f"robocue/Push-{engine}-v0"], 2, seed=3, cameras=["overview", "front"], progress=False)
+    assert len(dataset) == 4 and dataset.metadata["cameras"] == ["overview", "front"]
+    for first in (0, 2):  # rows (overview, front) of one frame: same scene, another pose
+        np.testing.assert_array_equal(dataset.world[first], dataset.world[first + 1])
+        assert not np.allclose(dataset.camera_pos[first], dataset.camera_pos[first + 1])
+    for row in range(len(dataset)):
+        camera = dataset.camera(row)
+        for i in np.flatnonzero(dataset.present[row] & dataset.in_view[row]):
+            np.testing.assert_allclose(camera.project(dataset.world[row][i])[0], dataset.uv[row][i], atol=1e-4)
+            if dataset.visible_pixels[row][i] >= 0.5 * dataset.footprint_pixels[row][i]:
+                u, v = np.round(dataset.uv[row][i]).astype(int)
+                patch = dataset.images[row][max(v - 1, 0) : v + 2, max(u - 1, 0) : u + 2].reshape(-1, 3)
+                assert COLORS[i] in [_nearest_color(p) for p in patch], (row, COLORS[i])
+    with pytest.raises(DetectionError, match="not fixed scene cameras"):
+        generate_dataset(["robocue/Push-MuJoCo-v0"], 1, cameras=["wrist_cam"], progress=False)
+
+
 def test_frame_is_the_pixels_observation():
     """The generator's frame is exactly what the Pixels env observes for the same seed."""
     pixels_env = gym.make("robocue/ReachPixels-MuJoCo-v0")

@@ -279,3 +279,42 @@ def test_reach_resets_park_every_object_not_in_the_scene(engine):
                         assert shown == (env.task.placed.get(color, (None,))[0] == shape), (seed, name)
     finally:
         env.close()
+
+
+def test_object_token_noise_moves_each_object_consistently():
+    """Token noise shifts every present object's world x, y and its offset from the tip
+    by the same draw, leaves absent tokens, the robot and the command alone, and repeats
+    with the seed; make_env applies it to training envs only."""
+    from agents.agent import make_env
+    from configs import load_config
+    from envs.wrappers import ObjectTokenNoise
+
+    clean = gym.make("robocue/Push-MuJoCo-v0")
+    noisy = ObjectTokenNoise(gym.make("robocue/Push-MuJoCo-v0"), std=0.01)
+    layout = clean.unwrapped.observation_layout
+    n, dim = layout["objects"]
+    start, end = layout["robot"], layout["robot"] + n * dim
+    a, _ = clean.reset(seed=4)
+    b, _ = noisy.reset(seed=4)
+    again, _ = noisy.reset(seed=4)
+    np.testing.assert_array_equal(b, again)
+    np.testing.assert_array_equal(a[:start], b[:start])
+    np.testing.assert_array_equal(a[end:], b[end:])
+    tokens_a, tokens_b = a[start:end].reshape(n, dim), b[start:end].reshape(n, dim)
+    present = tokens_a[:, 0] == 1
+    shift = tokens_b[:, 1:4] - tokens_a[:, 1:4]
+    np.testing.assert_allclose(tokens_b[:, 4:7] - tokens_a[:, 4:7], shift, atol=1e-6)
+    assert np.all(np.abs(shift[present][:, :2]) > 0) and np.all(shift[~present] == 0) and np.all(shift[:, 2] == 0)
+    assert 0.001 < np.abs(shift[present]).mean() < 0.05
+    np.testing.assert_array_equal(tokens_a[:, 7:], tokens_b[:, 7:])
+    with pytest.raises(ValueError, match="table task"):
+        ObjectTokenNoise(gym.make("robocue/GoTo-MuJoCo-v0"), std=0.01)
+    config = load_config("push_dagger", ["env.token_noise=0.01"])
+    assert any(isinstance(w, ObjectTokenNoise) for w in _wrappers(make_env(config, for_training=True)))
+    assert not any(isinstance(w, ObjectTokenNoise) for w in _wrappers(make_env(config)))
+
+
+def _wrappers(env):
+    while isinstance(env, gym.Wrapper):
+        yield env
+        env = env.env
