@@ -112,6 +112,13 @@ class PolicyConfig(_Section):
     attention_key: Literal["linear", "mlp"] = Field(
         "linear", description="How the attention extractor turns an object token into its key: linear, or an MLP with one hidden layer."
     )
+    attention_all_tokens: bool = Field(
+        False,
+        description=(
+            "attention: also pass every object token to the heads, not only the attended one (GoTo: the landmarks "
+            "not commanded are obstacles to drive around)."
+        ),
+    )
     image_encoder: Literal["nature", "drq", "residual"] = Field("drq", description="multimodal: CNN architecture (perception/encoders.py).")
     image_head: Literal["linear", "keypoints"] = Field(
         "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."

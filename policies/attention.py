@@ -6,7 +6,9 @@ the object is present; the scene block, obstacles or maze walls, is empty in man
 The command is projected to a query, each token to a key; a softmax over present objects
 weights the tokens, and the weighted token joins the robot state, the scene block and the
 command as the features for the actor and critic heads. Which command picks which object
-is learned.
+is learned. With ``all_tokens`` every token joins them too: where the other objects
+matter (GoTo: the landmarks not commanded are obstacles the robot must drive around),
+attention alone would hide them.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
             (``scene`` may be missing: runs saved before it existed have none).
         embed_dim: Size of the query and key vectors.
         key: ``linear`` (default) or ``mlp`` (one hidden layer of 64): how a token becomes its key.
+        all_tokens: Also pass every object token through (features ``[robot, attended, all
+            tokens, scene, command]``).
     """
 
-    def __init__(self, observation_space: gym.spaces.Box, layout: dict, embed_dim: int = 32, key: str = "linear"):
+    def __init__(self, observation_space: gym.spaces.Box, layout: dict, embed_dim: int = 32, key: str = "linear", all_tokens: bool = False):
         robot, (n_tokens, token_dim), command = layout["robot"], tuple(layout["objects"]), layout["command"]
         scene = int(layout.get("scene", 0))
         expected = robot + n_tokens * token_dim + scene + command
@@ -39,8 +43,10 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
                 f"the attention extractor expects a flat observation of {expected} entries "
                 f"(layout {layout}), got shape {observation_space.shape}"
             )
-        super().__init__(observation_space, features_dim=robot + token_dim + scene + command)
+        every = n_tokens * token_dim if all_tokens else 0
+        super().__init__(observation_space, features_dim=robot + token_dim + every + scene + command)
         self.robot_dim, self.n_tokens, self.token_dim, self.command_dim = robot, n_tokens, token_dim, command
+        self.all_tokens = all_tokens
         self.scene_dim = scene
         self.query = nn.Linear(command, embed_dim)
         if key not in ("linear", "mlp"):
@@ -73,4 +79,6 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         end = self.robot_dim + self.n_tokens * self.token_dim
         scene = observations[..., end : end + self.scene_dim]
         command = observations[..., -self.command_dim :]
+        if self.all_tokens:
+            return torch.cat([robot, attended, observations[..., self.robot_dim : end], scene, command], dim=-1)
         return torch.cat([robot, attended, scene, command], dim=-1)
