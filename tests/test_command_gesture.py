@@ -228,3 +228,13 @@ def test_command_refuses_gestures_the_agent_cannot_follow(runs, gestures, messag
     np.save(path, make_gesture_clip(gestures, 90.0).landmarks)
     assert main(["command", str(runs["gesture"]), "--gesture", str(path), "--out-dir", str(tmp_path)]) == 2
     _one_line_error(capsys, message)
+
+
+def test_gesture_ceiling_script_reports_the_rule_accuracy(capsys):
+    from scripts.gesture_ceiling import main as ceiling
+
+    assert ceiling(["--tasks", "Reach", "--episodes", "3", "--roll-scales", "0"]) == 0
+    result = json.loads(capsys.readouterr().out.strip())
+    assert result["task"] == "Reach" and result["roll_scale"] == 0 and result["scenes"] == 3
+    assert 0.0 <= result["rule_accuracy"] <= 1.0 and result["median_direction_error_deg"] < 30
+    assert ceiling(["--episodes", "0"]) == 2
