@@ -318,3 +318,32 @@ def _wrappers(env):
     while isinstance(env, gym.Wrapper):
         yield env
         env = env.env
+
+
+@pytest.mark.parametrize("engine", ["mujoco", "pybullet"])
+@pytest.mark.parametrize("task", ["go_to", "maze"])
+def test_navigation_resets_park_what_the_scene_does_not_use(task, engine):
+    """Over consecutive resets exactly the bodies of the current scene (landmarks and
+    obstacles, or walls and markers) are away from the parking spot."""
+    env = RobocueEnv(task=task, engine=engine)
+    try:
+        parking = env.task.parking
+        for seed in range(5):
+            env.reset(seed=seed)
+            used = {name for name in parking._shown}
+            if task == "maze":
+                assert set(env.task.walls) <= used
+            for name in [*used, *(n for n in _all_parked_names(env.task) if n not in used)]:
+                parked = np.allclose(env.engine.body_position(name), parking.spot, atol=1e-6)
+                assert parked == (name not in used), (seed, name)
+    finally:
+        env.close()
+
+
+def _all_parked_names(task):
+    from envs.commands import COLORS, SHAPES
+    from envs.tasks.navigation import OBSTACLE_HALF_SIZES, landmark_name, marker_name, obstacle_name
+
+    if task.name == "go_to":
+        return [landmark_name(c, s) for c in COLORS for s in SHAPES] + [obstacle_name(i) for i in range(len(OBSTACLE_HALF_SIZES))]
+    return [name for name, *_ in task.wall_segments()] + [marker_name(c, s) for c in COLORS for s in SHAPES]
