@@ -113,8 +113,14 @@ class DetectedObjects(gym.ObservationWrapper):
         update_fraction: float = 0.0,
         cameras: tuple[str, ...] | list[str] | None = None,
         image_size: int | None = None,
+        presence_threshold: float = 0.5,
     ):
         super().__init__(env)
+        if not 0.0 < presence_threshold < 1.0:
+            raise DetectionError(f"presence threshold {presence_threshold} must lie between 0 and 1")
+        if presence_threshold != 0.5 and not isinstance(detector, HeatmapDetector):
+            raise DetectionError("a presence threshold applies to the CNN detector (OpenCV reports every blob it finds)")
+        self.presence_threshold = presence_threshold
         base = env.unwrapped
         if getattr(base, "obs_mode", None) != "state":
             raise DetectionError("the modular agent feeds state policies: give it a state env (obs_mode='state')")
@@ -148,7 +154,8 @@ class DetectedObjects(gym.ObservationWrapper):
         """This step's detections, one per view."""
         base = self.env.unwrapped
         size = self.image_size
-        return {name: self.detector.predict(base.engine.render(name, size, size, fast=True)[None]) for name in self.camera_names}
+        kwargs = {"threshold": self.presence_threshold} if isinstance(self.detector, HeatmapDetector) else {}
+        return {name: self.detector.predict(base.engine.render(name, size, size, fast=True)[None], **kwargs) for name in self.camera_names}
 
     def fuse(self, views: dict[str, Detections]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per colour slot: seen by any view, the fused position, the best view's shape and quality."""
@@ -219,11 +226,20 @@ def make_modular_env(
     update_fraction: float = 0.0,
     cameras: tuple[str, ...] | list[str] | None = None,
     image_size: int | None = None,
+    presence_threshold: float = 0.5,
 ) -> gym.Env:
     """The agent's env with :class:`DetectedObjects` under the config's other wrappers."""
     config = agent.config
     env = gym.make(config.env.id, **config.env.kwargs)
-    env = DetectedObjects(env, detector, memory=memory, update_fraction=update_fraction, cameras=cameras, image_size=image_size)
+    env = DetectedObjects(
+        env,
+        detector,
+        memory=memory,
+        update_fraction=update_fraction,
+        cameras=cameras,
+        image_size=image_size,
+        presence_threshold=presence_threshold,
+    )
     encoder = agent.run_dir / ENCODER_FILE if agent.run_dir and (agent.run_dir / ENCODER_FILE).is_file() else None
     return wrap(env, config.env.frame_stack, config.env.commands, "train", encoder, config.env.command_features)
 
@@ -245,20 +261,24 @@ def evaluate_modular(
     progress: bool = True,
     cameras: tuple[str, ...] | list[str] | None = None,
     image_size: int | None = None,
+    presence_threshold: float = 0.5,
 ) -> dict:
     """Success of a run's state policy fed the detector's object tokens vs the true ones.
 
     Both play episodes on seeds ``seed, seed + 1, ...`` (default: the run's eval seed).
+    ``presence_threshold``: the CNN's presence probability from which it reports an object.
     """
     agent = Agent.load(run_dir, device="cpu")
     detector = load_detector(detector)
+    if presence_threshold != 0.5 and not isinstance(detector, HeatmapDetector):
+        raise DetectionError("a presence threshold applies to the CNN detector (OpenCV reports every blob it finds)")
     seed = agent.config.eval.seed if seed is None else seed
     truth_env = agent.make_env()
     try:
         truth = evaluate_policy(truth_env, agent.policy_for(truth_env), agent.env_id, episodes, seed, progress)
     finally:
         truth_env.close()
-    env = make_modular_env(agent, detector, memory, update_fraction, cameras, image_size)
+    env = make_modular_env(agent, detector, memory, update_fraction, cameras, image_size, presence_threshold)
     try:
         started = time.perf_counter()
         modular = evaluate_policy(env, agent.policy_for(env), agent.env_id, episodes, seed, progress)
@@ -274,6 +294,7 @@ def evaluate_modular(
         "detector": type(detector).__name__,
         "memory": memory,
         "update_fraction": update_fraction,
+        "presence_threshold": presence_threshold,
         "cameras": views,
         "image_size": size,
         "seed": seed,

@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cameras", nargs="+", default=None, help="scene cameras to detect in and fuse (default: all fixed ones, e.g. overview front)"
     )
+    parser.add_argument(
+        "--presence-threshold",
+        type=float,
+        default=0.5,
+        help="CNN only: presence probability from which an object counts as seen (default 0.5)",
+    )
     parser.add_argument("--image-size", type=int, default=None, help="detector image size (default: the CNN's input size; 84 for opencv)")
     parser.add_argument("--out", default=None, help="JSON to write (default RUN_DIR/modular.json)")
     parser.add_argument("--no-progress", action="store_true")
@@ -50,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.episodes < 1:
             raise DetectionError(f"--episodes={args.episodes} must be at least 1")
+        if not 0.0 < args.presence_threshold < 1.0:
+            raise DetectionError(f"--presence-threshold={args.presence_threshold} must lie between 0 and 1")
+        if args.presence_threshold != 0.5 and args.detector == "opencv":
+            raise DetectionError("--presence-threshold applies to the CNN detector, not opencv")
         if not Path(args.run_dir).is_dir():
             raise DetectionError(f"no run folder {args.run_dir!r}")
         if args.detector != "opencv" and not Path(args.detector).is_file():
@@ -64,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             progress=not args.no_progress,
             cameras=args.cameras,
             image_size=args.image_size,
+            presence_threshold=args.presence_threshold,
         )
         result["detector_path"] = args.detector
         with atomic(out) as tmp:

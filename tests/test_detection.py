@@ -371,3 +371,26 @@ def test_fusion_weights_views_by_how_much_of_the_object_they_show():
         env.close()
     with pytest.raises(DetectionError, match="not fixed scene cameras"):
         DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), None, cameras=["wrist"])
+
+
+def test_presence_threshold_decides_what_the_cnn_reports(tmp_path, capsys):
+    """A higher presence threshold reports fewer objects; it applies to the CNN only, and
+    eval_modular refuses it for OpenCV or outside (0, 1) before doing any work."""
+    from scripts import eval_modular
+
+    torch.manual_seed(0)
+    detector = HeatmapDetector(DetectorConfig(width=8))
+    env = DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), detector, cameras=["overview"], presence_threshold=0.99)
+    env.reset(seed=0)
+    strict = env.detect()["overview"]
+    scores = strict.score[0]
+    np.testing.assert_array_equal(strict.present[0], scores >= 0.99)
+    np.testing.assert_array_equal(detector.predict(env.unwrapped.engine.render("overview", 84, 84)[None]).present[0], scores >= 0.5)
+    env.close()
+    with pytest.raises(DetectionError, match="applies to the CNN"):
+        DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), OpenCVDetector(), presence_threshold=0.9)
+    with pytest.raises(DetectionError, match="between 0 and 1"):
+        DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), detector, presence_threshold=1.5)
+    assert eval_modular.main([str(tmp_path), "--detector", "opencv", "--presence-threshold", "0.9"]) == 2
+    assert "applies to the CNN" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
