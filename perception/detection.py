@@ -56,8 +56,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -67,6 +65,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from agents.runs import atomic_path
 from envs.commands import COLOR_RGBA, COLORS, SHAPES
 from envs.scene import Camera, walk_bodies
 from envs.tasks.reach import OBJECT_HALF_SIZE, object_name
@@ -304,10 +303,10 @@ class DetectionDataset:
         """Writes ``<stem>.npz`` and ``<stem>.json``, each complete or not at all."""
         npz, meta = dataset_paths(path)
         npz.parent.mkdir(parents=True, exist_ok=True)
-        with _atomic(npz) as tmp:
+        with atomic_path(npz) as tmp:
             with open(tmp, "wb") as handle:
                 np.savez_compressed(handle, **self.arrays)
-        with _atomic(meta) as tmp:
+        with atomic_path(meta) as tmp:
             tmp.write_text(json.dumps(self.metadata, indent=2) + "\n")
         return npz, meta
 
@@ -334,27 +333,6 @@ def dataset_paths(path: str | Path) -> tuple[Path, Path]:
     if path.suffix in (".npz", ".json"):
         path = path.with_suffix("")
     return path.with_name(path.name + ".npz"), path.with_name(path.name + ".json")
-
-
-class _atomic:
-    """Context manager: a temporary path next to ``path``, renamed over it on success."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-
-    def __enter__(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
-        return self.tmp
-
-    def __exit__(self, kind, value, traceback):
-        if kind is None:
-            os.replace(self.tmp, self.path)
-        elif self.tmp.exists():
-            self.tmp.unlink()
-        return False
 
 
 def check_env_id(env_id: str) -> dict:
@@ -834,7 +812,7 @@ class HeatmapDetector(nn.Module):
     def save(self, path: str | Path) -> Path:
         """Writes ``{"format", "config", "state_dict"}`` atomically."""
         path = Path(path)
-        with _atomic(path) as tmp:
+        with atomic_path(path) as tmp:
             torch.save({"format": DETECTOR_FORMAT, "config": self.config.to_dict(), "state_dict": self.state_dict()}, tmp)
         return path
 
