@@ -270,16 +270,14 @@ def evaluate_modular(
     """
     agent = Agent.load(run_dir, device="cpu")
     detector = load_detector(detector)
-    if presence_threshold != 0.5 and not isinstance(detector, HeatmapDetector):
-        raise DetectionError("a presence threshold applies to the CNN detector (OpenCV reports every blob it finds)")
     seed = agent.config.eval.seed if seed is None else seed
-    truth_env = agent.make_env()
+    env = make_modular_env(agent, detector, memory, update_fraction, cameras, image_size, presence_threshold)  # checks the options
     try:
-        truth = evaluate_policy(truth_env, agent.policy_for(truth_env), agent.env_id, episodes, seed, progress)
-    finally:
-        truth_env.close()
-    env = make_modular_env(agent, detector, memory, update_fraction, cameras, image_size, presence_threshold)
-    try:
+        truth_env = agent.make_env()
+        try:
+            truth = evaluate_policy(truth_env, agent.policy_for(truth_env), agent.env_id, episodes, seed, progress)
+        finally:
+            truth_env.close()
         started = time.perf_counter()
         modular = evaluate_policy(env, agent.policy_for(env), agent.env_id, episodes, seed, progress)
         wrapper = next(w for w in _wrappers(env) if isinstance(w, DetectedObjects))

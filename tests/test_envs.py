@@ -330,7 +330,7 @@ def test_navigation_resets_park_what_the_scene_does_not_use(task, engine):
         parking = env.task.parking
         for seed in range(5):
             env.reset(seed=seed)
-            used = {name for name in parking._shown}
+            used = set(parking.shown)
             if task == "maze":
                 assert set(env.task.walls) <= used
             for name in [*used, *(n for n in _all_parked_names(env.task) if n not in used)]:

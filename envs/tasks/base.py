@@ -32,6 +32,11 @@ class Parking:
         self.spot = tuple(spot)
         self._shown = dict.fromkeys(names)  # a freshly built engine shows every body
 
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The bodies shown since the last reset."""
+        return tuple(self._shown)
+
     def reset(self, engine) -> None:
         """Parks and hides every body shown since the last reset."""
         for name in self._shown:
