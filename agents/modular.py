@@ -94,7 +94,8 @@ class DetectedObjects(gym.ObservationWrapper):
     an object behind the arm, and averaging them halves the jitter of either.
 
     With ``memory`` (the default) the wrapper tracks each object through the episode: it
-    keeps the last estimate while no view finds the object; it updates the position only
+    keeps the last estimate while no view finds the object (with ``max_objects``, at most
+    that many objects: beyond it, those whose best score this episode is lowest go); it updates the position only
     when the best view's quality is at least ``update_fraction`` (default 0: every step the
     object is seen; the old single-camera tracker used 0.8, which froze a pushed object's
     estimate for good while the tool tip hid part of it); and it keeps the shape the best
@@ -114,8 +115,12 @@ class DetectedObjects(gym.ObservationWrapper):
         cameras: tuple[str, ...] | list[str] | None = None,
         image_size: int | None = None,
         presence_threshold: float = 0.5,
+        max_objects: int = 0,
     ):
         super().__init__(env)
+        if max_objects < 0:
+            raise DetectionError(f"max_objects={max_objects} must be 0 (no limit) or a number of objects")
+        self.max_objects = max_objects
         if not 0.0 < presence_threshold < 1.0:
             raise DetectionError(f"presence threshold {presence_threshold} must lie between 0 and 1")
         if presence_threshold != 0.5 and not isinstance(detector, HeatmapDetector):
@@ -193,6 +198,13 @@ class DetectedObjects(gym.ObservationWrapper):
                     self._last[i] = [positions[i], shapes[i]]
                 elif quality[i] >= self.update_fraction:
                     self._last[i][0] = positions[i]
+        if self.max_objects and len(self._last) > self.max_objects:
+            # More objects than the scene holds: keep those with the best scores any view
+            # gave them this episode (a false detection rarely scores like a real object).
+            best = {i: max(score for (_, slot), score in self._best.items() if slot == i) for i in self._last}
+            for i in sorted(best, key=best.get)[: len(self._last) - self.max_objects]:
+                del self._last[i]
+        for i in range(len(COLORS)):
             if i in self._last and (seen[i] or self.memory):
                 used_present[i] = True
                 used_positions[i], used_shapes[i] = self._last[i][0], self._last[i][1]
@@ -227,6 +239,7 @@ def make_modular_env(
     cameras: tuple[str, ...] | list[str] | None = None,
     image_size: int | None = None,
     presence_threshold: float = 0.5,
+    max_objects: int = 0,
 ) -> gym.Env:
     """The agent's env with :class:`DetectedObjects` under the config's other wrappers."""
     config = agent.config
@@ -239,6 +252,7 @@ def make_modular_env(
         cameras=cameras,
         image_size=image_size,
         presence_threshold=presence_threshold,
+        max_objects=max_objects,
     )
     encoder = agent.run_dir / ENCODER_FILE if agent.run_dir and (agent.run_dir / ENCODER_FILE).is_file() else None
     return wrap(env, config.env.frame_stack, config.env.commands, "train", encoder, config.env.command_features)
@@ -262,16 +276,19 @@ def evaluate_modular(
     cameras: tuple[str, ...] | list[str] | None = None,
     image_size: int | None = None,
     presence_threshold: float = 0.5,
+    max_objects: int = 0,
 ) -> dict:
     """Success of a run's state policy fed the detector's object tokens vs the true ones.
 
     Both play episodes on seeds ``seed, seed + 1, ...`` (default: the run's eval seed).
-    ``presence_threshold``: the CNN's presence probability from which it reports an object.
+    ``presence_threshold``: the CNN's presence probability from which it reports an object;
+    ``max_objects``: track at most this many objects (0: no limit).
     """
     agent = Agent.load(run_dir, device="cpu")
     detector = load_detector(detector)
     seed = agent.config.eval.seed if seed is None else seed
-    env = make_modular_env(agent, detector, memory, update_fraction, cameras, image_size, presence_threshold)  # checks the options
+    # Built first: its checks refuse bad options before any episode is played.
+    env = make_modular_env(agent, detector, memory, update_fraction, cameras, image_size, presence_threshold, max_objects)
     try:
         truth_env = agent.make_env()
         try:
@@ -293,6 +310,7 @@ def evaluate_modular(
         "memory": memory,
         "update_fraction": update_fraction,
         "presence_threshold": presence_threshold,
+        "max_objects": max_objects,
         "cameras": views,
         "image_size": size,
         "seed": seed,

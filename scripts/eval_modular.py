@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0.5,
         help="CNN only: presence probability from which an object counts as seen (default 0.5)",
     )
+    parser.add_argument(
+        "--max-objects",
+        type=int,
+        default=0,
+        help="track at most this many objects, dropping the lowest-scoring (the table tasks hold 3; default 0: no limit)",
+    )
     parser.add_argument("--image-size", type=int, default=None, help="detector image size (default: the CNN's input size; 84 for opencv)")
     parser.add_argument("--out", default=None, help="JSON to write (default RUN_DIR/modular.json)")
     parser.add_argument("--no-progress", action="store_true")
@@ -56,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.episodes < 1:
             raise DetectionError(f"--episodes={args.episodes} must be at least 1")
+        if args.max_objects < 0:
+            raise DetectionError(f"--max-objects={args.max_objects} must be 0 (no limit) or a number of objects")
         if not 0.0 < args.presence_threshold < 1.0:
             raise DetectionError(f"--presence-threshold={args.presence_threshold} must lie between 0 and 1")
         if args.presence_threshold != 0.5 and args.detector == "opencv":
@@ -75,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             cameras=args.cameras,
             image_size=args.image_size,
             presence_threshold=args.presence_threshold,
+            max_objects=args.max_objects,
         )
         result["detector_path"] = args.detector
         with atomic(out) as tmp:

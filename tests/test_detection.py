@@ -394,3 +394,39 @@ def test_presence_threshold_decides_what_the_cnn_reports(tmp_path, capsys):
     assert eval_modular.main([str(tmp_path), "--detector", "opencv", "--presence-threshold", "0.9"]) == 2
     assert "applies to the CNN" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+class _TwoSlotDetector:
+    """Reports the first two colour slots at fixed pixels with per-call scores."""
+
+    def __init__(self, scores):
+        self.scores = list(scores)
+
+    def predict(self, images):
+        first, second = self.scores.pop(0)
+        c = len(COLORS)
+        present = np.zeros((1, c), bool)
+        present[0, :2] = (first is not None, second is not None)
+        uv = np.full((1, c, 2), np.nan)
+        uv[0, 0], uv[0, 1] = (40, 40), (50, 30)
+        score = np.zeros((1, c))
+        score[0, :2] = (first or 0.0, second or 0.0)
+        return Detections(present, uv, score, np.zeros((1, c), int))
+
+
+def test_max_objects_drops_the_lowest_scoring_track():
+    """With max_objects=1 a second object (a false detection, scoring less than the real one
+    ever did) is never reported; without the limit both are."""
+    for limit, expected in ((1, [True, False]), (0, [True, True])):
+        env = DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), None, cameras=["overview"], max_objects=limit)
+        env.detector = _TwoSlotDetector([(0.95, None), (0.9, 0.6), (0.9, 0.7)])
+        layout = env.unwrapped.observation_layout
+        try:
+            env.reset(seed=0)  # the real object alone
+            for _ in range(2):  # then a weaker second one appears
+                observation, *_ = env.step(np.zeros(3, np.float32))
+                assert list(object_tokens(observation, layout)[:2, 0] == 1) == expected
+        finally:
+            env.close()
+    with pytest.raises(DetectionError, match="max_objects"):
+        DetectedObjects(gym.make("robocue/Reach-MuJoCo-v0"), None, max_objects=-1)
