@@ -103,6 +103,7 @@ def warm_start(
     dagger_episodes: int = 0,
     after_success: int = 0,
     lr_schedule: str = "constant",
+    on_fit=None,
 ) -> None:
     """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
     of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
@@ -110,7 +111,9 @@ def warm_start(
     visits, and the policy is refitted on everything gathered so far. ``aux_weight``: weight
     of the auxiliary goal-prediction loss (module docstring; 0: none). ``after_success``:
     every episode ends this many steps after it first succeeds (0: at its end).
-    ``lr_schedule``: "constant" or "cosine" (each fit's learning rate decays to zero)."""
+    ``lr_schedule``: "constant" or "cosine" (each fit's learning rate decays to zero).
+    ``on_fit``: called with the round number (0: the cloning fit) after every fit, for
+    example to save the policy so far."""
     data = collect_demonstrations(make_env, episodes, seed, max_steps=episode_steps, after_success=after_success)
     aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
     fit = dict(epochs=epochs, aux_head=aux_head, aux_weight=aux_weight, lr_schedule=lr_schedule)
@@ -119,6 +122,8 @@ def warm_start(
         f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
         f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {_describe(loss)}"
     )
+    if on_fit is not None:
+        on_fit(0)
     rollouts = dagger_episodes or episodes
     for iteration in range(1, dagger_iterations + 1):
         # Seeds past the cloning episodes' and every earlier round's: new scenes each round.
@@ -131,6 +136,8 @@ def warm_start(
             f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {rollouts} episodes; "
             f"refitted on {len(data['actions'])} labelled steps, loss {_describe(loss)}"
         )
+        if on_fit is not None:
+            on_fit(iteration)
 
 
 def _describe(loss) -> str:

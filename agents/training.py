@@ -258,8 +258,11 @@ def train(config: Config, log=print) -> TrainResult:
     if config.train.checkpoint_every:
         callbacks.append(CheckpointEvery(run_dir / "checkpoints", config.train.checkpoint_every))
 
+    model_path = run_dir / MODEL_FILE
     started = time.perf_counter()
     if config.train.bc_episodes:
+        # The policy after every fit goes to model.zip, so a long imitation run stopped
+        # between rounds still leaves its latest policy for `robocue eval`.
         warm_start(
             model,
             lambda: make_env(config, for_training=True),
@@ -273,8 +276,8 @@ def train(config: Config, log=print) -> TrainResult:
             dagger_episodes=config.train.dagger_episodes,
             after_success=config.train.bc_after_success,
             lr_schedule=config.train.bc_lr_schedule,
+            on_fit=lambda _: save_model(model, model_path),
         )
-    model_path = run_dir / MODEL_FILE
     try:
         if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
             model.learn(total_timesteps=config.train.timesteps, callback=CallbackList(callbacks))

@@ -155,7 +155,8 @@ class TrainConfig(_Section):
         ge=0,
         description=(
             "After cloning, rounds of DAgger: the policy drives bc_episodes episodes, the expert labels the states it "
-            "visits, the policy is refitted on all labels so far."
+            "visits, the policy is refitted on all labels so far. The policy after every fit (cloning and each round) "
+            "is saved to model.zip, so a run stopped between rounds can still be evaluated."
         ),
     )
     bc_episode_steps: int = Field(

@@ -160,6 +160,41 @@ def test_training_with_a_dagger_warm_start_logs_each_round(tmp_path, tiny_ppo_ov
     assert sum(line.startswith("DAgger round") for line in lines) == 2
 
 
+def test_warm_start_reports_every_fit_in_order(tiny_ppo_overrides):
+    """on_fit hears 0 (cloning) then every DAgger round, so training can save the policy so far."""
+    from agents.demonstrations import warm_start
+
+    config = load_config("reach_ppo", tiny_ppo_overrides)
+    model = build_model(config, "cpu")
+    fits = []
+    warm_start(model, lambda: make_env(config), episodes=1, epochs=1, dagger_iterations=2, log=lambda *a: None, on_fit=fits.append)
+    assert fits == [0, 1, 2]
+
+
+def test_a_run_stopped_during_dagger_keeps_the_policy_of_its_last_round(tmp_path, tiny_ppo_overrides, monkeypatch):
+    """A long imitation run stopped between rounds still has an evaluable model.zip."""
+    import agents.demonstrations as demonstrations
+
+    real_clone, calls = demonstrations.behaviour_clone, []
+
+    def clone_then_stop(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # the second DAgger round's fit
+            raise KeyboardInterrupt
+        return real_clone(*args, **kwargs)
+
+    monkeypatch.setattr(demonstrations, "behaviour_clone", clone_then_stop)
+    config = load_config(
+        "reach_ppo",
+        tiny_ppo_overrides
+        + ["train.timesteps=0", "train.bc_episodes=1", "train.bc_epochs=1", "train.dagger_iterations=3", f"run.dir={tmp_path / 'r'}"],
+    )
+    with pytest.raises(KeyboardInterrupt):
+        train(config, log=lambda *a, **k: None)
+    assert (tmp_path / "r" / "model.zip").is_file()
+    assert not list((tmp_path / "r").glob("*.tmp*"))
+
+
 def test_imitation_only_training_takes_no_rl_step(tmp_path, tiny_ppo_overrides):
     """train.timesteps=0: the warm start is the whole training; the saved model is the cloned one."""
     lines = []
