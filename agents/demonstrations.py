@@ -13,6 +13,13 @@ only) a linear head learns to predict them from the policy's features alongside 
 actions: an auxiliary loss that tells a pixel encoder what to look at (where the commanded
 object and the robot are) long before the action loss alone would. The head is used only
 while fitting; the policy still acts from its observation alone.
+
+DAgger labels can be weighted by how wrong the policy was where it drove (``focus > 0``,
+``train.dagger_focus``): a label where the policy's own action was off the expert's by
+``d`` (mean absolute difference over the action's entries) counts ``1 + focus * d`` times
+in every later fit. Where a smooth policy meets a steep expert (a turn that flips from
+full left to full right next to an obstacle), the few states it gets badly wrong would
+otherwise be outvoted by the many it already fits.
 """
 
 from __future__ import annotations
@@ -39,12 +46,14 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
 
     Returns:
         ``{"observations": array or dict of arrays, "actions": (N, action_dim), "goals": (N, 2 *
-        goal_dim), "success_rate": float}``: ``goals`` holds each step's achieved and desired
-        goal (true state, for the auxiliary loss); the success rate is the acting policy's.
+        goal_dim), "disagreement": (N,), "success_rate": float}``: ``goals`` holds each step's
+        achieved and desired goal (true state, for the auxiliary loss); ``disagreement`` the
+        mean absolute difference between the acting policy's action and the expert's label
+        (zeros when the expert acts); the success rate is the acting policy's.
     """
     env = make_env()
     task, engine, robot = env.unwrapped.task, env.unwrapped.engine, env.unwrapped.robot
-    observations, actions, goals, successes = [], [], [], []
+    observations, actions, goals, successes, disagreement = [], [], [], [], []
     try:
         for episode in range(episodes):
             observation, info = env.reset(seed=seed + episode)
@@ -55,7 +64,11 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
                 actions.append(action)
                 goals.append(np.concatenate([task.achieved_goal(engine, robot), task.desired_goal(engine)]))
                 if learner is not None:
+                    label = action
                     action = learner.predict(observation, deterministic=True)[0]
+                    disagreement.append(float(np.mean(np.abs(np.clip(action, -1.0, 1.0) - label))))
+                else:
+                    disagreement.append(0.0)
                 observation, _, terminated, truncated, info = env.step(action)
                 steps += 1
                 if succeeded_at is None and info.get("is_success", False):
@@ -73,6 +86,7 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
         "observations": stacked,
         "actions": np.stack(actions),
         "goals": np.stack(goals).astype(np.float32),
+        "disagreement": np.asarray(disagreement, dtype=np.float32),
         "success_rate": float(np.mean(successes)),
     }
 
@@ -84,7 +98,7 @@ def merge(first: dict, second: dict) -> dict:
     else:
         observations = np.concatenate([first["observations"], second["observations"]])
     merged = {"observations": observations}
-    for key in ("actions", "goals"):
+    for key in ("actions", "goals", "weights"):
         if key in first and key in second:
             merged[key] = np.concatenate([first[key], second[key]])
     return merged
@@ -104,6 +118,7 @@ def warm_start(
     after_success: int = 0,
     lr_schedule: str = "constant",
     on_fit=None,
+    focus: float = 0.0,
 ) -> None:
     """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
     of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
@@ -113,8 +128,13 @@ def warm_start(
     every episode ends this many steps after it first succeeds (0: at its end).
     ``lr_schedule``: "constant" or "cosine" (each fit's learning rate decays to zero).
     ``on_fit``: called with the round number (0: the cloning fit) after every fit, for
-    example to save the policy so far."""
+    example to save the policy so far. ``focus``: DAgger labels weigh ``1 + focus * d``
+    where the policy's action was off the expert's by ``d`` (module docstring; 0: all
+    labels weigh 1)."""
+    if focus < 0:
+        raise ValueError(f"focus must be >= 0, got {focus}")
     data = collect_demonstrations(make_env, episodes, seed, max_steps=episode_steps, after_success=after_success)
+    data["weights"] = np.ones(len(data["actions"]), dtype=np.float32)
     aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
     fit = dict(epochs=epochs, aux_head=aux_head, aux_weight=aux_weight, lr_schedule=lr_schedule)
     loss = behaviour_clone(model, data, seed=seed, **fit)
@@ -130,10 +150,12 @@ def warm_start(
         visited = collect_demonstrations(
             make_env, rollouts, seed + episodes + (iteration - 1) * rollouts, learner=model, after_success=after_success
         )
+        visited["weights"] = 1.0 + focus * visited["disagreement"]
         data = merge(data, visited)
         loss = behaviour_clone(model, data, seed=seed + iteration, **fit)
         log(
-            f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {rollouts} episodes; "
+            f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {rollouts} episodes, "
+            f"off the expert by {visited['disagreement'].mean():.3f} on average; "
             f"refitted on {len(data['actions'])} labelled steps, loss {_describe(loss)}"
         )
         if on_fit is not None:
@@ -152,6 +174,13 @@ def make_aux_head(model, goal_dim: int) -> torch.nn.Module:
     if not hasattr(policy, "get_distribution"):
         raise ValueError("train.bc_aux_weight > 0 needs PPO (its actor's features feed the goal-prediction head); use 0 with SAC")
     return torch.nn.Linear(policy.pi_features_extractor.features_dim, goal_dim).to(model.device)
+
+
+def _weighted_mean(values: torch.Tensor, weights: torch.Tensor | None, indices) -> torch.Tensor:
+    if weights is None:
+        return values.mean()
+    w = weights[indices]
+    return (values * w).sum() / w.sum()
 
 
 def _batch(observations, indices):
@@ -186,7 +215,8 @@ def behaviour_clone(
 ):
     """Fits ``model``'s actor (SB3 PPO or SAC) to the demonstrations; returns the last epoch's
     mean loss, with ``aux_head`` the pair (action loss, root mean squared goal error in metres).
-    ``lr_schedule="cosine"`` decays the learning rate to zero along a cosine over the fit."""
+    ``lr_schedule="cosine"`` decays the learning rate to zero along a cosine over the fit.
+    ``demonstrations["weights"]`` (optional, one per label) weighs each label's action loss."""
     if lr_schedule not in ("constant", "cosine"):
         raise ValueError(f"lr_schedule must be 'constant' or 'cosine', got {lr_schedule!r}")
     policy = model.policy
@@ -197,6 +227,9 @@ def behaviour_clone(
         goals = torch.as_tensor(demonstrations["goals"], device=model.device)
     optimizer = torch.optim.Adam(parameters, lr=learning_rate)
     actions = torch.as_tensor(demonstrations["actions"], device=model.device)
+    weights = None
+    if "weights" in demonstrations and not np.all(demonstrations["weights"] == 1.0):
+        weights = torch.as_tensor(demonstrations["weights"], dtype=torch.float32, device=model.device)
     observations = _as_policy_sees(demonstrations["observations"], model.observation_space)
     n = len(actions)
     total_updates = epochs * -(-n // batch_size)
@@ -218,7 +251,7 @@ def behaviour_clone(
                 # features for the auxiliary head.
                 features = BaseModel.extract_features(policy, observation, policy.pi_features_extractor)
                 distribution = policy._get_action_dist_from_latent(policy.mlp_extractor.forward_actor(features))
-                loss = -distribution.log_prob(target).mean()
+                loss = -_weighted_mean(distribution.log_prob(target), weights, indices)
                 if aux_head is not None:
                     goal_error = torch.nn.functional.mse_loss(aux_head(features), goals[indices])
                     goal_errors.append(goal_error.item())
@@ -226,7 +259,8 @@ def behaviour_clone(
                 else:
                     loss_total = loss
             else:
-                loss = loss_total = torch.nn.functional.mse_loss(model.actor(observation, deterministic=True), target)
+                squared = (model.actor(observation, deterministic=True) - target) ** 2
+                loss = loss_total = _weighted_mean(squared.mean(dim=1), weights, indices)
             optimizer.zero_grad()
             loss_total.backward()
             optimizer.step()

@@ -277,6 +277,7 @@ def train(config: Config, log=print) -> TrainResult:
             after_success=config.train.bc_after_success,
             lr_schedule=config.train.bc_lr_schedule,
             on_fit=lambda _: save_model(model, model_path),
+            focus=config.train.dagger_focus,
         )
     try:
         if config.train.timesteps:  # 0: imitation only, the warm start is the whole training

@@ -191,6 +191,15 @@ class TrainConfig(_Section):
             "over that fit's epochs, so each fit ends at a minimum rather than wherever the last noisy step left it."
         ),
     )
+    dagger_focus: float = Field(
+        0.0,
+        ge=0,
+        description=(
+            "DAgger: a label where the policy's own action was off the expert's by d (mean absolute difference) weighs "
+            "1 + dagger_focus * d in every later fit, so the few states the policy gets badly wrong are not outvoted "
+            "(0: all labels weigh 1)."
+        ),
+    )
     max_seconds: float = Field(
         0, ge=0, description="Stop learning after this much wall time (then save, evaluate and record as usual); 0: no limit."
     )
@@ -378,6 +387,8 @@ def validate_config(data: dict) -> Config:
     for key in ("bc_episode_steps", "dagger_episodes", "bc_after_success"):
         if getattr(config.train, key) and not config.train.bc_episodes:
             raise ConfigError(f"config key 'train.{key}' applies to cloning only, so it needs train.bc_episodes > 0")
+    if config.train.dagger_focus and not config.train.dagger_iterations:
+        raise ConfigError("config key 'train.dagger_focus' weighs DAgger labels, so it needs train.dagger_iterations > 0")
     if config.train.bc_lr_schedule != "constant" and not config.train.bc_episodes:
         raise ConfigError("config key 'train.bc_lr_schedule' applies to cloning only, so it needs train.bc_episodes > 0")
     if config.train.bc_aux_weight > 0 and (config.algo.name != "ppo" or config.train.bc_episodes == 0):

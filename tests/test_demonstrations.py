@@ -141,6 +141,44 @@ def test_unknown_cloning_schedule_is_refused():
         load_config("reach_ppo", ["train.bc_lr_schedule=cosine"])  # no cloning to schedule
 
 
+def test_dagger_records_how_far_the_policy_was_from_the_expert():
+    config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
+    model = build_model(config, "cpu")
+    expert = collect_demonstrations(lambda: make_env(config), episodes=1, seed=0)
+    assert expert["disagreement"].shape == (50,) and not expert["disagreement"].any()
+    visited = collect_demonstrations(lambda: make_env(config), episodes=1, seed=0, learner=model)
+    # Recompute the first step's distance by hand: the untrained policy's action vs the label.
+    first = np.clip(model.predict(visited["observations"][:1], deterministic=True)[0][0], -1, 1)
+    assert visited["disagreement"][0] == pytest.approx(np.mean(np.abs(first - visited["actions"][0])), abs=1e-5)
+    assert visited["disagreement"].min() >= 0 and visited["disagreement"].max() <= 2
+
+
+@pytest.mark.parametrize("preset", ["reach_ppo", "reach_sac"])
+def test_label_weights_decide_which_labels_the_fit_follows(preset):
+    """Two contradicting labels for the same observation: the fit follows the heavier one."""
+    config = _config(preset, "robocue/Reach-MuJoCo-v0")
+    env = make_env(config)
+    observation, dim = env.reset(seed=0)[0], env.action_space.shape[0]
+    env.close()
+    n = 64
+    observations = np.repeat(observation[None], 2 * n, axis=0)
+    actions = np.concatenate([np.full((n, dim), 0.5), np.full((n, dim), -0.5)]).astype(np.float32)
+    for heavy, sign in ((np.r_[np.full(n, 9.0), np.ones(n)], 1), (np.r_[np.ones(n), np.full(n, 9.0)], -1)):
+        model = build_model(config, "cpu")
+        data = {"observations": observations, "actions": actions, "weights": heavy.astype(np.float32)}
+        behaviour_clone(model, data, epochs=30, batch_size=32)
+        predicted = model.predict(observation, deterministic=True)[0]
+        assert np.all(sign * predicted > 0.2), predicted
+
+
+def test_dagger_focus_needs_dagger_rounds():
+    from configs import ConfigError
+
+    with pytest.raises(ConfigError, match="train.dagger_focus"):
+        load_config("reach_ppo", ["train.bc_episodes=2", "train.dagger_focus=1"])
+    assert load_config("reach_ppo", ["train.bc_episodes=2", "train.dagger_iterations=1", "train.dagger_focus=1"]).train.dagger_focus == 1
+
+
 def test_merge_concatenates():
     a = {"observations": np.zeros((2, 3)), "actions": np.zeros((2, 1))}
     b = {"observations": np.ones((3, 3)), "actions": np.ones((3, 1))}
