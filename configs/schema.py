@@ -119,6 +119,14 @@ class PolicyConfig(_Section):
             "not commanded are obstacles to drive around)."
         ),
     )
+    planner_iterations: int = Field(
+        0,
+        ge=0,
+        description=(
+            "attention, Maze only: rounds of a value-iteration network over the maze's wall grid "
+            "(policies/planner.py); its move values at the robot's place join the features (0: no planner)."
+        ),
+    )
     image_encoder: Literal["nature", "drq", "residual"] = Field("drq", description="multimodal: CNN architecture (perception/encoders.py).")
     image_head: Literal["linear", "keypoints"] = Field(
         "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."
@@ -387,6 +395,11 @@ def validate_config(data: dict) -> Config:
     for key in ("bc_episode_steps", "dagger_episodes", "bc_after_success"):
         if getattr(config.train, key) and not config.train.bc_episodes:
             raise ConfigError(f"config key 'train.{key}' applies to cloning only, so it needs train.bc_episodes > 0")
+    if config.policy.planner_iterations and config.policy.features_extractor != "attention":
+        raise ConfigError(
+            "config key 'policy.planner_iterations' is part of the attention extractor "
+            f"(got features_extractor={config.policy.features_extractor})"
+        )
     if config.train.dagger_focus and not config.train.dagger_iterations:
         raise ConfigError("config key 'train.dagger_focus' weighs DAgger labels, so it needs train.dagger_iterations > 0")
     if config.train.bc_lr_schedule != "constant" and not config.train.bc_episodes:

@@ -114,6 +114,8 @@ class RobocueEnv(gym.Env):
             "scene": self.task.scene_dim,
             "command": COMMAND_DIM,
         }
+        if getattr(self.task, "grid", None):  # Maze: the grid its scene block describes (policies/planner.py)
+            self.observation_layout["grid"] = dict(self.task.grid)
         obs_dim = self.robot.observation_dim + self.task.observation_dim + COMMAND_DIM
         state_space = gym.spaces.Box(-np.inf, np.inf, (obs_dim,), dtype=np.float32)
         pixels = gym.spaces.Box(0, 255, (image_size, image_size, 3), dtype=np.uint8)

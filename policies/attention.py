@@ -8,7 +8,9 @@ weights the tokens, and the weighted token joins the robot state, the scene bloc
 command as the features for the actor and critic heads. Which command picks which object
 is learned. With ``all_tokens`` every token joins them too: where the other objects
 matter (GoTo: the landmarks not commanded are obstacles the robot must drive around),
-attention alone would hide them.
+attention alone would hide them. With ``planner_iterations`` (Maze) a value-iteration
+network (:mod:`policies.planner`) plans on the maze's wall grid from the scene block, the
+attended object's position and the robot's, and its move values join the features.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import gymnasium as gym
 import torch
 import torch.nn as nn
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
+
+from policies.planner import ValueIterationPlanner
 
 
 class CommandAttentionExtractor(BaseFeaturesExtractor):
@@ -32,9 +36,21 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         key: ``linear`` (default) or ``mlp`` (one hidden layer of 64): how a token becomes its key.
         all_tokens: Also pass every object token through (features ``[robot, attended, all
             tokens, scene, command]``).
+        planner_iterations: Rounds of value iteration of a planner over the maze grid
+            (0: no planner). Needs ``layout["grid"]`` (``{"size": cells per side,
+            "cell_size": metres}``, which Maze gives) and a robot block that starts with
+            the robot's x, y; adds the planner's move values at the robot's place.
     """
 
-    def __init__(self, observation_space: gym.spaces.Box, layout: dict, embed_dim: int = 32, key: str = "linear", all_tokens: bool = False):
+    def __init__(
+        self,
+        observation_space: gym.spaces.Box,
+        layout: dict,
+        embed_dim: int = 32,
+        key: str = "linear",
+        all_tokens: bool = False,
+        planner_iterations: int = 0,
+    ):
         robot, (n_tokens, token_dim), command = layout["robot"], tuple(layout["objects"]), layout["command"]
         scene = int(layout.get("scene", 0))
         expected = robot + n_tokens * token_dim + scene + command
@@ -44,7 +60,17 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
                 f"(layout {layout}), got shape {observation_space.shape}"
             )
         every = n_tokens * token_dim if all_tokens else 0
-        super().__init__(observation_space, features_dim=robot + token_dim + every + scene + command)
+        planner = None
+        if planner_iterations:
+            grid = layout.get("grid")
+            if not grid:
+                raise ValueError("policy.planner_iterations > 0 plans on a maze grid, and this env has none (only Maze does); use 0")
+            planner = ValueIterationPlanner(int(grid["size"]), float(grid["cell_size"]), iterations=planner_iterations)
+            if planner.n_walls != scene:
+                raise ValueError(f"the maze grid has {planner.n_walls} walls but the scene block {scene} entries")
+        planned = planner.channels if planner is not None else 0
+        super().__init__(observation_space, features_dim=robot + token_dim + every + scene + command + planned)
+        self.planner = planner
         self.robot_dim, self.n_tokens, self.token_dim, self.command_dim = robot, n_tokens, token_dim, command
         self.all_tokens = all_tokens
         self.scene_dim = scene
@@ -79,6 +105,10 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         end = self.robot_dim + self.n_tokens * self.token_dim
         scene = observations[..., end : end + self.scene_dim]
         command = observations[..., -self.command_dim :]
+        parts = [robot, attended]
         if self.all_tokens:
-            return torch.cat([robot, attended, observations[..., self.robot_dim : end], scene, command], dim=-1)
-        return torch.cat([robot, attended, scene, command], dim=-1)
+            parts.append(observations[..., self.robot_dim : end])
+        parts += [scene, command]
+        if self.planner is not None:  # the attended token's entries 1-2 are its world x, y
+            parts.append(self.planner(scene, attended[..., 1:3], robot[..., :2]))
+        return torch.cat(parts, dim=-1)

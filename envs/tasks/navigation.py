@@ -590,6 +590,7 @@ class MazeTask(NavigationTask):
     wall_thickness = 0.04
     wall_height = 0.2
     scene_dim = 2 * size * (size - 1)  # one entry per possible internal wall
+    grid = {"size": size, "cell_size": cell_size}  # the observation layout's "grid": what the scene block lays out
 
     def __init__(
         self,

@@ -1,0 +1,111 @@
+"""A value-iteration network over a maze's wall grid: a planner the policy learns.
+
+Driving through a maze from its state vector asks an MLP to find the way on a new maze
+every episode: a breadth-first search over 16 cells, written into one forward pass of
+dense layers. A value-iteration network (Tamar et al., "Value Iteration Networks", 2016)
+gives the policy the shape of that computation instead and leaves the numbers to be
+learned: a small convolution turns the map into a reward, and ``iterations`` rounds of
+"convolve the values with the reward, keep the best of ``channels`` moves" spread the
+goal's value along the passages. The policy reads the move values where the robot is,
+less the best one's. The move kernels start as the grid's own moves (east, north, west,
+south, stay); everything is learned from there.
+
+The map is the maze's ``size`` x ``size`` cells and the walls around and between them on
+one grid of ``2 * size + 1`` squares: cells at odd (x, y), the wall between two cells in the
+square between them (1 where a wall stands, 0 for a passage), and the outer walls and the
+posts between four cells always 1. The scene block's entries follow :meth:`envs.tasks.navigation.MazeTask.
+wall_segments`: for each cell ``ix``, then ``iy``, the wall east of it, then the one north of
+it. The goal (the attended object's world position) and the robot (its own x, y) are put
+on the grid as Gaussian bumps around square centres, so both stay differentiable.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+
+def wall_squares(size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Grid (x, y) index of every possible internal wall, in the scene block's order."""
+    xs, ys = [], []
+    for ix in range(size):
+        for iy in range(size):
+            if ix + 1 < size:  # east of cell (ix, iy)
+                xs.append(2 * ix + 2)
+                ys.append(2 * iy + 1)
+            if iy + 1 < size:  # north of it
+                xs.append(2 * ix + 1)
+                ys.append(2 * iy + 2)
+    return torch.tensor(xs), torch.tensor(ys)
+
+
+class ValueIterationPlanner(nn.Module):
+    """Move values at the robot's place on the maze grid, ``(batch, channels)``.
+
+    Args:
+        size: Cells per side of the maze.
+        cell_size: Width of a cell, metres; the maze is centred on the world origin.
+        iterations: Rounds of value iteration (each spreads value by one grid square; a
+            cell-to-cell move is two squares).
+        channels: Moves the network compares at every square (its Q channels).
+    """
+
+    def __init__(self, size: int, cell_size: float, iterations: int = 24, channels: int = 8):
+        super().__init__()
+        if size < 2 or cell_size <= 0 or iterations < 1 or channels < 1:
+            raise ValueError(
+                f"planner needs size >= 2, cell_size > 0, iterations >= 1, channels >= 1; got {size}, {cell_size}, {iterations}, {channels}"
+            )
+        self.size, self.iterations, self.channels = size, iterations, channels
+        self.n_walls = 2 * size * (size - 1)
+        n = 2 * size + 1
+        xs, ys = wall_squares(size)
+        self.register_buffer("wall_x", xs)
+        self.register_buffer("wall_y", ys)
+        fixed = torch.zeros(n, n)  # the outer walls and the posts
+        fixed[::2, ::2] = 1.0
+        fixed[[0, -1], :] = 1.0
+        fixed[:, [0, -1]] = 1.0
+        self.register_buffer("fixed", fixed)
+        # World position of every square's centre along an axis: square k sits at
+        # k / 2 cells from the maze's edge (cell ix's centre is square 2 ix + 1).
+        centres = torch.arange(n, dtype=torch.float32) / 2 * cell_size - size * cell_size / 2
+        self.register_buffer("centres", centres)
+        self.sigma = cell_size / 4
+        self.reward = nn.Sequential(nn.Conv2d(2, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 1, 1))
+        self.q_reward = nn.Conv2d(1, channels, 3, padding=1, bias=False)
+        self.q_value = nn.Conv2d(1, channels, 3, padding=1, bias=False)
+        with torch.no_grad():
+            # Start from the grid's moves (east, north, west, south, stay: each channel adds
+            # one neighbour's value), so the values neither vanish nor explode over the
+            # iterations before training has shaped them; the weights stay trainable.
+            self.q_value.weight.mul_(0.01)
+            for k, (dx, dy) in enumerate(((1, 0), (0, 1), (-1, 0), (0, -1), (0, 0))[:channels]):
+                self.q_value.weight[k, 0, 1 + dx, 1 + dy] += 1.0
+
+    def _bump(self, xy: torch.Tensor) -> torch.Tensor:
+        """A normalised Gaussian bump around ``xy`` (batch, 2) on the grid, (batch, n, n)
+        indexed [x, y]."""
+        gx = torch.exp(-((self.centres - xy[:, :1]) ** 2) / (2 * self.sigma**2))
+        gy = torch.exp(-((self.centres - xy[:, 1:2]) ** 2) / (2 * self.sigma**2))
+        bump = gx.unsqueeze(2) * gy.unsqueeze(1)
+        return bump / bump.sum(dim=(1, 2), keepdim=True).clamp_min(1e-8)
+
+    def wall_map(self, walls: torch.Tensor) -> torch.Tensor:
+        """(batch, n, n) indexed [x, y]: 1 on the outer walls, posts and standing walls."""
+        grid = self.fixed.expand(walls.shape[0], -1, -1).clone()
+        grid[:, self.wall_x, self.wall_y] = walls
+        return grid
+
+    def forward(self, walls: torch.Tensor, goal_xy: torch.Tensor, robot_xy: torch.Tensor) -> torch.Tensor:
+        maps = torch.stack([self.wall_map(walls), self._bump(goal_xy)], dim=1)
+        reward = self.reward(maps)
+        from_reward = self.q_reward(reward)
+        value = torch.zeros_like(reward)
+        for _ in range(self.iterations):
+            q = from_reward + self.q_value(value)
+            value = q.max(dim=1, keepdim=True).values
+        q = from_reward + self.q_value(value)
+        where = self._bump(robot_xy).unsqueeze(1)
+        at_robot = (q * where).sum(dim=(2, 3))
+        return at_robot - at_robot.max(dim=1, keepdim=True).values  # how much worse than the best move

@@ -1,0 +1,115 @@
+"""The value-iteration planner over Maze's wall grid (policies/planner.py)."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+
+import envs  # noqa: F401
+from agents.training import build_model
+from configs import ConfigError, load_config
+from envs.tasks.navigation import maze_distances
+from policies.attention import CommandAttentionExtractor
+from policies.planner import ValueIterationPlanner
+
+# Grid steps of the hand-set planner's first four channels: east, north, west, south.
+MOVES = ((1, 0), (0, 1), (-1, 0), (0, -1))
+
+
+def _scene(env, observation):
+    layout = env.unwrapped.observation_layout
+    start = layout["robot"] + layout["objects"][0] * layout["objects"][1]
+    return torch.as_tensor(observation[start : start + layout["scene"]])[None]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_wall_map_puts_every_standing_wall_where_it_stands(seed):
+    env = gym.make("robocue/Maze-MuJoCo-v0")
+    observation, _ = env.reset(seed=seed)
+    task = env.unwrapped.task
+    planner = ValueIterationPlanner(task.size, task.cell_size)
+    grid = planner.wall_map(_scene(env, observation))[0]
+    centres = planner.centres.numpy()
+    for name, centre, _, _ in task.wall_segments():
+        ix, iy = int(np.argmin(abs(centres - centre[0]))), int(np.argmin(abs(centres - centre[1])))
+        assert centres[ix] == pytest.approx(centre[0]) and centres[iy] == pytest.approx(centre[1])
+        assert grid[ix, iy].item() == (1.0 if name in task.walls else 0.0), name
+    assert torch.all(grid[::2, ::2] == 1.0)  # posts
+    assert torch.all(grid[[0, -1]] == 1.0) and torch.all(grid[:, [0, -1]] == 1.0)  # outer walls
+    assert torch.all(grid[1::2, 1::2] == 0.0)  # cells
+
+
+def _hand_set(planner: ValueIterationPlanner) -> None:
+    """Weights that make the planner an exact shortest-path search: reward -1 a square, 0 at
+    the goal, -100 on walls; channel k adds the value one square along MOVES[k], channel 4
+    the square's own value (staying, so the goal keeps its 0), the rest never win."""
+    with torch.no_grad():
+        for parameter in planner.parameters():
+            parameter.zero_()
+        first, second = planner.reward[0], planner.reward[2]
+        first.weight[0, 0, 1, 1] = 1.0  # wall
+        first.weight[1, 1, 1, 1] = 1.0  # goal
+        second.weight[0, :2, 0, 0] = torch.tensor([-99.0, 1.0])
+        second.bias.fill_(-1.0)
+        for k, (dx, dy) in enumerate(MOVES + ((0, 0),)):
+            planner.q_reward.weight[k, 0, 1, 1] = 1.0
+            planner.q_value.weight[k, 0, 1 + dx, 1 + dy] = 1.0  # maps are indexed [x, y]
+        for k in range(len(MOVES) + 1, planner.channels):
+            planner.q_value.weight[k, 0, 1, 1] = 1.0
+            planner.q_reward.weight[k, 0, 1, 1] = 1000.0  # times a negative reward: never the best
+
+
+@pytest.mark.parametrize("seed", [0, 3, 7, 11])
+def test_hand_set_planner_finds_the_way_to_the_goal_in_every_cell(seed):
+    """Proof the grid, its orientation and the iterations suffice: with hand-set weights
+    the best move channel at every cell's centre points at the maze's next cell to the goal."""
+    env = gym.make("robocue/Maze-MuJoCo-v0")
+    observation, _ = env.reset(seed=seed)
+    task = env.unwrapped.task
+    planner = ValueIterationPlanner(task.size, task.cell_size, iterations=40)
+    planner.sigma = 0.02  # read exactly at the cell's centre
+    _hand_set(planner)
+    routes = maze_distances(task.size, task.passages, task.goal_cell)
+    walls, goal = _scene(env, observation), torch.as_tensor(task.cell_center(task.goal_cell), dtype=torch.float32)[None]
+    checked = 0
+    for cell, (_, following) in routes.items():
+        if following is None:
+            continue
+        robot = torch.as_tensor(task.cell_center(cell), dtype=torch.float32)[None]
+        q = planner(walls, goal, robot)[0]
+        step = (following[0] - cell[0], following[1] - cell[1])
+        assert MOVES[int(q.argmax())] == step, (cell, following, q)
+        checked += 1
+    assert checked == task.size**2 - 1
+
+
+def test_planner_features_join_the_attention_features_and_learn():
+    env = gym.make("robocue/Maze-MuJoCo-v0")
+    observation, _ = env.reset(seed=0)
+    layout = env.unwrapped.observation_layout
+    plain = CommandAttentionExtractor(env.observation_space, layout)
+    planned = CommandAttentionExtractor(env.observation_space, layout, planner_iterations=8)
+    assert planned.features_dim == plain.features_dim + planned.planner.channels
+    features = planned(torch.as_tensor(observation)[None])
+    assert features.shape == (1, planned.features_dim) and torch.isfinite(features).all()
+    features[0, -planned.planner.channels :].sum().backward()
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in planned.planner.q_value.parameters())
+
+
+def test_planner_is_refused_where_there_is_no_maze():
+    env = gym.make("robocue/GoTo-MuJoCo-v0")
+    with pytest.raises(ValueError, match="only Maze"):
+        CommandAttentionExtractor(env.observation_space, env.unwrapped.observation_layout, planner_iterations=8)
+    with pytest.raises(ConfigError, match="policy.planner_iterations"):
+        load_config("maze_dagger", ["policy.planner_iterations=8", "policy.features_extractor=flatten"])
+
+
+def test_ppo_with_the_planner_builds_on_maze():
+    config = load_config("maze_dagger", ["env.n_envs=1", "policy.planner_iterations=4", "policy.net_arch=[16]"])
+    model = build_model(config, "cpu")
+    observation = model.get_env().reset()
+    action, _ = model.predict(observation, deterministic=True)
+    assert action.shape == (1, 2)
+    model.get_env().close()
