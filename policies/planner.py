@@ -7,8 +7,10 @@ gives the policy the shape of that computation instead and leaves the numbers to
 learned: a small convolution turns the map into a reward, and ``iterations`` rounds of
 "convolve the values with the reward, keep the best of ``channels`` moves" spread the
 goal's value along the passages. The policy reads the move values where the robot is,
-less the best one's. The move kernels start as the grid's own moves (east, north, west,
-south, stay); everything is learned from there.
+less the best one's. Each move spreads value by a learned distribution over the 3 x 3
+neighbouring squares (a transition model, so values stay bounded over the iterations),
+starting as the grid's own moves (east, north, west, south, stay); everything is learned
+from there.
 
 The map is the maze's ``size`` x ``size`` cells and the walls around and between them on
 one grid of ``2 * size + 1`` squares: cells at odd (x, y), the wall between two cells in the
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 
 def wall_squares(size: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -37,6 +40,10 @@ def wall_squares(size: int) -> tuple[torch.Tensor, torch.Tensor]:
                 xs.append(2 * ix + 1)
                 ys.append(2 * iy + 2)
     return torch.tensor(xs), torch.tensor(ys)
+
+
+# The grid's own moves in [x, y] steps: east, north, west, south, stay.
+MOVES = ((1, 0), (0, 1), (-1, 0), (0, -1), (0, 0))
 
 
 class ValueIterationPlanner(nn.Module):
@@ -74,14 +81,14 @@ class ValueIterationPlanner(nn.Module):
         self.sigma = cell_size / 4
         self.reward = nn.Sequential(nn.Conv2d(2, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 1, 1))
         self.q_reward = nn.Conv2d(1, channels, 3, padding=1, bias=False)
-        self.q_value = nn.Conv2d(1, channels, 3, padding=1, bias=False)
-        with torch.no_grad():
-            # Start from the grid's moves (east, north, west, south, stay: each channel adds
-            # one neighbour's value), so the values neither vanish nor explode over the
-            # iterations before training has shaped them; the weights stay trainable.
-            self.q_value.weight.mul_(0.01)
-            for k, (dx, dy) in enumerate(((1, 0), (0, 1), (-1, 0), (0, -1), (0, 0))[:channels]):
-                self.q_value.weight[k, 0, 1 + dx, 1 + dy] += 1.0
+        # Each move spreads value from the 3 x 3 squares around by a learned distribution
+        # (softmax weights, as a transition model would), so over many iterations the
+        # values can neither explode nor vanish. It starts as the grid's own moves (east,
+        # north, west, south, stay: most weight on one neighbour).
+        logits = torch.zeros(channels, 3, 3)
+        for k, (dx, dy) in enumerate(MOVES[:channels]):
+            logits[k, 1 + dx, 1 + dy] = 4.0
+        self.move_logits = nn.Parameter(logits.view(channels, 9))
 
     def _bump(self, xy: torch.Tensor) -> torch.Tensor:
         """A normalised Gaussian bump around ``xy`` (batch, 2) on the grid, (batch, n, n)
@@ -101,11 +108,12 @@ class ValueIterationPlanner(nn.Module):
         maps = torch.stack([self.wall_map(walls), self._bump(goal_xy)], dim=1)
         reward = self.reward(maps)
         from_reward = self.q_reward(reward)
+        moves = torch.softmax(self.move_logits, dim=-1).view(self.channels, 1, 3, 3)
         value = torch.zeros_like(reward)
         for _ in range(self.iterations):
-            q = from_reward + self.q_value(value)
+            q = from_reward + F.conv2d(value, moves, padding=1)
             value = q.max(dim=1, keepdim=True).values
-        q = from_reward + self.q_value(value)
+        q = from_reward + F.conv2d(value, moves, padding=1)
         where = self._bump(robot_xy).unsqueeze(1)
         at_robot = (q * where).sum(dim=(2, 3))
         return at_robot - at_robot.max(dim=1, keepdim=True).values  # how much worse than the best move

@@ -12,10 +12,8 @@ from agents.training import build_model
 from configs import ConfigError, load_config
 from envs.tasks.navigation import maze_distances
 from policies.attention import CommandAttentionExtractor
-from policies.planner import ValueIterationPlanner
+from policies.planner import MOVES, ValueIterationPlanner
 
-# Grid steps of the hand-set planner's first four channels: east, north, west, south.
-MOVES = ((1, 0), (0, 1), (-1, 0), (0, -1))
 
 
 def _scene(env, observation):
@@ -43,8 +41,8 @@ def test_wall_map_puts_every_standing_wall_where_it_stands(seed):
 
 def _hand_set(planner: ValueIterationPlanner) -> None:
     """Weights that make the planner an exact shortest-path search: reward -1 a square, 0 at
-    the goal, -100 on walls; channel k adds the value one square along MOVES[k], channel 4
-    the square's own value (staying, so the goal keeps its 0), the rest never win."""
+    the goal, -100 on walls; channel k takes the value one square along MOVES[k] (the last
+    one staying, so the goal keeps its 0); the spare channels never win."""
     with torch.no_grad():
         for parameter in planner.parameters():
             parameter.zero_()
@@ -53,12 +51,11 @@ def _hand_set(planner: ValueIterationPlanner) -> None:
         first.weight[1, 1, 1, 1] = 1.0  # goal
         second.weight[0, :2, 0, 0] = torch.tensor([-99.0, 1.0])
         second.bias.fill_(-1.0)
-        for k, (dx, dy) in enumerate(MOVES + ((0, 0),)):
-            planner.q_reward.weight[k, 0, 1, 1] = 1.0
-            planner.q_value.weight[k, 0, 1 + dx, 1 + dy] = 1.0  # maps are indexed [x, y]
-        for k in range(len(MOVES) + 1, planner.channels):
-            planner.q_value.weight[k, 0, 1, 1] = 1.0
-            planner.q_reward.weight[k, 0, 1, 1] = 1000.0  # times a negative reward: never the best
+        planner.move_logits.fill_(-100.0)
+        for k in range(planner.channels):
+            dx, dy = MOVES[k] if k < len(MOVES) else (0, 0)
+            planner.move_logits[k, 3 * (1 + dx) + 1 + dy] = 100.0  # kernels are indexed [x, y]
+            planner.q_reward.weight[k, 0, 1, 1] = 1.0 if k < len(MOVES) else 1000.0  # x a negative reward: never the best
 
 
 @pytest.mark.parametrize("seed", [0, 3, 7, 11])
@@ -80,7 +77,7 @@ def test_hand_set_planner_finds_the_way_to_the_goal_in_every_cell(seed):
         robot = torch.as_tensor(task.cell_center(cell), dtype=torch.float32)[None]
         q = planner(walls, goal, robot)[0]
         step = (following[0] - cell[0], following[1] - cell[1])
-        assert MOVES[int(q.argmax())] == step, (cell, following, q)
+        assert MOVES[int(q.argmax())] == step, (cell, following, q)  # never "stay"
         checked += 1
     assert checked == task.size**2 - 1
 
@@ -95,7 +92,7 @@ def test_planner_features_join_the_attention_features_and_learn():
     features = planned(torch.as_tensor(observation)[None])
     assert features.shape == (1, planned.features_dim) and torch.isfinite(features).all()
     features[0, -planned.planner.channels :].sum().backward()
-    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in planned.planner.q_value.parameters())
+    assert planned.planner.move_logits.grad is not None and planned.planner.move_logits.grad.abs().sum() > 0
 
 
 def test_planner_is_refused_where_there_is_no_maze():
@@ -113,3 +110,18 @@ def test_ppo_with_the_planner_builds_on_maze():
     action, _ = model.predict(observation, deterministic=True)
     assert action.shape == (1, 2)
     model.get_env().close()
+
+
+def test_values_stay_bounded_whatever_the_move_weights():
+    """Moves are distributions over neighbours, so K iterations add at most K rewards."""
+    torch.manual_seed(0)
+    planner = ValueIterationPlanner(4, 0.6, iterations=50)
+    with torch.no_grad():
+        planner.move_logits.normal_(0, 10)
+        planner.q_reward.weight.normal_(0, 3)
+    walls = (torch.rand(8, planner.n_walls) < 0.5).float()
+    goal, robot = torch.rand(8, 2) * 2.4 - 1.2, torch.rand(8, 2) * 2.4 - 1.2
+    maps = torch.stack([planner.wall_map(walls), planner._bump(goal)], dim=1)
+    largest = planner.q_reward(planner.reward(maps)).abs().max()
+    out = planner(walls, goal, robot)
+    assert torch.isfinite(out).all() and out.abs().max() <= 2 * (planner.iterations + 1) * largest
