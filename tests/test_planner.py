@@ -15,7 +15,6 @@ from policies.attention import CommandAttentionExtractor
 from policies.planner import MOVES, ValueIterationPlanner
 
 
-
 def _scene(env, observation):
     layout = env.unwrapped.observation_layout
     start = layout["robot"] + layout["objects"][0] * layout["objects"][1]
