@@ -11,7 +11,10 @@ Every labelled step also records the task's goals (achieved and desired, for exa
 tool tip and the commanded object). With ``aux_weight > 0`` (``train.bc_aux_weight``, PPO
 only) a linear head learns to predict them from the policy's features alongside the
 actions: an auxiliary loss that tells a pixel encoder what to look at (where the commanded
-object and the robot are) long before the action loss alone would. The head is used only
+object and the robot are) long before the action loss alone would. With ``aux_target=
+"state"`` (``train.bc_aux_target``) the head predicts the task's whole true state block
+as well (every object token and the scene block: GoTo's obstacles, Maze's walls), so a
+pixel encoder also learns to see what the policy must drive around. The head is used only
 while fitting; the policy still acts from its observation alone.
 
 DAgger labels can be weighted by how wrong the policy was where it drove (``focus > 0``,
@@ -29,8 +32,12 @@ import torch
 from stable_baselines3.common.policies import BaseModel
 from stable_baselines3.common.utils import obs_as_tensor
 
+AUX_TARGETS = ("goals", "state")
 
-def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max_steps: int = 0, after_success: int = 0) -> dict:
+
+def collect_demonstrations(
+    make_env, episodes: int, seed: int, learner=None, max_steps: int = 0, after_success: int = 0, aux_target: str = "goals"
+) -> dict:
     """Runs ``episodes`` episodes (seeds ``seed``, ``seed+1``, ...) labelled by the env's expert.
 
     Args:
@@ -43,6 +50,8 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
             it to its end). The robot then rests at the goal, and a long tail of those
             "stand still" labels can teach a policy that standing still is right wherever
             it stops (for example stuck in front of an obstacle).
+        aux_target: ``goals``: each step's ``goals`` are the achieved and desired goal;
+            ``state``: those, then the task's true state block (``task.observation``).
 
     Returns:
         ``{"observations": array or dict of arrays, "actions": (N, action_dim), "goals": (N, 2 *
@@ -51,6 +60,8 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
         mean absolute difference between the acting policy's action and the expert's label
         (zeros when the expert acts); the success rate is the acting policy's.
     """
+    if aux_target not in AUX_TARGETS:
+        raise ValueError(f"aux_target must be one of {', '.join(AUX_TARGETS)}, got {aux_target!r}")
     env = make_env()
     task, engine, robot = env.unwrapped.task, env.unwrapped.engine, env.unwrapped.robot
     observations, actions, goals, successes, disagreement = [], [], [], [], []
@@ -62,7 +73,10 @@ def collect_demonstrations(make_env, episodes: int, seed: int, learner=None, max
                 action = np.clip(task.expert_action(engine, robot), -1.0, 1.0).astype(np.float32)
                 observations.append(observation)
                 actions.append(action)
-                goals.append(np.concatenate([task.achieved_goal(engine, robot), task.desired_goal(engine)]))
+                goal = [task.achieved_goal(engine, robot), task.desired_goal(engine)]
+                if aux_target == "state":
+                    goal.append(task.observation(engine, robot))
+                goals.append(np.concatenate(goal))
                 if learner is not None:
                     label = action
                     action = learner.predict(observation, deterministic=True)[0]
@@ -119,6 +133,7 @@ def warm_start(
     lr_schedule: str = "constant",
     on_fit=None,
     focus: float = 0.0,
+    aux_target: str = "goals",
 ) -> None:
     """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
     of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
@@ -130,17 +145,19 @@ def warm_start(
     ``on_fit``: called with the round number (0: the cloning fit) after every fit, for
     example to save the policy so far. ``focus``: DAgger labels weigh ``1 + focus * d``
     where the policy's action was off the expert's by ``d`` (module docstring; 0: all
-    labels weigh 1)."""
+    labels weigh 1). ``aux_target``: what the auxiliary head predicts, ``goals`` or
+    ``state`` (module docstring)."""
     if focus < 0:
         raise ValueError(f"focus must be >= 0, got {focus}")
-    data = collect_demonstrations(make_env, episodes, seed, max_steps=episode_steps, after_success=after_success)
+    data = collect_demonstrations(make_env, episodes, seed, max_steps=episode_steps, after_success=after_success, aux_target=aux_target)
     data["weights"] = np.ones(len(data["actions"]), dtype=np.float32)
     aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
     fit = dict(epochs=epochs, aux_head=aux_head, aux_weight=aux_weight, lr_schedule=lr_schedule)
+    describe = _describe if aux_target == "goals" else _describe_state
     loss = behaviour_clone(model, data, seed=seed, **fit)
     log(
         f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
-        f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {_describe(loss)}"
+        f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {describe(loss)}"
     )
     if on_fit is not None:
         on_fit(0)
@@ -148,7 +165,12 @@ def warm_start(
     for iteration in range(1, dagger_iterations + 1):
         # Seeds past the cloning episodes' and every earlier round's: new scenes each round.
         visited = collect_demonstrations(
-            make_env, rollouts, seed + episodes + (iteration - 1) * rollouts, learner=model, after_success=after_success
+            make_env,
+            rollouts,
+            seed + episodes + (iteration - 1) * rollouts,
+            learner=model,
+            after_success=after_success,
+            aux_target=aux_target,
         )
         visited["weights"] = 1.0 + focus * visited["disagreement"]
         data = merge(data, visited)
@@ -156,7 +178,7 @@ def warm_start(
         log(
             f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {rollouts} episodes, "
             f"off the expert by {visited['disagreement'].mean():.3f} on average; "
-            f"refitted on {len(data['actions'])} labelled steps, loss {_describe(loss)}"
+            f"refitted on {len(data['actions'])} labelled steps, loss {describe(loss)}"
         )
         if on_fit is not None:
             on_fit(iteration)
@@ -165,6 +187,12 @@ def warm_start(
 def _describe(loss) -> str:
     if isinstance(loss, tuple):
         return f"{loss[0]:.3f} (goal prediction error {loss[1] * 100:.1f} cm rms)"
+    return f"{loss:.3f}"
+
+
+def _describe_state(loss) -> str:
+    if isinstance(loss, tuple):  # metres and one-hot entries together: no unit
+        return f"{loss[0]:.3f} (goal and state prediction error {loss[1]:.3f} rms)"
     return f"{loss:.3f}"
 
 

@@ -278,6 +278,7 @@ def train(config: Config, log=print) -> TrainResult:
             lr_schedule=config.train.bc_lr_schedule,
             on_fit=lambda _: save_model(model, model_path),
             focus=config.train.dagger_focus,
+            aux_target=config.train.bc_aux_target,
         )
     try:
         if config.train.timesteps:  # 0: imitation only, the warm start is the whole training

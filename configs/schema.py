@@ -192,6 +192,13 @@ class TrainConfig(_Section):
             "desired goals (true state) from the policy's features; helps pixel encoders localise (0: off)."
         ),
     )
+    bc_aux_target: Literal["goals", "state"] = Field(
+        "goals",
+        description=(
+            "With bc_aux_weight > 0: what the auxiliary head predicts, the achieved and desired goals, or those and the "
+            "task's whole true state block (every object token and the scene block: obstacles, walls)."
+        ),
+    )
     bc_lr_schedule: Literal["constant", "cosine"] = Field(
         "constant",
         description=(
@@ -400,6 +407,8 @@ def validate_config(data: dict) -> Config:
             "config key 'policy.planner_iterations' is part of the attention extractor "
             f"(got features_extractor={config.policy.features_extractor})"
         )
+    if config.train.bc_aux_target != "goals" and not config.train.bc_aux_weight:
+        raise ConfigError("config key 'train.bc_aux_target' chooses what the auxiliary head predicts, so it needs train.bc_aux_weight > 0")
     if config.train.dagger_focus and not config.train.dagger_iterations:
         raise ConfigError("config key 'train.dagger_focus' weighs DAgger labels, so it needs train.dagger_iterations > 0")
     if config.train.bc_lr_schedule != "constant" and not config.train.bc_episodes:

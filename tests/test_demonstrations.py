@@ -179,6 +179,29 @@ def test_dagger_focus_needs_dagger_rounds():
     assert load_config("reach_ppo", ["train.bc_episodes=2", "train.dagger_iterations=1", "train.dagger_focus=1"]).train.dagger_focus == 1
 
 
+def test_state_aux_target_adds_the_task_state_to_the_goals():
+    config = _config("reach_ppo", "robocue/GoToPixelsState-MuJoCo-v0")
+    goals = collect_demonstrations(lambda: make_env(config), episodes=1, seed=0, max_steps=3)["goals"]
+    data = collect_demonstrations(lambda: make_env(config), episodes=1, seed=0, max_steps=3, aux_target="state")
+    env = make_env(config)
+    env.reset(seed=0)
+    task = env.unwrapped.task
+    state = task.observation(env.unwrapped.engine, env.unwrapped.robot)
+    env.close()
+    assert data["goals"].shape == (3, goals.shape[1] + task.observation_dim)
+    assert np.allclose(data["goals"][:, : goals.shape[1]], goals)
+    assert np.allclose(data["goals"][0, goals.shape[1] :], state)  # the first step's true state block
+    with pytest.raises(ValueError, match="aux_target"):
+        collect_demonstrations(lambda: make_env(config), episodes=1, seed=0, aux_target="pixels")
+
+
+def test_aux_target_needs_the_aux_loss():
+    from configs import ConfigError
+
+    with pytest.raises(ConfigError, match="train.bc_aux_target"):
+        load_config("reach_pixels_dagger", ["train.bc_aux_weight=0", "train.bc_aux_target=state"])
+
+
 def test_merge_concatenates():
     a = {"observations": np.zeros((2, 3)), "actions": np.zeros((2, 1))}
     b = {"observations": np.ones((3, 3)), "actions": np.ones((3, 1))}
