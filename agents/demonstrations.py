@@ -14,7 +14,9 @@ actions: an auxiliary loss that tells a pixel encoder what to look at (where the
 object and the robot are) long before the action loss alone would. With ``aux_target=
 "state"`` (``train.bc_aux_target``) the head predicts the task's whole true state block
 as well (every object token and the scene block: GoTo's obstacles, Maze's walls), so a
-pixel encoder also learns to see what the policy must drive around. The head is used only
+pixel encoder also learns to see what the policy must drive around. The goals and the
+state block each count by their own mean squared error, so the few goal entries are not
+diluted among the many state entries. The head is used only
 while fitting; the policy still acts from its observation alone.
 
 DAgger labels can be weighted by how wrong the policy was where it drove (``focus > 0``,
@@ -100,6 +102,7 @@ def collect_demonstrations(
         "observations": stacked,
         "actions": np.stack(actions),
         "goals": np.stack(goals).astype(np.float32),
+        "goal_entries": 2 * len(task.desired_goal(engine)),  # the goals' entries, before any state block
         "disagreement": np.asarray(disagreement, dtype=np.float32),
         "success_rate": float(np.mean(successes)),
     }
@@ -112,6 +115,8 @@ def merge(first: dict, second: dict) -> dict:
     else:
         observations = np.concatenate([first["observations"], second["observations"]])
     merged = {"observations": observations}
+    if "goal_entries" in first:
+        merged["goal_entries"] = first["goal_entries"]
     for key in ("actions", "goals", "weights"):
         if key in first and key in second:
             merged[key] = np.concatenate([first[key], second[key]])
@@ -153,11 +158,10 @@ def warm_start(
     data["weights"] = np.ones(len(data["actions"]), dtype=np.float32)
     aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
     fit = dict(epochs=epochs, aux_head=aux_head, aux_weight=aux_weight, lr_schedule=lr_schedule)
-    describe = _describe if aux_target == "goals" else _describe_state
     loss = behaviour_clone(model, data, seed=seed, **fit)
     log(
         f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
-        f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {describe(loss)}"
+        f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {_describe(loss)}"
     )
     if on_fit is not None:
         on_fit(0)
@@ -178,7 +182,7 @@ def warm_start(
         log(
             f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {rollouts} episodes, "
             f"off the expert by {visited['disagreement'].mean():.3f} on average; "
-            f"refitted on {len(data['actions'])} labelled steps, loss {describe(loss)}"
+            f"refitted on {len(data['actions'])} labelled steps, loss {_describe(loss)}"
         )
         if on_fit is not None:
             on_fit(iteration)
@@ -187,12 +191,6 @@ def warm_start(
 def _describe(loss) -> str:
     if isinstance(loss, tuple):
         return f"{loss[0]:.3f} (goal prediction error {loss[1] * 100:.1f} cm rms)"
-    return f"{loss:.3f}"
-
-
-def _describe_state(loss) -> str:
-    if isinstance(loss, tuple):  # metres and one-hot entries together: no unit
-        return f"{loss[0]:.3f} (goal and state prediction error {loss[1]:.3f} rms)"
     return f"{loss:.3f}"
 
 
@@ -253,6 +251,7 @@ def behaviour_clone(
     if aux_head is not None:
         parameters += list(aux_head.parameters())
         goals = torch.as_tensor(demonstrations["goals"], device=model.device)
+        goal_entries = int(demonstrations.get("goal_entries", goals.shape[1]))
     optimizer = torch.optim.Adam(parameters, lr=learning_rate)
     actions = torch.as_tensor(demonstrations["actions"], device=model.device)
     weights = None
@@ -281,9 +280,13 @@ def behaviour_clone(
                 distribution = policy._get_action_dist_from_latent(policy.mlp_extractor.forward_actor(features))
                 loss = -_weighted_mean(distribution.log_prob(target), weights, indices)
                 if aux_head is not None:
-                    goal_error = torch.nn.functional.mse_loss(aux_head(features), goals[indices])
+                    predicted, true = aux_head(features), goals[indices]
+                    goal_error = torch.nn.functional.mse_loss(predicted[:, :goal_entries], true[:, :goal_entries])
                     goal_errors.append(goal_error.item())
-                    loss_total = loss + aux_weight * goal_error
+                    aux_loss = goal_error
+                    if goal_entries < true.shape[1]:  # the state block: its own mean, so it does not dilute the goals'
+                        aux_loss = aux_loss + torch.nn.functional.mse_loss(predicted[:, goal_entries:], true[:, goal_entries:])
+                    loss_total = loss + aux_weight * aux_loss
                 else:
                     loss_total = loss
             else:

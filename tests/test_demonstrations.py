@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from agents.agent import make_env
 from agents.demonstrations import behaviour_clone, collect_demonstrations, merge
@@ -193,6 +194,27 @@ def test_state_aux_target_adds_the_task_state_to_the_goals():
     assert np.allclose(data["goals"][0, goals.shape[1] :], state)  # the first step's true state block
     with pytest.raises(ValueError, match="aux_target"):
         collect_demonstrations(lambda: make_env(config), episodes=1, seed=0, aux_target="pixels")
+
+
+def test_the_state_block_does_not_dilute_the_goal_loss():
+    """With goal_entries the goals and the state block each count by their own mean, and the
+    reported error is the goals' alone."""
+    from agents.demonstrations import make_aux_head
+
+    config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
+    env = make_env(config)
+    observation = env.reset(seed=0)[0]
+    env.close()
+    n = 64
+    goals = np.concatenate([np.zeros((n, 6)), np.full((n, 10), 100.0)], axis=1).astype(np.float32)
+    data = {"observations": np.repeat(observation[None], n, axis=0), "actions": np.zeros((n, 3), np.float32), "goals": goals}
+    errors = {}
+    for entries in (16, 6):
+        model = build_model(config, "cpu")
+        torch.manual_seed(0)
+        head = make_aux_head(model, 16)
+        _, errors[entries] = behaviour_clone(model, {**data, "goal_entries": entries}, epochs=1, aux_head=head, aux_weight=1.0)
+    assert errors[16] > 50 and errors[6] < 5, errors
 
 
 def test_aux_target_needs_the_aux_loss():
