@@ -16,8 +16,8 @@ object and the robot are) long before the action loss alone would. With ``aux_ta
 as well (every object token and the scene block: GoTo's obstacles, Maze's walls), so a
 pixel encoder also learns to see what the policy must drive around. The goals and the
 state block each count by their own mean squared error, so the few goal entries are not
-diluted among the many state entries. The head is used only
-while fitting; the policy still acts from its observation alone.
+diluted among the many state entries. The head is used only while fitting; the policy
+still acts from its observation alone.
 
 DAgger labels can be weighted by how wrong the policy was where it drove (``focus > 0``,
 ``train.dagger_focus``): a label where the policy's own action was off the expert's by
@@ -57,8 +57,9 @@ def collect_demonstrations(
 
     Returns:
         ``{"observations": array or dict of arrays, "actions": (N, action_dim), "goals": (N, 2 *
-        goal_dim), "disagreement": (N,), "success_rate": float}``: ``goals`` holds each step's
-        achieved and desired goal (true state, for the auxiliary loss); ``disagreement`` the
+        goal_dim) or more, "goal_entries": int, "disagreement": (N,), "success_rate": float}``:
+        ``goals`` holds each step's achieved and desired goal (true state, for the auxiliary
+        loss; their ``goal_entries`` entries come first, then any state block); ``disagreement`` the
         mean absolute difference between the acting policy's action and the expert's label
         (zeros when the expert acts); the success rate is the acting policy's.
     """

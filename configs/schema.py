@@ -196,7 +196,8 @@ class TrainConfig(_Section):
         "goals",
         description=(
             "With bc_aux_weight > 0: what the auxiliary head predicts, the achieved and desired goals, or those and the "
-            "task's whole true state block (every object token and the scene block: obstacles, walls)."
+            "task's whole true state block (every object token and the scene block: obstacles, walls), each part "
+            "by its own mean squared error."
         ),
     )
     bc_lr_schedule: Literal["constant", "cosine"] = Field(
