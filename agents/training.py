@@ -24,7 +24,7 @@ from agents.commands import ENCODER_FILE, load_language_encoder, wrap
 from agents.demonstrations import warm_start
 from agents.evaluation import evaluate_run
 from agents.replay import replay_run
-from agents.runs import MODEL_FILE, create_run_dir, save_config, save_model
+from agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from agents.tracking import finish_wandb, make_logger, start_wandb
 from configs import Config, ConfigError, algorithm_class
 from envs.vector import ThreadedVecEnv
@@ -108,6 +108,92 @@ class ProgressBar(BaseCallback):
         self.bar.close()
 
 
+class CriticWarmup(BaseCallback):
+    """Freezes everything but the critic for the first ``steps`` environment steps.
+
+    A policy that starts from cloned or ``init_from`` weights acts well, but its critic
+    knows nothing yet, and advantages measured against an untrained critic would push the
+    actor around before the critic has caught up. While frozen, only the value head (and
+    the critic's own features extractor, where it has one) learns.
+    """
+
+    def __init__(self, steps: int, log=print):
+        super().__init__()
+        self.steps, self.log, self.frozen = steps, log, []
+
+    def _on_training_start(self) -> None:
+        critic = set()
+        policy = self.model.policy
+        if hasattr(policy, "value_net"):  # PPO: value head, its MLP, its own extractor if not shared
+            modules = [policy.value_net, policy.mlp_extractor.value_net]
+            if policy.vf_features_extractor is not policy.pi_features_extractor:
+                modules.append(policy.vf_features_extractor)
+            critic = {id(p) for module in modules for p in module.parameters()}
+            candidates = list(policy.parameters())
+        else:  # SAC: the actor has its own optimizer; the critics are not touched
+            candidates = list(policy.actor.parameters())
+        self.frozen = [p for p in candidates if id(p) not in critic and p.requires_grad]
+        for parameter in self.frozen:
+            parameter.requires_grad_(False)
+        self.log(f"critic warm-up: actor frozen ({sum(p.numel() for p in self.frozen)} parameters) for {self.steps} steps")
+
+    def _release(self) -> None:
+        for parameter in self.frozen:
+            parameter.requires_grad_(True)
+        if self.frozen:
+            self.log(f"critic warm-up over at step {self.num_timesteps}: the actor learns from now on")
+        self.frozen = []
+
+    def _on_step(self) -> bool:
+        if self.frozen and self.num_timesteps >= self.steps:
+            self._release()
+        return True
+
+    def _on_training_end(self) -> None:
+        self._release()
+
+
+def init_source(config: Config) -> Path | None:
+    """The model file ``train.init_from`` names, checked against the config (None when unset).
+
+    Raises:
+        ConfigError: the folder is not a finished run, or its algorithm, policy or spaces
+            differ from this config's (only ``share_features_extractor`` may differ).
+    """
+    if not config.train.init_from:
+        return None
+    key = "config key 'train.init_from'"
+    try:
+        source = load_run_config(config.train.init_from)
+    except ConfigError as error:
+        raise ConfigError(f"{key}: {error}") from None
+    path = Path(config.train.init_from) / MODEL_FILE
+    if not path.is_file():
+        raise ConfigError(f"{key}: {str(config.train.init_from)!r} has no {MODEL_FILE}; has its training finished?")
+    if source.algo.name != config.algo.name:
+        raise ConfigError(f"{key}: that run trained {source.algo.name}, this config trains {config.algo.name}; they must match")
+    ours, theirs = config.policy.model_dump(), source.policy.model_dump()
+    differ = [k for k in ours if k != "share_features_extractor" and ours[k] != theirs[k]]
+    if differ:
+        shown = ", ".join(f"policy.{k} ({theirs[k]!r} there, {ours[k]!r} here)" for k in differ)
+        raise ConfigError(f"{key}: the policy must be built the same way; differs in {shown}")
+    return path
+
+
+def check_init_spaces(config: Config, path: Path, observation_space, action_space) -> None:
+    """Stops when the ``init_from`` model observes or acts differently from this config's env."""
+    from stable_baselines3.common.save_util import load_from_zip_file
+
+    data, _, _ = load_from_zip_file(path, device="cpu", load_data=True)
+    for name, ours in (("observation", observation_space), ("action", action_space)):
+        theirs = data.get(f"{name}_space")
+        if theirs is not None and theirs != ours:
+            raise ConfigError(
+                f"config key 'train.init_from': that run's {name} space {theirs} differs from this env's {ours} "
+                f"({config.env.id}); start from a run of the same task and observation mode"
+            )
+
+
 def check_runnable(config: Config) -> str:
     """Checks what the schema cannot (env id, env kwargs, device); returns the torch device."""
     if config.env.id not in gym.registry:
@@ -147,6 +233,9 @@ def check_runnable(config: Config) -> str:
         raise ConfigError(f"config key 'policy.features_extractor': {error}") from None
     finally:
         env.close()
+    source = init_source(config)
+    if source is not None:
+        check_init_spaces(config, source, env.observation_space, env.action_space)
     check_replay_memory(config, env.observation_space)
     return resolve_device(config.device)
 
@@ -250,11 +339,19 @@ def train(config: Config, log=print) -> TrainResult:
     if config.train.torch_threads:
         torch.set_num_threads(config.train.torch_threads)
     model = build_model(config, device)
+    if config.train.init_from:
+        from stable_baselines3.common.save_util import load_from_zip_file
+
+        _, params, _ = load_from_zip_file(init_source(config), device=device)
+        model.policy.load_state_dict(params["policy"])
+        log(f"policy weights from {config.train.init_from}")
     wandb_run = start_wandb(config, run_dir)
     model.set_logger(make_logger(config, run_dir, wandb_run))
     callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar)]
     if config.train.max_seconds:
         callbacks.append(TimeLimit(config.train.max_seconds))
+    if config.train.critic_warmup:
+        callbacks.append(CriticWarmup(config.train.critic_warmup, log=log))
     if config.train.checkpoint_every:
         callbacks.append(CheckpointEvery(run_dir / "checkpoints", config.train.checkpoint_every))
 

@@ -216,6 +216,23 @@ class TrainConfig(_Section):
             "(0: all labels weigh 1)."
         ),
     )
+    init_from: str | None = Field(
+        None,
+        description=(
+            "Fine-tuning: a run folder whose model.zip gives the policy's starting weights (same algo, policy section "
+            "and observation and action spaces; the env may differ where those match, e.g. the other engine's twin). "
+            "Any warm start and RL steps continue from there."
+        ),
+    )
+    critic_warmup: int = Field(
+        0,
+        ge=0,
+        description=(
+            "RL steps at the start of learning in which only the critic (value function) learns; the actor, with any "
+            "features extractor it shares, is frozen, so a cloned or init_from policy is not pushed around by "
+            "advantages from an untrained critic (0: off)."
+        ),
+    )
     max_seconds: float = Field(
         0, ge=0, description="Stop learning after this much wall time (then save, evaluate and record as usual); 0: no limit."
     )
@@ -418,6 +435,11 @@ def validate_config(data: dict) -> Config:
         raise ConfigError(
             f"config key 'train.bc_aux_weight' applies to cloning with PPO only (needs algo.name=ppo and train.bc_episodes > 0; "
             f"got algo.name={config.algo.name}, bc_episodes={config.train.bc_episodes})"
+        )
+    if config.train.critic_warmup and config.train.critic_warmup >= config.train.timesteps:
+        raise ConfigError(
+            f"config key 'train.critic_warmup' ({config.train.critic_warmup}) must be below train.timesteps "
+            f"({config.train.timesteps}), or the actor never learns"
         )
     if config.train.timesteps == 0 and config.train.bc_episodes == 0:
         raise ConfigError("train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0; or set train.timesteps >= 1")
