@@ -48,10 +48,11 @@ def make_env(
 class Agent:
     """A policy that acts in the config's environment. Load one from a run folder."""
 
-    def __init__(self, config: Config, model, run_dir: Path | None = None):
+    def __init__(self, config: Config, model, run_dir: Path | None = None, model_file: str = MODEL_FILE):
         self.config = config
         self.model = model
         self.run_dir = run_dir
+        self.model_file = model_file
 
     @classmethod
     def load(cls, run_dir: str | Path, model_file: str = MODEL_FILE, device: str = "auto") -> Agent:
@@ -59,9 +60,10 @@ class Agent:
         config = load_run_config(run_dir)
         path = run_dir / model_file
         if not path.is_file():
-            raise ConfigError(f"{str(run_dir)!r} has no {model_file}; has its training finished?")
+            hint = "has its training finished?" if model_file == MODEL_FILE else "see its checkpoints/ folder"
+            raise ConfigError(f"{str(run_dir)!r} has no {model_file}; {hint}")
         model = algorithm_class(config.algo.name).load(path, device=resolve_device(device))
-        return cls(config, model, run_dir)
+        return cls(config, model, run_dir, str(model_file))
 
     @property
     def name(self) -> str:

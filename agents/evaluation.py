@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 import envs
 from agents.agent import Agent, ExpertAgent
-from agents.runs import EVAL_FILE, write_json
+from agents.runs import EVAL_FILE, MODEL_FILE, write_json
 from configs import ConfigError
 
 Policy = Callable[[np.ndarray], np.ndarray]
@@ -119,6 +119,7 @@ def evaluate_agent(
     trained_engine = envs.ENV_SPECS[agent.env_id]["engine"]
     result = {
         "agent": agent.name,
+        "model_file": getattr(agent, "model_file", None),
         "deterministic": agent.deterministic,
         "commands": commands or "train",
         "trained_engine": trained_engine,
@@ -139,16 +140,20 @@ def evaluate_run(
     progress: bool = True,
     commands: str | None = None,
     engine: str | None = None,
+    model_file: str | None = None,
 ) -> tuple[dict, Path]:
     """Evaluates the agent in ``run_dir``; writes eval.json (or ``out``). Returns (result, path).
 
     ``engine`` names a physics engine to evaluate the twin env in (default out then:
-    ``eval_<engine>.json``); ``commands`` a spoken-command split (``eval_<split>.json``).
+    ``eval_<engine>.json``); ``commands`` a spoken-command split (``eval_<split>.json``);
+    ``model_file`` a model inside the run folder other than model.zip, for example
+    ``checkpoints/step_100000.zip`` (``eval_step_100000.json``).
 
     Raises:
-        ConfigError: ``commands`` names a split for an agent that does not hear spoken commands.
+        ConfigError: ``commands`` names a split for an agent that does not hear spoken commands,
+            or ``model_file`` is not a file in the run folder.
     """
-    agent = Agent.load(run_dir)
+    agent = Agent.load(run_dir, model_file or MODEL_FILE)
     config = agent.config
     check_command_split(config, commands)
     trained_engine = envs.ENV_SPECS[config.env.id]["engine"]
@@ -156,6 +161,8 @@ def evaluate_run(
         raise ConfigError(f"--engine {engine!r} is not one of: {', '.join(envs.ENGINE_IDS)}")
     default_split = "gesture" if config.env.commands == "gesture" else "train"
     suffix = [part for part in (commands if commands != default_split else None, engine if engine != trained_engine else None) if part]
+    if model_file and Path(model_file) != Path(MODEL_FILE):
+        suffix.append(Path(model_file).stem)
     default_out = Path(run_dir) / (f"eval_{'_'.join(suffix)}.json" if suffix else EVAL_FILE)
     return evaluate_agent(
         agent,

@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
             "examples:\n  robocue eval runs/Reach-MuJoCo-v0__ppo__0__20261128-120000\n"
             "  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json\n"
             "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100\n"
-            "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine"
+            "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine\n"
+            "  robocue eval RUN_DIR --model checkpoints/step_100000.zip   # a checkpoint -> eval_step_100000.json"
         ),
     )
     evaluate.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
@@ -91,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--episodes", type=_positive_int, help="number of episodes (default: the run's eval.episodes; 100 for --expert)")
     evaluate.add_argument("--seed", type=_seed, help="seed of the first episode (default: the run's eval.seed)")
     evaluate.add_argument("--out", metavar="FILE", help="where to write the JSON (default: RUN_DIR/eval.json)")
+    evaluate.add_argument(
+        "--model",
+        metavar="FILE",
+        help="a model in the run folder other than model.zip, e.g. checkpoints/step_100000.zip (default out: RUN_DIR/eval_<name>.json)",
+    )
     evaluate.add_argument(
         "--engine",
         metavar="ENGINE",
@@ -255,13 +261,21 @@ def cmd_eval(args) -> int:
     from agents.evaluation import evaluate_expert, evaluate_run
 
     _run_dir_or_expert(args)
+    if args.expert and args.model:
+        raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
     if args.expert:
         result, path = evaluate_expert(
             args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
         )
     else:
         result, path = evaluate_run(
-            args.run_dir, episodes=args.episodes, seed=args.seed, out=args.out, commands=args.commands, engine=args.engine
+            args.run_dir,
+            episodes=args.episodes,
+            seed=args.seed,
+            out=args.out,
+            commands=args.commands,
+            engine=args.engine,
+            model_file=args.model,
         )
     low, high = result["success_ci"]
     print(

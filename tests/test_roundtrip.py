@@ -107,6 +107,26 @@ def test_eval_command_writes_seeded_episodes(trained_run, tmp_path, capsys):
     assert json.loads(again.read_text())["episodes"] == result["episodes"]
 
 
+def test_eval_model_picks_a_checkpoint(trained_run, capsys):
+    algo, code, run_dir = trained_run
+    checkpoint = sorted((run_dir / "checkpoints").glob("step_*.zip"))[0]
+    name = f"checkpoints/{checkpoint.name}"
+    assert main(["eval", str(run_dir), "--episodes", "2", "--model", name]) == 0
+    out = run_dir / f"eval_{checkpoint.stem}.json"
+    assert str(out) in capsys.readouterr().out
+    assert json.loads(out.read_text())["model_file"] == name
+    assert json.loads((run_dir / "eval.json").read_text())["model_file"] == "model.zip"
+
+
+def test_eval_model_that_is_not_there_is_a_clear_error(trained_run, capsys):
+    algo, code, run_dir = trained_run
+    assert main(["eval", str(run_dir), "--model", "checkpoints/step_99.zip"]) == 2
+    err = capsys.readouterr().err
+    assert "has no checkpoints/step_99.zip" in err and "Traceback" not in err
+    assert main(["eval", "--expert", "robocue/Reach-MuJoCo-v0", "--model", "x.zip"]) == 2
+    assert "--model" in capsys.readouterr().err
+
+
 def test_replay_command_writes_a_playable_mp4(trained_run, tmp_path):
     algo, code, run_dir = trained_run
     out = tmp_path / "v.mp4"
