@@ -100,3 +100,14 @@ def test_init_from_the_twin_engine_is_allowed(ppo_run):
 def test_critic_warmup_must_leave_the_actor_some_steps():
     with pytest.raises(ConfigError, match="train.critic_warmup"):
         load_config(PPO_PRESET, ["train.timesteps=1000", "train.critic_warmup=1000"])
+
+
+@pytest.mark.parametrize(("finetune", "source"), [("goto_finetune", "goto_dagger"), ("maze_finetune", "maze_dagger")])
+def test_finetune_presets_start_from_their_imitation_presets(finetune, source):
+    """`robocue train SOURCE run.dir=runs/SOURCE`, then `robocue train FINETUNE`, must fit together."""
+    tuned, cloned = load_config(finetune), load_config(source)
+    assert tuned.train.init_from == f"runs/{source}"
+    assert tuned.env.id == cloned.env.id and tuned.algo.name == cloned.algo.name
+    ours, theirs = tuned.policy.model_dump(), cloned.policy.model_dump()
+    assert {k for k in ours if ours[k] != theirs[k]} <= {"share_features_extractor"}
+    assert 0 < tuned.train.critic_warmup < tuned.train.timesteps
