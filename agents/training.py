@@ -180,12 +180,24 @@ def init_source(config: Config) -> Path | None:
     return path
 
 
+def _as_model_sees(space: gym.spaces.Space) -> gym.spaces.Space:
+    """``space`` as an SB3 model stores it: channel-last images transposed to channel-first."""
+    from stable_baselines3.common.preprocessing import is_image_space, is_image_space_channels_first
+    from stable_baselines3.common.vec_env import VecTransposeImage
+
+    if isinstance(space, gym.spaces.Dict):
+        return gym.spaces.Dict({key: _as_model_sees(value) for key, value in space.spaces.items()})
+    if is_image_space(space) and not is_image_space_channels_first(space):
+        return VecTransposeImage.transpose_space(space)
+    return space
+
+
 def check_init_spaces(config: Config, path: Path, observation_space, action_space) -> None:
     """Stops when the ``init_from`` model observes or acts differently from this config's env."""
     from stable_baselines3.common.save_util import load_from_zip_file
 
     data, _, _ = load_from_zip_file(path, device="cpu", load_data=True)
-    for name, ours in (("observation", observation_space), ("action", action_space)):
+    for name, ours in (("observation", _as_model_sees(observation_space)), ("action", action_space)):
         theirs = data.get(f"{name}_space")
         if theirs is not None and theirs != ours:
             raise ConfigError(

@@ -102,7 +102,10 @@ def test_critic_warmup_must_leave_the_actor_some_steps():
         load_config(PPO_PRESET, ["train.timesteps=1000", "train.critic_warmup=1000"])
 
 
-@pytest.mark.parametrize(("finetune", "source"), [("goto_finetune", "goto_dagger"), ("maze_finetune", "maze_dagger")])
+@pytest.mark.parametrize(
+    ("finetune", "source"),
+    [("goto_finetune", "goto_dagger"), ("maze_finetune", "maze_dagger"), ("goto_pixels_finetune", "goto_pixels_dagger")],
+)
 def test_finetune_presets_start_from_their_imitation_presets(finetune, source):
     """`robocue train SOURCE run.dir=runs/SOURCE`, then `robocue train FINETUNE`, must fit together."""
     tuned, cloned = load_config(finetune), load_config(source)
@@ -111,3 +114,16 @@ def test_finetune_presets_start_from_their_imitation_presets(finetune, source):
     ours, theirs = tuned.policy.model_dump(), cloned.policy.model_dump()
     assert {k for k in ours if ours[k] != theirs[k]} <= {"share_features_extractor"}
     assert 0 < tuned.train.critic_warmup < tuned.train.timesteps
+
+
+def test_image_spaces_are_compared_as_the_model_stores_them():
+    """SB3 stores channel-last images transposed; a pixel run must still match its own env."""
+    import gymnasium as gym
+    import numpy as np
+
+    from agents.training import _as_model_sees
+
+    space = gym.spaces.Dict({"pixels": gym.spaces.Box(0, 255, (84, 84, 3), np.uint8), "state": gym.spaces.Box(-1.0, 1.0, (5,), np.float32)})
+    seen = _as_model_sees(space)
+    assert seen["pixels"].shape == (3, 84, 84) and seen["state"] == space["state"]
+    assert _as_model_sees(seen) == seen  # already channel-first: unchanged
