@@ -66,8 +66,8 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
             if not grid:
                 raise ValueError("policy.planner_iterations > 0 plans on a maze grid, and this env has none (only Maze does); use 0")
             planner = ValueIterationPlanner(int(grid["size"]), float(grid["cell_size"]), iterations=planner_iterations)
-            if planner.n_walls != scene:
-                raise ValueError(f"the maze grid has {planner.n_walls} walls but the scene block {scene} entries")
+            if planner.n_walls > scene:
+                raise ValueError(f"the maze grid has {planner.n_walls} walls but the scene block only {scene} entries")
         planned = planner.channels if planner is not None else 0
         super().__init__(observation_space, features_dim=robot + token_dim + every + scene + command + planned)
         self.planner = planner
@@ -110,5 +110,5 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
             parts.append(observations[..., self.robot_dim : end])
         parts += [scene, command]
         if self.planner is not None:  # the attended token's entries 1-2 are its world x, y
-            parts.append(self.planner(scene, attended[..., 1:3], robot[..., :2]))
+            parts.append(self.planner(scene[..., : self.planner.n_walls], attended[..., 1:3], robot[..., :2]))
         return torch.cat(parts, dim=-1)

@@ -281,14 +281,39 @@ def _scene_block(env) -> np.ndarray:
 def test_maze_scene_block_is_the_wall_layout():
     env = make("Maze")
     u = env.unwrapped
+    walls = u.task.n_walls
     for seed in (0, 1):
         env.reset(seed=seed)
         block = _scene_block(env)
         standing = [1.0 if name in u.task.walls else 0.0 for name, *_ in u.task.wall_segments()]
-        np.testing.assert_array_equal(block, standing)
+        np.testing.assert_array_equal(block[:walls], standing)
         env.step(env.action_space.sample())
-        np.testing.assert_array_equal(_scene_block(env), standing)  # fixed for the episode
+        np.testing.assert_array_equal(_scene_block(env)[:walls], standing)  # fixed for the episode
     env.close()
+
+
+def test_maze_cell_features_say_where_the_robot_and_the_goal_are():
+    env = make("Maze")
+    task = env.unwrapped.task
+    n = task.size**2
+    assert env.unwrapped.observation_layout["scene"] == task.n_walls + 2 * n
+    cells_seen = set()
+    for seed in (0, 1, 2):
+        env.reset(seed=seed)
+        for step in range(60):
+            block = _scene_block(env)
+            robot, goal = block[task.n_walls : task.n_walls + n], block[task.n_walls + n :]
+            ix, iy = task.cell_of(env.unwrapped.robot.base_position(env.unwrapped.engine))
+            assert robot.sum() == 1.0 and robot[ix * task.size + iy] == 1.0
+            assert goal.sum() == 1.0 and goal[task.goal_cell[0] * task.size + task.goal_cell[1]] == 1.0
+            cells_seen.add((seed, ix, iy))
+            env.step(task.expert_action(env.unwrapped.engine, env.unwrapped.robot))
+    assert len(cells_seen) > 6  # the expert drove through several cells: the one-hot followed it
+    env.close()
+    plain = make("Maze", cell_features=False)
+    assert plain.unwrapped.observation_layout["scene"] == task.n_walls
+    assert plain.observation_space.shape[0] == env.observation_space.shape[0] - 2 * n
+    plain.close()
 
 
 def test_goto_scene_block_locates_every_obstacle_in_the_robot_frame():

@@ -18,7 +18,8 @@ from policies.planner import MOVES, ValueIterationPlanner
 def _scene(env, observation):
     layout = env.unwrapped.observation_layout
     start = layout["robot"] + layout["objects"][0] * layout["objects"][1]
-    return torch.as_tensor(observation[start : start + layout["scene"]])[None]
+    walls = env.unwrapped.task.n_walls  # the scene block starts with the walls (cell one-hots follow)
+    return torch.as_tensor(observation[start : start + walls])[None]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

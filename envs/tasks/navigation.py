@@ -579,7 +579,11 @@ class MazeTask(NavigationTask):
     Observation (task part): egocentric tokens of the markers (module docstring), then the
     scene block: the maze's layout, one entry per possible internal wall (1 where the wall
     stands, 0 where there is a passage), in the order of :meth:`wall_segments` (for each
-    cell ix, then iy: the wall east of it, then the one north of it). The robot block's
+    cell ix, then iy: the wall east of it, then the one north of it). With
+    ``cell_features`` (default) two one-hots over the cells follow, in the order ix * size
+    + iy: the cell the robot is in, then the commanded marker's cell. The walls are laid
+    out per cell, and so are the two places a route joins; the same facts as the robot's
+    x, y and the marker's position, in the form a route is computed from. The robot block's
     8-beam range scan sees the walls too.
     Success: base centre within ``distance_threshold`` of the commanded marker's cell centre.
     """
@@ -589,7 +593,7 @@ class MazeTask(NavigationTask):
     cell_size = 0.6
     wall_thickness = 0.04
     wall_height = 0.2
-    scene_dim = 2 * size * (size - 1)  # one entry per possible internal wall
+    n_walls = 2 * size * (size - 1)  # possible internal walls: the scene block's first entries
     grid = {"size": size, "cell_size": cell_size}  # the observation layout's "grid": what the scene block lays out
 
     def __init__(
@@ -600,8 +604,12 @@ class MazeTask(NavigationTask):
         min_path_cells: int = 2,
         max_path_cells: int = 6,
         n_rays: int = 8,
+        cell_features: bool = True,
     ):
+        self.cell_features = bool(cell_features)
+        self.scene_dim = self.n_walls + (2 * self.size**2 if self.cell_features else 0)
         super().__init__(reward_type, n_objects, distance_threshold, n_rays)
+        self._robot_cell = self.n_tokens * self.token_dim + self.n_walls  # index of the robot's one-hot
         if not 1 <= min_path_cells <= max_path_cells:
             raise ValueError(f"min_path_cells={min_path_cells} and max_path_cells={max_path_cells} must satisfy 1 <= min <= max")
         self.min_path_cells, self.max_path_cells = min_path_cells, max_path_cells
@@ -686,6 +694,8 @@ class MazeTask(NavigationTask):
             self.parking.show(engine, marker_name(color, shape), (xy[0], xy[1], 0.0))
             self.placed[color] = (shape, np.array([xy[0], xy[1], 0.0]))
         target = colors[0]
+        if self.cell_features:
+            self._layout[self.n_walls + self.size**2 + self.goal_cell[0] * self.size + self.goal_cell[1]] = 1.0
         self._goal = self.cell_center(self.goal_cell)
         self.command = Command("go_to", target, self.placed[target][0])
         self._compose(self.placed, self._layout)
@@ -693,6 +703,16 @@ class MazeTask(NavigationTask):
         robot.reset(engine, (xy[0], xy[1], rng.uniform(-np.pi, np.pi)))
         self._routes = {}  # BFS from the goal, computed on the expert's first call
         return self.command
+
+    def observation(self, engine, robot) -> np.ndarray:
+        observation = super().observation(engine, robot)
+        if self.cell_features:  # the robot's cell, as cell_of finds it (scalars: this runs every step)
+            x, y, _ = engine.joint_positions(robot.joints).tolist()
+            last = self.size - 1
+            ix = min(max(int((x + self.half_width) // self.cell_size), 0), last)
+            iy = min(max(int((y + self.half_width) // self.cell_size), 0), last)
+            observation[self._robot_cell + ix * self.size + iy] = 1.0
+        return observation
 
     def path_length(self, position) -> float:
         """Length of the way to the goal through the maze: straight to the next cell's centre,
