@@ -21,12 +21,13 @@ from tqdm import tqdm
 import envs
 from agents.agent import Agent, make_env, resolve_device
 from agents.commands import ENCODER_FILE, load_language_encoder, wrap
-from agents.demonstrations import warm_start
+from agents.demonstrations import PolicyTeacher, expert_labels, warm_start
 from agents.evaluation import evaluate_run
 from agents.replay import replay_run
 from agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from agents.tracking import finish_wandb, make_logger, start_wandb
 from configs import Config, ConfigError, algorithm_class
+from envs.commands import COMMAND_DIM
 from envs.vector import ThreadedVecEnv
 from envs.wrappers import ObjectTokenNoise
 from policies import policy_kwargs
@@ -206,6 +207,34 @@ def check_init_spaces(config: Config, path: Path, observation_space, action_spac
             )
 
 
+def check_teacher(config: Config, state_dim: int) -> None:
+    """Stops when ``train.teacher`` is not a finished state-mode run of this config's task."""
+    if not config.train.teacher:
+        return
+    from stable_baselines3.common.save_util import load_from_zip_file
+
+    key = "config key 'train.teacher'"
+    try:
+        teacher = load_run_config(config.train.teacher)
+    except ConfigError as error:
+        raise ConfigError(f"{key}: {error}") from None
+    path = Path(config.train.teacher) / MODEL_FILE
+    if not path.is_file():
+        raise ConfigError(f"{key}: {str(config.train.teacher)!r} has no {MODEL_FILE}; has its training finished?")
+    theirs, ours = envs.ENV_SPECS.get(teacher.env.id, {}), envs.ENV_SPECS[config.env.id]
+    if theirs.get("obs_mode") != "state" or theirs.get("task") != ours["task"] or teacher.env.commands != "onehot":
+        raise ConfigError(
+            f"{key}: the teacher must be a state-mode run of the {ours['task']} task with one-hot commands; "
+            f"that run trained on {teacher.env.id} with env.commands={teacher.env.commands}"
+        )
+    space = load_from_zip_file(path, device="cpu")[0].get("observation_space")
+    if space is not None and space.shape != (state_dim,):
+        raise ConfigError(
+            f"{key}: that run observes {space.shape[0]} state entries, this env's state has {state_dim}; "
+            "train the teacher with the same env.kwargs"
+        )
+
+
 def check_runnable(config: Config) -> str:
     """Checks what the schema cannot (env id, env kwargs, device); returns the torch device."""
     if config.env.id not in gym.registry:
@@ -245,6 +274,8 @@ def check_runnable(config: Config) -> str:
         raise ConfigError(f"config key 'policy.features_extractor': {error}") from None
     finally:
         env.close()
+    u = env.unwrapped
+    check_teacher(config, u.robot.observation_dim + u.task.observation_dim + COMMAND_DIM)
     source = init_source(config)
     if source is not None:
         check_init_spaces(config, source, env.observation_space, env.action_space)
@@ -369,6 +400,8 @@ def train(config: Config, log=print) -> TrainResult:
 
     model_path = run_dir / MODEL_FILE
     started = time.perf_counter()
+    if config.train.teacher:
+        log(f"labels from the teacher in {config.train.teacher} (instead of the scripted expert)")
     if config.train.bc_episodes:
         # The policy after every fit goes to model.zip, so a long imitation run stopped
         # between rounds still leaves its latest policy for `robocue eval`.
@@ -388,6 +421,7 @@ def train(config: Config, log=print) -> TrainResult:
             on_fit=lambda _: save_model(model, model_path),
             focus=config.train.dagger_focus,
             aux_target=config.train.bc_aux_target,
+            labeller=PolicyTeacher(Agent.load(config.train.teacher, device=device)) if config.train.teacher else expert_labels,
         )
     try:
         if config.train.timesteps:  # 0: imitation only, the warm start is the whole training

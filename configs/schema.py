@@ -216,6 +216,14 @@ class TrainConfig(_Section):
             "(0: all labels weigh 1)."
         ),
     )
+    teacher: str | None = Field(
+        None,
+        description=(
+            "Cloning and DAgger: a run folder of a state-mode policy of the same task (any engine) that acts in the "
+            "cloning episodes and labels every state instead of the scripted expert, seeing the state while this "
+            "policy sees its own observation (for example pixels); e.g. a policy fine-tuned by RL that outdoes the expert's clone."
+        ),
+    )
     init_from: str | None = Field(
         None,
         description=(
@@ -429,6 +437,8 @@ def validate_config(data: dict) -> Config:
         raise ConfigError("config key 'train.bc_aux_target' chooses what the auxiliary head predicts, so it needs train.bc_aux_weight > 0")
     if config.train.dagger_focus and not config.train.dagger_iterations:
         raise ConfigError("config key 'train.dagger_focus' weighs DAgger labels, so it needs train.dagger_iterations > 0")
+    if config.train.teacher and not config.train.bc_episodes:
+        raise ConfigError("config key 'train.teacher' labels cloning and DAgger, so it needs train.bc_episodes > 0")
     if config.train.bc_lr_schedule != "constant" and not config.train.bc_episodes:
         raise ConfigError("config key 'train.bc_lr_schedule' applies to cloning only, so it needs train.bc_episodes > 0")
     if config.train.bc_aux_weight > 0 and (config.algo.name != "ppo" or config.train.bc_episodes == 0):

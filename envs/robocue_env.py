@@ -185,7 +185,7 @@ class RobocueEnv(gym.Env):
             if self.obs_mode == "pixels+state":
                 observation["state"] = robot.astype(np.float32)
             return observation
-        state = np.concatenate([robot, self.task.observation(self.engine, self.robot), self._command_vector], dtype=np.float32)
+        state = self.state_observation(robot)
         if self.obs_mode == "goal":
             return {
                 "observation": state,
@@ -193,6 +193,13 @@ class RobocueEnv(gym.Env):
                 "desired_goal": self.task.desired_goal(self.engine).astype(np.float32),
             }
         return state
+
+    def state_observation(self, robot: np.ndarray | None = None) -> np.ndarray:
+        """The state-mode observation of the current state, whatever this env's ``obs_mode``
+        (for example for a state policy that teaches a pixel one, agents/demonstrations.py)."""
+        if robot is None:
+            robot = self.robot.observation(self.engine)
+        return np.concatenate([robot, self.task.observation(self.engine, self.robot), self._command_vector], dtype=np.float32)
 
     def _pixels(self) -> np.ndarray:
         return self.engine.render(self.policy_camera, self.image_size, self.image_size, fast=True)

@@ -127,3 +127,86 @@ def test_image_spaces_are_compared_as_the_model_stores_them():
     seen = _as_model_sees(space)
     assert seen["pixels"].shape == (3, 84, 84) and seen["state"] == space["state"]
     assert _as_model_sees(seen) == seen  # already channel-first: unchanged
+
+
+# --- a trained state policy as the teacher (train.teacher) ------------------------------------
+def test_state_observation_is_the_state_modes_whatever_the_obs_mode():
+    import gymnasium as gym
+    import numpy as np
+
+    state = gym.make("robocue/Reach-MuJoCo-v0")
+    pixels = gym.make("robocue/ReachPixelsState-MuJoCo-v0")
+    expected, _ = state.reset(seed=3)
+    pixels.reset(seed=3)
+    np.testing.assert_array_equal(pixels.unwrapped.state_observation(), expected)
+    action = state.action_space.sample()
+    np.testing.assert_array_equal(pixels.step(action) and pixels.unwrapped.state_observation(), state.step(action)[0])
+    state.close()
+    pixels.close()
+
+
+def test_a_policy_teacher_labels_what_its_policy_does_on_the_state(ppo_run):
+    import gymnasium as gym
+    import numpy as np
+
+    from agents.agent import Agent
+    from agents.demonstrations import PolicyTeacher, collect_demonstrations
+
+    agent = Agent.load(ppo_run)
+    seen = []
+
+    def recording(env):
+        seen.append(env.unwrapped.state_observation())
+        return PolicyTeacher(agent)(env)
+
+    data = collect_demonstrations(lambda: gym.make("robocue/ReachPixelsState-MuJoCo-v0"), 2, seed=0, max_steps=5, labeller=recording)
+    assert data["observations"]["pixels"].shape == (10, 84, 84, 3)
+    expected = np.clip(np.stack([agent.act(o) for o in seen]), -1, 1)
+    np.testing.assert_allclose(data["actions"], expected, atol=1e-6)
+
+
+def test_train_with_a_teacher_runs_end_to_end(ppo_run, tmp_path, capsys):
+    run_dir = tmp_path / "student"
+    overrides = ["env.id=robocue/ReachPixelsState-MuJoCo-v0", "policy.features_extractor=multimodal", "train.timesteps=0",
+                 "train.bc_episodes=2", "train.bc_episode_steps=5", "train.bc_epochs=1", "train.dagger_iterations=1",
+                 "train.dagger_episodes=1", f"train.teacher={ppo_run}"]  # fmt: skip
+    assert main(["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *NO_EXTRAS, *overrides, f"run.dir={run_dir}"]) == 0
+    out = capsys.readouterr().out
+    assert f"labels from the teacher in {ppo_run}" in out and "DAgger round 1" in out
+    assert (run_dir / "model.zip").is_file()
+
+
+def test_a_teacher_needs_cloning():
+    with pytest.raises(ConfigError, match="train.teacher"):
+        load_config(PPO_PRESET, ["train.teacher=runs/x"])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["env.id=robocue/GoTo-MuJoCo-v0"], "state-mode run of the go_to task"),
+        (["policy.features_extractor=multimodal", "env.id=robocue/ReachPixels-MuJoCo-v0", "train.teacher=/no/run"], "not a run folder"),
+    ],
+)
+def test_bad_teachers_are_refused_before_the_run_folder(ppo_run, tmp_path, overrides, message, capsys):
+    run_dir = tmp_path / "never"
+    args = ["train.timesteps=0", "train.bc_episodes=1", f"train.teacher={ppo_run}", *overrides, f"run.dir={run_dir}"]
+    assert main(["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *NO_EXTRAS, *args]) == 2
+    err = capsys.readouterr().err
+    assert "train.teacher" in err and message in err
+    assert not run_dir.exists()
+
+
+def test_a_teacher_that_sees_another_state_size_is_refused(ppo_run):
+    from agents.training import check_teacher
+
+    config = load_config(PPO_PRESET, ["train.timesteps=0", "train.bc_episodes=1", f"train.teacher={ppo_run}"])
+    check_teacher(config, 86)  # the Reach state the tiny run saw
+    with pytest.raises(ConfigError, match="this env's state has 87"):
+        check_teacher(config, 87)
+
+
+def test_the_distill_preset_learns_from_the_finetune_presets_run():
+    student, teacher = load_config("goto_pixels_distill"), load_config("goto_finetune")
+    assert student.train.teacher == "runs/goto_finetune" and student.train.bc_episodes > 0
+    assert student.env.id.replace("PixelsState", "") == teacher.env.id

@@ -300,7 +300,7 @@ def test_maze_cell_features_say_where_the_robot_and_the_goal_are():
     cells_seen = set()
     for seed in (0, 1, 2):
         env.reset(seed=seed)
-        for step in range(60):
+        for _ in range(60):
             block = _scene_block(env)
             robot, goal = block[task.n_walls : task.n_walls + n], block[task.n_walls + n :]
             ix, iy = task.cell_of(env.unwrapped.robot.base_position(env.unwrapped.engine))
