@@ -154,6 +154,22 @@ class CriticWarmup(BaseCallback):
         self._release()
 
 
+def finished_run(folder: str, key: str) -> tuple[Config, Path]:
+    """The config and model file of the run ``folder`` that config key ``key`` names.
+
+    Raises:
+        ConfigError: naming ``key``, when the folder is not a run or its training has not finished.
+    """
+    try:
+        config = load_run_config(folder)
+    except ConfigError as error:
+        raise ConfigError(f"config key {key!r}: {error}") from None
+    path = Path(folder) / MODEL_FILE
+    if not path.is_file():
+        raise ConfigError(f"config key {key!r}: {str(folder)!r} has no {MODEL_FILE}; has its training finished?")
+    return config, path
+
+
 def init_source(config: Config) -> Path | None:
     """The model file ``train.init_from`` names, checked against the config (None when unset).
 
@@ -164,13 +180,7 @@ def init_source(config: Config) -> Path | None:
     if not config.train.init_from:
         return None
     key = "config key 'train.init_from'"
-    try:
-        source = load_run_config(config.train.init_from)
-    except ConfigError as error:
-        raise ConfigError(f"{key}: {error}") from None
-    path = Path(config.train.init_from) / MODEL_FILE
-    if not path.is_file():
-        raise ConfigError(f"{key}: {str(config.train.init_from)!r} has no {MODEL_FILE}; has its training finished?")
+    source, path = finished_run(config.train.init_from, "train.init_from")
     if source.algo.name != config.algo.name:
         raise ConfigError(f"{key}: that run trained {source.algo.name}, this config trains {config.algo.name}; they must match")
     ours, theirs = config.policy.model_dump(), source.policy.model_dump()
@@ -214,13 +224,7 @@ def check_teacher(config: Config, state_dim: int) -> None:
     from stable_baselines3.common.save_util import load_from_zip_file
 
     key = "config key 'train.teacher'"
-    try:
-        teacher = load_run_config(config.train.teacher)
-    except ConfigError as error:
-        raise ConfigError(f"{key}: {error}") from None
-    path = Path(config.train.teacher) / MODEL_FILE
-    if not path.is_file():
-        raise ConfigError(f"{key}: {str(config.train.teacher)!r} has no {MODEL_FILE}; has its training finished?")
+    teacher, path = finished_run(config.train.teacher, "train.teacher")
     theirs, ours = envs.ENV_SPECS.get(teacher.env.id, {}), envs.ENV_SPECS[config.env.id]
     if theirs.get("obs_mode") != "state" or theirs.get("task") != ours["task"] or teacher.env.commands != "onehot":
         raise ConfigError(
