@@ -104,7 +104,7 @@ def test_critic_warmup_must_leave_the_actor_some_steps():
 
 @pytest.mark.parametrize(
     ("finetune", "source"),
-    [("goto_finetune", "goto_dagger"), ("maze_finetune", "maze_dagger"), ("goto_pixels_finetune", "goto_pixels_dagger")],
+    [("goto_finetune", "goto_dagger"), ("goto_pixels_finetune", "goto_pixels_dagger")],
 )
 def test_finetune_presets_start_from_their_imitation_presets(finetune, source):
     """`robocue train SOURCE run.dir=runs/SOURCE`, then `robocue train FINETUNE`, must fit together."""
