@@ -104,7 +104,7 @@ def test_critic_warmup_must_leave_the_actor_some_steps():
 
 @pytest.mark.parametrize(
     ("finetune", "source"),
-    [("goto_finetune", "goto_dagger"), ("goto_pixels_finetune", "goto_pixels_dagger")],
+    [("goto_finetune", "goto_dagger")],
 )
 def test_finetune_presets_start_from_their_imitation_presets(finetune, source):
     """`robocue train SOURCE run.dir=runs/SOURCE`, then `robocue train FINETUNE`, must fit together."""
@@ -204,9 +204,3 @@ def test_a_teacher_that_sees_another_state_size_is_refused(ppo_run):
     check_teacher(config, 86)  # the Reach state the tiny run saw
     with pytest.raises(ConfigError, match="this env's state has 87"):
         check_teacher(config, 87)
-
-
-def test_the_distill_preset_learns_from_the_finetune_presets_run():
-    student, teacher = load_config("goto_pixels_distill"), load_config("goto_finetune")
-    assert student.train.teacher == "runs/goto_finetune" and student.train.bc_episodes > 0
-    assert student.env.id.replace("PixelsState", "") == teacher.env.id
