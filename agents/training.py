@@ -389,7 +389,7 @@ def train(config: Config, log=print) -> TrainResult:
     if config.train.init_from:
         from stable_baselines3.common.save_util import load_from_zip_file
 
-        _, params, _ = load_from_zip_file(init_source(config), device=device)
+        _, params, _ = load_from_zip_file(Path(config.train.init_from) / MODEL_FILE, device=device)  # checked by check_runnable
         model.policy.load_state_dict(params["policy"])
         log(f"policy weights from {config.train.init_from}")
     wandb_run = start_wandb(config, run_dir)

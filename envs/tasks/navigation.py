@@ -124,7 +124,10 @@ class NavigationTask(Task):
         self._targets = np.array([(t, t + 1) for t in targets], dtype=np.intp).reshape(-1, 2)
 
     def observation(self, engine, robot) -> np.ndarray:
-        x, y, yaw = engine.joint_positions(robot.joints).tolist()
+        return self._observe(*engine.joint_positions(robot.joints).tolist())
+
+    def _observe(self, x: float, y: float, yaw: float) -> np.ndarray:
+        """The task part of the state with the base at (x, y), heading ``yaw``."""
         c, s = math.cos(yaw), math.sin(yaw)
         position = np.array((x, y))
         if len(self._box_low):  # the point of each box nearest to the base (np.clip costs twice as much)
@@ -704,10 +707,9 @@ class MazeTask(NavigationTask):
         self._routes = {}  # BFS from the goal, computed on the expert's first call
         return self.command
 
-    def observation(self, engine, robot) -> np.ndarray:
-        observation = super().observation(engine, robot)
+    def _observe(self, x: float, y: float, yaw: float) -> np.ndarray:
+        observation = super()._observe(x, y, yaw)
         if self.cell_features:  # the robot's cell, as cell_of finds it (scalars: this runs every step)
-            x, y, _ = engine.joint_positions(robot.joints).tolist()
             last = self.size - 1
             ix = min(max(int((x + self.half_width) // self.cell_size), 0), last)
             iy = min(max(int((y + self.half_width) // self.cell_size), 0), last)
