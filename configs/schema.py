@@ -127,6 +127,14 @@ class PolicyConfig(_Section):
             "(policies/planner.py); its move values at the robot's place join the features (0: no planner)."
         ),
     )
+    route_planner: bool = Field(
+        False,
+        description=(
+            "attention, Maze only (with its cell one-hots): value iteration over the maze's cell graph, passages read "
+            "from the wall bits (policies/planner.py CellGraphPlanner; only its discount is learned); which moves out "
+            "of the robot's cell shorten the way, and every cell's value, join the features."
+        ),
+    )
     image_encoder: Literal["nature", "drq", "residual"] = Field("drq", description="multimodal: CNN architecture (perception/encoders.py).")
     image_head: Literal["linear", "keypoints"] = Field(
         "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."
@@ -428,11 +436,11 @@ def validate_config(data: dict) -> Config:
     for key in ("bc_episode_steps", "dagger_episodes", "bc_after_success"):
         if getattr(config.train, key) and not config.train.bc_episodes:
             raise ConfigError(f"config key 'train.{key}' applies to cloning only, so it needs train.bc_episodes > 0")
-    if config.policy.planner_iterations and config.policy.features_extractor != "attention":
-        raise ConfigError(
-            "config key 'policy.planner_iterations' is part of the attention extractor "
-            f"(got features_extractor={config.policy.features_extractor})"
-        )
+    for key in ("planner_iterations", "route_planner"):
+        if getattr(config.policy, key) and config.policy.features_extractor != "attention":
+            raise ConfigError(
+                f"config key 'policy.{key}' is part of the attention extractor (got features_extractor={config.policy.features_extractor})"
+            )
     if config.train.bc_aux_target != "goals" and not config.train.bc_aux_weight:
         raise ConfigError("config key 'train.bc_aux_target' chooses what the auxiliary head predicts, so it needs train.bc_aux_weight > 0")
     if config.train.dagger_focus and not config.train.dagger_iterations:

@@ -10,7 +10,10 @@ is learned. With ``all_tokens`` every token joins them too: where the other obje
 matter (GoTo: the landmarks not commanded are obstacles the robot must drive around),
 attention alone would hide them. With ``planner_iterations`` (Maze) a value-iteration
 network (:mod:`policies.planner`) plans on the maze's wall grid from the scene block, the
-attended object's position and the robot's, and its move values join the features.
+attended object's position and the robot's, and its move values join the features. With
+``route_planner`` (Maze) a value-iteration layer over the maze's cell graph
+(:class:`policies.planner.CellGraphPlanner`) reads the walls and the cell one-hots from the
+scene block and adds which moves out of the robot's cell shorten the way.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import torch
 import torch.nn as nn
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
-from policies.planner import ValueIterationPlanner
+from policies.planner import CellGraphPlanner, ValueIterationPlanner
 
 
 class CommandAttentionExtractor(BaseFeaturesExtractor):
@@ -40,6 +43,8 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
             (0: no planner). Needs ``layout["grid"]`` (``{"size": cells per side,
             "cell_size": metres}``, which Maze gives) and a robot block that starts with
             the robot's x, y; adds the planner's move values at the robot's place.
+        route_planner: Add the cell-graph planner's features (Maze with its cell one-hots:
+            ``layout["grid"]`` and a scene block of walls, robot cell, goal cell).
     """
 
     def __init__(
@@ -50,6 +55,7 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         key: str = "linear",
         all_tokens: bool = False,
         planner_iterations: int = 0,
+        route_planner: bool = False,
     ):
         robot, (n_tokens, token_dim), command = layout["robot"], tuple(layout["objects"]), layout["command"]
         scene = int(layout.get("scene", 0))
@@ -68,9 +74,21 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
             planner = ValueIterationPlanner(int(grid["size"]), float(grid["cell_size"]), iterations=planner_iterations)
             if planner.n_walls > scene:
                 raise ValueError(f"the maze grid has {planner.n_walls} walls but the scene block only {scene} entries")
-        planned = planner.channels if planner is not None else 0
+        router = None
+        if route_planner:
+            grid = layout.get("grid")
+            if not grid:
+                raise ValueError("policy.route_planner plans on a maze's cells, and this env has none (only Maze does); use false")
+            router = CellGraphPlanner(int(grid["size"]))
+            if scene != router.n_walls + 2 * router.n_cells:
+                raise ValueError(
+                    f"policy.route_planner reads {router.n_walls} wall bits and two {router.n_cells}-cell one-hots from the "
+                    f"scene block, which has {scene} entries; the env needs cell_features=true"
+                )
+        planned = (planner.channels if planner is not None else 0) + (router.features_dim if router is not None else 0)
         super().__init__(observation_space, features_dim=robot + token_dim + every + scene + command + planned)
         self.planner = planner
+        self.router = router
         self.robot_dim, self.n_tokens, self.token_dim, self.command_dim = robot, n_tokens, token_dim, command
         self.all_tokens = all_tokens
         self.scene_dim = scene
@@ -111,4 +129,8 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         parts += [scene, command]
         if self.planner is not None:  # the attended token's entries 1-2 are its world x, y
             parts.append(self.planner(scene[..., : self.planner.n_walls], attended[..., 1:3], robot[..., :2]))
+        if self.router is not None:
+            walls, cells = self.router.n_walls, self.router.n_cells
+            robot_cell, goal_cell = scene[..., walls : walls + cells], scene[..., walls + cells : walls + 2 * cells]
+            parts.append(self.router(scene[..., :walls], robot_cell, goal_cell))
         return torch.cat(parts, dim=-1)

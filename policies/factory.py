@@ -65,6 +65,7 @@ def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None
             "key": policy_config.attention_key,
             "all_tokens": policy_config.attention_all_tokens,
             "planner_iterations": policy_config.planner_iterations,
+            "route_planner": policy_config.route_planner,
         }
     else:
         kwargs["features_extractor_class"] = FlattenExtractor

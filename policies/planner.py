@@ -1,4 +1,5 @@
-"""A value-iteration network over a maze's wall grid: a planner the policy learns.
+"""Planners inside the Maze policy: a value-iteration network over the maze's wall grid,
+and a value-iteration layer over its cell graph.
 
 Driving through a maze from its state vector asks an MLP to find the way on a new maze
 every episode: a breadth-first search over 16 cells, written into one forward pass of
@@ -19,6 +20,14 @@ posts between four cells always 1. The scene block's entries follow :meth:`envs.
 wall_segments`: for each cell ``ix``, then ``iy``, the wall east of it, then the one north of
 it. The goal (the attended object's world position) and the robot (its own x, y) are put
 on the grid as Gaussian bumps around square centres, so both stay differentiable.
+
+:class:`CellGraphPlanner` is the cheap alternative: value iteration on the graph of the
+maze's cells, whose edges are the passages the wall bits leave open, starting from the
+commanded marker's cell (the scene block's cell one-hots give it and the robot's cell).
+Its transitions are known rather than learned, so it is exact: after ``size**2 - 1``
+rounds every cell's value is ``discount ** (moves to the goal)``. Only the discount is
+learned. It costs a few gathers per round instead of convolutions, so it fits as fast as
+the policy without it.
 """
 
 from __future__ import annotations
@@ -117,3 +126,69 @@ class ValueIterationPlanner(nn.Module):
         where = self._bump(robot_xy).unsqueeze(1)
         at_robot = (q * where).sum(dim=(2, 3))
         return at_robot - at_robot.max(dim=1, keepdim=True).values  # how much worse than the best move
+
+
+class CellGraphPlanner(nn.Module):
+    """Value iteration over a maze's cell graph; ``(batch, 4 + size**2)`` features.
+
+    Inputs are the scene block's pieces: the wall bits (in :func:`wall_squares`' order: for
+    each cell ``ix``, then ``iy``, the wall east of it, then the one north of it) and two
+    one-hots over the cells (index ``ix * size + iy``), the robot's and the goal's.
+
+    Every cell's value starts at 1 in the goal cell and 0 elsewhere; each round a cell takes
+    the best of its own goal value and ``discount`` times its open neighbours' values. After
+    ``size**2 - 1`` rounds (the longest route in a perfect maze) a cell's value is
+    ``discount ** d``, ``d`` its moves to the goal. The features are, for the moves east,
+    north, west and south out of the robot's cell, ``discount`` times the neighbour's value
+    over the robot cell's value (1 for the move that starts the shortest route, ``discount**2``
+    for one that leads away, 0 through a wall or off the maze), then every cell's value (how
+    near the goal each cell is, from which the route's later turns can be read).
+    """
+
+    def __init__(self, size: int, discount: float = 0.5):
+        super().__init__()
+        if size < 2 or not 0.05 < discount < 0.95:
+            raise ValueError(f"cell-graph planner needs size >= 2 and 0.05 < discount < 0.95; got {size}, {discount}")
+        self.size, self.n_cells, self.n_walls = size, size * size, 2 * size * (size - 1)
+        self.iterations = self.n_cells - 1
+        self.features_dim = len(MOVES) - 1 + self.n_cells
+        wall_index, k = {}, 0
+        for ix in range(size):
+            for iy in range(size):
+                if ix + 1 < size:
+                    wall_index[(ix, iy), (ix + 1, iy)] = k
+                    k += 1
+                if iy + 1 < size:
+                    wall_index[(ix, iy), (ix, iy + 1)] = k
+                    k += 1
+        neighbour = torch.zeros(self.n_cells, 4, dtype=torch.long)  # 0 (any cell) where there is none
+        wall = torch.zeros(self.n_cells, 4, dtype=torch.long)
+        inside = torch.zeros(self.n_cells, 4)
+        for ix in range(size):
+            for iy in range(size):
+                for d, (dx, dy) in enumerate(MOVES[:4]):
+                    jx, jy = ix + dx, iy + dy
+                    if 0 <= jx < size and 0 <= jy < size:
+                        neighbour[ix * size + iy, d] = jx * size + jy
+                        wall[ix * size + iy, d] = wall_index[tuple(sorted(((ix, iy), (jx, jy))))]
+                        inside[ix * size + iy, d] = 1.0
+        self.register_buffer("neighbour", neighbour)
+        self.register_buffer("wall", wall)
+        self.register_buffer("inside", inside)
+        # The discount, learned, kept in (0.05, 0.95) so values neither vanish nor flatten.
+        self.discount_logit = nn.Parameter(torch.logit(torch.tensor((discount - 0.05) / 0.9)))
+
+    @property
+    def discount(self) -> torch.Tensor:
+        return 0.05 + 0.9 * torch.sigmoid(self.discount_logit)
+
+    def forward(self, walls: torch.Tensor, robot_cell: torch.Tensor, goal_cell: torch.Tensor) -> torch.Tensor:
+        discount = self.discount
+        open_ = self.inside * (1.0 - walls[:, self.wall])  # (batch, cells, 4): 1 where a move is possible
+        value = goal_cell
+        for _ in range(self.iterations):
+            onward = (value[:, self.neighbour] * open_).amax(dim=-1)
+            value = torch.maximum(goal_cell, discount * onward)
+        here = (value * robot_cell).sum(dim=-1, keepdim=True).clamp_min(1e-12)
+        neighbours = (robot_cell.unsqueeze(-1) * value[:, self.neighbour] * open_).sum(dim=1)
+        return torch.cat([discount * neighbours / here, value], dim=-1)

@@ -12,7 +12,7 @@ from agents.training import build_model
 from configs import ConfigError, load_config
 from envs.tasks.navigation import maze_distances
 from policies.attention import CommandAttentionExtractor
-from policies.planner import MOVES, ValueIterationPlanner
+from policies.planner import MOVES, CellGraphPlanner, ValueIterationPlanner
 
 
 def _scene(env, observation):
@@ -103,8 +103,9 @@ def test_planner_is_refused_where_there_is_no_maze():
         load_config("maze_dagger", ["policy.planner_iterations=8", "policy.features_extractor=flatten"])
 
 
-def test_ppo_with_the_planner_builds_on_maze():
-    config = load_config("maze_dagger", ["env.n_envs=1", "policy.planner_iterations=4", "policy.net_arch=[16]"])
+@pytest.mark.parametrize("planner", ["policy.planner_iterations=4", "policy.route_planner=true"])
+def test_ppo_with_the_planner_builds_on_maze(planner):
+    config = load_config("maze_dagger", ["env.n_envs=1", planner, "policy.net_arch=[16]"])
     model = build_model(config, "cpu")
     observation = model.get_env().reset()
     action, _ = model.predict(observation, deterministic=True)
@@ -125,3 +126,63 @@ def test_values_stay_bounded_whatever_the_move_weights():
     largest = planner.q_reward(planner.reward(maps)).abs().max()
     out = planner(walls, goal, robot)
     assert torch.isfinite(out).all() and out.abs().max() <= 2 * (planner.iterations + 1) * largest
+
+
+def _cell_blocks(env, observation):
+    """The scene block's walls, robot-cell one-hot and goal-cell one-hot, batched."""
+    task = env.unwrapped.task
+    layout = env.unwrapped.observation_layout
+    start = layout["robot"] + layout["objects"][0] * layout["objects"][1]
+    scene = torch.as_tensor(observation[start : start + layout["scene"]], dtype=torch.float32)[None]
+    walls, cells = task.n_walls, task.size**2
+    return scene[:, :walls], scene[:, walls : walls + cells], scene[:, walls + cells :]
+
+
+@pytest.mark.parametrize("seed", [0, 5, 9, 13])
+def test_cell_graph_planner_values_are_the_discounted_route_lengths_and_point_the_way(seed):
+    """Every cell's value is discount ** (moves to the goal), and the best move out of every
+    cell but the goal's is the maze's next cell towards it, scored 1; moves away score
+    discount ** 2 and moves through walls 0."""
+    env = gym.make("robocue/Maze-MuJoCo-v0")
+    observation, _ = env.reset(seed=seed)
+    task = env.unwrapped.task
+    walls, robot_cell, goal_cell = _cell_blocks(env, observation)
+    assert robot_cell.sum() == 1 and goal_cell.sum() == 1
+    assert goal_cell[0, task.goal_cell[0] * task.size + task.goal_cell[1]] == 1
+    planner = CellGraphPlanner(task.size)
+    routes = maze_distances(task.size, task.passages, task.goal_cell)
+    for cell, (steps, following) in routes.items():
+        here = torch.zeros(1, task.size**2)
+        here[0, cell[0] * task.size + cell[1]] = 1.0
+        features = planner(walls, here, goal_cell)[0].detach()
+        values = features[4:].view(task.size, task.size)
+        assert values[cell] == pytest.approx(0.5**steps)
+        for move, (dx, dy) in enumerate(MOVES[:4]):
+            other = (cell[0] + dx, cell[1] + dy)
+            if tuple(sorted((cell, other))) not in task.passages:
+                assert features[move] == 0.0
+            elif other == following:
+                assert features[move] == pytest.approx(1.0)
+            else:
+                assert features[move] == pytest.approx(0.25)
+
+
+def test_cell_graph_planner_joins_the_features_learns_its_discount_and_needs_the_cells():
+    env = gym.make("robocue/Maze-MuJoCo-v0")
+    observation, _ = env.reset(seed=0)
+    layout = env.unwrapped.observation_layout
+    plain = CommandAttentionExtractor(env.observation_space, layout)
+    routed = CommandAttentionExtractor(env.observation_space, layout, route_planner=True)
+    assert routed.features_dim == plain.features_dim + 4 + 16
+    features = routed(torch.as_tensor(observation)[None])
+    assert features.shape == (1, routed.features_dim) and torch.isfinite(features).all()
+    features[0, -20:].sum().backward()
+    assert routed.router.discount_logit.grad is not None and routed.router.discount_logit.grad != 0
+    no_cells = gym.make("robocue/Maze-MuJoCo-v0", cell_features=False)
+    with pytest.raises(ValueError, match="cell_features=true"):
+        CommandAttentionExtractor(no_cells.observation_space, no_cells.unwrapped.observation_layout, route_planner=True)
+    goto = gym.make("robocue/GoTo-MuJoCo-v0")
+    with pytest.raises(ValueError, match="only Maze"):
+        CommandAttentionExtractor(goto.observation_space, goto.unwrapped.observation_layout, route_planner=True)
+    with pytest.raises(ConfigError, match="policy.route_planner"):
+        load_config("maze_dagger", ["policy.route_planner=true", "policy.features_extractor=flatten"])
