@@ -31,6 +31,7 @@ from envs.commands import COMMAND_DIM
 from envs.vector import ThreadedVecEnv
 from envs.wrappers import ObjectTokenNoise
 from policies import policy_kwargs
+from policies.attention import CommandAttentionExtractor
 from policies.factory import check_extractor, policy_class
 from policies.multimodal import MultimodalExtractor
 
@@ -275,7 +276,15 @@ def check_runnable(config: Config) -> str:
             kwargs = policy_kwargs(config.policy, config.algo.name)["features_extractor_kwargs"]
             MultimodalExtractor(env.observation_space, **kwargs)  # image too small, no pixels, ...
     except ValueError as error:
+        env.close()
         raise ConfigError(f"config key 'policy.features_extractor': {error}") from None
+    try:
+        if config.policy.features_extractor == "attention":
+            layout = env.get_wrapper_attr("observation_layout")
+            kwargs = policy_kwargs(config.policy, config.algo.name, layout)["features_extractor_kwargs"]
+            CommandAttentionExtractor(env.observation_space, **kwargs)  # a maze planner without a maze, ...
+    except ValueError as error:  # the message names its key
+        raise ConfigError(f"config: {error}") from None
     finally:
         env.close()
     u = env.unwrapped

@@ -186,3 +186,22 @@ def test_cell_graph_planner_joins_the_features_learns_its_discount_and_needs_the
         CommandAttentionExtractor(goto.observation_space, goto.unwrapped.observation_layout, route_planner=True)
     with pytest.raises(ConfigError, match="policy.route_planner"):
         load_config("maze_dagger", ["policy.route_planner=true", "policy.features_extractor=flatten"])
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (["env.id=robocue/GoTo-MuJoCo-v0", "policy.route_planner=true"], "only Maze"),
+        (["env.id=robocue/GoTo-MuJoCo-v0", "policy.planner_iterations=4"], "only Maze"),
+        (["env.kwargs.cell_features=false"], "cell_features=true"),
+    ],
+)
+def test_train_refuses_a_planner_the_env_cannot_feed_before_it_makes_a_run_folder(overrides, message, tmp_path):
+    from agents.training import check_runnable, train
+
+    config = load_config("maze_dagger", [*overrides, f"run.dir={tmp_path / 'run'}"])
+    with pytest.raises(ConfigError, match=message):
+        check_runnable(config)
+    with pytest.raises(ConfigError, match=message):
+        train(config)
+    assert not (tmp_path / "run").exists()
