@@ -152,15 +152,14 @@ class CellGraphPlanner(nn.Module):
         self.size, self.n_cells, self.n_walls = size, size * size, 2 * size * (size - 1)
         self.iterations = self.n_cells - 1
         self.features_dim = len(MOVES) - 1 + self.n_cells
-        wall_index, k = {}, 0
-        for ix in range(size):
-            for iy in range(size):
-                if ix + 1 < size:
-                    wall_index[(ix, iy), (ix + 1, iy)] = k
-                    k += 1
-                if iy + 1 < size:
-                    wall_index[(ix, iy), (ix, iy + 1)] = k
-                    k += 1
+        # Wall k stands on grid square (x, y) (wall_squares); the cells either side of it
+        # are at the odd squares next to it: west and east of an even x, else south and north.
+        wall_index = {}
+        for k, (x, y) in enumerate(zip(*(t.tolist() for t in wall_squares(size)))):
+            if x % 2 == 0:
+                wall_index[(x // 2 - 1, y // 2), (x // 2, y // 2)] = k
+            else:
+                wall_index[(x // 2, y // 2 - 1), (x // 2, y // 2)] = k
         neighbour = torch.zeros(self.n_cells, 4, dtype=torch.long)  # 0 (any cell) where there is none
         wall = torch.zeros(self.n_cells, 4, dtype=torch.long)
         inside = torch.zeros(self.n_cells, 4)
