@@ -1,4 +1,5 @@
-"""Evaluation: seeded episodes with a deterministic policy, summarised in eval.json."""
+"""Evaluation: seeded episodes with a deterministic policy (or a sampled one, seeded as well),
+summarised in eval.json."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
+import torch
 from tqdm import tqdm
 
 import envs
@@ -84,10 +86,15 @@ def summarise(episodes: list[dict], env_id: str) -> dict:
 
 
 def evaluate_policy(env, policy: Policy, env_id: str, episodes: int, seed: int, progress: bool = True) -> dict:
-    """Runs ``episodes`` episodes on seeds ``seed, seed+1, ...`` and summarises them."""
+    """Runs ``episodes`` episodes on seeds ``seed, seed+1, ...`` and summarises them.
+
+    torch's generator is seeded with each episode's seed too, so a policy that samples its
+    actions repeats its episodes exactly, whatever episodes ran before.
+    """
     records = []
     started = time.perf_counter()
     for index in tqdm(range(episodes), desc="evaluating", unit="episode", disable=not progress, leave=False):
+        torch.manual_seed(seed + index)
         records.append(run_episode(env, policy, seed + index))
     result = summarise(records, env_id)
     result["seeds"] = [seed + i for i in range(episodes)]
@@ -141,13 +148,16 @@ def evaluate_run(
     commands: str | None = None,
     engine: str | None = None,
     model_file: str | None = None,
+    sample: bool = False,
 ) -> tuple[dict, Path]:
     """Evaluates the agent in ``run_dir``; writes eval.json (or ``out``). Returns (result, path).
 
     ``engine`` names a physics engine to evaluate the twin env in (default out then:
     ``eval_<engine>.json``); ``commands`` a spoken-command split (``eval_<split>.json``);
     ``model_file`` a model inside the run folder other than model.zip, for example
-    ``checkpoints/step_100000.zip`` (``eval_step_100000.json``).
+    ``checkpoints/step_100000.zip`` (``eval_step_100000.json``); ``sample`` samples the
+    policy's actions instead of taking their mean, whatever the run's ``eval.deterministic``
+    says (``eval_sampled.json``).
 
     Raises:
         ConfigError: ``commands`` names a split for an agent that does not hear spoken commands,
@@ -155,6 +165,8 @@ def evaluate_run(
     """
     agent = Agent.load(run_dir, model_file or MODEL_FILE)
     config = agent.config
+    if sample:
+        config.eval.deterministic = False
     check_command_split(config, commands)
     trained_engine = envs.ENV_SPECS[config.env.id]["engine"]
     if engine is not None and engine not in envs.ENGINE_IDS:
@@ -163,6 +175,8 @@ def evaluate_run(
     suffix = [part for part in (commands if commands != default_split else None, engine if engine != trained_engine else None) if part]
     if model_file and Path(model_file) != Path(MODEL_FILE):
         suffix.append(Path(model_file).stem)
+    if sample:
+        suffix.append("sampled")
     default_out = Path(run_dir) / (f"eval_{'_'.join(suffix)}.json" if suffix else EVAL_FILE)
     return evaluate_agent(
         agent,

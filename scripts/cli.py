@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         help="evaluate a trained agent on seeded episodes",
         description=(
-            "Evaluate the agent in RUN_DIR with its deterministic policy on seeds S, S+1, ...; write eval.json.\n"
+            "Evaluate the agent in RUN_DIR on seeds S, S+1, ... with its mean action (or as its eval.deterministic says;\n"
+            "--sample samples); write eval.json.\n"
             "With --expert ENV_ID, evaluate that task's scripted expert instead (same eval.json)."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -82,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json\n"
             "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100\n"
             "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine\n"
-            "  robocue eval RUN_DIR --model checkpoints/step_100000.zip   # a checkpoint -> eval_step_100000.json"
+            "  robocue eval RUN_DIR --model checkpoints/step_100000.zip   # a checkpoint -> eval_step_100000.json\n"
+            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json"
         ),
     )
     evaluate.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
@@ -101,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         metavar="ENGINE",
         help="evaluate on the twin of the agent's env in this physics engine, mujoco or pybullet (default out: RUN_DIR/eval_<ENGINE>.json)",
+    )
+    evaluate.add_argument(
+        "--sample",
+        action="store_true",
+        help="sample the policy's actions (seeded per episode) instead of taking their mean, whatever the run's "
+        "eval.deterministic says (default out: RUN_DIR/eval_sampled.json)",
     )
     evaluate.add_argument(
         "--commands",
@@ -263,6 +271,8 @@ def cmd_eval(args) -> int:
     _run_dir_or_expert(args)
     if args.expert and args.model:
         raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
+    if args.expert and args.sample:
+        raise ValueError("--sample samples a trained policy's actions; an --expert has no distribution to sample")
     if args.expert:
         result, path = evaluate_expert(
             args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
@@ -276,6 +286,7 @@ def cmd_eval(args) -> int:
             commands=args.commands,
             engine=args.engine,
             model_file=args.model,
+            sample=args.sample,
         )
     low, high = result["success_ci"]
     print(

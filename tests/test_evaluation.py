@@ -109,6 +109,24 @@ def test_cross_engine_evaluation_rejects_unknown_engines(tmp_path, tiny_ppo_over
         evaluate_run(run_dir, episodes=1, engine="havok", progress=False)
 
 
+def test_sampled_evaluation_is_seeded_per_episode_and_says_so(tmp_path, tiny_ppo_overrides):
+    """--sample: the policy's actions are drawn, from torch's generator seeded with each
+    episode's seed, so the same seeds give the same episodes in any order; eval.json says
+    deterministic false, and the default file is eval_sampled.json."""
+    from agents.evaluation import evaluate_run
+    from agents.training import train
+    from configs import load_config
+
+    run_dir = tmp_path / "run"
+    train(load_config("reach_ppo", tiny_ppo_overrides + ["train.video=false", f"run.dir={run_dir}"]), log=lambda *a, **k: None)
+    mean, _ = evaluate_run(run_dir, episodes=2, seed=5, progress=False)
+    first, path = evaluate_run(run_dir, episodes=2, seed=5, sample=True, progress=False)
+    assert path.name == "eval_sampled.json" and first["deterministic"] is False and mean["deterministic"] is True
+    later, _ = evaluate_run(run_dir, episodes=1, seed=6, sample=True, out=tmp_path / "later.json", progress=False)
+    assert later["episodes"][0]["return"] == first["episodes"][1]["return"]
+    assert first["episodes"][0]["return"] != mean["episodes"][0]["return"]  # sampled, not the mean action
+
+
 def test_twin_ids():
     import envs
 
