@@ -16,18 +16,21 @@ def env_steps_per_second(env_id: str, steps: int = 20_000, seed: int = 0, render
 
     With ``render=True`` every step also renders an RGB frame of the env's render size.
     The physics limit is plain engine steps per second divided by substeps per env step,
-    measured from states the run visits (at up to 5 evenly spaced points, outside the
-    timed steps: 50 env steps' worth of plain engine steps from a copy of that state, with
-    its controls held): contacts make physics cost depend on the state, so one snapshot
-    (for example a scene at rest) would misstate it.
+    measured from states the run visits (at up to 64 steps drawn at random from the run,
+    seeded, outside the timed steps: 10 env steps' worth of plain engine steps from a copy
+    of that state, with its controls held): contacts make physics cost depend on the state,
+    so one snapshot (for example a scene at rest) would misstate it, and so would evenly
+    spaced points, which fall on the same step of every episode when the spacing is a
+    multiple of the episode length (with 20,000 steps, every probe was an episode's first
+    step).
     """
     env = gym.make(env_id, render_mode="rgb_array" if render else None, **kwargs)
     env.action_space.seed(seed)
     actions = [env.action_space.sample() for _ in range(1000)]
     env.reset(seed=seed)
     engine = env.unwrapped.engine
-    samples = max(1, min(5, steps // 1000))
-    probes = {int(steps * (i + 0.5) / samples) for i in range(samples)}
+    samples = max(1, min(64, steps // 100))
+    probes = set(np.random.default_rng(seed).choice(steps, size=samples, replace=False).tolist())
     raw_seconds_per_step = []
     resets = 0
     elapsed = 0.0
@@ -35,7 +38,7 @@ def env_steps_per_second(env_id: str, steps: int = 20_000, seed: int = 0, render
     for step in range(steps):
         if step in probes:  # not timed: the physics limit from this state
             elapsed += time.perf_counter() - started
-            raw_seconds_per_step.append(1.0 / engine.raw_step_rate(50 * engine.substeps))
+            raw_seconds_per_step.append(1.0 / engine.raw_step_rate(10 * engine.substeps))
             started = time.perf_counter()
         _, _, terminated, truncated, _ = env.step(actions[step % len(actions)])
         if render:
