@@ -270,21 +270,19 @@ def check_runnable(config: Config) -> str:
     except ValueError as error:
         env.close()
         raise ConfigError(f"config key 'env.frame_stack': {error}") from None
+    key = "policy.features_extractor"
     try:
         check_extractor(config.policy.features_extractor, isinstance(env.observation_space, gym.spaces.Dict))
         if config.policy.features_extractor == "multimodal":
             kwargs = policy_kwargs(config.policy, config.algo.name)["features_extractor_kwargs"]
             MultimodalExtractor(env.observation_space, **kwargs)  # image too small, no pixels, ...
-    except ValueError as error:
-        env.close()
-        raise ConfigError(f"config key 'policy.features_extractor': {error}") from None
-    try:
-        if config.policy.features_extractor == "attention":
+        elif config.policy.features_extractor == "attention":
+            key = "policy"  # its errors name the planner key that cannot apply
             layout = env.get_wrapper_attr("observation_layout")
             kwargs = policy_kwargs(config.policy, config.algo.name, layout)["features_extractor_kwargs"]
             CommandAttentionExtractor(env.observation_space, **kwargs)  # a maze planner without a maze, ...
-    except ValueError as error:  # the message names its key
-        raise ConfigError(f"config: {error}") from None
+    except ValueError as error:
+        raise ConfigError(f"config key {key!r}: {error}") from None
     finally:
         env.close()
     u = env.unwrapped
