@@ -264,9 +264,9 @@ class MuJoCoEngine:
     # --- commands -----------------------------------------------------------------------
     def set_joint_positions(self, joints: list[str], values) -> None:
         """Teleports hinge/slide joints to ``values`` with zero velocity (for resets)."""
-        for joint, value in zip(joints, values):
-            self.data.qpos[self._qpos_adr(joint)] = value
-            self.data.qvel[self._dof_adr(joint)] = 0.0
+        qpos, qvel = self._joint_indices(joints)
+        self.data.qpos[qpos] = values
+        self.data.qvel[qvel] = 0.0
 
     def set_actuator_targets(self, actuators: list[str], values) -> None:
         key = actuators if type(actuators) is tuple else tuple(actuators)
@@ -424,6 +424,6 @@ class MuJoCoEngine:
         if type(origin) is not np.ndarray or origin.dtype != np.float64:
             origin = np.asarray(origin, dtype=np.float64)
         mujoco.mj_multiRay(self.model, self.data, origin, directions.ravel(), None, True, body, geoms, distances, None, n, max_distance)
-        result = np.minimum(distances, max_distance)
+        result = np.minimum(distances, max_distance)  # the cutoff only culls geoms by their bounding spheres
         result[geoms < 0] = max_distance  # -1: nothing hit within range
         return result

@@ -176,11 +176,10 @@ class Arm:
         return specs
 
     # --- kinematics --------------------------------------------------------------------
-    def clip_target(self, target: np.ndarray) -> np.ndarray:
-        """Clips a tool-tip target to the reachable workspace."""
-        # Scalar math: this runs every env step, where numpy's per-call overhead dominates.
+    # Scalar math on Python floats: these run every env step, where numpy's per-call
+    # overhead would cost more than the arithmetic. The array methods wrap them.
+    def _clip(self, x: float, y: float, z: float) -> tuple[float, float, float]:
         (x_low, y_low, z_low), (x_high, y_high, z_high) = self._workspace
-        x, y, z = target.tolist() if isinstance(target, np.ndarray) else target
         x, y, z = min(max(x, x_low), x_high), min(max(y, y_low), y_high), min(max(z, z_low), z_high)
         radius = math.hypot(x, y)
         clipped = min(max(radius, self.min_radius), self.max_radius)
@@ -194,12 +193,9 @@ class Arm:
         if radius > 1e-9:
             x *= clipped / radius
             y *= clipped / radius
-        return np.array([x, y, z])
+        return x, y, z
 
-    def inverse_kinematics(self, tip: np.ndarray) -> np.ndarray:
-        """Joint angles that put the tool tip at ``tip`` (elbow up, tool vertical)."""
-        # Scalar math: this runs every env step, where numpy's per-call overhead dominates.
-        x, y, z = float(tip[0]), float(tip[1]), float(tip[2])
+    def _ik(self, x: float, y: float, z: float) -> tuple[float, float, float, float]:
         yaw = math.atan2(y, x)
         radius = math.hypot(x, y)
         height = z + self.tool_length - self.base_height  # wrist relative to the shoulder
@@ -210,7 +206,16 @@ class Arm:
         shoulder = -elevation  # positive pitch about +y points the link down
         elbow = bend
         wrist = -(shoulder + elbow)
-        return np.array([yaw, shoulder, elbow, wrist])
+        return yaw, shoulder, elbow, wrist
+
+    def clip_target(self, target) -> np.ndarray:
+        """Clips a tool-tip target to the reachable workspace."""
+        x, y, z = target.tolist() if isinstance(target, np.ndarray) else target
+        return np.array(self._clip(float(x), float(y), float(z)))
+
+    def inverse_kinematics(self, tip) -> np.ndarray:
+        """Joint angles that put the tool tip at ``tip`` (elbow up, tool vertical)."""
+        return np.array(self._ik(float(tip[0]), float(tip[1]), float(tip[2])))
 
     # --- control -----------------------------------------------------------------------
     def reset(self, engine, tip: np.ndarray | None = None) -> None:
@@ -227,17 +232,20 @@ class Arm:
     def apply_action(self, engine, action: np.ndarray) -> None:
         """Moves the tool-tip target by ``max_step * action`` and servos the joints to it."""
         action = action.tolist() if isinstance(action, np.ndarray) else [float(a) for a in action]
-        dx, dy, dz = (self.max_step * min(1.0, max(-1.0, a)) for a in action[:3])
+        step = self.max_step
         tip_x, tip_y, tip_z = engine.site_position(self.ee_site).tolist()
         x, y, z = self.target.tolist()
-        x, y, z = x + dx, y + dy, z + dz
+        x += step * min(1.0, max(-1.0, action[0]))
+        y += step * min(1.0, max(-1.0, action[1]))
+        z += step * min(1.0, max(-1.0, action[2]))
         lead_x, lead_y, lead_z = x - tip_x, y - tip_y, z - tip_z
         distance = math.sqrt(lead_x * lead_x + lead_y * lead_y + lead_z * lead_z)
         if distance > self.max_lead:  # do not wind up when the arm is blocked or lagging
             scale = self.max_lead / distance
             x, y, z = tip_x + lead_x * scale, tip_y + lead_y * scale, tip_z + lead_z * scale
-        self.target = self.clip_target((x, y, z))
-        q = self.inverse_kinematics(self.target)
+        x, y, z = self._clip(x, y, z)
+        self.target = np.array((x, y, z))
+        q = self._ik(x, y, z)
         engine.set_actuator_targets(self.actuators, q)
         if self.gripper:
             low, high = self.finger_range

@@ -103,15 +103,19 @@ class ReachTask(Task):
                 self._tokens[i, 1:4] = position
                 self._tokens[i, 7 + i] = 1.0
                 self._tokens[i, 7 + len(COLORS) + SHAPES.index(shape)] = 1.0
-        self._rows = np.array([i for i, color in enumerate(COLORS) if color in self.placed])
-        self._positions = self._tokens[self._rows, 1:4].copy()
+        rows = np.array([i for i, color in enumerate(COLORS) if color in self.placed])
+        self._positions = self._tokens[rows, 1:4].copy()
+        # Flat indices of the present tokens' offsets (absent tokens stay zero): one scatter
+        # per step into a copy of the flat tokens.
+        self._flat_tokens = self._tokens.ravel()
+        self._offset_indices = (rows[:, None] * self.token_dim + np.arange(4, 7)).ravel()
         robot.reset(engine)
         return self.command
 
     def observation(self, engine, robot) -> np.ndarray:
-        tokens = self._tokens.copy()
-        tokens[self._rows, 4:7] = self._positions - robot.tip_position(engine)  # absent tokens stay zero
-        return tokens.ravel()
+        tokens = self._flat_tokens.copy()
+        tokens[self._offset_indices] = (self._positions - robot.tip_position(engine)).ravel()
+        return tokens
 
     def expert_action(self, engine, robot) -> np.ndarray:
         """Moves the tool tip straight at the commanded object, slowing down near it."""
