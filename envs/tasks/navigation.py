@@ -205,10 +205,14 @@ def _look_ahead(path: np.ndarray, position: np.ndarray, distance: float) -> np.n
 # GoTo
 # ----------------------------------------------------------------------------------------
 LANDMARK_HEIGHT = 0.4
+# Friction 0.3, as every other surface the base can touch (walls, obstacles, the base itself):
+# at 1.0 a base pressed against a landmark could not turn (the contact's friction torque
+# beat the yaw servo's 5 N m), and MuJoCo (the larger of the two) and PyBullet (the product)
+# disagreed about the pair.
 _LANDMARK_GEOMS = {
-    "cube": lambda rgba: Geom("box", (0.08, 0.08, LANDMARK_HEIGHT / 2), rgba),
-    "cylinder": lambda rgba: Geom("cylinder", (0.08, LANDMARK_HEIGHT / 2), rgba),
-    "ball": lambda rgba: Geom("sphere", (0.1,), rgba),
+    "cube": lambda rgba: Geom("box", (0.08, 0.08, LANDMARK_HEIGHT / 2), rgba, friction=0.3),
+    "cylinder": lambda rgba: Geom("cylinder", (0.08, LANDMARK_HEIGHT / 2), rgba, friction=0.3),
+    "ball": lambda rgba: Geom("sphere", (0.1,), rgba, friction=0.3),
 }
 _LANDMARK_CENTER_HEIGHT = {"cube": LANDMARK_HEIGHT / 2, "cylinder": LANDMARK_HEIGHT / 2, "ball": 0.1}
 LANDMARK_RADIUS = 0.115  # footprint radius that covers every landmark shape (the cube's corners)
