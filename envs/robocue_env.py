@@ -150,6 +150,8 @@ class RobocueEnv(gym.Env):
         return self._observation(), self._info()
 
     def step(self, action):
+        if self.command is None:
+            raise gym.error.ResetNeeded("Cannot call env.step() before calling env.reset()")
         self.act(action)
         self.engine.step()
         return self.outcome()
@@ -168,6 +170,8 @@ class RobocueEnv(gym.Env):
     def render(self):
         if self.render_mode != "rgb_array":
             return None
+        if self.command is None:
+            raise gym.error.ResetNeeded("Cannot call env.render() before calling env.reset()")
         width, height = self.render_size
         return self.engine.render(self.camera, width, height, fast=False)
 

@@ -64,6 +64,20 @@ def test_env_ids_are_registered():
         assert gym.spec(env_id).max_episode_steps == ENV_SPECS[env_id]["max_episode_steps"]
 
 
+@pytest.mark.parametrize("engine", ["MuJoCo", "PyBullet"])
+def test_step_or_render_before_reset_raises_reset_needed(engine):
+    # Registered without Gymnasium's OrderEnforcing wrapper (a call on every step): the env checks.
+    env = make(f"robocue/Reach-{engine}-v0", render_mode="rgb_array")
+    with pytest.raises(gym.error.ResetNeeded, match="before calling env.reset"):
+        env.step(env.action_space.sample())
+    with pytest.raises(gym.error.ResetNeeded, match="before calling env.reset"):
+        env.render()
+    env.reset(seed=0)
+    env.step(env.action_space.sample())
+    assert env.render().shape == (360, 480, 3)
+    env.close()
+
+
 def test_gymnasium_env_checker_passes(env_id):
     env = make(env_id)
     try:

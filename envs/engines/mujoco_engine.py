@@ -159,9 +159,11 @@ class MuJoCoEngine:
         self._ids: dict[tuple, int] = {}  # name lookups are cached: they sit on the step path
         self._joint_index_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._ray_buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        # Views into MjData read on every step: indexing the struct array each time costs
-        # more than the check itself.
+        # Views into MjData read on every step: each attribute access builds a new array
+        # object, which costs as much as the read itself (MjData's buffers never move).
         self._warnings = self.data.warning.number
+        d = self.data
+        self._qpos, self._qvel, self._ctrl, self._site_xpos, self._xpos = d.qpos, d.qvel, d.ctrl, d.site_xpos, d.xpos
         self._site_rows: dict[str, int] = {}
         self._body_rows: dict[str, int] = {}
         self._actuator_rows: dict[tuple, np.ndarray] = {}
@@ -236,13 +238,13 @@ class MuJoCoEngine:
         row = self._site_rows.get(name)
         if row is None:
             row = self._site_rows[name] = self._id(mujoco.mjtObj.mjOBJ_SITE, name)
-        return self.data.site_xpos[row].copy()
+        return self._site_xpos[row].copy()
 
     def body_position(self, name: str) -> np.ndarray:
         row = self._body_rows.get(name)
         if row is None:
             row = self._body_rows[name] = self._id(mujoco.mjtObj.mjOBJ_BODY, name)
-        return self.data.xpos[row].copy()
+        return self._xpos[row].copy()
 
     def body_quaternion(self, name: str) -> np.ndarray:
         """World orientation of a body as a unit quaternion (w, x, y, z)."""
@@ -256,24 +258,24 @@ class MuJoCoEngine:
         return np.concatenate([velocity[3:], velocity[:3]])  # MuJoCo returns (angular, linear)
 
     def joint_positions(self, joints: list[str]) -> np.ndarray:
-        return self.data.qpos[self._joint_indices(joints)[0]]
+        return self._qpos[self._joint_indices(joints)[0]]
 
     def joint_velocities(self, joints: list[str]) -> np.ndarray:
-        return self.data.qvel[self._joint_indices(joints)[1]]
+        return self._qvel[self._joint_indices(joints)[1]]
 
     # --- commands -----------------------------------------------------------------------
     def set_joint_positions(self, joints: list[str], values) -> None:
         """Teleports hinge/slide joints to ``values`` with zero velocity (for resets)."""
         qpos, qvel = self._joint_indices(joints)
-        self.data.qpos[qpos] = values
-        self.data.qvel[qvel] = 0.0
+        self._qpos[qpos] = values
+        self._qvel[qvel] = 0.0
 
     def set_actuator_targets(self, actuators: list[str], values) -> None:
         key = actuators if type(actuators) is tuple else tuple(actuators)
         indices = self._actuator_rows.get(key)
         if indices is None:
             indices = self._actuator_rows[key] = np.array([self._id(mujoco.mjtObj.mjOBJ_ACTUATOR, a) for a in key])
-        self.data.ctrl[indices] = values
+        self._ctrl[indices] = values
 
     def set_body_position(self, name: str, position) -> None:
         """Moves a mocap body or a free-jointed body (resetting its velocity)."""

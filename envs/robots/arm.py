@@ -265,12 +265,7 @@ class Arm:
         a real arm's controller reports it); with the gripper also the finger gap (1) and
         its rate of change (1)."""
         tip = engine.site_position(self.ee_site)
-        parts = [
-            tip,
-            engine.joint_positions(self.joints),
-            engine.joint_velocities(self.joints),
-            self.target - tip,
-        ]
-        if self.gripper:
-            parts.append((engine.joint_positions(self.finger_joints).sum(), engine.joint_velocities(self.finger_joints).sum()))
-        return np.concatenate(parts)
+        if not self.gripper:
+            return np.concatenate((tip, engine.joint_positions(self.joints), engine.joint_velocities(self.joints), self.target - tip))
+        fingers = (engine.joint_positions(self.finger_joints).sum(), engine.joint_velocities(self.finger_joints).sum())
+        return np.concatenate((tip, engine.joint_positions(self.joints), engine.joint_velocities(self.joints), self.target - tip, fingers))
