@@ -426,6 +426,7 @@ class MuJoCoEngine:
         if type(origin) is not np.ndarray or origin.dtype != np.float64:
             origin = np.asarray(origin, dtype=np.float64)
         mujoco.mj_multiRay(self.model, self.data, origin, directions.ravel(), None, True, body, geoms, distances, None, n, max_distance)
-        result = np.minimum(distances, max_distance)  # the cutoff only culls geoms by their bounding spheres
-        result[geoms < 0] = max_distance  # -1: nothing hit within range
-        return result
+        # A ray that hits nothing reads -1, and hits past the cutoff can still be reported (it
+        # only culls geoms by their bounding spheres): -1 modulo 1e9 is 1e9 - 1, every real
+        # distance is its own remainder, so one minimum then clamps both to max_distance.
+        return np.minimum(np.remainder(distances, 1e9), max_distance)

@@ -66,8 +66,14 @@ class MobileBase:
         self.observation_dim = 6 + n_rays
         angles = 2 * np.pi * np.arange(n_rays) / max(n_rays, 1)
         self.ray_angles = angles  # in the base frame, counter-clockwise from straight ahead
+        # The beams as complex unit numbers: multiplying by e^(i yaw) turns them all into the
+        # world frame in one call (the scan runs every step), written through float views
+        # into the (n, 3) directions the engine casts.
+        self._beams = np.exp(1j * angles)
+        self._turned = np.empty(n_rays, dtype=np.complex128)
         self._directions = np.zeros((n_rays, 3))  # the world-frame beams of the latest scan
-        self._headings = np.empty(n_rays)
+        self._turned_xy = self._turned.view(np.float64).reshape(n_rays, 2)
+        self._directions_xy = self._directions[:, :2]
         self._half_dt = 0.0
 
     # --- scene -------------------------------------------------------------------------
@@ -152,12 +158,9 @@ class MobileBase:
     def range_scan(self, engine, pose=None) -> np.ndarray:
         """Distances (m) to the nearest geom along each beam, shape (n_rays,)."""
         x, y, yaw = self.base_pose(engine) if pose is None else pose
-        # World-frame beams, written in place (this runs every step): angle = yaw + beam angle.
-        headings = np.add(self.ray_angles, yaw, out=self._headings)
-        directions = self._directions
-        np.cos(headings, out=directions[:, 0])
-        np.sin(headings, out=directions[:, 1])
-        return engine.ray_distances(np.array((x, y, self.scan_height)), directions, self.scan_range, exclude_body=self.body_name)
+        np.multiply(self._beams, complex(math.cos(yaw), math.sin(yaw)), out=self._turned)
+        self._directions_xy[...] = self._turned_xy
+        return engine.ray_distances(np.array((x, y, self.scan_height)), self._directions, self.scan_range, exclude_body=self.body_name)
 
     def observation(self, engine) -> np.ndarray:
         """x, y, cos yaw, sin yaw, forward speed, yaw rate, then the range scan (n_rays)."""

@@ -116,27 +116,29 @@ class NavigationTask(Task):
         self._template = np.concatenate([tokens.ravel(), scene])
         self._n_fixed = len(fixed)
         # World points of this episode, one row each; the boxes' rows change with the base.
+        # The same memory read as complex numbers x + iy: one multiplication turns them all
+        # into the robot's frame (this runs every step, where numpy's per-call overhead counts).
         self._points = np.zeros((len(fixed) + len(boxes), 2))
         if fixed:
             self._points[: len(fixed)] = fixed
+        self._complex_points = self._points.view(np.complex128)[:, 0]
         self._box_low = np.array([low for low, _, _ in boxes]).reshape(-1, 2)
         self._box_high = np.array([high for _, high, _ in boxes]).reshape(-1, 2)
-        self._targets = np.array([(t, t + 1) for t in targets], dtype=np.intp).reshape(-1, 2)
+        self._targets = np.array([i for t in targets for i in (t, t + 1)], dtype=np.intp)  # each point's (ahead, left)
 
     def observation(self, engine, robot) -> np.ndarray:
         return self._observe(*engine.joint_positions(robot.joints).tolist())
 
     def _observe(self, x: float, y: float, yaw: float) -> np.ndarray:
         """The task part of the state with the base at (x, y), heading ``yaw``."""
-        c, s = math.cos(yaw), math.sin(yaw)
-        position = np.array((x, y))
         if len(self._box_low):  # the point of each box nearest to the base (np.clip costs twice as much)
             nearest = self._points[self._n_fixed :]
-            np.minimum(np.maximum(position, self._box_low, out=nearest), self._box_high, out=nearest)
-        # (ahead, left) of every point in the robot's frame
-        local = (self._points - position) @ np.array(((c, -s), (s, c)))
+            np.minimum(np.maximum(np.array((x, y)), self._box_low, out=nearest), self._box_high, out=nearest)
+        # (ahead, left) of every point in the robot's frame: (p - base) * e^(-i yaw), read back
+        # as (real, imaginary) pairs
+        local = (self._complex_points - complex(x, y)) * complex(math.cos(yaw), -math.sin(yaw))
         observation = self._template.copy()
-        observation[self._targets] = local
+        observation[self._targets] = local.view(np.float64)
         return observation
 
     def achieved_goal(self, engine, robot) -> np.ndarray:
