@@ -165,7 +165,7 @@ class RobocueEnv(gym.Env):
     def outcome(self):
         """Observation, reward, terminated, truncated and info of the state reached (phase 3)."""
         info = self._info()  # computes the reward terms of the new state
-        return self._observation(), float(self._last_terms["reward"]), False, False, info
+        return self._observation(), self._reward, False, False, info
 
     def render(self):
         if self.render_mode != "rgb_array":
@@ -212,9 +212,7 @@ class RobocueEnv(gym.Env):
         # float32, as in goal observations, so compute_reward on stored goals matches exactly.
         achieved = self.task.achieved_goal(self.engine, self.robot).astype(np.float32)
         desired = self.task.desired_goal(self.engine).astype(np.float32)
-        terms = self.task.step_reward_terms(self.engine, self.robot, achieved, desired)
-        self._last_terms = terms
-        info = terms.copy()  # Python floats and the bool is_success (Task.step_reward_terms)
-        del info["reward"]
+        info = self.task.step_reward_terms(self.engine, self.robot, achieved, desired)  # a fresh dict of Python floats
+        self._reward = float(info.pop("reward"))
         info["command"] = dict(self._command_info)
         return info
