@@ -179,10 +179,13 @@ class Arm:
     # Scalar math on Python floats: these run every env step, where numpy's per-call
     # overhead would cost more than the arithmetic. The array methods wrap them.
     def _clip(self, x: float, y: float, z: float) -> tuple[float, float, float]:
+        # Clipping with conditional expressions: builtin min() and max() calls cost more.
         (x_low, y_low, z_low), (x_high, y_high, z_high) = self._workspace
-        x, y, z = min(max(x, x_low), x_high), min(max(y, y_low), y_high), min(max(z, z_low), z_high)
+        x = x_low if x < x_low else x_high if x > x_high else x
+        y = y_low if y < y_low else y_high if y > y_high else y
+        z = z_low if z < z_low else z_high if z > z_high else z
         radius = math.hypot(x, y)
-        clipped = min(max(radius, self.min_radius), self.max_radius)
+        clipped = self.min_radius if radius < self.min_radius else self.max_radius if radius > self.max_radius else radius
         # The wrist (above the tip) must stay within the two links' reach of the shoulder.
         height = z + self.tool_length - self.base_height
         reach = math.hypot(clipped, height)
@@ -201,7 +204,7 @@ class Arm:
         height = z + self.tool_length - self.base_height  # wrist relative to the shoulder
         l1, l2 = self.upper_length, self.fore_length
         cos_bend = (radius**2 + height**2 - l1**2 - l2**2) / (2 * l1 * l2)
-        bend = math.acos(min(1.0, max(-1.0, cos_bend)))
+        bend = math.acos(-1.0 if cos_bend < -1.0 else 1.0 if cos_bend > 1.0 else cos_bend)
         elevation = math.atan2(height, radius) + math.atan2(l2 * math.sin(bend), l1 + l2 * math.cos(bend))
         shoulder = -elevation  # positive pitch about +y points the link down
         elbow = bend
@@ -235,9 +238,10 @@ class Arm:
         step = self.max_step
         tip_x, tip_y, tip_z = engine.site_position(self.ee_site).tolist()
         x, y, z = self.target.tolist()
-        x += step * min(1.0, max(-1.0, action[0]))
-        y += step * min(1.0, max(-1.0, action[1]))
-        z += step * min(1.0, max(-1.0, action[2]))
+        dx, dy, dz = action[0], action[1], action[2]
+        x += step * (-1.0 if dx < -1.0 else 1.0 if dx > 1.0 else dx)
+        y += step * (-1.0 if dy < -1.0 else 1.0 if dy > 1.0 else dy)
+        z += step * (-1.0 if dz < -1.0 else 1.0 if dz > 1.0 else dz)
         lead_x, lead_y, lead_z = x - tip_x, y - tip_y, z - tip_z
         distance = math.sqrt(lead_x * lead_x + lead_y * lead_y + lead_z * lead_z)
         if distance > self.max_lead:  # do not wind up when the arm is blocked or lagging
