@@ -154,7 +154,7 @@ class MobileBase:
 
     def base_position(self, engine) -> np.ndarray:
         """(x, y) of the base centre in the world."""
-        return engine.joint_positions(self.joints)[:2].copy()
+        return engine.joint_positions(self.joints[:2])
 
     def range_scan(self, engine, pose=None) -> np.ndarray:
         """Distances (m) to the nearest geom along each beam, shape (n_rays,)."""
