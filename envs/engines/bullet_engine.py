@@ -597,7 +597,8 @@ class BulletEngine:
     def _diverged(self) -> bool:
         for mb in self._mb_joints:
             positions, velocities = self._joint_states(mb)
-            if not (np.isfinite(positions).all() and np.isfinite(velocities).all()):
+            # One sum for both checks: any NaN or infinite entry (or inf - inf) makes it non-finite.
+            if not math.isfinite(positions.sum() + velocities.sum()):
                 return True
         return False
 
@@ -716,7 +717,9 @@ class BulletEngine:
         cid = self.client
         for mb, kind, positions, indices, kp, kd, forces, ranges in groups:
             # MuJoCo clips controls to their range; scalar math is cheaper than numpy here.
-            targets = [min(high, max(low, float(values[i]))) for i, (low, high) in zip(positions, ranges)]
+            # min(high, max(low, v)) without the calls (NaN to low, as before)
+            targets = [float(values[i]) for i in positions]
+            targets = [low if not v >= low else high if v > high else v for v, (low, high) in zip(targets, ranges)]
             if kind == "position":
                 p.setJointMotorControlArray(
                     mb,

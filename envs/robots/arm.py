@@ -204,7 +204,7 @@ class Arm:
         height = z + self.tool_length - self.base_height  # wrist relative to the shoulder
         l1, l2 = self.upper_length, self.fore_length
         cos_bend = (radius**2 + height**2 - l1**2 - l2**2) / (2 * l1 * l2)
-        bend = math.acos(-1.0 if cos_bend < -1.0 else 1.0 if cos_bend > 1.0 else cos_bend)
+        bend = math.acos(-1.0 if not cos_bend >= -1.0 else 1.0 if cos_bend > 1.0 else cos_bend)
         elevation = math.atan2(height, radius) + math.atan2(l2 * math.sin(bend), l1 + l2 * math.cos(bend))
         shoulder = -elevation  # positive pitch about +y points the link down
         elbow = bend
@@ -239,9 +239,10 @@ class Arm:
         tip_x, tip_y, tip_z = engine.site_position(self.ee_site).tolist()
         x, y, z = self.target.tolist()
         dx, dy, dz = action[0], action[1], action[2]
-        x += step * (-1.0 if dx < -1.0 else 1.0 if dx > 1.0 else dx)
-        y += step * (-1.0 if dy < -1.0 else 1.0 if dy > 1.0 else dy)
-        z += step * (-1.0 if dz < -1.0 else 1.0 if dz > 1.0 else dz)
+        # Clipped to [-1, 1] as min(1, max(-1, a)) would, NaN to -1 included, without the calls.
+        x += step * (-1.0 if not dx >= -1.0 else 1.0 if dx > 1.0 else dx)
+        y += step * (-1.0 if not dy >= -1.0 else 1.0 if dy > 1.0 else dy)
+        z += step * (-1.0 if not dz >= -1.0 else 1.0 if dz > 1.0 else dz)
         lead_x, lead_y, lead_z = x - tip_x, y - tip_y, z - tip_z
         distance = math.sqrt(lead_x * lead_x + lead_y * lead_y + lead_z * lead_z)
         if distance > self.max_lead:  # do not wind up when the arm is blocked or lagging

@@ -136,9 +136,10 @@ class MobileBase:
 
     def unicycle_targets(self, yaw: float, action) -> tuple[float, float, float]:
         """World-frame joint velocity targets (x', y', yaw') for ``action`` at heading ``yaw``."""
-        speed, turn = float(action[0]), float(action[1])  # clipped to [-1, 1] below (cheaper than min/max)
-        v = self.max_speed * (-1.0 if speed < -1.0 else 1.0 if speed > 1.0 else speed)
-        omega = self.max_turn_rate * (-1.0 if turn < -1.0 else 1.0 if turn > 1.0 else turn)
+        # Clipped to [-1, 1] as min(1, max(-1, a)) would, NaN to -1 included, without the calls.
+        speed, turn = float(action[0]), float(action[1])
+        v = self.max_speed * (-1.0 if not speed >= -1.0 else 1.0 if speed > 1.0 else speed)
+        omega = self.max_turn_rate * (-1.0 if not turn >= -1.0 else 1.0 if turn > 1.0 else turn)
         heading = yaw + omega * self._half_dt  # mid-period heading: a better unicycle step
         return v * math.cos(heading), v * math.sin(heading), omega
 
