@@ -67,13 +67,12 @@ class MobileBase:
         angles = 2 * np.pi * np.arange(n_rays) / max(n_rays, 1)
         self.ray_angles = angles  # in the base frame, counter-clockwise from straight ahead
         # The beams as complex unit numbers: multiplying by e^(i yaw) turns them all into the
-        # world frame in one call (the scan runs every step), written through float views
-        # into the (n, 3) directions the engine casts.
+        # world frame in one call (the scan runs every step). The product is written straight
+        # into the (n, 3) directions the engine casts, through a complex view of each row's
+        # (x, y): one complex number every 3 floats (24 bytes); z stays 0.
         self._beams = np.exp(1j * angles)
-        self._turned = np.empty(n_rays, dtype=np.complex128)
         self._directions = np.zeros((n_rays, 3))  # the world-frame beams of the latest scan
-        self._turned_xy = self._turned.view(np.float64).reshape(n_rays, 2)
-        self._directions_xy = self._directions[:, :2]
+        self._directions_xy = np.ndarray((n_rays,), dtype=np.complex128, buffer=self._directions, strides=(24,))
         self._half_dt = 0.0
 
     # --- scene -------------------------------------------------------------------------
@@ -160,8 +159,7 @@ class MobileBase:
     def range_scan(self, engine, pose=None) -> np.ndarray:
         """Distances (m) to the nearest geom along each beam, shape (n_rays,)."""
         x, y, yaw = self.base_pose(engine) if pose is None else pose
-        np.multiply(self._beams, complex(math.cos(yaw), math.sin(yaw)), out=self._turned)
-        self._directions_xy[...] = self._turned_xy
+        np.multiply(self._beams, complex(math.cos(yaw), math.sin(yaw)), out=self._directions_xy)
         return engine.ray_distances(np.array((x, y, self.scan_height)), self._directions, self.scan_range, exclude_body=self.body_name)
 
     def observation(self, engine) -> np.ndarray:
@@ -172,4 +170,4 @@ class MobileBase:
         head = (x, y, c, s, vx * c + vy * s, omega)
         if not self.n_rays:
             return np.array(head)
-        return np.concatenate([head, self.range_scan(engine, (x, y, yaw))])
+        return np.concatenate((head, self.range_scan(engine, (x, y, yaw))))
