@@ -114,7 +114,6 @@ class NavigationTask(Task):
             targets.append(offset + index)
         targets += [offset + index for _, _, index in boxes]
         self._template = np.concatenate([tokens.ravel(), scene])
-        self._n_fixed = len(fixed)
         # World points of this episode, one row each; the boxes' rows change with the base.
         # The same memory read as complex numbers x + iy: one multiplication turns them all
         # into the robot's frame (this runs every step, where numpy's per-call overhead counts).
@@ -122,8 +121,8 @@ class NavigationTask(Task):
         if fixed:
             self._points[: len(fixed)] = fixed
         self._complex_points = self._points.view(np.complex128)[:, 0]
-        self._box_low = np.array([low for low, _, _ in boxes]).reshape(-1, 2)
-        self._box_high = np.array([high for _, high, _ in boxes]).reshape(-1, 2)
+        # (row of self._points, x low, y low, x high, y high) per box, as Python floats
+        self._boxes = [(len(fixed) + k, *map(float, low), *map(float, high)) for k, (low, high, _) in enumerate(boxes)]
         self._targets = np.array([i for t in targets for i in (t, t + 1)], dtype=np.intp)  # each point's (ahead, left)
 
     def observation(self, engine, robot) -> np.ndarray:
@@ -131,9 +130,10 @@ class NavigationTask(Task):
 
     def _observe(self, x: float, y: float, yaw: float) -> np.ndarray:
         """The task part of the state with the base at (x, y), heading ``yaw``."""
-        if len(self._box_low):  # the point of each box nearest to the base (np.clip costs twice as much)
-            nearest = self._points[self._n_fixed :]
-            np.minimum(np.maximum(np.array((x, y)), self._box_low, out=nearest), self._box_high, out=nearest)
+        for row, x_low, y_low, x_high, y_high in self._boxes:  # each box's point nearest to the base
+            self._complex_points[row] = complex(
+                x_low if x < x_low else x_high if x > x_high else x, y_low if y < y_low else y_high if y > y_high else y
+            )
         # (ahead, left) of every point in the robot's frame: (p - base) * e^(-i yaw), read back
         # as (real, imaginary) pairs
         local = (self._complex_points - complex(x, y)) * complex(math.cos(yaw), -math.sin(yaw))
