@@ -164,8 +164,9 @@ class SpokenCommands(_CommandChannel):
         return embedding[0].cpu().numpy(), heard
 
 
-# Where the simulated person stands (x, y) and which way they face, per task: across the
-# table from the arm, or outside the arena's south wall.
+# Where a person stands (x, y) and which way they face, per task: across the table from the
+# arm, or outside the arena's south wall. A person's own clip (``GestureCommands.show``) is
+# taken to be shown from here.
 PERSON = {
     "reach": ((1.0, 0.0), (-1.0, 0.0)),
     "push": ((1.0, 0.0), (-1.0, 0.0)),
@@ -173,29 +174,128 @@ PERSON = {
     "go_to": ((0.0, -1.9), (0.0, 1.0)),
     "maze": ((0.0, -1.6), (0.0, 1.0)),
 }
+
+
+def _arc(center, radius: float, angles_deg) -> tuple:
+    """Stances on a circle round ``center``, each facing it."""
+    stances = []
+    for angle in angles_deg:
+        c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        stances.append(((round(center[0] + radius * c, 6), round(center[1] + radius * s, 6)), (-c, -s)))
+    return tuple(stances)
+
+
+# Where the simulated person may walk before pointing: round the far half of the table,
+# eleven places 0.6 m from the middle of the objects' spawn area (from one side of the arm
+# to the other; the first is PERSON's, across the table) and seven 0.4 m from it (at the
+# table's edge); or outside the arena, three places by each wall, facing in. The person
+# picks the one from which the target stands out most (:func:`choose_stance`), as people
+# step aside so that nobody mistakes what they point at.
+_ARM_STANCES = _arc((0.4, 0.0), 0.6, (0, -20, 20, -40, 40, -60, 60, -80, 80, -100, 100))
+_ARM_STANCES += _arc((0.42, 0.0), 0.4, (0, -30, 30, -60, 60, -90, 90))
+_ARENA_STANCES = tuple(
+    stance
+    for along in (0.0, -1.0, 1.0)
+    for stance in (
+        ((along, -1.9), (0.0, 1.0)),  # south of the arena, facing north (PERSON's first)
+        ((along, 1.9), (0.0, -1.0)),
+        ((-1.9, along), (1.0, 0.0)),
+        ((1.9, along), (-1.0, 0.0)),
+    )
+)
+STANCES = {
+    "reach": _ARM_STANCES,
+    "push": _ARM_STANCES,
+    "pick_and_place": _ARM_STANCES,
+    "go_to": _ARENA_STANCES,
+    "maze": (PERSON["maze"],),
+}
 GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout"}  # command split -> performers
 _SWIPE_FOR = {"left": "swipe_left", "right": "swipe_right", "back": "swipe_up", "front": "swipe_down"}
+POINTING_SIGMA_DEG = 10.0  # spread of the pointing belief: about the encoder's direction error
 
 
-def pointing_direction(task_name: str, target_xy) -> float:
-    """Image direction (deg, 0 = right, 90 = up) of a point at ``target_xy`` by the person of
-    ``task_name``, seen by a camera facing them: straight ahead is 90, their left is less."""
-    (px, py), (fx, fy) = PERSON[task_name]
+def pointing_direction(task_name: str, target_xy, stance=None) -> float:
+    """Image direction (deg, 0 = right, 90 = up) of a point at ``target_xy`` by a person
+    standing at ``stance`` = ((x, y), (facing x, facing y)) (default: ``PERSON[task_name]``),
+    seen by a camera facing them: straight ahead is 90, their left is less."""
+    (px, py), (fx, fy) = PERSON[task_name] if stance is None else stance
     vx, vy = target_xy[0] - px, target_xy[1] - py
     left = math.degrees(math.atan2(fx * vy - fy * vx, fx * vx + fy * vy))
     return 90.0 - left
 
 
+def scene_objects(env: gym.Env) -> dict[str, tuple[str, np.ndarray]]:
+    """Colour -> (shape, (x, y)) of every object or landmark in the env's current scene: what
+    the robot sees, and what a pointed direction is resolved against."""
+    from envs.tasks.reach import object_name
+
+    task, engine = env.unwrapped.task, env.unwrapped.engine
+    objects = {}
+    for color, placed in task.placed.items():
+        if isinstance(placed, tuple):
+            shape, position = placed
+        else:
+            shape, position = placed, engine.body_position(object_name(color, placed))
+        objects[color] = (shape, np.asarray(position, dtype=np.float64)[:2])
+    return objects
+
+
+def object_bearings(env: gym.Env, stance=None) -> dict[str, float]:
+    """Colour -> the pointing direction (:func:`pointing_direction`) of each object in the
+    env's current scene, seen from ``stance`` (default: the task's ``PERSON``)."""
+    name = env.unwrapped.task.name
+    return {color: pointing_direction(name, xy, stance) for color, (_, xy) in scene_objects(env).items()}
+
+
+def choose_stance(task_name: str, target_xy, others_xy) -> tuple:
+    """The stance of ``STANCES[task_name]`` from which the target's bearing is furthest from
+    every other object's (the first such, so the choice is deterministic)."""
+    best, best_gap = None, -1.0
+    for stance in STANCES[task_name]:
+        bearing = pointing_direction(task_name, target_xy, stance)
+        gap = min((_angle_error(bearing, pointing_direction(task_name, xy, stance)) for xy in others_xy), default=180.0)
+        if gap > best_gap:
+            best, best_gap = stance, gap
+    return best
+
+
+def pointing_belief(objects: dict, direction: float | None, stance, task_name: str, sigma_deg: float = POINTING_SIGMA_DEG):
+    """Probabilities over colours and shapes (``DECODER_FIELDS`` order, "not said" last) of
+    the object a direction pointed from ``stance`` picks out.
+
+    Each object in ``objects`` (colour -> (shape, xy)) weighs exp(-e^2 / 2 sigma^2), e its
+    bearing's angle from ``direction``; no direction gives all weight to "not said".
+    """
+    colors, shapes = DECODER_FIELDS["color"], DECODER_FIELDS["shape"]
+    color_belief, shape_belief = np.zeros(len(colors)), np.zeros(len(shapes))
+    if direction is None or not objects:
+        color_belief[-1] = shape_belief[-1] = 1.0
+        return color_belief, shape_belief
+    errors = {color: _angle_error(pointing_direction(task_name, xy, stance), direction) for color, (_, xy) in objects.items()}
+    nearest = min(errors.values())  # subtracted before exponentiating: never all zero
+    for color, (shape, _) in objects.items():
+        weight = math.exp(-0.5 * ((errors[color] ** 2 - nearest**2) / sigma_deg**2))
+        color_belief[colors.index(color)] += weight
+        shape_belief[shapes.index(shape)] += weight
+    return color_belief / color_belief.sum(), shape_belief / shape_belief.sum()
+
+
 class GestureCommands(_CommandChannel):
     """The simulated person gives the command with hand gestures; the policy reads what the
-    gesture encoder recognised.
+    gesture encoder recognised, in the same 19 features as spoken commands.
 
-    The person points at the target (:data:`PERSON`, :func:`pointing_direction`) and, where
-    the task has a destination, swipes towards it; a performer of the split's pool performs
-    it (``gesture``: training performers, ``gesture-heldout``: held-out ones). Features (13):
-    the recognised task and destination as one-hots (each with a "not shown" slot), then the
-    cosine and sine of the recognised pointing direction and a 1 when a point was seen.
-    After :meth:`show`, a person's own clip replaces the simulated performer at every reset.
+    The person walks to the stance from which the target stands out most
+    (:func:`choose_stance`), points at it (:func:`pointing_direction`) and, where the task
+    has a destination, swipes towards it; a performer of the split's pool performs it
+    (``gesture``: training performers, ``gesture-heldout``: held-out ones). Features
+    (``DECODER_FIELDS`` order, as :class:`SpokenCommands`' belief): the recognised task and
+    destination as one-hots, and colour and shape as :func:`pointing_belief` of the
+    recognised direction against the objects in the scene, which the robot sees, from where
+    the person stands, which it sees too. The robot also knows how its camera watching the
+    person is rolled (each performer's camera roll) and turns the recognised direction back
+    by it. After :meth:`show`, a person's own clip replaces the simulated performer at every
+    reset, shown from ``PERSON`` with a level camera.
     """
 
     def __init__(self, env: gym.Env, split: str = "gesture", encoder=None):
@@ -203,11 +303,11 @@ class GestureCommands(_CommandChannel):
 
         if split not in GESTURE_SPLITS:
             raise ValueError(f"gesture split {split!r} is not one of: {', '.join(GESTURE_SPLITS)}")
-        super().__init__(env, len(DECODER_FIELDS["task"]) + len(DECODER_FIELDS["destination"]) + 3)
+        super().__init__(env, sum(len(classes) for classes in DECODER_FIELDS.values()))
         self.split = split
         self.encoder = encoder if encoder is not None else gestures.load_default_gesture_encoder()
         self.performers = gestures.performers(GESTURE_SPLITS[split])
-        self.sample_clip = gestures.sample_clip
+        self.sample_clip, self.Performer = gestures.sample_clip, gestures.Performer
         self.clip: np.ndarray | None = None  # set with show(): a person's own clip, shown at every reset
         self._clip_understood: dict | None = None
 
@@ -218,33 +318,41 @@ class GestureCommands(_CommandChannel):
         self._clip_understood = self.encoder.understand(self.clip)
         return self._clip_understood
 
-    def _target_xy(self) -> np.ndarray:
-        task, engine = self.env.unwrapped.task, self.env.unwrapped.engine
-        target = task.object_position(engine) if hasattr(task, "object_position") else task.desired_goal(engine)
-        return np.asarray(target)[:2]
-
     def _hear(self, command: dict) -> tuple[np.ndarray, dict]:
         task_name = self.env.unwrapped.task.name
-        direction = pointing_direction(task_name, self._target_xy())
+        objects = scene_objects(self.env)
+        if command["color"] in objects:
+            target = objects[command["color"]][1]
+        else:  # a task whose target is a place, not an object
+            task, engine = self.env.unwrapped.task, self.env.unwrapped.engine
+            target = np.asarray(task.desired_goal(engine))[:2]
         if self.clip is not None:
+            stance = PERSON[task_name]
             shown, performer, understood = None, "person", self._clip_understood
         else:
+            stance = choose_stance(task_name, target, [xy for color, (_, xy) in objects.items() if color != command["color"]])
             shown = ["point"] + ([_SWIPE_FOR[command["destination"]]] if command["destination"] else [])
             performer = self.performers[int(self._rng.integers(len(self.performers)))]
-            clip = self.sample_clip(self._rng, performer, shown, point_deg=direction)
+            clip = self.sample_clip(self._rng, performer, shown, point_deg=pointing_direction(task_name, target, stance))
             understood = self.encoder.understand(clip.landmarks)
-        features = np.zeros(self.features_dim, dtype=np.float32)
-        tasks, destinations = DECODER_FIELDS["task"], DECODER_FIELDS["destination"]
-        features[tasks.index(understood["command"]["task"])] = 1.0
-        features[len(tasks) + destinations.index(understood["command"]["destination"])] = 1.0
+            roll = self.Performer.from_seed(performer).roll_deg
         pointed = understood["command"].get("direction_deg")
-        if pointed is not None:
-            angle = math.radians(pointed)
-            features[-3:] = (math.cos(angle), math.sin(angle), 1.0)
+        if pointed is not None and self.clip is None:
+            # The performer's camera roll turns everything in the image; the robot watching
+            # the person knows how its own camera is rolled and turns the direction back.
+            pointed = (pointed - roll) % 360.0
+        color_belief, shape_belief = pointing_belief(objects, pointed, stance, task_name)
+        fields = {field: np.zeros(len(classes)) for field, classes in DECODER_FIELDS.items()}
+        for field in ("task", "destination"):
+            fields[field][DECODER_FIELDS[field].index(understood["command"][field])] = 1.0
+        fields["color"], fields["shape"] = color_belief, shape_belief
+        features = np.concatenate([fields[field] for field in DECODER_FIELDS]).astype(np.float32)
         heard = {
             "gestures": understood["gestures"],
             "shown": shown,
-            "pointed_at_deg": round(direction, 1),
+            "stance": [float(v) for v in stance[0]],
+            "pointed_at_deg": round(pointing_direction(task_name, target, stance), 1),
+            "understood_color": DECODER_FIELDS["color"][int(np.argmax(color_belief))],
             "performer": performer,
             "split": self.split if self.clip is None else "person",
         }
@@ -431,19 +539,6 @@ def make_gesture_clip(gestures: list[str], direction_deg: float | None = None, p
 
 def _angle_error(a: float, b: float) -> float:
     return abs((a - b + 180.0) % 360.0 - 180.0)
-
-
-def object_bearings(env: gym.Env) -> dict[str, float]:
-    """Colour -> the pointing direction (:func:`pointing_direction`) of each object in the
-    env's current scene, as the task's simulated person sees it."""
-    from envs.tasks.reach import object_name
-
-    task, engine = env.unwrapped.task, env.unwrapped.engine
-    bearings = {}
-    for color, placed in task.placed.items():
-        position = placed[1] if isinstance(placed, tuple) else engine.body_position(object_name(color, placed))
-        bearings[color] = pointing_direction(task.name, np.asarray(position)[:2])
-    return bearings
 
 
 def find_gesture_scene(env: gym.Env, understood: dict, seed: int, tries: int = 2000, tolerance_deg: float = POINT_TOLERANCE_DEG) -> int:

@@ -1,15 +1,18 @@
 """How often a recognised `point` can pick the commanded object at all: the gesture ceiling.
 
     python scripts/gesture_ceiling.py --episodes 150
-    python scripts/gesture_ceiling.py --tasks Reach --roll-scales 1 0
+    python scripts/gesture_ceiling.py --tasks Reach --roll-scales 1 0 --stances fixed
 
 For each scene (seeds SEED, SEED+1, ...) a training performer (random, per scene) points at
-the commanded object as the env's simulated person does (agents.commands.PERSON); the
-shipped gesture encoder recognises the direction, and the nearest-bearing rule picks the
-object whose bearing from the person is closest to it. The rule knows the geometry
-exactly, so its accuracy bounds what any gesture-following policy can reach. The
-performers' camera roll is scaled by each --roll-scales value (1: as generated, 0: a
-level camera). Prints one JSON line per task and scale.
+the commanded object; the shipped gesture encoder recognises the direction, and the
+nearest-bearing rule picks the object whose bearing from the person is closest to it (the
+largest of agents.commands.pointing_belief, what gesture agents read). The rule knows the
+geometry exactly, so its accuracy bounds what any gesture-following policy can reach.
+--stances: where the person stands, `best` (the env's simulated person, who walks to the
+stance of agents.commands.STANCES from which the target stands out most) or `fixed`
+(always agents.commands.PERSON, as before stances were chosen). The performers' camera roll
+is scaled by each --roll-scales value (1: as generated, 0: a level camera). Prints one JSON
+line per task, stance rule and scale.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", nargs="+", default=["Reach", "Push", "GoTo"], choices=["Reach", "Push", "PickAndPlace", "GoTo"])
     parser.add_argument("--episodes", type=int, default=150, help="scenes per task and scale (default 150)")
     parser.add_argument("--seed", type=int, default=10000, help="seed of the first scene (default 10000)")
-    parser.add_argument("--roll-scales", nargs="+", type=float, default=[1.0, 1 / 3, 0.0], help="camera-roll multipliers")
+    parser.add_argument("--roll-scales", nargs="+", type=float, default=[1.0], help="camera-roll multipliers (default 1: as generated)")
+    parser.add_argument("--stances", nargs="+", choices=["best", "fixed"], default=["best", "fixed"], help="where the person stands")
     args = parser.parse_args(argv)
     if args.episodes < 1:
         print("gesture_ceiling: error: --episodes must be at least 1", file=sys.stderr)
@@ -36,31 +40,39 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     import envs  # noqa: F401  (registers the ids)
-    from agents.commands import _angle_error, object_bearings
+    from agents.commands import PERSON, _angle_error, choose_stance, pointing_belief, pointing_direction, scene_objects
     from perception import gestures
+    from perception.command_heads import DECODER_FIELDS
 
     encoder = gestures.load_default_gesture_encoder()
     pool = gestures.performers("train")
     for task in args.tasks:
         env = gym.make(f"robocue/{task}-MuJoCo-v0")
+        name = env.unwrapped.task.name
         try:
-            for scale in args.roll_scales:
+            for rule, scale in [(rule, scale) for rule in args.stances for scale in args.roll_scales]:
                 rng = np.random.default_rng(0)
                 picked, errors = 0, []
                 for k in range(args.episodes):
                     env.reset(seed=args.seed + k)
-                    bearings = object_bearings(env)
+                    objects = scene_objects(env)
                     target = env.unwrapped.task.command.color
+                    others = [xy for color, (_, xy) in objects.items() if color != target]
+                    stance = choose_stance(name, objects[target][1], others) if rule == "best" else PERSON[name]
+                    bearing = pointing_direction(name, objects[target][1], stance)
                     performer = gestures.Performer.from_seed(pool[int(rng.integers(len(pool)))])
                     performer = dataclasses.replace(performer, roll_deg=performer.roll_deg * scale)
-                    clip = gestures.sample_clip(rng, performer, ["point"], point_deg=bearings[target])
+                    clip = gestures.sample_clip(rng, performer, ["point"], point_deg=bearing)
                     direction = encoder.understand(clip.landmarks)["command"].get("direction_deg")
                     if direction is None:  # no point recognised: nothing picked
                         continue
-                    errors.append(_angle_error(direction, bearings[target]))
-                    picked += min(bearings, key=lambda color: _angle_error(bearings[color], direction)) == target
+                    direction -= performer.roll_deg  # the robot knows how its own camera is rolled
+                    errors.append(_angle_error(direction, bearing))
+                    colors, _ = pointing_belief(objects, direction, stance, name)
+                    picked += DECODER_FIELDS["color"][int(np.argmax(colors))] == target
                 result = {
                     "task": task,
+                    "stances": rule,
                     "roll_scale": round(scale, 3),
                     "scenes": args.episodes,
                     "rule_accuracy": picked / args.episodes,

@@ -10,6 +10,7 @@ import pytest
 
 import envs  # noqa: F401
 from agents.commands import (
+    PERSON,
     POINT_TOLERANCE_DEG,
     GestureCommands,
     find_gesture_scene,
@@ -19,6 +20,8 @@ from agents.commands import (
 )
 from agents.training import train
 from configs import load_config
+from envs.commands import COMMAND_DIM
+from perception.command_heads import DECODER_FIELDS
 from scripts.cli import main
 
 
@@ -97,16 +100,23 @@ def test_the_wrapper_shows_the_persons_clip_at_every_reset(point_clip):
     env = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"))
     understood = env.show(load_gesture_clip(point_clip))
     pointed = understood["command"]["direction_deg"]
-    features = []
+    assert env.observation_space.shape == (gym.make("robocue/Reach-MuJoCo-v0").observation_space.shape[0] - COMMAND_DIM + 19,)
     for seed in (0, 1):
         observation, info = env.reset(seed=seed)
-        features.append(observation[-13:])
+        features = observation[-19:]
         command = info["command"]
         assert command["performer"] == "person" and command["split"] == "person"
         assert command["gestures"] == understood["gestures"]
         assert command["text"] == f"point {pointed:.0f} deg -> reach the {command['color']} {command['shape']}"
-    np.testing.assert_allclose(features[0], features[1])  # the same clip, whatever the scene
-    np.testing.assert_allclose(features[0][-3:], [np.cos(np.radians(pointed)), np.sin(np.radians(pointed)), 1.0], atol=1e-5)
+        assert command["stance"] == list(PERSON["reach"][0])  # a person's clip is shown from PERSON
+        # task and destination: the same clip, whatever the scene; colour: the object nearest
+        # the pointed direction as seen from where the person stands
+        np.testing.assert_array_equal(features[:5], [1, 0, 0, 0, 0])
+        np.testing.assert_array_equal(features[-5:], [0, 0, 0, 0, 1])
+        bearings = object_bearings(env)
+        nearest = min(bearings, key=lambda color: _angle_error(bearings[color], pointed))
+        assert command["understood_color"] == nearest == DECODER_FIELDS["color"][int(np.argmax(features[5:10]))]
+        assert features[5:10].sum() == pytest.approx(1.0) and features[10:14].sum() == pytest.approx(1.0)
 
 
 def test_find_gesture_scene_picks_a_scene_whose_target_is_pointed_at():
@@ -233,8 +243,8 @@ def test_command_refuses_gestures_the_agent_cannot_follow(runs, gestures, messag
 def test_gesture_ceiling_script_reports_the_rule_accuracy(capsys):
     from scripts.gesture_ceiling import main as ceiling
 
-    assert ceiling(["--tasks", "Reach", "--episodes", "3", "--roll-scales", "0"]) == 0
+    assert ceiling(["--tasks", "Reach", "--episodes", "3", "--roll-scales", "0", "--stances", "best"]) == 0
     result = json.loads(capsys.readouterr().out.strip())
-    assert result["task"] == "Reach" and result["roll_scale"] == 0 and result["scenes"] == 3
+    assert result["task"] == "Reach" and result["roll_scale"] == 0 and result["scenes"] == 3 and result["stances"] == "best"
     assert 0.0 <= result["rule_accuracy"] <= 1.0 and result["median_direction_error_deg"] < 30
     assert ceiling(["--episodes", "0"]) == 2

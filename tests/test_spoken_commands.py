@@ -190,18 +190,44 @@ def test_gesture_commands_point_at_the_target_and_swipe_to_the_destination(env_i
 
     env = GestureCommands(gym.make(env_id))
     observation, info = env.reset(seed=4)
-    assert observation in env.observation_space and env.observation_layout["command"] == 13
+    assert observation in env.observation_space and env.observation_layout["command"] == 19  # as spoken beliefs
     command = info["command"]
     labels = [g["label"] for g in command["gestures"]]
     assert command["shown"][0] == "point" and labels[0] == "point"
     if command["destination"]:
         assert command["shown"][1].startswith("swipe_") and labels[-1] == command["shown"][1]
-    features = observation[-13:]
+    features = observation[-19:]
+    assert features[5:10].sum() == pytest.approx(1.0) and features[10:14].sum() == pytest.approx(1.0)
+    assert command["understood_color"] == command["color"]  # this scene's point picks the target
+    assert features[5 + ["red", "green", "blue", "yellow"].index(command["color"])] > 0.5
+    destination = [None] * 5
+    destination[["left", "right", "front", "back", None].index(command["destination"])] = 1
+    np.testing.assert_array_equal(features[-5:], [v or 0 for v in destination])
+    # The recognised direction (in the camera's rolled image) is the intended one up to the
+    # performer's camera roll (at most 15 degrees) and noise.
     pointed = next(g["direction_deg"] for g in command["gestures"] if g["label"] == "point")
-    np.testing.assert_allclose(features[-3:], [np.cos(np.radians(pointed)), np.sin(np.radians(pointed)), 1.0], atol=1e-5)
-    # The recognised direction is the intended one up to the performer's camera roll (at most 15 degrees) and noise.
     assert abs((pointed - command["pointed_at_deg"] + 180) % 360 - 180) < 25
     assert command["performer"] % 5 != 0  # a training performer
+
+
+def test_the_person_steps_to_where_the_target_stands_out():
+    from agents.commands import STANCES, _angle_error, choose_stance, pointing_belief, pointing_direction
+
+    # Two objects in a line from across the table: from there the point is ambiguous; the
+    # person steps to the side, from where the two lie far apart.
+    target, other = (0.35, 0.0), (0.5, 0.0)
+    stance = choose_stance("push", target, [other])
+    assert stance != STANCES["push"][0] and stance in STANCES["push"]
+    gap = _angle_error(pointing_direction("push", target, stance), pointing_direction("push", other, stance))
+    assert gap > 20.0  # (from straight across the table: 0)
+    assert _angle_error(pointing_direction("push", target), pointing_direction("push", other)) == pytest.approx(0.0)
+    objects = {"red": ("cube", np.array(target)), "blue": ("ball", np.array(other))}
+    colors, shapes = pointing_belief(objects, pointing_direction("push", target, stance), stance, "push")
+    assert colors[0] > 0.99 and shapes[0] > 0.99  # red, cube
+    colors, shapes = pointing_belief(objects, None, stance, "push")
+    assert colors[-1] == shapes[-1] == 1.0  # no point: "not said"
+    # one object: any stance will do, and the first is kept
+    assert choose_stance("go_to", (0.5, 0.5), []) == STANCES["go_to"][0]
 
 
 def test_gesture_heldout_split_uses_held_out_performers():
