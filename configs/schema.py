@@ -42,8 +42,9 @@ class EnvConfig(_Section):
         "onehot",
         description=(
             "How the policy gets the command: onehot (the structured command), language (the simulated human says it; "
-            "what the shipped language encoder understood replaces the one-hot) or gesture (the human points at the "
-            "target and swipes to the destination; what the gesture encoder recognised replaces it; agents/commands.py)."
+            "what the shipped language encoder understood replaces the one-hot) or gesture (the human steps to where "
+            "the target stands out, points at it and swipes to the destination; what the gesture encoder recognised, "
+            "resolved against the scene, replaces it as the same belief features as words; agents/commands.py)."
         ),
     )
     command_features: Literal["belief", "embedding"] = Field(
@@ -429,6 +430,11 @@ def validate_config(data: dict) -> Config:
     except ValidationError as error:
         raise ConfigError(_format_validation_error(error)) from None
     _check_hyperparameters(config.algo)
+    if config.env.command_features != "belief" and config.env.commands != "language":
+        raise ConfigError(
+            f"config key 'env.command_features' applies to env.commands=language only (got commands={config.env.commands}); "
+            "gestures always give belief features"
+        )
     if config.env.omit_shape > 0 and config.env.commands != "language":
         raise ConfigError(f"config key 'env.omit_shape' applies to env.commands=language only (got commands={config.env.commands})")
     if config.env.token_noise > 0 and config.env.vec_env == "threaded":

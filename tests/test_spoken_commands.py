@@ -281,3 +281,11 @@ def test_omit_shape_needs_language_commands():
 
     with pytest.raises(ConfigError, match="omit_shape"):
         load_config("reach_ppo", ["env.omit_shape=0.3"])
+
+
+def test_command_features_need_language_commands():
+    from configs import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="'env.command_features' applies to env.commands=language only .* gestures always give belief"):
+        load_config("reach_gesture_ppo", ["env.command_features=embedding"])
+    assert load_config("reach_gesture_ppo").env.command_features == "belief"
