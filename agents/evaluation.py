@@ -128,7 +128,7 @@ def evaluate_agent(
         "agent": agent.name,
         "model_file": getattr(agent, "model_file", None),
         "deterministic": agent.deterministic,
-        "commands": commands or "train",
+        "commands": commands or _default_split(agent),
         "trained_engine": trained_engine,
         "eval_engine": engine or trained_engine,
         "trained_env_id": agent.env_id,
@@ -187,6 +187,13 @@ def evaluate_run(
         commands,
         engine,
     )
+
+
+def _default_split(agent) -> str:
+    """The split an agent hears when none is asked for: a gesture agent's training performers
+    (``gesture``), otherwise ``train``."""
+    config = getattr(agent, "config", None)
+    return "gesture" if config is not None and config.env.commands == "gesture" else "train"
 
 
 def check_command_split(config, commands: str | None) -> None:

@@ -248,3 +248,9 @@ def test_gesture_ceiling_script_reports_the_rule_accuracy(capsys):
     assert result["task"] == "Reach" and result["roll_scale"] == 0 and result["scenes"] == 3 and result["stances"] == "best"
     assert 0.0 <= result["rule_accuracy"] <= 1.0 and result["median_direction_error_deg"] < 30
     assert ceiling(["--episodes", "0"]) == 2
+
+
+def test_a_gesture_runs_evaluation_records_its_performers(runs):
+    """The evaluation at the end of training heard training performers, and says so."""
+    assert json.loads((runs["gesture"] / "eval.json").read_text())["commands"] == "gesture"
+    assert json.loads((runs["language"] / "eval.json").read_text())["commands"] == "train"
