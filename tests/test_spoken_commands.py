@@ -223,7 +223,7 @@ def test_the_person_steps_to_where_the_target_stands_out():
     assert _angle_error(pointing_direction("push", target), pointing_direction("push", other)) == pytest.approx(0.0)
     objects = {"red": ("cube", np.array(target)), "blue": ("ball", np.array(other))}
     colors, shapes = pointing_belief(objects, pointing_direction("push", target, stance), stance, "push")
-    assert colors[0] > 0.9 and shapes[0] > 0.9  # red, cube: 21 deg apart, sigma 10 deg
+    assert colors[0] > 0.99 and shapes[0] > 0.99  # red, cube: 21 deg apart, sigma 5 deg
     colors, shapes = pointing_belief(objects, None, stance, "push")
     assert colors[-1] == shapes[-1] == 1.0  # no point: "not said"
     # one object: any stance will do, and the first is kept
