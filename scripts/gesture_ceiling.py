@@ -2,6 +2,7 @@
 
     python scripts/gesture_ceiling.py --episodes 150
     python scripts/gesture_ceiling.py --tasks Reach --roll-scales 1 0 --stances fixed
+    python scripts/gesture_ceiling.py --keep-roll
 
 For each scene (seeds SEED, SEED+1, ...) a training performer (random, per scene) points at
 the commanded object; the shipped gesture encoder recognises the direction, and the
@@ -11,8 +12,9 @@ geometry exactly, so its accuracy bounds what any gesture-following policy can r
 --stances: where the person stands, `best` (the env's simulated person, who walks to the
 stance of agents.commands.STANCES from which the target stands out most) or `fixed`
 (always agents.commands.PERSON, as before stances were chosen). The performers' camera roll
-is scaled by each --roll-scales value (1: as generated, 0: a level camera). Prints one JSON
-line per task, stance rule and scale.
+is scaled by each --roll-scales value (1: as generated, 0: a level camera); as in the env,
+the robot turns the recognised direction back by it, unless --keep-roll (the env before it
+did). Prints one JSON line per task, stance rule and scale.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=10000, help="seed of the first scene (default 10000)")
     parser.add_argument("--roll-scales", nargs="+", type=float, default=[1.0], help="camera-roll multipliers (default 1: as generated)")
     parser.add_argument("--stances", nargs="+", choices=["best", "fixed"], default=["best", "fixed"], help="where the person stands")
+    parser.add_argument("--keep-roll", action="store_true", help="leave the camera roll in the recognised direction")
     args = parser.parse_args(argv)
     if args.episodes < 1:
         print("gesture_ceiling: error: --episodes must be at least 1", file=sys.stderr)
@@ -66,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                     direction = encoder.understand(clip.landmarks)["command"].get("direction_deg")
                     if direction is None:  # no point recognised: nothing picked
                         continue
-                    direction -= performer.roll_deg  # the robot knows how its own camera is rolled
+                    if not args.keep_roll:
+                        direction -= performer.roll_deg  # the robot knows how its own camera is rolled
                     errors.append(_angle_error(direction, bearing))
                     colors, _ = pointing_belief(objects, direction, stance, name)
                     picked += DECODER_FIELDS["color"][int(np.argmax(colors))] == target
@@ -74,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                     "task": task,
                     "stances": rule,
                     "roll_scale": round(scale, 3),
+                    "roll_turned_back": not args.keep_roll,
                     "scenes": args.episodes,
                     "rule_accuracy": picked / args.episodes,
                     "median_direction_error_deg": float(np.median(errors)) if errors else None,
