@@ -247,6 +247,10 @@ def test_gesture_ceiling_script_reports_the_rule_accuracy(capsys):
     result = json.loads(capsys.readouterr().out.strip())
     assert result["task"] == "Reach" and result["roll_scale"] == 0 and result["scenes"] == 3 and result["stances"] == "best"
     assert 0.0 <= result["rule_accuracy"] <= 1.0 and result["median_direction_error_deg"] < 30
+    assert result["roll_turned_back"] is True
+    assert ceiling(["--tasks", "GoTo", "--episodes", "2", "--stances", "fixed", "--keep-roll"]) == 0
+    result = json.loads(capsys.readouterr().out.strip())
+    assert (result["task"], result["stances"], result["roll_turned_back"]) == ("GoTo", "fixed", False)
     assert ceiling(["--episodes", "0"]) == 2
 
 
