@@ -330,7 +330,7 @@ class GestureCommands(_CommandChannel):
             task, engine = self.env.unwrapped.task, self.env.unwrapped.engine
             target = np.asarray(task.desired_goal(engine))[:2]
         if self.clip is not None:
-            stance = PERSON[task_name]
+            stance, roll = PERSON[task_name], 0.0  # a person's own clip: a level camera
             shown, performer, understood = None, "person", self._clip_understood
         else:
             stance = choose_stance(task_name, target, [xy for color, (_, xy) in objects.items() if color != command["color"]])
@@ -340,7 +340,7 @@ class GestureCommands(_CommandChannel):
             understood = self.encoder.understand(clip.landmarks)
             roll = self.Performer.from_seed(performer).roll_deg
         pointed = understood["command"].get("direction_deg")
-        if pointed is not None and self.clip is None:
+        if pointed is not None:
             # The performer's camera roll turns everything in the image; the robot watching
             # the person knows how its own camera is rolled and turns the direction back.
             pointed = (pointed - roll) % 360.0
