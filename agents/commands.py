@@ -549,7 +549,9 @@ def find_gesture_scene(env: gym.Env, understood: dict, seed: int, tries: int = 2
 
     A scene fits when its command has the task and destination the gestures imply and the
     pointed direction (``understood["direction_deg"]``) picks its target: the target is the
-    object whose bearing from the person is nearest to it, within ``tolerance_deg``.
+    object whose bearing from the person is nearest to it, within ``tolerance_deg``. A lone
+    point implies ``reach``, which a GoTo agent takes as its own task (go where it points),
+    as it did from the simulated person in training.
 
     Args:
         env: The env below the :class:`GestureCommands` wrapper (resetting it hears nothing).
@@ -560,7 +562,10 @@ def find_gesture_scene(env: gym.Env, understood: dict, seed: int, tries: int = 2
     """
     _, info = env.reset(seed=seed)
     task = info["command"]["task"]
-    if understood.get("task") not in (None, task):
+    implied = understood.get("task")
+    if task == "go_to" and implied == "reach":  # a lone point: the mobile robot goes where an arm would reach
+        implied = task
+    if implied not in (None, task):
         raise ValueError(f"this agent does {task}; the gestures ask for {understood['task']}")
     direction = understood.get("direction_deg")
     if direction is None:

@@ -258,3 +258,15 @@ def test_a_gesture_runs_evaluation_records_its_performers(runs):
     """The evaluation at the end of training heard training performers, and says so."""
     assert json.loads((runs["gesture"] / "eval.json").read_text())["commands"] == "gesture"
     assert json.loads((runs["language"] / "eval.json").read_text())["commands"] == "train"
+
+
+def test_a_lone_point_sends_a_goto_agent_to_the_landmark():
+    """A point alone implies reach; a GoTo agent takes it as go there, as in training."""
+    env = gym.make("robocue/GoTo-MuJoCo-v0")
+    understood = {"task": "reach", "color": None, "shape": None, "destination": None, "direction_deg": 90.0}
+    seed = find_gesture_scene(env, understood, 100)
+    info = env.reset(seed=seed)[1]
+    bearings = object_bearings(env)
+    assert min(bearings, key=lambda color: _angle_error(bearings[color], 90.0)) == info["command"]["color"]
+    with pytest.raises(ValueError, match="this agent does go_to; the gestures ask for push"):
+        find_gesture_scene(env, {**understood, "task": "push", "destination": "left"}, 100)
