@@ -40,6 +40,7 @@ from perception.command_heads import DECODER_FIELDS
 COMMAND_MODES = ("onehot", "language", "gesture")
 COMMAND_FEATURES = ("belief", "embedding")
 COMMAND_SPLITS = ("train", "paraphrase", "composition")
+BELIEF_DIM = sum(len(classes) for classes in DECODER_FIELDS.values())  # per-field probabilities, words or gestures
 
 
 class _CommandChannel(gym.Wrapper):
@@ -134,7 +135,7 @@ class SpokenCommands(_CommandChannel):
         if features not in COMMAND_FEATURES:
             raise ValueError(f"command features {features!r} are not one of: {', '.join(COMMAND_FEATURES)}")
         encoder = encoder if encoder is not None else language.load_default_language_encoder()
-        super().__init__(env, int(encoder.out_dim) if features == "embedding" else sum(len(c) for c in DECODER_FIELDS.values()))
+        super().__init__(env, int(encoder.out_dim) if features == "embedding" else BELIEF_DIM)
         self.split, self.features, self.encoder = split, features, encoder
         self.held_out = set(language.HELD_OUT_COMBINATIONS)
         self.say = language.say
@@ -306,7 +307,7 @@ class GestureCommands(_CommandChannel):
 
         if split not in GESTURE_SPLITS:
             raise ValueError(f"gesture split {split!r} is not one of: {', '.join(GESTURE_SPLITS)}")
-        super().__init__(env, sum(len(classes) for classes in DECODER_FIELDS.values()))
+        super().__init__(env, BELIEF_DIM)
         self.split = split
         self.encoder = encoder if encoder is not None else gestures.load_default_gesture_encoder()
         self.performers = gestures.performers(GESTURE_SPLITS[split])
