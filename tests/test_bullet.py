@@ -10,7 +10,7 @@ import pybullet as p
 import pytest
 
 from envs import ENV_IDS, ENV_SPECS, TASK_IDS
-from envs.engines.bullet_engine import BulletEngine
+from envs.engines.bullet_engine import _UNLIMITED_FORCE, BulletEngine
 from envs.engines.mujoco_engine import MuJoCoEngine
 from envs.scene import Actuator, Body, Camera, Geom, Joint, Scene, Site
 
@@ -191,6 +191,42 @@ def test_force_range_limits_the_servo():
         engine.step()
     assert engine.joint_positions(["hinge"])[0] > 0.5
     engine.close()
+
+
+def _one_call_per_substep(engine: BulletEngine) -> None:
+    """Turns ``engine`` into the plain stepping it replaces: one ``stepSimulation`` call per
+    substep, each of ``timestep``, motor force caps passed whole (PyBullet turns them into
+    impulse caps with the call's time step)."""
+    p.setPhysicsEngineParameter(fixedTimeStep=engine.timestep, numSubSteps=0, physicsClientId=engine.client)
+    limits = {a.name: max(map(abs, a.force_range)) if a.force_range is not None else _UNLIMITED_FORCE for a in engine._scene.actuators}
+    engine._actuators = {name: (*entry[:4], limits[name], entry[5]) for name, entry in engine._actuators.items()}
+    engine._joint_index_cache.clear()
+
+    def step():
+        for _ in range(engine.substeps):
+            p.stepSimulation(physicsClientId=engine.client)
+        engine._time += engine.control_dt
+        engine._changed()
+        engine._moved = False
+
+    engine.step = step
+
+
+@pytest.mark.parametrize("task_name", ["GoTo", "PickAndPlace"])
+def test_one_call_with_internal_substeps_is_the_physics_of_one_call_per_substep(task_name):
+    """The engine steps a control period in one call; the physics must be bit for bit that of
+    one call per substep, with motors at their force limits too (GoTo's drive and the
+    gripper saturate under random actions: without the per-substep force caps they differ)."""
+    plain, fused = (gym.make(f"robocue/{task_name}-PyBullet-v0") for _ in range(2))
+    _one_call_per_substep(plain.unwrapped.engine)
+    rng = np.random.default_rng(0)
+    plain.reset(seed=5)
+    fused.reset(seed=5)
+    for _ in range(60):
+        action = rng.uniform(-1.0, 1.0, plain.action_space.shape).astype(np.float32)
+        assert np.array_equal(plain.step(action)[0], fused.step(action)[0])
+    plain.close()
+    fused.close()
 
 
 def test_free_bodies_fall_and_rest_and_can_be_moved(engine):

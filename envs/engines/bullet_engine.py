@@ -24,6 +24,9 @@ How the scene maps onto PyBullet (one physics client per engine, DIRECT mode):
   (kv + damping)``. A velocity servo ``kv`` on a joint of effective inertia ``I`` has the
   time constant ``I / kv``: ``velocityGain = dt * kv / (I + dt * kv)``, the fraction of the
   velocity error MuJoCo's implicit integrator removes per step. Force ranges cap the motors.
+- An env step is one ``stepSimulation`` call that runs the scene's substeps inside Bullet
+  (``numSubSteps``): bit for bit the physics of one call per substep, a microsecond a
+  substep cheaper.
 - Rendering uses TinyRenderer (CPU) without shadows or a segmentation mask, with the
   MuJoCo camera's pose and vertical field of view and a light from the same direction.
 """
@@ -255,9 +258,14 @@ class BulletEngine:
         self._scene = scene
         cid = self.client
         p.setGravity(*scene.gravity, physicsClientId=cid)
+        # One stepSimulation call runs a control period's substeps inside Bullet (each of
+        # ``timestep``): the same physics as ``substeps`` calls, bit for bit, without the
+        # per-call overhead (about 1 us each). PyBullet turns a motor's force cap into an
+        # impulse cap with the call's time step, so motor forces are passed per substep
+        # (see ``_build_actuators``).
         p.setPhysicsEngineParameter(
-            fixedTimeStep=scene.timestep,
-            numSubSteps=0,
+            fixedTimeStep=self.control_dt,
+            numSubSteps=self.substeps,
             deterministicOverlappingPairs=1,
             # Solve every island in one batch: with per-island solves, an episode's result
             # depended (by ~1e-5) on earlier episodes, breaking seeded replays after reset.
@@ -524,7 +532,9 @@ class BulletEngine:
                 # MuJoCo integrates the servo's damping implicitly: per step the velocity error
                 # shrinks by dt kv / (I + dt kv); the motor's velocity gain is that fraction.
                 gains = (0.0, dt * actuator.kv / (self._subtree_inertia(actuator.joint) + dt * actuator.kv))
-            self._actuators[actuator.name] = (mb, index, actuator.kind, gains, force, actuator.ctrl_range)
+            # PyBullet caps a motor's impulse per internal substep at force x the call's time
+            # step (the control period): force / substeps caps it at force x ``timestep``.
+            self._actuators[actuator.name] = (mb, index, actuator.kind, gains, force / self.substeps, actuator.ctrl_range)
         self._targets = {name: 0.0 for name in self._actuators}
 
     # --- cache ---------------------------------------------------------------------------
@@ -584,10 +594,8 @@ class BulletEngine:
         self._changed()
 
     def step(self) -> None:
-        """Advances the physics by one control period (``substeps`` physics steps)."""
-        step, cid = p.stepSimulation, self.client
-        for _ in range(self.substeps):
-            step(physicsClientId=cid)
+        """Advances the physics by one control period (``substeps`` physics steps, one call)."""
+        p.stepSimulation(physicsClientId=self.client)
         self._time += self.control_dt
         self._changed()
         self._moved = False
@@ -598,19 +606,27 @@ class BulletEngine:
         for mb in self._mb_joints:
             positions, velocities = self._joint_states(mb)
             # One sum for both checks: any NaN or infinite entry (or inf - inf) makes it non-finite.
-            if not math.isfinite(positions.sum() + velocities.sum()):
+            # Python's sum over a few floats is cheaper than two numpy reductions.
+            if not math.isfinite(sum(positions.tolist()) + sum(velocities.tolist())):
                 return True
         return False
 
     def raw_step_rate(self, steps: int = 20_000) -> float:
-        """Plain ``stepSimulation`` calls per second from the current state: the physics limit."""
+        """Plain ``stepSimulation`` calls per second from the current state: the physics limit.
+
+        Each call advances one ``timestep`` (not a control period): the engine switches to
+        single-step calls while it times them. Motors keep their impulse caps, which hold
+        per physics step either way.
+        """
         cid = self.client
         saved = p.saveState(physicsClientId=cid)
+        p.setPhysicsEngineParameter(fixedTimeStep=self.timestep, numSubSteps=0, physicsClientId=cid)
         step = p.stepSimulation
         started = time.perf_counter()
         for _ in range(steps):
             step(physicsClientId=cid)
         rate = steps / (time.perf_counter() - started)
+        p.setPhysicsEngineParameter(fixedTimeStep=self.control_dt, numSubSteps=self.substeps, physicsClientId=cid)
         p.restoreState(saved, physicsClientId=cid)
         p.removeState(saved, physicsClientId=cid)
         self._changed()
@@ -935,11 +951,13 @@ class BulletEngine:
         if self._moved:  # rays search the broadphase: bring moved bodies' bounds up to date
             p.performCollisionDetection(physicsClientId=cid)
             self._moved = False
-        origin = np.asarray(origin, dtype=np.float64)
-        ends = (origin + max_distance * np.asarray(directions, dtype=np.float64)).tolist()
+        start = [float(v) for v in origin]
+        ends = np.multiply(directions, max_distance)
+        ends += start
         mask = _ALL ^ _RAY_EXCLUDED if exclude_body is not None else _ALL
-        hits = p.rayTestBatch([origin.tolist()] * len(ends), ends, collisionFilterMask=mask, physicsClientId=cid)
-        return np.array([max_distance * min(hit[2], 1.0) if hit[0] >= 0 else max_distance for hit in hits])
+        hits = p.rayTestBatch([start] * len(ends), ends.tolist(), collisionFilterMask=mask, physicsClientId=cid)
+        # A miss reads fraction 1.0, so the range for it.
+        return np.array([max_distance * min(hit[2], 1.0) for hit in hits])
 
 
 __all__ = ["BulletEngine", "camera_axes"]
