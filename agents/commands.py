@@ -285,6 +285,56 @@ def pointing_belief(objects: dict, direction: float | None, stance, task_name: s
     return color_belief / color_belief.sum(), shape_belief / shape_belief.sum()
 
 
+def simulated_point(
+    rng: np.random.Generator,
+    encoder,
+    performers,
+    task_name: str,
+    objects: dict,
+    target_xy,
+    target_color: str | None,
+    shown=("point",),
+    *,
+    stance=None,
+    roll_scale: float = 1.0,
+    turn_back_roll: bool = True,
+) -> dict:
+    """The simulated person points at a target, and the robot recognises where.
+
+    The person walks to the stance from which the target stands out (:func:`choose_stance`
+    against every object of ``objects`` but ``target_color``; or ``stance`` when given); a
+    performer drawn from ``performers`` with ``rng`` performs ``shown`` (the point first) at
+    the target's bearing; ``encoder`` recognises the clip; the robot turns the recognised
+    direction back by the performer's camera roll, which it knows (unless
+    ``turn_back_roll`` is False). ``roll_scale`` scales that roll (1: as generated, 0: a
+    level camera), for measuring what the roll costs.
+
+    Returns:
+        ``stance``, ``performer`` (its seed), ``bearing_deg`` (the direction pointed at),
+        ``understood`` (``encoder.understand`` of the clip) and ``direction_deg`` (the
+        recognised direction the robot resolves, None when no point was recognised).
+    """
+    import dataclasses
+
+    from perception import gestures
+
+    if stance is None:
+        stance = choose_stance(task_name, target_xy, [xy for color, (_, xy) in objects.items() if color != target_color])
+    bearing = pointing_direction(task_name, target_xy, stance)
+    seed = performers[int(rng.integers(len(performers)))]
+    performer = gestures.Performer.from_seed(seed)
+    if roll_scale != 1.0:
+        performer = dataclasses.replace(performer, roll_deg=performer.roll_deg * roll_scale)
+    clip = gestures.sample_clip(rng, performer, list(shown), point_deg=bearing)
+    understood = encoder.understand(clip.landmarks)
+    direction = understood["command"].get("direction_deg")
+    if direction is not None and turn_back_roll:
+        # The camera roll turns everything in the image; the robot watching the person knows
+        # how its own camera is rolled and turns the direction back.
+        direction = (direction - performer.roll_deg) % 360.0
+    return {"stance": stance, "performer": seed, "bearing_deg": bearing, "understood": understood, "direction_deg": direction}
+
+
 class GestureCommands(_CommandChannel):
     """The simulated person gives the command with hand gestures; the policy reads what the
     gesture encoder recognised, in the same 19 features as spoken commands.
@@ -311,7 +361,6 @@ class GestureCommands(_CommandChannel):
         self.split = split
         self.encoder = encoder if encoder is not None else gestures.load_default_gesture_encoder()
         self.performers = gestures.performers(GESTURE_SPLITS[split])
-        self.sample_clip, self.Performer = gestures.sample_clip, gestures.Performer
         self.clip: np.ndarray | None = None  # set with show(): a person's own clip, shown at every reset
         self._clip_understood: dict | None = None
 
@@ -330,21 +379,13 @@ class GestureCommands(_CommandChannel):
         else:  # a task whose target is a place, not an object
             task, engine = self.env.unwrapped.task, self.env.unwrapped.engine
             target = np.asarray(task.desired_goal(engine))[:2]
-        if self.clip is not None:
-            stance, roll = PERSON[task_name], 0.0  # a person's own clip: a level camera
-            shown, performer, understood = None, "person", self._clip_understood
+        if self.clip is not None:  # a person's own clip, shown from PERSON with a level camera
+            stance, shown, performer, understood = PERSON[task_name], None, "person", self._clip_understood
+            pointed = understood["command"].get("direction_deg")
         else:
-            stance = choose_stance(task_name, target, [xy for color, (_, xy) in objects.items() if color != command["color"]])
             shown = ["point"] + ([_SWIPE_FOR[command["destination"]]] if command["destination"] else [])
-            performer = self.performers[int(self._rng.integers(len(self.performers)))]
-            clip = self.sample_clip(self._rng, performer, shown, point_deg=pointing_direction(task_name, target, stance))
-            understood = self.encoder.understand(clip.landmarks)
-            roll = self.Performer.from_seed(performer).roll_deg
-        pointed = understood["command"].get("direction_deg")
-        if pointed is not None:
-            # The performer's camera roll turns everything in the image; the robot watching
-            # the person knows how its own camera is rolled and turns the direction back.
-            pointed = (pointed - roll) % 360.0
+            point = simulated_point(self._rng, self.encoder, self.performers, task_name, objects, target, command["color"], shown)
+            stance, performer, understood, pointed = point["stance"], point["performer"], point["understood"], point["direction_deg"]
         color_belief, shape_belief = pointing_belief(objects, pointed, stance, task_name)
         fields = {field: np.zeros(len(classes)) for field, classes in DECODER_FIELDS.items()}
         for field in ("task", "destination"):

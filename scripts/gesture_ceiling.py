@@ -7,7 +7,8 @@
 For each scene (seeds SEED, SEED+1, ...) a training performer (random, per scene) points at
 the commanded object; the shipped gesture encoder recognises the direction, and the
 nearest-bearing rule picks the object whose bearing from the person is closest to it (the
-largest of agents.commands.pointing_belief, what gesture agents read). The rule knows the
+largest of agents.commands.pointing_belief, what gesture agents read). The person is the
+env's own (agents.commands.simulated_point). The rule knows the
 geometry exactly, so its accuracy bounds what any gesture-following policy can reach.
 --stances: where the person stands, `best` (the env's simulated person, who walks to the
 stance of agents.commands.STANCES from which the target stands out most) or `fixed`
@@ -20,7 +21,6 @@ did). Prints one JSON line per task, stance rule and scale.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     import envs  # noqa: F401  (registers the ids)
-    from agents.commands import PERSON, _angle_error, choose_stance, pointing_belief, pointing_direction, scene_objects
+    from agents.commands import PERSON, _angle_error, pointing_belief, scene_objects, simulated_point
     from perception import gestures
     from perception.command_heads import DECODER_FIELDS
 
@@ -60,19 +60,22 @@ def main(argv: list[str] | None = None) -> int:
                     env.reset(seed=args.seed + k)
                     objects = scene_objects(env)
                     target = env.unwrapped.task.command.color
-                    others = [xy for color, (_, xy) in objects.items() if color != target]
-                    stance = choose_stance(name, objects[target][1], others) if rule == "best" else PERSON[name]
-                    bearing = pointing_direction(name, objects[target][1], stance)
-                    performer = gestures.Performer.from_seed(pool[int(rng.integers(len(pool)))])
-                    performer = dataclasses.replace(performer, roll_deg=performer.roll_deg * scale)
-                    clip = gestures.sample_clip(rng, performer, ["point"], point_deg=bearing)
-                    direction = encoder.understand(clip.landmarks)["command"].get("direction_deg")
-                    if direction is None:  # no point recognised: nothing picked
+                    point = simulated_point(
+                        rng,
+                        encoder,
+                        pool,
+                        name,
+                        objects,
+                        objects[target][1],
+                        target,
+                        stance=None if rule == "best" else PERSON[name],
+                        roll_scale=scale,
+                        turn_back_roll=not args.keep_roll,
+                    )
+                    if point["direction_deg"] is None:  # no point recognised: nothing picked
                         continue
-                    if not args.keep_roll:
-                        direction -= performer.roll_deg  # the robot knows how its own camera is rolled
-                    errors.append(_angle_error(direction, bearing))
-                    colors, _ = pointing_belief(objects, direction, stance, name)
+                    errors.append(_angle_error(point["direction_deg"], point["bearing_deg"]))
+                    colors, _ = pointing_belief(objects, point["direction_deg"], point["stance"], name)
                     picked += DECODER_FIELDS["color"][int(np.argmax(colors))] == target
                 result = {
                     "task": task,

@@ -230,6 +230,29 @@ def test_the_person_steps_to_where_the_target_stands_out():
     assert choose_stance("go_to", (0.5, 0.5), []) == STANCES["go_to"][0]
 
 
+def test_simulated_point_turns_the_camera_roll_back():
+    """The env's simulated person and the ceiling script share ``simulated_point``: the
+    recognised direction, the roll turned back, lands near the bearing pointed at; left in,
+    it is off by about the roll; with a level camera, turning back changes nothing."""
+    from agents.commands import _angle_error, choose_stance, pointing_direction, simulated_point
+    from perception import gestures
+
+    encoder, pool = gestures.load_default_gesture_encoder(), gestures.performers("train")
+    objects = {"red": ("cube", np.array((0.35, 0.0))), "blue": ("ball", np.array((0.5, 0.0)))}
+    args = (encoder, pool, "push", objects, objects["red"][1], "red")
+    for seed in range(4):
+        point = simulated_point(np.random.default_rng(seed), *args)
+        assert point["stance"] == choose_stance("push", objects["red"][1], [objects["blue"][1]])
+        assert point["bearing_deg"] == pointing_direction("push", objects["red"][1], point["stance"])
+        assert _angle_error(point["direction_deg"], point["bearing_deg"]) < 10.0
+        roll = gestures.Performer.from_seed(point["performer"]).roll_deg
+        kept = simulated_point(np.random.default_rng(seed), *args, turn_back_roll=False)
+        assert kept["performer"] == point["performer"]
+        assert _angle_error(kept["direction_deg"] - roll, point["direction_deg"]) < 1e-6
+        level = [simulated_point(np.random.default_rng(seed), *args, roll_scale=0.0, turn_back_roll=turn) for turn in (True, False)]
+        assert level[0]["direction_deg"] == pytest.approx(level[1]["direction_deg"])
+
+
 def test_gesture_heldout_split_uses_held_out_performers():
     from agents.commands import GestureCommands
 
