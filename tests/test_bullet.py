@@ -229,6 +229,22 @@ def test_one_call_with_internal_substeps_is_the_physics_of_one_call_per_substep(
     fused.close()
 
 
+def test_timing_the_physics_limit_leaves_the_episode_as_it_was():
+    """``raw_step_rate`` (the bench's physics limit) times one-substep calls from a copy of
+    the state; afterwards the env steps on exactly as if it had not been called."""
+    timed, untouched = (gym.make("robocue/GoTo-PyBullet-v0") for _ in range(2))
+    rng = np.random.default_rng(1)
+    timed.reset(seed=2)
+    untouched.reset(seed=2)
+    for t in range(30):
+        if t == 10:
+            assert timed.unwrapped.engine.raw_step_rate(50) > 0
+        action = rng.uniform(-1.0, 1.0, timed.action_space.shape).astype(np.float32)
+        assert np.array_equal(timed.step(action)[0], untouched.step(action)[0])
+    timed.close()
+    untouched.close()
+
+
 def test_free_bodies_fall_and_rest_and_can_be_moved(engine):
     for _ in range(30):
         engine.step()

@@ -621,15 +621,17 @@ class BulletEngine:
         cid = self.client
         saved = p.saveState(physicsClientId=cid)
         p.setPhysicsEngineParameter(fixedTimeStep=self.timestep, numSubSteps=0, physicsClientId=cid)
-        step = p.stepSimulation
-        started = time.perf_counter()
-        for _ in range(steps):
-            step(physicsClientId=cid)
-        rate = steps / (time.perf_counter() - started)
-        p.setPhysicsEngineParameter(fixedTimeStep=self.control_dt, numSubSteps=self.substeps, physicsClientId=cid)
-        p.restoreState(saved, physicsClientId=cid)
-        p.removeState(saved, physicsClientId=cid)
-        self._changed()
+        try:
+            step = p.stepSimulation
+            started = time.perf_counter()
+            for _ in range(steps):
+                step(physicsClientId=cid)
+            rate = steps / (time.perf_counter() - started)
+        finally:
+            p.setPhysicsEngineParameter(fixedTimeStep=self.control_dt, numSubSteps=self.substeps, physicsClientId=cid)
+            p.restoreState(saved, physicsClientId=cid)
+            p.removeState(saved, physicsClientId=cid)
+            self._changed()
         return rate
 
     # --- queries -------------------------------------------------------------------------
