@@ -41,6 +41,10 @@ COMMAND_MODES = ("onehot", "language", "gesture")
 COMMAND_FEATURES = ("belief", "embedding")
 COMMAND_SPLITS = ("train", "paraphrase", "composition")
 BELIEF_DIM = sum(len(classes) for classes in DECODER_FIELDS.values())  # per-field probabilities, words or gestures
+BELIEF_FIELDS: dict[str, tuple[int, int]] = {}  # field -> (offset, size) in the belief features
+for _field, _classes in DECODER_FIELDS.items():
+    BELIEF_FIELDS[_field] = (sum(size for _, size in BELIEF_FIELDS.values()), len(_classes))
+del _field, _classes
 
 
 class _CommandChannel(gym.Wrapper):
@@ -52,7 +56,7 @@ class _CommandChannel(gym.Wrapper):
 
     max_redraws = 1000
 
-    def __init__(self, env: gym.Env, features_dim: int):
+    def __init__(self, env: gym.Env, features_dim: int, fields: dict | None = None):
         super().__init__(env)
         self.features_dim = features_dim
         self._rng = np.random.default_rng()
@@ -70,7 +74,12 @@ class _CommandChannel(gym.Wrapper):
             self.observation_space = gym.spaces.Box(-np.inf, np.inf, (size,), dtype=np.float32)
         layout = getattr(env.unwrapped, "observation_layout", None)
         if layout is not None:
+            # ``fields``: where the features name each command field (None: they do not, as
+            # a raw embedding does not)
             self.observation_layout = {**layout, "command": features_dim}
+            self.observation_layout.pop("command_fields", None)
+            if fields is not None:
+                self.observation_layout["command_fields"] = dict(fields)
         self._features = np.zeros(features_dim, dtype=np.float32)
         self._heard: dict = {}
 
@@ -135,7 +144,8 @@ class SpokenCommands(_CommandChannel):
         if features not in COMMAND_FEATURES:
             raise ValueError(f"command features {features!r} are not one of: {', '.join(COMMAND_FEATURES)}")
         encoder = encoder if encoder is not None else language.load_default_language_encoder()
-        super().__init__(env, int(encoder.out_dim) if features == "embedding" else BELIEF_DIM)
+        belief = features != "embedding"
+        super().__init__(env, BELIEF_DIM if belief else int(encoder.out_dim), BELIEF_FIELDS if belief else None)
         self.split, self.features, self.encoder = split, features, encoder
         self.held_out = set(language.HELD_OUT_COMBINATIONS)
         self.say = language.say
@@ -357,7 +367,7 @@ class GestureCommands(_CommandChannel):
 
         if split not in GESTURE_SPLITS:
             raise ValueError(f"gesture split {split!r} is not one of: {', '.join(GESTURE_SPLITS)}")
-        super().__init__(env, BELIEF_DIM)
+        super().__init__(env, BELIEF_DIM, BELIEF_FIELDS)
         self.split = split
         self.encoder = encoder if encoder is not None else gestures.load_default_gesture_encoder()
         self.performers = gestures.performers(GESTURE_SPLITS[split])

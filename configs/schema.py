@@ -110,8 +110,21 @@ class PolicyConfig(_Section):
         ),
     )
     attention_dim: int = Field(32, ge=1, description="Query/key size of the attention extractor.")
-    attention_key: Literal["linear", "mlp"] = Field(
-        "linear", description="How the attention extractor turns an object token into its key: linear, or an MLP with one hidden layer."
+    attention_key: Literal["linear", "mlp", "fields"] = Field(
+        "linear",
+        description=(
+            "How the attention extractor scores an object against the command: its token's key (linear, or an MLP with "
+            "one hidden layer) against a query from the whole command, or fields (the object's colour against the "
+            "command's colour plus its shape against the command's shape; no cross terms, so unheard colour-shape "
+            "pairs score as their parts do)."
+        ),
+    )
+    object_fields_to_heads: bool = Field(
+        True,
+        description=(
+            "attention: pass the command's colour and shape features to the actor and critic heads too; false: the heads "
+            "get only the task and destination, and the object named reaches them through the attention alone."
+        ),
     )
     attention_all_tokens: bool = Field(
         False,

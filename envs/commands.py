@@ -33,6 +33,15 @@ _FIELDS = (
 )
 COMMAND_DIM = sum(len(values) for _, values in _FIELDS)
 
+# Where each field sits in the vector: field -> (offset, size). Policies that match a
+# command's colour and shape against the objects' read this (``observation_layout``).
+COMMAND_FIELDS = {}
+_offset = 0
+for _field, _values in _FIELDS:
+    COMMAND_FIELDS[_field] = (_offset, len(_values))
+    _offset += len(_values)
+del _offset, _field, _values
+
 _SHAPE_WORDS = {"cube": "cube", "ball": "ball", "cylinder": "cylinder"}
 _TEMPLATES = {
     "reach": (

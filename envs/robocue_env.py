@@ -5,7 +5,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from envs.commands import COMMAND_DIM, encode_command, num_templates
+from envs.commands import COMMAND_DIM, COMMAND_FIELDS, encode_command, num_templates
 from envs.engines import ENGINES, make_engine
 from envs.randomization import DomainRandomization
 from envs.scene import Scene
@@ -113,6 +113,10 @@ class RobocueEnv(gym.Env):
             "objects": (self.task.n_tokens, self.task.token_dim),
             "scene": self.task.scene_dim,
             "command": COMMAND_DIM,
+            # where the tokens and the command name an object (colour, shape), for policies
+            # that match the two field by field
+            "token_fields": dict(self.task.token_fields),
+            "command_fields": dict(COMMAND_FIELDS),
         }
         if getattr(self.task, "grid", None):  # Maze: the grid its scene block describes (policies/planner.py)
             self.observation_layout["grid"] = dict(self.task.grid)

@@ -36,7 +36,16 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         layout: ``{"robot": int, "objects": (n_tokens, token_dim), "scene": int, "command": int}``
             (``scene`` may be missing: runs saved before it existed have none).
         embed_dim: Size of the query and key vectors.
-        key: ``linear`` (default) or ``mlp`` (one hidden layer of 64): how a token becomes its key.
+        key: ``linear`` (default) or ``mlp`` (one hidden layer of 64): how a token becomes its
+            key, scored against a query made from the whole command. ``fields``: no key or
+            query; each object is scored field by field, its colour one-hot against the
+            command's colour features and its shape against the command's shape (one
+            learned matrix per field), summed. No term pairs one field of the command with
+            another of the object, so a colour-shape pair never heard in training scores as
+            its colour and its shape do. Needs ``layout["token_fields"]`` and
+            ``layout["command_fields"]`` (field -> (offset, size)).
+        object_fields_to_heads: False: the heads get the command without its colour and
+            shape fields (the attention alone reads them; needs ``layout["command_fields"]``).
         all_tokens: Also pass every object token through (features ``[robot, attended, all
             tokens, scene, command]``).
         planner_iterations: Rounds of value iteration of a planner over the maze grid
@@ -54,6 +63,7 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         embed_dim: int = 32,
         key: str = "linear",
         all_tokens: bool = False,
+        object_fields_to_heads: bool = True,
         planner_iterations: int = 0,
         route_planner: bool = False,
     ):
@@ -86,29 +96,61 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
                     f"scene block, which has {scene} entries; the env needs cell_features=true"
                 )
         planned = (planner.channels if planner is not None else 0) + (router.features_dim if router is not None else 0)
-        super().__init__(observation_space, features_dim=robot + token_dim + every + scene + command + planned)
+        if key not in ("linear", "mlp", "fields"):
+            raise ValueError(f"attention key {key!r} is not one of: linear, mlp, fields")
+        command_fields = layout.get("command_fields")
+        if (key == "fields" or not object_fields_to_heads) and not command_fields:
+            raise ValueError(
+                "this env's command features do not say where the colour and shape are (a raw embedding does not), which "
+                "policy.attention_key=fields and policy.object_fields_to_heads=false need; use linear and true"
+            )
+        heads_command = list(range(command))  # the command entries the heads get
+        if not object_fields_to_heads:
+            hidden = {i for name in ("color", "shape") for i in range(command_fields[name][0], sum(command_fields[name]))}
+            heads_command = [i for i in heads_command if i not in hidden]
+        super().__init__(observation_space, features_dim=robot + token_dim + every + scene + len(heads_command) + planned)
+        self.register_buffer("heads_command", torch.tensor(heads_command, dtype=torch.long), persistent=False)
+        self.object_fields_to_heads = object_fields_to_heads
         self.planner = planner
         self.router = router
         self.robot_dim, self.n_tokens, self.token_dim, self.command_dim = robot, n_tokens, token_dim, command
         self.all_tokens = all_tokens
         self.scene_dim = scene
-        self.query = nn.Linear(command, embed_dim)
-        if key not in ("linear", "mlp"):
-            raise ValueError(f"attention key {key!r} is not one of: linear, mlp")
-        # An MLP key can compute non-linear token features (for example an object's bearing
-        # from a person who points at it); a linear key only weighs the token's entries.
-        self.key = (
-            nn.Linear(token_dim, embed_dim)
-            if key == "linear"
-            else nn.Sequential(nn.Linear(token_dim, 64), nn.Tanh(), nn.Linear(64, embed_dim))
-        )
+        self.key_kind = key
+        if key == "fields":
+            token_fields = layout.get("token_fields") or {}
+            self.matched = [(name, token_fields[name], command_fields[name]) for name in ("color", "shape") if name in token_fields]
+            if not self.matched:
+                raise ValueError("policy.attention_key=fields: this env's object tokens name no colour or shape; use linear")
+            # one matrix per field: object colour x command colour features, and the same for shape
+            self.match = nn.ParameterDict({name: nn.Parameter(0.1 * torch.randn(t[1], c[1])) for name, t, c in self.matched})
+        else:
+            self.query = nn.Linear(command, embed_dim)
+            # An MLP key can compute non-linear token features (for example an object's bearing
+            # from a person who points at it); a linear key only weighs the token's entries.
+            self.key = (
+                nn.Linear(token_dim, embed_dim)
+                if key == "linear"
+                else nn.Sequential(nn.Linear(token_dim, 64), nn.Tanh(), nn.Linear(64, embed_dim))
+            )
         self.scale = 1.0 / math.sqrt(embed_dim)
 
     def attention(self, observations: torch.Tensor) -> torch.Tensor:
         """Attention weights over the object tokens, shape ``(batch, n_tokens)``."""
         tokens = self._tokens(observations)
         command = observations[..., -self.command_dim :]
-        scores = (self.key(tokens) * self.query(command).unsqueeze(-2)).sum(-1) * self.scale
+        if self.key_kind == "fields":
+            scores = sum(
+                torch.einsum(
+                    "...nt,tc,...c->...n",
+                    tokens[..., t_start : t_start + t_size],
+                    self.match[name],
+                    command[..., c_start : c_start + c_size],
+                )
+                for name, (t_start, t_size), (c_start, c_size) in self.matched
+            )
+        else:
+            scores = (self.key(tokens) * self.query(command).unsqueeze(-2)).sum(-1) * self.scale
         scores = scores.masked_fill(tokens[..., 0] < 0.5, -1e9)
         return torch.softmax(scores, dim=-1)
 
@@ -123,6 +165,8 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         end = self.robot_dim + self.n_tokens * self.token_dim
         scene = observations[..., end : end + self.scene_dim]
         command = observations[..., -self.command_dim :]
+        if not self.object_fields_to_heads:
+            command = command.index_select(-1, self.heads_command)
         parts = [robot, attended]
         if self.all_tokens:
             parts.append(observations[..., self.robot_dim : end])

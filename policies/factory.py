@@ -64,6 +64,7 @@ def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None
             "embed_dim": policy_config.attention_dim,
             "key": policy_config.attention_key,
             "all_tokens": policy_config.attention_all_tokens,
+            "object_fields_to_heads": policy_config.object_fields_to_heads,
             "planner_iterations": policy_config.planner_iterations,
             "route_planner": policy_config.route_planner,
         }

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from envs.commands import Command
+from envs.commands import COLORS, SHAPES, Command
 from envs.scene import Body, Camera
 
 REWARD_TYPES = ("dense", "sparse", "shaped")
@@ -68,6 +68,9 @@ class Task:
     goal_dim: int
     n_tokens: int
     token_dim: int
+    # Where a token names its object: field -> (offset, size) of its one-hots. Every task's
+    # tokens are [present, x, y, z, dx, dy, dz, colour one-hot, shape one-hot].
+    token_fields: dict = {"color": (7, len(COLORS)), "shape": (7 + len(COLORS), len(SHAPES))}
     scene_dim: int = 0
     distance_threshold: float
 
