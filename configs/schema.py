@@ -448,6 +448,15 @@ def validate_config(data: dict) -> Config:
             f"config key 'env.command_features' applies to env.commands=language only (got commands={config.env.commands}); "
             "gestures always give belief features"
         )
+    fields = config.policy.attention_key == "fields"
+    if config.env.command_features == "embedding" and config.policy.features_extractor == "attention":
+        if fields or not config.policy.object_fields_to_heads:
+            key = "attention_key=fields" if fields else "object_fields_to_heads=false"
+            raise ConfigError(
+                f"config key 'policy.{key}' needs command features that say where the colour and shape are, and "
+                "env.command_features=embedding does not: use env.command_features=belief, or policy.attention_key=linear "
+                "policy.object_fields_to_heads=true"
+            )
     if config.env.omit_shape > 0 and config.env.commands != "language":
         raise ConfigError(f"config key 'env.omit_shape' applies to env.commands=language only (got commands={config.env.commands})")
     if config.env.token_noise > 0 and config.env.vec_env == "threaded":

@@ -224,3 +224,18 @@ def test_config_reference_doc_matches_the_schema():
     """docs/configs.md is generated from the schema (`python -m configs.reference`); keep them in sync."""
     doc = Path(__file__).resolve().parents[1] / "docs" / "configs.md"
     assert doc.read_text() == config_reference_markdown(), "regenerate: python -m configs.reference > docs/configs.md"
+
+
+def test_field_matching_needs_command_features_with_fields():
+    """The language presets match colour and shape field by field; a raw embedding has no
+    fields, so asking for it with them is refused at load time, naming the key."""
+    config = load_config("reach_language_ppo")
+    assert config.policy.attention_key == "fields" and not config.policy.object_fields_to_heads
+    with pytest.raises(ConfigError, match="policy.attention_key=fields.*env.command_features=embedding"):
+        load_config("reach_language_ppo", ["env.command_features=embedding"])
+    with pytest.raises(ConfigError, match="policy.object_fields_to_heads=false"):
+        load_config("reach_language_ppo", ["env.command_features=embedding", "policy.attention_key=linear"])
+    plain = load_config(
+        "reach_language_ppo", ["env.command_features=embedding", "policy.attention_key=linear", "policy.object_fields_to_heads=true"]
+    )
+    assert plain.env.command_features == "embedding"
