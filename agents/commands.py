@@ -33,7 +33,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from envs.commands import COMMAND_DIM
+from envs.commands import COMMAND_DIM, field_offsets
 from envs.wrappers import wrap as wrap_frames
 from perception.command_heads import DECODER_FIELDS
 
@@ -41,10 +41,7 @@ COMMAND_MODES = ("onehot", "language", "gesture")
 COMMAND_FEATURES = ("belief", "embedding")
 COMMAND_SPLITS = ("train", "paraphrase", "composition")
 BELIEF_DIM = sum(len(classes) for classes in DECODER_FIELDS.values())  # per-field probabilities, words or gestures
-BELIEF_FIELDS: dict[str, tuple[int, int]] = {}  # field -> (offset, size) in the belief features
-for _field, _classes in DECODER_FIELDS.items():
-    BELIEF_FIELDS[_field] = (sum(size for _, size in BELIEF_FIELDS.values()), len(_classes))
-del _field, _classes
+BELIEF_FIELDS = field_offsets(DECODER_FIELDS.items())  # field -> (offset, size) in the belief features
 
 
 class _CommandChannel(gym.Wrapper):

@@ -33,14 +33,19 @@ _FIELDS = (
 )
 COMMAND_DIM = sum(len(values) for _, values in _FIELDS)
 
-# Where each field sits in the vector: field -> (offset, size). Policies that match a
-# command's colour and shape against the objects' read this (``observation_layout``).
-COMMAND_FIELDS = {}
-_offset = 0
-for _field, _values in _FIELDS:
-    COMMAND_FIELDS[_field] = (_offset, len(_values))
-    _offset += len(_values)
-del _offset, _field, _values
+
+def field_offsets(fields) -> dict[str, tuple[int, int]]:
+    """Field -> (offset, size) of consecutive blocks, one per ``(field, values)`` pair."""
+    offsets, offset = {}, 0
+    for field, values in fields:
+        offsets[field] = (offset, len(values))
+        offset += len(values)
+    return offsets
+
+
+# Where each field sits in the vector. Policies that match a command's colour and shape
+# against the objects' read this (``observation_layout``).
+COMMAND_FIELDS = field_offsets(_FIELDS)
 
 _SHAPE_WORDS = {"cube": "cube", "ball": "ball", "cylinder": "cylinder"}
 _TEMPLATES = {
