@@ -6,7 +6,10 @@ the object is present; the scene block, obstacles or maze walls, is empty in man
 The command is projected to a query, each token to a key; a softmax over present objects
 weights the tokens, and the weighted token joins the robot state, the scene block and the
 command as the features for the actor and critic heads. Which command picks which object
-is learned. With ``all_tokens`` every token joins them too: where the other objects
+is learned. With ``key="fields"`` there is no query or key: the object's colour and shape
+one-hots meet the command's colour and shape features directly, one learned matrix each,
+so colour-shape pairs never heard in training score as their parts do (held-out
+compositions in words, docs/commands.md). With ``all_tokens`` every token joins them too: where the other objects
 matter (GoTo: the landmarks not commanded are obstacles the robot must drive around),
 attention alone would hide them. With ``planner_iterations`` (Maze) a value-iteration
 network (:mod:`policies.planner`) plans on the maze's wall grid from the scene block, the
