@@ -117,10 +117,8 @@ def num_templates(task: str) -> int:
 def encode_command(command: Command) -> np.ndarray:
     """Concatenated one-hot encoding of a command, shape ``(COMMAND_DIM,)``, float32."""
     vector = np.zeros(COMMAND_DIM, dtype=np.float32)
-    offset = 0
     for field, values in _FIELDS:
-        vector[offset + values.index(getattr(command, field))] = 1.0
-        offset += len(values)
+        vector[COMMAND_FIELDS[field][0] + values.index(getattr(command, field))] = 1.0
     return vector
 
 
@@ -130,8 +128,7 @@ def decode_command(vector: np.ndarray) -> Command:
     if vector.shape != (COMMAND_DIM,):
         raise ValueError(f"command vector must have shape ({COMMAND_DIM},), got {vector.shape}")
     fields = {}
-    offset = 0
     for field, values in _FIELDS:
-        fields[field] = values[int(np.argmax(vector[offset : offset + len(values)]))]
-        offset += len(values)
+        offset, size = COMMAND_FIELDS[field]
+        fields[field] = values[int(np.argmax(vector[offset : offset + size]))]
     return Command(**fields)
