@@ -7,10 +7,10 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
-import envs  # noqa: F401  (registers the robocue/ ids)
-from agents.commands import ENCODER_FILE, wrap
-from agents.runs import MODEL_FILE, load_run_config
-from configs import Config, ConfigError, algorithm_class
+from robocue import envs  # noqa: F401  (registers the robocue/ ids)
+from robocue.agents.commands import ENCODER_FILE, wrap
+from robocue.agents.runs import MODEL_FILE, load_run_config
+from robocue.configs import Config, ConfigError, algorithm_class
 
 
 def resolve_device(device: str) -> str:

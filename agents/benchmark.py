@@ -8,7 +8,7 @@ import time
 import gymnasium as gym
 import numpy as np
 
-import envs  # noqa: F401  (registers the robocue/ ids)
+from robocue import envs  # noqa: F401  (registers the robocue/ ids)
 
 
 def env_steps_per_second(env_id: str, steps: int = 20_000, seed: int = 0, render: bool = False, **kwargs) -> dict:
@@ -76,7 +76,7 @@ def make_vec(kind: str, env_id: str, n_envs: int, **kwargs):
     """``n_envs`` copies of ``env_id`` in a ``DummyVecEnv``, ``SubprocVecEnv`` or :class:`ThreadedVecEnv`."""
     from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
 
-    from envs.vector import ThreadedVecEnv
+    from robocue.envs.vector import ThreadedVecEnv
 
     if kind == "threaded":
         return ThreadedVecEnv(env_id, n_envs, env_kwargs=kwargs)

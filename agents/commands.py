@@ -33,9 +33,9 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from envs.commands import COMMAND_DIM, field_offsets
-from envs.wrappers import wrap as wrap_frames
-from perception.command_heads import DECODER_FIELDS
+from robocue.envs.commands import COMMAND_DIM, field_offsets
+from robocue.envs.wrappers import wrap as wrap_frames
+from robocue.perception.command_heads import DECODER_FIELDS
 
 COMMAND_MODES = ("onehot", "language", "gesture")
 COMMAND_FEATURES = ("belief", "embedding")
@@ -131,7 +131,7 @@ class SpokenCommands(_CommandChannel):
     """
 
     def __init__(self, env: gym.Env, split: str = "train", encoder=None, features: str = "belief", omit_shape: float = 0.0):
-        from perception import language
+        from robocue.perception import language
 
         if not 0.0 <= omit_shape <= 1.0:
             raise ValueError(f"omit_shape={omit_shape} must be a probability in [0, 1]")
@@ -239,7 +239,7 @@ def pointing_direction(task_name: str, target_xy, stance=None) -> float:
 def scene_objects(env: gym.Env) -> dict[str, tuple[str, np.ndarray]]:
     """Colour -> (shape, (x, y)) of every object or landmark in the env's current scene: what
     the robot sees, and what a pointed direction is resolved against."""
-    from envs.tasks.reach import object_name
+    from robocue.envs.tasks.reach import object_name
 
     task, engine = env.unwrapped.task, env.unwrapped.engine
     objects = {}
@@ -323,7 +323,7 @@ def simulated_point(
     """
     import dataclasses
 
-    from perception import gestures
+    from robocue.perception import gestures
 
     if stance is None:
         stance = choose_stance(task_name, target_xy, [xy for color, (_, xy) in objects.items() if color != target_color])
@@ -360,7 +360,7 @@ class GestureCommands(_CommandChannel):
     """
 
     def __init__(self, env: gym.Env, split: str = "gesture", encoder=None):
-        from perception import gestures
+        from robocue.perception import gestures
 
         if split not in GESTURE_SPLITS:
             raise ValueError(f"gesture split {split!r} is not one of: {', '.join(GESTURE_SPLITS)}")
@@ -415,7 +415,7 @@ class GestureCommands(_CommandChannel):
 
 def _gesture_text(gestures: list[dict], command: dict) -> str:
     """One line for a video: the recognised gestures, then the command they picked."""
-    from envs.commands import Command
+    from robocue.envs.commands import Command
 
     shown = ", ".join(g["label"] + (f" {g['direction_deg']:.0f} deg" if g["direction_deg"] is not None else "") for g in gestures)
     return f"{shown or 'no gesture'} -> {Command(**command).text()}"
@@ -426,7 +426,7 @@ ENCODER_FILE = "language_encoder.pt"  # a spoken-command run's own copy of its e
 
 def load_language_encoder(path=None):
     """The language encoder saved at ``path``, or the shipped default when ``path`` is None."""
-    from perception import language
+    from robocue.perception import language
 
     return language.LanguageEncoder.load(path) if path else language.load_default_language_encoder()
 
@@ -501,7 +501,7 @@ def follow_command(agent, text: str, seed: int, out, width: int = 480, height: i
     ``seed`` on whose sampled command fits what the agent's encoder understood (same task,
     and the colour, shape and destination that the words name).
     """
-    from agents.replay import record_episodes
+    from robocue.agents.replay import record_episodes
 
     check_follows(agent, "language")
     env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
@@ -583,7 +583,7 @@ def make_gesture_clip(gestures: list[str], direction_deg: float | None = None, p
     ``direction_deg`` (0 = right, 90 = up; None: a random direction). Returns the ``Clip``."""
     import dataclasses
 
-    from perception.gestures import Performer, sample_clip
+    from robocue.perception.gestures import Performer, sample_clip
 
     level = dataclasses.replace(Performer.from_seed(performer), roll_deg=0.0)
     return sample_clip(np.random.default_rng(seed), level, list(gestures), point_deg=direction_deg)
@@ -649,7 +649,7 @@ def follow_gesture(agent, landmarks: np.ndarray, seed: int, out, width: int = 48
         command fields they imply, with ``direction_deg``), ``command`` (the scene's command
         they picked), ``pointed_at_deg`` (the target's bearing), ``seed``, ``success``, ``video``.
     """
-    from agents.replay import record_episodes
+    from robocue.agents.replay import record_episodes
 
     check_follows(agent, "gesture")
     env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)

@@ -14,10 +14,10 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-import envs
-from agents.agent import Agent, ExpertAgent
-from agents.runs import EVAL_FILE, MODEL_FILE, write_json
-from configs import ConfigError
+from robocue import envs
+from robocue.agents.agent import Agent, ExpertAgent
+from robocue.agents.runs import EVAL_FILE, MODEL_FILE, write_json
+from robocue.configs import ConfigError
 
 Policy = Callable[[np.ndarray], np.ndarray]
 _PACKAGES = ("robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium")
@@ -198,7 +198,7 @@ def _default_split(agent) -> str:
 
 def check_command_split(config, commands: str | None) -> None:
     """Fails clearly when ``--commands`` cannot apply to this agent."""
-    from agents.commands import COMMAND_SPLITS, GESTURE_SPLITS
+    from robocue.agents.commands import COMMAND_SPLITS, GESTURE_SPLITS
 
     if commands is None:
         return

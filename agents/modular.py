@@ -18,11 +18,11 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
-from agents.agent import Agent
-from agents.commands import ENCODER_FILE, wrap
-from agents.evaluation import evaluate_policy
-from envs.commands import COLORS, SHAPES
-from perception.detection import DetectionError, Detections, HeatmapDetector, OpenCVDetector, env_camera
+from robocue.agents.agent import Agent
+from robocue.agents.commands import ENCODER_FILE, wrap
+from robocue.agents.evaluation import evaluate_policy
+from robocue.envs.commands import COLORS, SHAPES
+from robocue.perception.detection import DetectionError, Detections, HeatmapDetector, OpenCVDetector, env_camera
 
 
 def object_tokens(state: np.ndarray, layout: dict) -> np.ndarray:

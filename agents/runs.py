@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from configs import Config, ConfigError
-from configs.schema import validate_config
+from robocue.configs import Config, ConfigError
+from robocue.configs.schema import validate_config
 
 CONFIG_FILE = "config.yaml"
 MODEL_FILE = "model.zip"

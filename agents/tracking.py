@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from stable_baselines3.common.logger import KVWriter, Logger, make_output_format
 
-from configs import Config
+from robocue.configs import Config
 
 METRICS_DIR = "metrics"
 

@@ -18,22 +18,22 @@ from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecMonitor, VecNormalize
 from tqdm import tqdm
 
-import envs
-from agents.agent import Agent, make_env, resolve_device
-from agents.commands import ENCODER_FILE, load_language_encoder, wrap
-from agents.demonstrations import PolicyTeacher, expert_labels, warm_start
-from agents.evaluation import evaluate_run
-from agents.replay import replay_run
-from agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
-from agents.tracking import finish_wandb, make_logger, start_wandb
-from configs import Config, ConfigError, algorithm_class
-from envs.commands import COMMAND_DIM
-from envs.vector import ThreadedVecEnv
-from envs.wrappers import ObjectTokenNoise
-from policies import policy_kwargs
-from policies.attention import CommandAttentionExtractor
-from policies.factory import check_extractor, policy_class
-from policies.multimodal import MultimodalExtractor
+from robocue import envs
+from robocue.agents.agent import Agent, make_env, resolve_device
+from robocue.agents.commands import ENCODER_FILE, load_language_encoder, wrap
+from robocue.agents.demonstrations import PolicyTeacher, expert_labels, warm_start
+from robocue.agents.evaluation import evaluate_run
+from robocue.agents.replay import replay_run
+from robocue.agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
+from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
+from robocue.configs import Config, ConfigError, algorithm_class
+from robocue.envs.commands import COMMAND_DIM
+from robocue.envs.vector import ThreadedVecEnv
+from robocue.envs.wrappers import ObjectTokenNoise
+from robocue.policies import policy_kwargs
+from robocue.policies.attention import CommandAttentionExtractor
+from robocue.policies.factory import check_extractor, policy_class
+from robocue.policies.multimodal import MultimodalExtractor
 
 
 @dataclass

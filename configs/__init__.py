@@ -1,6 +1,6 @@
 """Experiment configs: YAML presets in this folder and the typed schema they load into."""
 
-from configs.schema import (
+from robocue.configs.schema import (
     DEFAULT_PRESET,
     Config,
     ConfigError,

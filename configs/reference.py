@@ -1,6 +1,6 @@
 """Prints the config reference: ``python -m configs.reference > docs/configs.md``."""
 
-from configs.schema import config_reference_markdown
+from robocue.configs.schema import config_reference_markdown
 
 if __name__ == "__main__":
     print(config_reference_markdown(), end="")

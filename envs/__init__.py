@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gymnasium as gym
 
-from envs.robocue_env import OBS_MODES, RobocueEnv
+from robocue.envs.robocue_env import OBS_MODES, RobocueEnv
 
 __all__ = ["ENV_IDS", "ENV_SPECS", "OBS_MODES", "RobocueEnv", "twin_id"]
 
@@ -35,7 +35,7 @@ for _task, (_task_name, _steps) in TASK_IDS.items():
             if _id not in gym.registry:
                 gym.register(
                     id=_id,
-                    entry_point="envs.robocue_env:RobocueEnv",
+                    entry_point="robocue.envs.robocue_env:RobocueEnv",
                     max_episode_steps=_steps,
                     kwargs={"task": _task, "engine": _engine, "obs_mode": _mode},
                     # Gymnasium's passive checker and order-enforcing wrapper each add a call

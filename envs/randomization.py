@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from envs.scene import Camera, Scene, walk_bodies
+from robocue.envs.scene import Camera, Scene, walk_bodies
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from envs.commands import COMMAND_DIM, COMMAND_FIELDS, encode_command, num_templates
-from envs.engines import ENGINES, make_engine
-from envs.randomization import DomainRandomization
-from envs.scene import Scene
-from envs.tasks import TASKS
+from robocue.envs.commands import COMMAND_DIM, COMMAND_FIELDS, encode_command, num_templates
+from robocue.envs.engines import ENGINES, make_engine
+from robocue.envs.randomization import DomainRandomization
+from robocue.envs.scene import Scene
+from robocue.envs.tasks import TASKS
 
 OBS_MODES = ("state", "pixels", "pixels+state", "goal")
 

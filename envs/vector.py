@@ -21,8 +21,8 @@ import gymnasium as gym
 import numpy as np
 from stable_baselines3.common.vec_env.base_vec_env import VecEnv
 
-import envs  # noqa: F401  (registers the ids)
-from envs.robocue_env import RobocueEnv
+from robocue import envs  # noqa: F401  (registers the ids)
+from robocue.envs.robocue_env import RobocueEnv
 
 
 class ThreadedVecEnv(VecEnv):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from envs.commands import COLORS, DESTINATIONS, SHAPES, TASKS
+from robocue.envs.commands import COLORS, DESTINATIONS, SHAPES, TASKS
 
 # field -> classes; the last class of every field is None ("absent from the input").
 DECODER_FIELDS: dict[str, tuple] = {

@@ -65,10 +65,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from agents.runs import atomic_path
-from envs.commands import COLOR_RGBA, COLORS, SHAPES
-from envs.scene import Camera, walk_bodies
-from envs.tasks.reach import OBJECT_HALF_SIZE, object_name
+from robocue.agents.runs import atomic_path
+from robocue.envs.commands import COLOR_RGBA, COLORS, SHAPES
+from robocue.envs.scene import Camera, walk_bodies
+from robocue.envs.tasks.reach import OBJECT_HALF_SIZE, object_name
 
 FORMAT = "robocue-detection-v1"
 DETECTOR_FORMAT = "robocue-detector-v1"
@@ -337,7 +337,7 @@ def dataset_paths(path: str | Path) -> tuple[Path, Path]:
 
 def check_env_id(env_id: str) -> dict:
     """The spec of a robocue table-task env id, or a DetectionError naming the valid ones."""
-    import envs
+    from robocue import envs
 
     if env_id not in envs.ENV_SPECS:
         table = [i for i, s in envs.ENV_SPECS.items() if s["task"] in TABLE_TASKS and s["obs_mode"] == "state"]
@@ -350,7 +350,7 @@ def check_env_id(env_id: str) -> dict:
 
 def make_scene_env(env_id: str, image_size: int = 84, domain_randomization: bool | dict | None = None, **kwargs):
     """A state-mode env of ``env_id``'s task and engine, rendering its policy camera at ``image_size``."""
-    from envs.robocue_env import RobocueEnv
+    from robocue.envs.robocue_env import RobocueEnv
 
     spec = check_env_id(env_id)
     return RobocueEnv(
@@ -468,7 +468,7 @@ def generate_dataset(
     """
     from tqdm import tqdm
 
-    import envs
+    from robocue import envs
 
     if n_scenes < 1:
         raise DetectionError(f"n_scenes={n_scenes} must be at least 1")

@@ -47,7 +47,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
+from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
 
 FPS = 30
 NUM_LANDMARKS = 21

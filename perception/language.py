@@ -41,8 +41,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from envs.commands import COLORS, DESTINATIONS, SHAPES, TASKS, TASKS_WITH_DESTINATION, Command
-from perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
+from robocue.envs.commands import COLORS, DESTINATIONS, SHAPES, TASKS, TASKS_WITH_DESTINATION, Command
+from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
 
 SPLITS = ("train", "paraphrase", "composition")
 PAD, UNK = "<pad>", "<unk>"

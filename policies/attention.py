@@ -28,7 +28,7 @@ import torch
 import torch.nn as nn
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
-from policies.planner import CellGraphPlanner, ValueIterationPlanner
+from robocue.policies.planner import CellGraphPlanner, ValueIterationPlanner
 
 
 class CommandAttentionExtractor(BaseFeaturesExtractor):

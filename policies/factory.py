@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch.nn as nn
 from stable_baselines3.common.torch_layers import CombinedExtractor, FlattenExtractor
 
-from policies.attention import CommandAttentionExtractor
-from policies.multimodal import MultimodalExtractor
+from robocue.policies.attention import CommandAttentionExtractor
+from robocue.policies.multimodal import MultimodalExtractor
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "elu": nn.ELU}
 

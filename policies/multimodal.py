@@ -22,7 +22,7 @@ import torch
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 from torch import nn
 
-from perception.encoders import ConvEncoder, image_shape
+from robocue.perception.encoders import ConvEncoder, image_shape
 
 IMAGE_KEYS = ("pixels", "depth")
 COMMAND_KEY = "command"

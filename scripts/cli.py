@@ -6,6 +6,8 @@ import argparse
 import sys
 import textwrap
 
+from robocue import __version__
+
 EXIT_USAGE = 2
 
 
@@ -29,7 +31,7 @@ _seed = _int_at_least(0, "non-negative")
 
 
 def _train_epilog() -> str:
-    from configs import DEFAULT_PRESET, list_presets
+    from robocue.configs import DEFAULT_PRESET, list_presets
 
     return textwrap.dedent(
         f"""\
@@ -53,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n  robocue train\n  robocue eval runs/<run>\n  robocue replay runs/<run>\n  robocue envs\n  robocue bench",
     )
+    parser.add_argument("--version", action="version", version=f"robocue {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     train = commands.add_parser(
@@ -243,8 +246,8 @@ def _split_train_args(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def cmd_train(args) -> int:
-    from agents.training import train
-    from configs import load_config
+    from robocue.agents.training import train
+    from robocue.configs import load_config
 
     source, overrides = _split_train_args(args.args)
     config = load_config(source, overrides)
@@ -266,7 +269,7 @@ def _run_dir_or_expert(args) -> None:
 
 
 def cmd_eval(args) -> int:
-    from agents.evaluation import evaluate_expert, evaluate_run
+    from robocue.agents.evaluation import evaluate_expert, evaluate_run
 
     _run_dir_or_expert(args)
     if args.expert and args.model:
@@ -298,7 +301,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_replay(args) -> int:
-    from agents.replay import replay_expert, replay_run
+    from robocue.agents.replay import replay_expert, replay_run
 
     _run_dir_or_expert(args)
     if args.out and not args.out.lower().endswith(".mp4"):
@@ -325,7 +328,7 @@ def cmd_replay(args) -> int:
 
 
 def cmd_envs(args) -> int:
-    import envs
+    from robocue import envs
 
     rows = [(env_id, spec["task"], spec["engine"], str(spec["max_episode_steps"])) for env_id, spec in envs.ENV_SPECS.items()]
     header = ("id", "task", "engine", "steps")
@@ -336,16 +339,16 @@ def cmd_envs(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    import envs
-    from agents.benchmark import markdown_table, run_benchmarks
-    from agents.runs import write_json
+    from robocue import envs
+    from robocue.agents.benchmark import markdown_table, run_benchmarks
+    from robocue.agents.runs import write_json
 
     env_ids = args.env or envs.ENV_IDS
     unknown = [env_id for env_id in env_ids if env_id not in envs.ENV_IDS]
     if unknown:
         raise ValueError(f"--env {unknown[0]!r} is not a robocue env; registered: {', '.join(envs.ENV_IDS)}")
     if args.vec:
-        from agents.benchmark import VEC_ENV_KINDS, vec_env_steps_per_second, vec_env_table
+        from robocue.agents.benchmark import VEC_ENV_KINDS, vec_env_steps_per_second, vec_env_table
 
         ids = args.env or ["robocue/Reach-MuJoCo-v0"]
         results = [vec_env_steps_per_second(kind, env_id, n, args.steps) for env_id in ids for kind in VEC_ENV_KINDS for n in (1, 2, 4, 8)]
@@ -369,8 +372,8 @@ def _understood_gesture(understood: dict) -> dict:
 def _make_gesture(args) -> dict:
     import numpy as np
 
-    from agents.commands import make_gesture_clip
-    from perception.gestures import load_default_gesture_encoder
+    from robocue.agents.commands import make_gesture_clip
+    from robocue.perception.gestures import load_default_gesture_encoder
 
     if args.out is None or not args.out.lower().endswith(".npy"):
         raise ValueError(f"--make-gesture needs --out CLIP.npy (a .npy file), got {args.out!r}")
@@ -389,7 +392,7 @@ def cmd_understand(args) -> int:
     import json
     from pathlib import Path
 
-    from agents.commands import ENCODER_FILE, load_gesture_clip, load_language_encoder
+    from robocue.agents.commands import ENCODER_FILE, load_gesture_clip, load_language_encoder
 
     if args.make_gesture is not None:
         if args.text is not None or args.gesture is not None:
@@ -401,7 +404,7 @@ def cmd_understand(args) -> int:
     if args.gesture is not None:
         if args.text is not None:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
-        from perception.gestures import load_default_gesture_encoder
+        from robocue.perception.gestures import load_default_gesture_encoder
 
         understood = load_default_gesture_encoder().understand(load_gesture_clip(args.gesture))
         print(json.dumps(_understood_gesture(understood)))
@@ -422,8 +425,8 @@ def cmd_command(args) -> int:
     import json
     from pathlib import Path
 
-    from agents.agent import Agent
-    from agents.commands import check_follows, follow_command, follow_gesture, load_gesture_clip
+    from robocue.agents.agent import Agent
+    from robocue.agents.commands import check_follows, follow_command, follow_gesture, load_gesture_clip
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
@@ -468,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``robocue`` console command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from configs import ConfigError
+    from robocue.configs import ConfigError
 
     try:
         return COMMANDS[args.command](args)

@@ -53,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(1)
-    from agents.modular import evaluate_modular
-    from agents.runs import atomic_path as atomic
-    from configs import ConfigError
-    from perception.detection import DetectionError
+    from robocue.agents.modular import evaluate_modular
+    from robocue.agents.runs import atomic_path as atomic
+    from robocue.configs import ConfigError
+    from robocue.perception.detection import DetectionError
 
     out = Path(args.out) if args.out else Path(args.run_dir) / "modular.json"
     try:

@@ -42,10 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     import gymnasium as gym
     import numpy as np
 
-    import envs  # noqa: F401  (registers the ids)
-    from agents.commands import PERSON, _angle_error, pointing_belief, scene_objects, simulated_point
-    from perception import gestures
-    from perception.command_heads import DECODER_FIELDS
+    from robocue import envs  # noqa: F401  (registers the ids)
+    from robocue.agents.commands import PERSON, _angle_error, pointing_belief, scene_objects, simulated_point
+    from robocue.perception import gestures
+    from robocue.perception.command_heads import DECODER_FIELDS
 
     encoder = gestures.load_default_gesture_encoder()
     pool = gestures.performers("train")

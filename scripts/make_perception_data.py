@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(1)
-    from perception.detection import DetectionError, check_env_id, dataset_paths, generate_dataset
+    from robocue.perception.detection import DetectionError, check_env_id, dataset_paths, generate_dataset
 
     try:
         if args.scenes < 1 or args.frames_per_scene < 1:

@@ -2,7 +2,7 @@
 
 import sys
 
-from scripts.cli import main
+from robocue.scripts.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["replay", *sys.argv[1:]]))

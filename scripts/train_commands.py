@@ -27,12 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     if args.only in (None, "language"):
-        from perception.language import train_language_encoder
+        from robocue.perception.language import train_language_encoder
 
         _, results = train_language_encoder(seed=args.seed, steps=1500, save_path=args.out_dir / "language.pt")
         print("language:", json.dumps(results))
     if args.only in (None, "gesture"):
-        from perception.gestures import train_gesture_encoder
+        from robocue.perception.gestures import train_gesture_encoder
 
         encoder, metrics = train_gesture_encoder(seed=args.seed, steps=1200)
         encoder.save(args.out_dir / "gesture.pt")

@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(1)
-    from agents.runs import atomic_path as atomic
-    from perception.detection import (
+    from robocue.agents.runs import atomic_path as atomic
+    from robocue.perception.detection import (
         DetectionDataset,
         DetectionError,
         DetectorConfig,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from envs.engines import ENGINES, make_engine
-from envs.robots.arm import Arm
-from envs.scene import Scene
+from robocue.envs.engines import ENGINES, make_engine
+from robocue.envs.robots.arm import Arm
+from robocue.envs.scene import Scene
 
 ARM = Arm()
 REACH = ARM.upper_length + ARM.fore_length  # longest shoulder-to-wrist distance

@@ -9,10 +9,10 @@ import numpy as np
 import pybullet as p
 import pytest
 
-from envs import ENV_IDS, ENV_SPECS, TASK_IDS
-from envs.engines.bullet_engine import _UNLIMITED_FORCE, BulletEngine
-from envs.engines.mujoco_engine import MuJoCoEngine
-from envs.scene import Actuator, Body, Camera, Geom, Joint, Scene, Site
+from robocue.envs import ENV_IDS, ENV_SPECS, TASK_IDS
+from robocue.envs.engines.bullet_engine import _UNLIMITED_FORCE, BulletEngine
+from robocue.envs.engines.mujoco_engine import MuJoCoEngine
+from robocue.envs.scene import Actuator, Body, Camera, Geom, Joint, Scene, Site
 
 TASK_NAMES = [name for name, _ in TASK_IDS.values()]
 BULLET_IDS = [env_id for env_id in ENV_IDS if ENV_SPECS[env_id]["engine"] == "pybullet"]

@@ -9,9 +9,10 @@ import sys
 
 import pytest
 
-import envs
-from configs import list_presets
-from scripts.cli import COMMANDS, main
+import robocue
+from robocue import envs
+from robocue.configs import list_presets
+from robocue.scripts.cli import COMMANDS, main
 
 
 def run_help(argv, capsys) -> str:
@@ -76,3 +77,22 @@ def test_installed_console_script_runs(tmp_path):
     assert completed.returncode == 0, completed.stderr
     for env_id in envs.ENV_IDS:
         assert env_id in completed.stdout
+
+
+def test_version_flag_prints_the_installed_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"robocue {robocue.__version__}"
+
+
+def test_robocue_installs_one_import_name_and_no_generic_top_level_ones(tmp_path):
+    script = (
+        "import importlib.util, gymnasium as gym\n"
+        "generic = [n for n in ('agents', 'envs', 'configs', 'scripts', 'policies', 'perception') if importlib.util.find_spec(n)]\n"
+        "assert not generic, generic\n"
+        "env = gym.make('robocue.envs:robocue/Reach-MuJoCo-v0')\n"
+        "print(env.reset(seed=0)[0].shape)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr

@@ -8,8 +8,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-import envs  # noqa: F401
-from agents.commands import (
+from robocue import envs  # noqa: F401
+from robocue.agents.commands import (
     PERSON,
     POINT_TOLERANCE_DEG,
     GestureCommands,
@@ -18,11 +18,11 @@ from agents.commands import (
     make_gesture_clip,
     object_bearings,
 )
-from agents.training import train
-from configs import load_config
-from envs.commands import COMMAND_DIM
-from perception.command_heads import DECODER_FIELDS
-from scripts.cli import main
+from robocue.agents.training import train
+from robocue.configs import load_config
+from robocue.envs.commands import COMMAND_DIM
+from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.scripts.cli import main
 
 
 def _angle_error(a: float, b: float) -> float:
@@ -241,7 +241,7 @@ def test_command_refuses_gestures_the_agent_cannot_follow(runs, gestures, messag
 
 
 def test_gesture_ceiling_script_reports_the_rule_accuracy(capsys):
-    from scripts.gesture_ceiling import main as ceiling
+    from robocue.scripts.gesture_ceiling import main as ceiling
 
     assert ceiling(["--tasks", "Reach", "--episodes", "3", "--roll-scales", "0", "--stances", "best"]) == 0
     result = json.loads(capsys.readouterr().out.strip())

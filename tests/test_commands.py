@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from envs.commands import (
+from robocue.envs.commands import (
     COLORS,
     COMMAND_DIM,
     DESTINATIONS,

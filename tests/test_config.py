@@ -8,10 +8,10 @@ import pytest
 import torch
 from conftest import PPO_PRESET, SAC_PRESET
 
-import envs
-from configs import DEFAULT_PRESET, Config, ConfigError, list_presets, load_config
-from configs.schema import config_reference_markdown, hyperparameter_defaults
-from scripts.cli import main
+from robocue import envs
+from robocue.configs import DEFAULT_PRESET, Config, ConfigError, list_presets, load_config
+from robocue.configs.schema import config_reference_markdown, hyperparameter_defaults
+from robocue.scripts.cli import main
 
 
 def assert_one_line_error(error: pytest.ExceptionInfo, *needles: str) -> None:

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from agents.agent import make_env
-from agents.demonstrations import behaviour_clone, collect_demonstrations, merge
-from agents.training import build_model, train
-from configs import load_config
+from robocue.agents.agent import make_env
+from robocue.agents.demonstrations import behaviour_clone, collect_demonstrations, merge
+from robocue.agents.training import build_model, train
+from robocue.configs import load_config
 
 
 def _config(preset: str, env_id: str, extra=()):
@@ -59,7 +59,7 @@ def test_demonstrations_record_the_true_goals():
 
 
 def test_auxiliary_goal_head_learns_to_locate_the_goals():
-    from agents.demonstrations import make_aux_head
+    from robocue.agents.demonstrations import make_aux_head
 
     config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
     model = build_model(config, "cpu")
@@ -78,7 +78,7 @@ def test_auxiliary_goal_head_learns_to_locate_the_goals():
     ],
 )
 def test_auxiliary_loss_needs_cloning_with_ppo(preset, overrides, message):
-    from configs import ConfigError
+    from robocue.configs import ConfigError
 
     with pytest.raises(ConfigError, match=message):
         load_config(preset, ["train.bc_aux_weight=1.0", *overrides])
@@ -103,7 +103,7 @@ def test_demonstrations_can_end_soon_after_success():
 
 @pytest.mark.parametrize("key", ["bc_episode_steps", "dagger_episodes", "bc_after_success"])
 def test_cloning_options_need_cloning(key):
-    from configs import ConfigError
+    from robocue.configs import ConfigError
 
     with pytest.raises(ConfigError, match=f"train.{key}"):
         load_config("reach_ppo", [f"train.{key}=10", "train.bc_episodes=0"])
@@ -133,7 +133,7 @@ def test_cloning_learning_rate_schedule(schedule, monkeypatch):
 
 
 def test_unknown_cloning_schedule_is_refused():
-    from configs import ConfigError
+    from robocue.configs import ConfigError
 
     config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
     with pytest.raises(ValueError, match="lr_schedule"):
@@ -173,7 +173,7 @@ def test_label_weights_decide_which_labels_the_fit_follows(preset):
 
 
 def test_dagger_focus_needs_dagger_rounds():
-    from configs import ConfigError
+    from robocue.configs import ConfigError
 
     with pytest.raises(ConfigError, match="train.dagger_focus"):
         load_config("reach_ppo", ["train.bc_episodes=2", "train.dagger_focus=1"])
@@ -199,7 +199,7 @@ def test_state_aux_target_adds_the_task_state_to_the_goals():
 def test_the_state_block_does_not_dilute_the_goal_loss():
     """With goal_entries the goals and the state block each count by their own mean, and the
     reported error is the goals' alone."""
-    from agents.demonstrations import make_aux_head
+    from robocue.agents.demonstrations import make_aux_head
 
     config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
     env = make_env(config)
@@ -218,7 +218,7 @@ def test_the_state_block_does_not_dilute_the_goal_loss():
 
 
 def test_aux_target_needs_the_aux_loss():
-    from configs import ConfigError
+    from robocue.configs import ConfigError
 
     with pytest.raises(ConfigError, match="train.bc_aux_target"):
         load_config("reach_pixels_dagger", ["train.bc_aux_weight=0", "train.bc_aux_target=state"])
@@ -245,7 +245,7 @@ def test_training_with_a_dagger_warm_start_logs_each_round(tmp_path, tiny_ppo_ov
 
 def test_warm_start_reports_every_fit_in_order(tiny_ppo_overrides):
     """on_fit hears 0 (cloning) then every DAgger round, so training can save the policy so far."""
-    from agents.demonstrations import warm_start
+    from robocue.agents.demonstrations import warm_start
 
     config = load_config("reach_ppo", tiny_ppo_overrides)
     model = build_model(config, "cpu")
@@ -256,7 +256,7 @@ def test_warm_start_reports_every_fit_in_order(tiny_ppo_overrides):
 
 def test_a_run_stopped_during_dagger_keeps_the_policy_of_its_last_round(tmp_path, tiny_ppo_overrides, monkeypatch):
     """A long imitation run stopped between rounds still has an evaluable model.zip."""
-    import agents.demonstrations as demonstrations
+    import robocue.agents.demonstrations as demonstrations
 
     real_clone, calls = demonstrations.behaviour_clone, []
 
@@ -293,7 +293,7 @@ def test_imitation_only_training_takes_no_rl_step(tmp_path, tiny_ppo_overrides):
 
 
 def test_zero_timesteps_without_a_warm_start_is_a_config_error():
-    from configs import ConfigError
+    from robocue.configs import ConfigError
 
     with pytest.raises(ConfigError, match="imitation only"):
         load_config("reach_ppo", ["train.timesteps=0"])

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 import torch
 
-import envs  # noqa: F401
-from agents.modular import DetectedObjects, object_tokens, substitute_object_tokens
-from envs.commands import COLOR_RGBA, COLORS, SHAPES
-from envs.tasks.reach import OBJECT_HALF_SIZE
-from envs.tasks.table import table_cameras
-from perception.detection import (
+from robocue import envs  # noqa: F401
+from robocue.agents.modular import DetectedObjects, object_tokens, substitute_object_tokens
+from robocue.envs.commands import COLOR_RGBA, COLORS, SHAPES
+from robocue.envs.tasks.reach import OBJECT_HALF_SIZE
+from robocue.envs.tasks.table import table_cameras
+from robocue.perception.detection import (
     CameraModel,
     DetectionDataset,
     DetectionError,
@@ -291,7 +291,7 @@ def test_detected_objects_with_an_oracle_reproduces_the_state():
 
 
 def test_scripts_fail_cleanly(tmp_path, capsys):
-    from scripts import make_perception_data, train_perception
+    from robocue.scripts import make_perception_data, train_perception
 
     assert make_perception_data.main(["--out", str(tmp_path / "d"), "--env-ids", "robocue/Nope-v0"]) == 2
     assert "unknown env id" in capsys.readouterr().err
@@ -376,7 +376,7 @@ def test_fusion_weights_views_by_how_much_of_the_object_they_show():
 def test_presence_threshold_decides_what_the_cnn_reports(tmp_path, capsys):
     """A higher presence threshold reports fewer objects; it applies to the CNN only, and
     eval_modular refuses it for OpenCV or outside (0, 1) before doing any work."""
-    from scripts import eval_modular
+    from robocue.scripts import eval_modular
 
     torch.manual_seed(0)
     detector = HeatmapDetector(DetectorConfig(width=8))

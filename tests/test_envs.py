@@ -8,8 +8,8 @@ import pytest
 from gymnasium.utils.env_checker import check_env as gym_check_env
 from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
-import envs
-from envs import ENV_IDS, ENV_SPECS, RobocueEnv
+from robocue import envs
+from robocue.envs import ENV_IDS, ENV_SPECS, RobocueEnv
 
 STATE_IDS = [env_id for env_id in ENV_IDS if ENV_SPECS[env_id]["obs_mode"] == "state"]
 COMMAND_KEYS = {"task", "color", "shape", "destination", "text"}
@@ -273,8 +273,8 @@ def test_reach_resets_park_every_object_not_in_the_scene(engine):
     """Resets park only last episode's objects (the rest never moved): over many resets,
     every object is either placed where the task says or parked below the table, and
     MuJoCo hides the parked ones from the cameras."""
-    from envs.commands import COLORS, SHAPES
-    from envs.tasks.reach import object_name
+    from robocue.envs.commands import COLORS, SHAPES
+    from robocue.envs.tasks.reach import object_name
 
     env = RobocueEnv(task="reach", engine=engine)
     try:
@@ -299,9 +299,9 @@ def test_object_token_noise_moves_each_object_consistently():
     """Token noise shifts every present object's world x, y and its offset from the tip
     by the same draw, leaves absent tokens, the robot and the command alone, and repeats
     with the seed; make_env applies it to training envs only."""
-    from agents.agent import make_env
-    from configs import load_config
-    from envs.wrappers import ObjectTokenNoise
+    from robocue.agents.agent import make_env
+    from robocue.configs import load_config
+    from robocue.envs.wrappers import ObjectTokenNoise
 
     clean = gym.make("robocue/Push-MuJoCo-v0")
     noisy = ObjectTokenNoise(gym.make("robocue/Push-MuJoCo-v0"), std=0.01)
@@ -355,8 +355,8 @@ def test_navigation_resets_park_what_the_scene_does_not_use(task, engine):
 
 
 def _all_parked_names(task):
-    from envs.commands import COLORS, SHAPES
-    from envs.tasks.navigation import OBSTACLE_HALF_SIZES, landmark_name, marker_name, obstacle_name
+    from robocue.envs.commands import COLORS, SHAPES
+    from robocue.envs.tasks.navigation import OBSTACLE_HALF_SIZES, landmark_name, marker_name, obstacle_name
 
     if task.name == "go_to":
         return [landmark_name(c, s) for c in COLORS for s in SHAPES] + [obstacle_name(i) for i in range(len(OBSTACLE_HALF_SIZES))]

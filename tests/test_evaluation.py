@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.evaluation import package_versions, summarise, wilson_interval
+from robocue.agents.evaluation import package_versions, summarise, wilson_interval
 
 
 def test_wilson_all_failures():
@@ -83,9 +83,9 @@ def test_package_versions_names_the_stack():
 
 
 def test_cross_engine_evaluation_uses_the_twin_and_records_both(tmp_path, tiny_ppo_overrides):
-    from agents.evaluation import evaluate_run
-    from agents.training import train
-    from configs import load_config
+    from robocue.agents.evaluation import evaluate_run
+    from robocue.agents.training import train
+    from robocue.configs import load_config
 
     run_dir = tmp_path / "run"
     train(load_config("reach_ppo", tiny_ppo_overrides + ["train.video=false", f"run.dir={run_dir}"]), log=lambda *a, **k: None)
@@ -99,9 +99,9 @@ def test_cross_engine_evaluation_uses_the_twin_and_records_both(tmp_path, tiny_p
 
 
 def test_cross_engine_evaluation_rejects_unknown_engines(tmp_path, tiny_ppo_overrides):
-    from agents.evaluation import evaluate_run
-    from agents.training import train
-    from configs import ConfigError, load_config
+    from robocue.agents.evaluation import evaluate_run
+    from robocue.agents.training import train
+    from robocue.configs import ConfigError, load_config
 
     run_dir = tmp_path / "run"
     train(load_config("reach_ppo", tiny_ppo_overrides + ["train.video=false", f"run.dir={run_dir}"]), log=lambda *a, **k: None)
@@ -113,9 +113,9 @@ def test_sampled_evaluation_is_seeded_per_episode_and_says_so(tmp_path, tiny_ppo
     """--sample: the policy's actions are drawn, from torch's generator seeded with each
     episode's seed, so the same seeds give the same episodes in any order; eval.json says
     deterministic false, and the default file is eval_sampled.json."""
-    from agents.evaluation import evaluate_run
-    from agents.training import train
-    from configs import load_config
+    from robocue.agents.evaluation import evaluate_run
+    from robocue.agents.training import train
+    from robocue.configs import load_config
 
     run_dir = tmp_path / "run"
     train(load_config("reach_ppo", tiny_ppo_overrides + ["train.video=false", f"run.dir={run_dir}"]), log=lambda *a, **k: None)
@@ -128,7 +128,7 @@ def test_sampled_evaluation_is_seeded_per_episode_and_says_so(tmp_path, tiny_ppo
 
 
 def test_twin_ids():
-    import envs
+    from robocue import envs
 
     assert envs.twin_id("robocue/PushGoal-MuJoCo-v0", "pybullet") == "robocue/PushGoal-PyBullet-v0"
     assert envs.twin_id("robocue/Maze-PyBullet-v0", "mujoco") == "robocue/Maze-MuJoCo-v0"

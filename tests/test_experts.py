@@ -7,8 +7,8 @@ import json
 import cv2
 import pytest
 
-from envs import ENV_IDS, ENV_SPECS
-from scripts.cli import main
+from robocue.envs import ENV_IDS, ENV_SPECS
+from robocue.scripts.cli import main
 
 STATE_IDS = [env_id for env_id in ENV_IDS if ENV_SPECS[env_id]["obs_mode"] == "state"]
 

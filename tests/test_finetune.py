@@ -6,9 +6,9 @@ import pytest
 import torch
 from conftest import PPO_PRESET, SAC_PRESET, TINY_OVERRIDES, TINY_PPO_OVERRIDES
 
-from agents.training import CriticWarmup, build_model, check_runnable, init_source
-from configs import ConfigError, load_config
-from scripts.cli import main
+from robocue.agents.training import CriticWarmup, build_model, check_runnable, init_source
+from robocue.configs import ConfigError, load_config
+from robocue.scripts.cli import main
 
 NO_EXTRAS = ["train.evaluate=false", "train.video=false", "train.checkpoint_every=0"]
 
@@ -121,7 +121,7 @@ def test_image_spaces_are_compared_as_the_model_stores_them():
     import gymnasium as gym
     import numpy as np
 
-    from agents.training import _as_model_sees
+    from robocue.agents.training import _as_model_sees
 
     space = gym.spaces.Dict({"pixels": gym.spaces.Box(0, 255, (84, 84, 3), np.uint8), "state": gym.spaces.Box(-1.0, 1.0, (5,), np.float32)})
     seen = _as_model_sees(space)
@@ -149,8 +149,8 @@ def test_a_policy_teacher_labels_what_its_policy_does_on_the_state(ppo_run):
     import gymnasium as gym
     import numpy as np
 
-    from agents.agent import Agent
-    from agents.demonstrations import PolicyTeacher, collect_demonstrations
+    from robocue.agents.agent import Agent
+    from robocue.agents.demonstrations import PolicyTeacher, collect_demonstrations
 
     agent = Agent.load(ppo_run)
     seen = []
@@ -198,7 +198,7 @@ def test_bad_teachers_are_refused_before_the_run_folder(ppo_run, tmp_path, overr
 
 
 def test_a_teacher_that_sees_another_state_size_is_refused(ppo_run):
-    from agents.training import check_teacher
+    from robocue.agents.training import check_teacher
 
     config = load_config(PPO_PRESET, ["train.timesteps=0", "train.bc_episodes=1", f"train.teacher={ppo_run}"])
     check_teacher(config, 86)  # the Reach state the tiny run saw

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from perception.command_heads import DECODER_FIELDS
-from perception.gestures import (
+from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.gestures import (
     GESTURE_DESTINATION,
     GESTURES,
     LABELS,

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from envs.commands import COLORS, DESTINATIONS, SHAPES, TASKS, TASKS_WITH_DESTINATION, Command
-from perception.command_heads import DECODER_FIELDS
-from perception.language import (
+from robocue.envs.commands import COLORS, DESTINATIONS, SHAPES, TASKS, TASKS_WITH_DESTINATION, Command
+from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.language import (
     HELD_OUT_COMBINATIONS,
     SPLITS,
     TEMPLATES,
@@ -167,7 +167,7 @@ def test_understand_rejects_empty_or_unknown_input(default_encoder, text):
 
 def test_pretrained_encoder_is_optional():
     pytest.importorskip("wordllama")
-    from perception.language import PretrainedLanguageEncoder
+    from robocue.perception.language import PretrainedLanguageEncoder
 
     encoder = PretrainedLanguageEncoder("wordllama")
     features = encoder.encode_texts(["push the red cube to the left", "go to the ball"])

@@ -8,13 +8,13 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-import envs  # noqa: F401  (registers the ids)
-from envs import RobocueEnv
-from envs.commands import COLORS, DESTINATIONS, SHAPES
-from envs.robots.arm import Arm
-from envs.tasks.manipulation import PickAndPlaceTask, PushTask
-from envs.tasks.reach import OBJECT_HALF_SIZE, object_name
-from envs.tasks.table import (
+from robocue import envs  # noqa: F401  (registers the ids)
+from robocue.envs import RobocueEnv
+from robocue.envs.commands import COLORS, DESTINATIONS, SHAPES
+from robocue.envs.robots.arm import Arm
+from robocue.envs.tasks.manipulation import PickAndPlaceTask, PushTask
+from robocue.envs.tasks.reach import OBJECT_HALF_SIZE, object_name
+from robocue.envs.tasks.table import (
     DESTINATION_REGIONS,
     FLOOR_Z,
     MANIPULATION_SPAWN_HIGH,

@@ -9,11 +9,11 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from envs.commands import COLORS
-from envs.engines import ENGINES, make_engine
-from envs.robots.mobile import MobileBase
-from envs.scene import Body, Geom, Scene
-from envs.tasks.navigation import generate_maze, landmark_name, marker_name, maze_distances
+from robocue.envs.commands import COLORS
+from robocue.envs.engines import ENGINES, make_engine
+from robocue.envs.robots.mobile import MobileBase
+from robocue.envs.scene import Body, Geom, Scene
+from robocue.envs.tasks.navigation import generate_maze, landmark_name, marker_name, maze_distances
 
 ROBOT = MobileBase()
 WALL_X = 1.0  # the test wall's inner face is at x = WALL_X - 0.02
@@ -259,7 +259,7 @@ def test_maze_env_places_exactly_the_generated_walls():
 
 @pytest.mark.parametrize("task", ["go_to", "maze"])
 def test_n_objects_sets_the_number_of_present_tokens(task):
-    from envs import RobocueEnv
+    from robocue.envs import RobocueEnv
 
     for n in (1, 4):
         env = RobocueEnv(task=task, n_objects=n)
@@ -317,7 +317,7 @@ def test_maze_cell_features_say_where_the_robot_and_the_goal_are():
 
 
 def test_goto_scene_block_locates_every_obstacle_in_the_robot_frame():
-    from envs.tasks.navigation import OBSTACLE_HALF_SIZES
+    from robocue.envs.tasks.navigation import OBSTACLE_HALF_SIZES
 
     env = make("GoTo")
     u = env.unwrapped

@@ -11,11 +11,11 @@ import torch
 from stable_baselines3.common.preprocessing import preprocess_obs
 from stable_baselines3.common.vec_env import DummyVecEnv, VecTransposeImage
 
-import envs  # noqa: F401
-from agents.training import replay_buffer_bytes, train
-from configs import ConfigError, load_config
-from envs.wrappers import FrameStack
-from perception.encoders import (
+from robocue import envs  # noqa: F401
+from robocue.agents.training import replay_buffer_bytes, train
+from robocue.configs import ConfigError, load_config
+from robocue.envs.wrappers import FrameStack
+from robocue.perception.encoders import (
     ARCHITECTURES,
     HEADS,
     MIN_IMAGE_SIZE,
@@ -25,7 +25,7 @@ from perception.encoders import (
     RandomShift,
     ResidualEncoder,
 )
-from policies.multimodal import MultimodalExtractor
+from robocue.policies.multimodal import MultimodalExtractor
 
 # (env id, env kwargs, frame stack): every kind of image observation the envs produce.
 IMAGE_ENVS = [

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 import torch
 
-import envs  # noqa: F401
-from agents.training import build_model
-from configs import ConfigError, load_config
-from envs.tasks.navigation import maze_distances
-from policies.attention import CommandAttentionExtractor
-from policies.planner import MOVES, CellGraphPlanner, ValueIterationPlanner
+from robocue import envs  # noqa: F401
+from robocue.agents.training import build_model
+from robocue.configs import ConfigError, load_config
+from robocue.envs.tasks.navigation import maze_distances
+from robocue.policies.attention import CommandAttentionExtractor
+from robocue.policies.planner import MOVES, CellGraphPlanner, ValueIterationPlanner
 
 
 def _scene(env, observation):
@@ -197,7 +197,7 @@ def test_cell_graph_planner_joins_the_features_learns_its_discount_and_needs_the
     ],
 )
 def test_train_refuses_a_planner_the_env_cannot_feed_before_it_makes_a_run_folder(overrides, message, tmp_path):
-    from agents.training import check_runnable, train
+    from robocue.agents.training import check_runnable, train
 
     config = load_config("maze_dagger", [*overrides, f"run.dir={tmp_path / 'run'}"])
     with pytest.raises(ConfigError, match=message):

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from conftest import PPO_PRESET, SAC_PRESET, TINY_OVERRIDES, TINY_PPO_OVERRIDES
 
-import envs
-from scripts.cli import main
+from robocue import envs
+from robocue.scripts.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 VERSION_KEYS = ("robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium")
@@ -181,7 +181,7 @@ def test_wandb_offline_run_writes_a_wandb_folder_without_the_network(tmp_path):
     overrides = [o for o in TINY_OVERRIDES if not o.startswith("logging.wandb")] + ["logging.wandb=offline"]
     closed = "http://127.0.0.1:9"
     completed = subprocess.run(
-        [sys.executable, "-m", "scripts.cli", "train", SAC_PRESET, *overrides, f"run.dir={run_dir}"],
+        [sys.executable, "-m", "robocue.scripts.cli", "train", SAC_PRESET, *overrides, f"run.dir={run_dir}"],
         cwd=tmp_path,
         env=subprocess_env(
             WANDB_MODE="offline",

@@ -6,8 +6,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-import envs  # noqa: F401  (registers the ids)
-from envs.randomization import DomainRandomization
+from robocue import envs  # noqa: F401  (registers the ids)
+from robocue.envs.randomization import DomainRandomization
 
 MUJOCO = "MuJoCo"
 TASK_NAMES = ("Reach", "Push", "PickAndPlace", "GoTo", "Maze")

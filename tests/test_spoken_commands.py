@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 import torch
 
-import envs  # noqa: F401
-from agents.commands import ENCODER_FILE, SpokenCommands, wrap
-from agents.evaluation import evaluate_run
-from agents.training import train
-from configs import ConfigError, load_config
-from envs.commands import COMMAND_DIM
-from perception.command_heads import DECODER_FIELDS
-from perception.language import HELD_OUT_COMBINATIONS
-from scripts.cli import main
+from robocue import envs  # noqa: F401
+from robocue.agents.commands import ENCODER_FILE, SpokenCommands, wrap
+from robocue.agents.evaluation import evaluate_run
+from robocue.agents.training import train
+from robocue.configs import ConfigError, load_config
+from robocue.envs.commands import COMMAND_DIM
+from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.language import HELD_OUT_COMBINATIONS
+from robocue.scripts.cli import main
 
 
 def _combination(info) -> tuple:
@@ -124,7 +124,7 @@ def test_understand_with_a_run_without_an_encoder(tmp_path, capsys):
 
 
 def test_understand_a_gesture_clip(tmp_path, capsys):
-    from perception.gestures import sample_clip
+    from robocue.perception.gestures import sample_clip
 
     clip = sample_clip(np.random.default_rng(0), 1, ["point", "swipe_left"])
     path = tmp_path / "clip.npy"
@@ -186,7 +186,7 @@ def test_command_refuses_one_hot_agents_and_gestures(language_run, tmp_path, tin
 
 @pytest.mark.parametrize("env_id", ["robocue/Reach-MuJoCo-v0", "robocue/Push-MuJoCo-v0", "robocue/GoTo-MuJoCo-v0"])
 def test_gesture_commands_point_at_the_target_and_swipe_to_the_destination(env_id):
-    from agents.commands import GestureCommands
+    from robocue.agents.commands import GestureCommands
 
     env = GestureCommands(gym.make(env_id))
     observation, info = env.reset(seed=4)
@@ -211,7 +211,7 @@ def test_gesture_commands_point_at_the_target_and_swipe_to_the_destination(env_i
 
 
 def test_the_person_steps_to_where_the_target_stands_out():
-    from agents.commands import STANCES, _angle_error, choose_stance, pointing_belief, pointing_direction
+    from robocue.agents.commands import STANCES, _angle_error, choose_stance, pointing_belief, pointing_direction
 
     # Two objects in a line from across the table: from there the point is ambiguous; the
     # person steps to the side, from where the two lie far apart.
@@ -234,8 +234,8 @@ def test_simulated_point_turns_the_camera_roll_back():
     """The env's simulated person and the ceiling script share ``simulated_point``: the
     recognised direction, the roll turned back, lands near the bearing pointed at; left in,
     it is off by about the roll; with a level camera, turning back changes nothing."""
-    from agents.commands import _angle_error, choose_stance, pointing_direction, simulated_point
-    from perception import gestures
+    from robocue.agents.commands import _angle_error, choose_stance, pointing_direction, simulated_point
+    from robocue.perception import gestures
 
     encoder, pool = gestures.load_default_gesture_encoder(), gestures.performers("train")
     objects = {"red": ("cube", np.array((0.35, 0.0))), "blue": ("ball", np.array((0.5, 0.0)))}
@@ -254,7 +254,7 @@ def test_simulated_point_turns_the_camera_roll_back():
 
 
 def test_gesture_heldout_split_uses_held_out_performers():
-    from agents.commands import GestureCommands
+    from robocue.agents.commands import GestureCommands
 
     env = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gesture-heldout")
     for seed in range(5):
@@ -264,7 +264,7 @@ def test_gesture_heldout_split_uses_held_out_performers():
 
 
 def test_pointing_direction_convention():
-    from agents.commands import pointing_direction
+    from robocue.agents.commands import pointing_direction
 
     assert pointing_direction("reach", (0.4, 0.0)) == pytest.approx(90.0)  # straight ahead of the person
     assert pointing_direction("reach", (0.4, -0.3)) < 90.0  # the person's left (they face -x)
@@ -272,8 +272,8 @@ def test_pointing_direction_convention():
 
 
 def test_say_can_name_the_object_by_colour_alone():
-    from envs.commands import Command
-    from perception.language import SHAPE_WORDS, say
+    from robocue.envs.commands import Command
+    from robocue.perception.language import SHAPE_WORDS, say
 
     command = Command("push", "red", "ball", "left")
     for seed in range(20):
@@ -283,9 +283,9 @@ def test_say_can_name_the_object_by_colour_alone():
 
 
 def test_training_envs_omit_shapes_and_evaluation_envs_never_do():
-    from agents.agent import make_env
-    from agents.commands import SpokenCommands
-    from configs import load_config
+    from robocue.agents.agent import make_env
+    from robocue.agents.commands import SpokenCommands
+    from robocue.configs import load_config
 
     config = load_config("reach_language_ppo", ["env.omit_shape=1.0"])
     for for_training, expect_none in ((True, True), (False, False)):
@@ -300,14 +300,14 @@ def test_training_envs_omit_shapes_and_evaluation_envs_never_do():
 
 
 def test_omit_shape_needs_language_commands():
-    from configs import ConfigError, load_config
+    from robocue.configs import ConfigError, load_config
 
     with pytest.raises(ConfigError, match="omit_shape"):
         load_config("reach_ppo", ["env.omit_shape=0.3"])
 
 
 def test_command_features_need_language_commands():
-    from configs import ConfigError, load_config
+    from robocue.configs import ConfigError, load_config
 
     with pytest.raises(ConfigError, match="'env.command_features' applies to env.commands=language only .* gestures always give belief"):
         load_config("reach_gesture_ppo", ["env.command_features=embedding"])

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from stable_baselines3.common.vec_env import DummyVecEnv
 
-from agents.benchmark import VEC_ENV_KINDS, vec_env_steps_per_second, vec_env_table
-from agents.training import train
-from configs import ConfigError, load_config
-from envs.vector import ThreadedVecEnv
+from robocue.agents.benchmark import VEC_ENV_KINDS, vec_env_steps_per_second, vec_env_table
+from robocue.agents.training import train
+from robocue.configs import ConfigError, load_config
+from robocue.envs.vector import ThreadedVecEnv
 
 
 def _assert_same(a, b):

@@ -12,11 +12,11 @@ class PhysicsError(RuntimeError):
 def make_engine(name: str, scene):
     """Builds ``scene`` in the engine called ``name`` (one of ``ENGINES``)."""
     if name == "mujoco":
-        from envs.engines.mujoco_engine import MuJoCoEngine
+        from robocue.envs.engines.mujoco_engine import MuJoCoEngine
 
         return MuJoCoEngine(scene)
     if name == "pybullet":
-        from envs.engines.bullet_engine import BulletEngine
+        from robocue.envs.engines.bullet_engine import BulletEngine
 
         return BulletEngine(scene)
     raise ValueError(f"engine={name!r} is not one of: {', '.join(ENGINES)}")

@@ -44,8 +44,8 @@ import time
 import numpy as np
 import pybullet as p
 
-from envs.engines import PhysicsError
-from envs.scene import Body, Geom, Scene
+from robocue.envs.engines import PhysicsError
+from robocue.envs.scene import Body, Geom, Scene
 
 _DENSITY = 1000.0  # MuJoCo's default geom density, kg/m^3
 _UNLIMITED_FORCE = 1e4  # cap of servos without a force range, N or N m

@@ -16,8 +16,8 @@ os.environ.setdefault("MUJOCO_GL", "egl")
 import mujoco  # noqa: E402
 import numpy as np  # noqa: E402
 
-from envs.engines import PhysicsError  # noqa: E402
-from envs.scene import Body, Camera, Scene  # noqa: E402
+from robocue.envs.engines import PhysicsError  # noqa: E402
+from robocue.envs.scene import Body, Camera, Scene  # noqa: E402
 
 _MAX_RENDER_SIZE = (1280, 960)
 _BADQACC = int(mujoco.mjtWarning.mjWARN_BADQACC)

@@ -1,5 +1,5 @@
 """Robots: bodies in a scene plus a mapping from actions in [-1, 1] to engine commands."""
 
-from envs.robots.arm import Arm
+from robocue.envs.robots.arm import Arm
 
 __all__ = ["Arm"]

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from envs.scene import Actuator, Body, Camera, Geom, Joint, Site
+from robocue.envs.scene import Actuator, Body, Camera, Geom, Joint, Site
 
 _GREY = (0.55, 0.57, 0.6, 1.0)
 _DARK = (0.25, 0.25, 0.28, 1.0)

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from envs.scene import Actuator, Body, Camera, Geom, Joint
+from robocue.envs.scene import Actuator, Body, Camera, Geom, Joint
 
 _BODY = (0.2, 0.22, 0.26, 1.0)
 _TOP = (0.85, 0.86, 0.88, 1.0)

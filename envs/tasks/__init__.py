@@ -1,9 +1,9 @@
 """Tasks: scene contents, goal sampling, rewards and success, written once for all engines."""
 
-from envs.tasks.base import Task
-from envs.tasks.manipulation import PickAndPlaceTask, PushTask
-from envs.tasks.navigation import GoToTask, MazeTask
-from envs.tasks.reach import ReachTask
+from robocue.envs.tasks.base import Task
+from robocue.envs.tasks.manipulation import PickAndPlaceTask, PushTask
+from robocue.envs.tasks.navigation import GoToTask, MazeTask
+from robocue.envs.tasks.reach import ReachTask
 
 TASKS: dict[str, type[Task]] = {"reach": ReachTask}
 TASKS.update({"push": PushTask, "pick_and_place": PickAndPlaceTask})

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from envs.commands import COLORS, SHAPES, Command
-from envs.scene import Body, Camera
+from robocue.envs.commands import COLORS, SHAPES, Command
+from robocue.envs.scene import Body, Camera
 
 REWARD_TYPES = ("dense", "sparse", "shaped")
 

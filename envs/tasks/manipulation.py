@@ -20,12 +20,12 @@ import math
 
 import numpy as np
 
-from envs.commands import COLOR_RGBA, COLORS, DESTINATIONS, SHAPES, Command
-from envs.robots.arm import Arm
-from envs.scene import Body, Camera, Geom, Joint
-from envs.tasks.base import Task, place
-from envs.tasks.reach import OBJECT_HALF_SIZE, object_name
-from envs.tasks.table import (
+from robocue.envs.commands import COLOR_RGBA, COLORS, DESTINATIONS, SHAPES, Command
+from robocue.envs.robots.arm import Arm
+from robocue.envs.scene import Body, Camera, Geom, Joint
+from robocue.envs.tasks.base import Task, place
+from robocue.envs.tasks.reach import OBJECT_HALF_SIZE, object_name
+from robocue.envs.tasks.table import (
     DESTINATION_REGIONS,
     MANIPULATION_SPAWN_HIGH,
     MANIPULATION_SPAWN_LOW,

@@ -24,10 +24,10 @@ import math
 
 import numpy as np
 
-from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
-from envs.robots.mobile import MobileBase
-from envs.scene import Body, Camera, Geom
-from envs.tasks.base import Parking, Task
+from robocue.envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
+from robocue.envs.robots.mobile import MobileBase
+from robocue.envs.scene import Body, Camera, Geom
+from robocue.envs.tasks.base import Parking, Task
 
 # Parked bodies wait here, below the floor and out of every camera's view and every scan.
 _PARKING = np.array([0.0, 0.0, -2.0])

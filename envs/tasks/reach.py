@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 
-from envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
-from envs.robots.arm import Arm
-from envs.scene import Body, Camera, Geom
-from envs.tasks.base import Parking, Task
-from envs.tasks.table import table_bodies, table_cameras
+from robocue.envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
+from robocue.envs.robots.arm import Arm
+from robocue.envs.scene import Body, Camera, Geom
+from robocue.envs.tasks.base import Parking, Task
+from robocue.envs.tasks.table import table_bodies, table_cameras
 
 OBJECT_HALF_SIZE = 0.025
 _SHAPE_GEOMS = {

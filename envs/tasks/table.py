@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from envs.commands import DESTINATIONS
-from envs.scene import Body, Camera, Geom
+from robocue.envs.commands import DESTINATIONS
+from robocue.envs.scene import Body, Camera, Geom
 
 TABLE_CENTER = (0.35, 0.0)
 TABLE_HALF_SIZE = (0.45, 0.65)
