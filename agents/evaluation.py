@@ -18,6 +18,7 @@ from robocue import envs
 from robocue.agents.agent import Agent, ExpertAgent
 from robocue.agents.runs import EVAL_FILE, MODEL_FILE, write_json
 from robocue.configs import ConfigError
+from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
 
 Policy = Callable[[np.ndarray], np.ndarray]
 _PACKAGES = ("robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium")
@@ -198,8 +199,6 @@ def _default_split(agent) -> str:
 
 def check_command_split(config, commands: str | None) -> None:
     """Fails clearly when ``--commands`` cannot apply to this agent."""
-    from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
-
     if commands is None:
         return
     allowed = {"language": COMMAND_SPLITS, "gesture": tuple(GESTURE_SPLITS)}.get(config.env.commands)

@@ -60,19 +60,24 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from tqdm import tqdm
 
+from robocue import envs
 from robocue.agents.runs import atomic_path
 from robocue.envs.commands import COLOR_RGBA, COLORS, SHAPES
+from robocue.envs.robocue_env import RobocueEnv
 from robocue.envs.scene import Camera, walk_bodies
+from robocue.envs.tasks import TASKS
 from robocue.envs.tasks.reach import OBJECT_HALF_SIZE, object_name
 
 FORMAT = "robocue-detection-v1"
 DETECTOR_FORMAT = "robocue-detector-v1"
-TABLE_TASKS = ("reach", "push", "pick_and_place")
+TABLE_TASKS = tuple(name for name, task in TASKS.items() if task.on_table)
 # An object showing fewer pixels than this counts as not detectable (the detector's target).
 MIN_VISIBLE_PIXELS = 2
 # Half of its footprint must show for an object to count as visible in the metrics.
@@ -205,12 +210,12 @@ def env_camera(env, width: int | None = None, height: int | None = None, name: s
     it is now.
 
     Built from the scene's Camera spec; when domain randomisation moves cameras, the
-    jittered pose is read back from the engine (MuJoCo's ``model.cam_pos``/``cam_quat``,
-    PyBullet's camera table), since the spec keeps the nominal pose.
+    jittered pose is read back from the engine (``Engine.camera_pose``), since the spec keeps
+    the nominal pose.
     """
     base = env.unwrapped
     name = name or base.policy_camera
-    offset = PIXEL_OFFSET[engine_name(base.engine)]
+    offset = PIXEL_OFFSET[base.engine.name]
     if name not in [c.name for c in base.scene.cameras]:
         fixed = [c.name for c in base.scene.cameras]
         raise DetectionError(f"camera {name!r} is not a fixed scene camera (the detector needs one); scene cameras: {fixed}")
@@ -220,27 +225,8 @@ def env_camera(env, width: int | None = None, height: int | None = None, name: s
     randomized = base.randomization is not None and base.randomization.camera > 0
     if not randomized:
         return CameraModel.from_camera(spec, width, height, offset)
-    engine = base.engine
-    if hasattr(engine, "model") and hasattr(engine.model, "cam_quat"):  # MuJoCo
-        index = [engine.model.camera(i).name for i in range(engine.model.ncam)].index(name)
-        w, x, y, z = np.asarray(engine.model.cam_quat[index], float)
-        # The camera looks along its local -z axis.
-        forward = -np.array([2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)])
-        pos = np.asarray(engine.model.cam_pos[index], float)
-        return CameraModel(tuple(pos), tuple(pos + forward), spec.fovy, width, height, offset)
-    entry = getattr(engine, "_cameras", {}).get(name)  # PyBullet: [body, pos, lookat, fovy]
-    if entry is None:
-        raise DetectionError(f"cannot read the pose of camera {name!r} from {type(engine).__name__}")
-    return CameraModel(tuple(map(float, entry[1])), tuple(map(float, entry[2])), float(entry[3]), width, height, offset)
-
-
-def engine_name(engine) -> str:
-    """``mujoco`` or ``pybullet``: which adapter ``engine`` is (from its module)."""
-    module = type(engine).__module__
-    for name, suffix in (("mujoco", "mujoco_engine"), ("pybullet", "bullet_engine")):
-        if module.endswith(suffix):
-            return name
-    raise DetectionError(f"unknown engine adapter {type(engine).__name__} ({module})")
+    pos, lookat, fovy = base.engine.camera_pose(name)
+    return CameraModel(tuple(map(float, pos)), tuple(map(float, lookat)), fovy, width, height, offset)
 
 
 # --- dataset ---------------------------------------------------------------------------------
@@ -337,8 +323,6 @@ def dataset_paths(path: str | Path) -> tuple[Path, Path]:
 
 def check_env_id(env_id: str) -> dict:
     """The spec of a robocue table-task env id, or a DetectionError naming the valid ones."""
-    from robocue import envs
-
     if env_id not in envs.ENV_SPECS:
         table = [i for i, s in envs.ENV_SPECS.items() if s["task"] in TABLE_TASKS and s["obs_mode"] == "state"]
         raise DetectionError(f"unknown env id {env_id!r}; the detector's datasets take: {', '.join(table)}")
@@ -350,8 +334,6 @@ def check_env_id(env_id: str) -> dict:
 
 def make_scene_env(env_id: str, image_size: int = 84, domain_randomization: bool | dict | None = None, **kwargs):
     """A state-mode env of ``env_id``'s task and engine, rendering its policy camera at ``image_size``."""
-    from robocue.envs.robocue_env import RobocueEnv
-
     spec = check_env_id(env_id)
     return RobocueEnv(
         task=spec["task"],
@@ -466,10 +448,6 @@ def generate_dataset(
     through ``overview`` and ``front``), one dataset row per camera. Each row holds its
     camera's pose; the cameras must share a field of view.
     """
-    from tqdm import tqdm
-
-    from robocue import envs
-
     if n_scenes < 1:
         raise DetectionError(f"n_scenes={n_scenes} must be at least 1")
     if frames_per_scene < 1:
@@ -621,8 +599,6 @@ def _error_stats(errors: np.ndarray) -> dict:
 # --- the classical baseline --------------------------------------------------------------------
 def _hue_of(rgba) -> float:
     """OpenCV hue (0-180) of an RGB colour in [0, 1]."""
-    import cv2
-
     pixel = np.uint8(np.round(np.asarray(rgba[:3]) * 255)).reshape(1, 1, 3)
     return float(cv2.cvtColor(pixel, cv2.COLOR_RGB2HSV)[0, 0, 0])
 
@@ -644,8 +620,6 @@ class OpenCVDetector:
 
     def masks(self, image: np.ndarray) -> np.ndarray:
         """(C, H, W) bool: pixels of each colour in one RGB uint8 image."""
-        import cv2
-
         hsv = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2HSV)
         hue = hsv[..., 0].astype(np.float32)
         strong = (hsv[..., 1] >= self.min_saturation) & (hsv[..., 2] >= self.min_value)
@@ -658,8 +632,6 @@ class OpenCVDetector:
 
     def predict(self, images: np.ndarray) -> Detections:
         """Detections for uint8 RGB images (N, H, W, 3)."""
-        import cv2
-
         images = np.asarray(images)
         if images.ndim == 3:
             images = images[None]
@@ -876,8 +848,6 @@ def train_detector(
 ) -> tuple[HeatmapDetector, list[dict]]:
     """Trains a :class:`HeatmapDetector` with Adam and a cosine schedule; returns it and the
     per-epoch losses (and validation metrics when ``validation`` is given)."""
-    from tqdm import tqdm
-
     config = config or DetectorConfig(image_size=int(dataset.images.shape[1]))
     if dataset.images.shape[1] != config.image_size:
         raise DetectionError(f"the dataset's images are {dataset.images.shape[1]} pixels; config.image_size={config.image_size}")
