@@ -16,8 +16,9 @@ from tqdm import tqdm
 
 from robocue import envs
 from robocue.agents.agent import Agent, ExpertAgent
-from robocue.agents.runs import EVAL_FILE, MODEL_FILE, write_json
+from robocue.agents.runs import EVAL_FILE, MODEL_FILE
 from robocue.configs import ConfigError
+from robocue.files import write_json
 from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
 
 Policy = Callable[[np.ndarray], np.ndarray]

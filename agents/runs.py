@@ -1,4 +1,5 @@
-"""Run folders: naming, creation, and atomic writes of the files inside them.
+"""Run folders: naming, creation, and the files inside them (written atomically with
+``robocue.files``).
 
 A run folder holds everything needed to evaluate or replay an agent later::
 
@@ -13,17 +14,14 @@ A run folder holds everything needed to evaluate or replay an agent later::
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 from robocue.configs import Config, ConfigError
 from robocue.configs.schema import validate_config
+from robocue.files import atomic_path
 
 CONFIG_FILE = "config.yaml"
 MODEL_FILE = "model.zip"
@@ -49,26 +47,6 @@ def create_run_dir(config: Config) -> Path:
         raise ConfigError(f"config key 'run.dir': {str(run_dir)!r} exists and is not a folder")
     run_dir.mkdir(parents=True, exist_ok=True)
     return run_dir
-
-
-@contextmanager
-def atomic_path(path: Path):
-    """Yields a temporary path in the same folder, moved over ``path`` only on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_json(path: Path, data) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2) + "\n")
 
 
 def save_config(run_dir: Path, config: Config) -> None:

@@ -341,7 +341,7 @@ def cmd_envs(args) -> int:
 def cmd_bench(args) -> int:
     from robocue import envs
     from robocue.agents.benchmark import markdown_table, run_benchmarks
-    from robocue.agents.runs import write_json
+    from robocue.files import write_json
 
     env_ids = args.env or envs.ENV_IDS
     unknown = [env_id for env_id in env_ids if env_id not in envs.ENV_IDS]
