@@ -62,6 +62,7 @@ class GoToTask(NavigationTask):
     """
 
     name = "go_to"
+    verb = "go_to"
     id_name, max_episode_steps = "GoTo", 200
     # The person stands outside the arena's south wall, facing in; before pointing they may
     # walk to three places by each wall.
@@ -168,7 +169,7 @@ class GoToTask(NavigationTask):
                 slots[int(i)] = xy
         target = colors[int(rng.integers(self.n_objects))]
         self._goal = self.placed[target][1][:2].copy()
-        self.command = Command("go_to", target, self.placed[target][0])
+        self.command = Command(self.verb, target, self.placed[target][0])
         # The scene block: per pool slot [present, x, y, ahead, left, near ahead, near left].
         scene = np.zeros(self.scene_dim)
         points, boxes = [], []

@@ -99,6 +99,7 @@ class MazeTask(NavigationTask):
     """
 
     name = "maze"
+    verb = "go_to"
     id_name, max_episode_steps = "Maze", 200
     person = ((0.0, -1.6), (0.0, 1.0))  # outside the maze's south wall, facing in
     person_stances = (person,)
@@ -210,7 +211,7 @@ class MazeTask(NavigationTask):
         if self.cell_features:
             self._layout[self.n_walls + self.size**2 + self.goal_cell[0] * self.size + self.goal_cell[1]] = 1.0
         self._goal = self.cell_center(self.goal_cell)
-        self.command = Command("go_to", target, self.placed[target][0])
+        self.command = Command(self.verb, target, self.placed[target][0])
         self._compose(self.placed, self._layout)
         xy = self.cell_center(start) + rng.uniform(-0.05, 0.05, size=2)
         robot.reset(engine, (xy[0], xy[1], rng.uniform(-np.pi, np.pi)))

@@ -7,11 +7,8 @@ from typing import Protocol
 
 import numpy as np
 
-from robocue.envs.tasks import TASKS
-
 FORMAT = "robocue-detection-v1"
 DETECTOR_FORMAT = "robocue-detector-v1"
-TABLE_TASKS = tuple(name for name, task in TASKS.items() if task.on_table)
 # An object showing fewer pixels than this counts as not detectable (the detector's target).
 MIN_VISIBLE_PIXELS = 2
 # Half of its footprint must show for an object to count as visible in the metrics.

@@ -14,6 +14,7 @@ from robocue import envs
 from robocue.envs.commands import COLORS, SHAPES
 from robocue.envs.robocue_env import RobocueEnv
 from robocue.envs.scene import walk_bodies
+from robocue.envs.tasks import table_tasks
 from robocue.envs.tasks.reach import OBJECT_HALF_SIZE, object_name
 from robocue.files import atomic_path
 from robocue.perception.detection.base import (
@@ -21,7 +22,6 @@ from robocue.perception.detection.base import (
     FORMAT,
     MIN_VISIBLE_PIXELS,
     PIXEL_OFFSET,
-    TABLE_TASKS,
     VISIBLE_FRACTION,
     DetectionError,
 )
@@ -123,11 +123,11 @@ def dataset_paths(path: str | Path) -> tuple[Path, Path]:
 def check_env_id(env_id: str) -> dict:
     """The spec of a robocue table-task env id, or a DetectionError naming the valid ones."""
     if env_id not in envs.ENV_SPECS:
-        table = [i for i, s in envs.ENV_SPECS.items() if s["task"] in TABLE_TASKS and s["obs_mode"] == "state"]
+        table = [i for i, s in envs.ENV_SPECS.items() if s["task"] in table_tasks() and s["obs_mode"] == "state"]
         raise DetectionError(f"unknown env id {env_id!r}; the detector's datasets take: {', '.join(table)}")
     spec = envs.ENV_SPECS[env_id]
-    if spec["task"] not in TABLE_TASKS:
-        raise DetectionError(f"{env_id!r} is a {spec['task']} env; the detector covers the table tasks ({', '.join(TABLE_TASKS)})")
+    if spec["task"] not in table_tasks():
+        raise DetectionError(f"{env_id!r} is a {spec['task']} env; the detector covers the table tasks ({', '.join(table_tasks())})")
     return spec
 
 
