@@ -174,6 +174,15 @@ class TrainConfig(_Section):
         ),
     )
     checkpoint_every: int = Field(10_000, ge=0, description="Save checkpoints/step_<N>.zip every N steps; 0 disables.")
+    checkpoint_every_seconds: float = Field(
+        300,
+        ge=0,
+        allow_inf_nan=False,
+        description=(
+            "Also save checkpoints/step_<N>.zip every this many seconds of wall time, so a run killed with SIGKILL loses "
+            "little; 0 disables. eval, replay, init_from and teacher use the newest checkpoint of a run without model.zip."
+        ),
+    )
     bc_episodes: int = Field(
         0,
         ge=0,

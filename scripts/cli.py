@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import textwrap
 
@@ -46,6 +47,30 @@ def _train_epilog() -> str:
         Config keys are documented in docs/configs.md. A bad key or value stops before any
         work with a one-line error and exit code 2."""
     )
+
+
+def _add_trust_pickle(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trust-pickle",
+        action="store_true",
+        help="RUN_DIR is a Stable-Baselines3 zip made elsewhere (no robocue config.yaml): load it with SB3's loader, which "
+        "UNPICKLES it and so runs any code inside; only for zips from someone you trust. Needs --env-id. Run folders of "
+        "robocue never need it: they load as weights only",
+    )
+    parser.add_argument("--env-id", metavar="ENV_ID", help="with --trust-pickle: the robocue env the zip's policy acts in")
+
+
+def _trusted_agent(args):
+    """The agent of a foreign zip (``--trust-pickle``), or None when RUN_DIR is a run folder."""
+    if not args.trust_pickle:
+        if args.env_id:
+            raise ValueError("--env-id goes with --trust-pickle (a zip without a robocue config)")
+        return None
+    if args.run_dir is None or not args.env_id:
+        raise ValueError("--trust-pickle needs RUN_DIR (the zip) and --env-id ENV_ID")
+    from robocue.agents.agent import Agent
+
+    return Agent.load_trusted_zip(args.run_dir, args.env_id)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="sample the policy's actions (seeded per episode) instead of taking their mean, whatever the run's "
         "eval.deterministic says (default out: RUN_DIR/eval_sampled.json)",
     )
+    _add_trust_pickle(evaluate)
     evaluate.add_argument(
         "--commands",
         metavar="SPLIT",
@@ -143,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+    _add_trust_pickle(replay)
 
     understand = commands.add_parser(
         "understand",
@@ -276,7 +303,17 @@ def cmd_eval(args) -> int:
         raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
     if args.expert and args.sample:
         raise ValueError("--sample samples a trained policy's actions; an --expert has no distribution to sample")
-    if args.expert:
+    trusted = _trusted_agent(args)
+    if trusted is not None:
+        from pathlib import Path
+
+        from robocue.agents.evaluation import evaluate_agent
+
+        zip_path = Path(trusted.model_file)
+        out = args.out or zip_path.parent / f"eval_{zip_path.stem}.json"
+        seed = 10_000 if args.seed is None else args.seed
+        result, path = evaluate_agent(trusted, args.episodes or trusted.config.eval.episodes, seed, out)
+    elif args.expert:
         result, path = evaluate_expert(
             args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
         )
@@ -306,7 +343,16 @@ def cmd_replay(args) -> int:
     _run_dir_or_expert(args)
     if args.out and not args.out.lower().endswith(".mp4"):
         raise ValueError(f"--out must name an .mp4 file, got {args.out!r}")
-    if args.expert:
+    trusted = _trusted_agent(args)
+    if trusted is not None:
+        from pathlib import Path
+
+        from robocue.agents.replay import replay_agent
+
+        zip_path, episodes, seed = Path(trusted.model_file), args.episodes or 2, 10_000 if args.seed is None else args.seed
+        out = args.out or zip_path.parent / "videos" / f"replay_{zip_path.stem}_seed{seed}_x{episodes}.mp4"
+        video = replay_agent(trusted, episodes, seed, out, args.width or 480, args.height or 360, args.fps)
+    elif args.expert:
         video = replay_expert(
             args.expert,
             episodes=args.episodes or 2,
@@ -373,6 +419,7 @@ def _make_gesture(args) -> dict:
     import numpy as np
 
     from robocue.agents.commands import make_gesture_clip
+    from robocue.agents.runs import atomic_path
     from robocue.perception.gestures import load_default_gesture_encoder
 
     if args.out is None or not args.out.lower().endswith(".npy"):
@@ -382,7 +429,8 @@ def _make_gesture(args) -> dict:
     performer = 1 if args.performer is None else args.performer
     direction = 90.0 if args.direction is None else args.direction
     clip = make_gesture_clip(args.make_gesture, direction, performer, 0 if args.seed is None else args.seed)
-    np.save(args.out, clip.landmarks)
+    with atomic_path(args.out) as tmp, open(tmp, "wb") as handle:  # refuses a folder, FIFO, symlink or device
+        np.save(handle, clip.landmarks)
     performed = [{"label": label, "start": start, "end": end, "direction_deg": d} for label, start, end, d in clip.segments]
     understood = _understood_gesture(load_default_gesture_encoder().understand(clip.landmarks))
     return {"wrote": args.out, "frames": len(clip.landmarks), "performer": performer, "performed": performed, "understood": understood}
@@ -475,11 +523,24 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, ValueError) as error:
-        print(f"robocue {args.command}: error: {error}", file=sys.stderr)
+    except (ConfigError, ValueError, OSError, MemoryError, pickle.UnpicklingError) as error:
+        print(f"robocue {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C: 130; SIGTERM during training (agents.training.Terminated): 143
+        return getattr(stop, "exit_code", 130)
+
+
+def _one_line(error: BaseException) -> str:
+    """An exception as one line: its first line, with the type named where the message alone would be unclear."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else ""
+    if isinstance(error, MemoryError):
+        return f"out of memory{': ' + text if text else ''}"
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.strerror or text}: {str(error.filename)!r}"
+    if isinstance(error, (OSError, pickle.UnpicklingError)):
+        return f"{type(error).__name__}: {text}"
+    return text or type(error).__name__
 
 
 if __name__ == "__main__":
