@@ -410,6 +410,30 @@ def cmd_bench(args) -> int:
     return 0
 
 
+MAX_CLIP_FRAMES = 3600  # two minutes of hand landmarks at 30 frames a second
+
+
+def _load_clip(path: str):
+    """A gesture clip, its ``.npy`` header read first so that a file claiming a huge array (or
+    too many frames) is refused before anything is allocated."""
+    import numpy as np
+
+    from robocue.agents.commands import load_gesture_clip
+
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape = read_header(handle)[0]
+    except (OSError, ValueError):
+        shape = None  # not a readable .npy header: load_gesture_clip says what is wrong
+    if shape and shape[0] > MAX_CLIP_FRAMES:
+        raise ValueError(f"gesture clip {path!r} claims {shape[0]} frames; at most {MAX_CLIP_FRAMES} (two minutes at 30 frames a second)")
+    if shape and int(np.prod(shape, dtype=np.float64)) > MAX_CLIP_FRAMES * 21 * 3:
+        raise ValueError(f"gesture clip {path!r}: an array of shape {shape} is no (T, 21, 3) hand-landmark clip")
+    return load_gesture_clip(path)
+
+
 def _understood_gesture(understood: dict) -> dict:
     fields = ("task", "color", "shape", "destination")
     return {"gestures": understood["gestures"], **{field: understood["command"].get(field) for field in fields}}
@@ -440,7 +464,7 @@ def cmd_understand(args) -> int:
     import json
     from pathlib import Path
 
-    from robocue.agents.commands import ENCODER_FILE, load_gesture_clip, load_language_encoder
+    from robocue.agents.commands import ENCODER_FILE, load_language_encoder
 
     if args.make_gesture is not None:
         if args.text is not None or args.gesture is not None:
@@ -454,7 +478,7 @@ def cmd_understand(args) -> int:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
         from robocue.perception.gestures import load_default_gesture_encoder
 
-        understood = load_default_gesture_encoder().understand(load_gesture_clip(args.gesture))
+        understood = load_default_gesture_encoder().understand(_load_clip(args.gesture))
         print(json.dumps(_understood_gesture(understood)))
         return 0
     if args.text is None:
@@ -474,7 +498,7 @@ def cmd_command(args) -> int:
     from pathlib import Path
 
     from robocue.agents.agent import Agent
-    from robocue.agents.commands import check_follows, follow_command, follow_gesture, load_gesture_clip
+    from robocue.agents.commands import check_follows, follow_command, follow_gesture
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
@@ -482,7 +506,7 @@ def cmd_command(args) -> int:
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
     if args.gesture is not None:
         check_follows(agent, "gesture")
-        landmarks = load_gesture_clip(args.gesture)
+        landmarks = _load_clip(args.gesture)
         result = follow_gesture(agent, landmarks, args.seed, out_dir / f"command_{args.seed}_{Path(args.gesture).stem}.mp4")
         print(json.dumps({"clip": args.gesture, **result}))
         return 0
