@@ -97,6 +97,8 @@ class CheckpointEvery(BaseCallback):
         self.config, self.seconds = config, seconds
 
     def _on_training_start(self) -> None:
+        # A first checkpoint at once: a run killed before the first interval still leaves a model to evaluate.
+        save_model(self.model, self.folder / f"step_{self.num_timesteps}.zip", self.config.env.id, self.config.algo.name)
         self.next_time = time.monotonic() + self.seconds
 
     def _on_step(self) -> bool:

@@ -35,9 +35,7 @@ def _keys(model, prefix: str = "") -> list[str]:
 
 KEYS = _keys(Config) + [f"algo.{k}" for k in ("learning_rate", "batch_size", "n_steps", "gamma", "gae_lambda", "clip_range", "ent_coef")]
 VALUES = st.one_of(
-    st.sampled_from(
-        ["nan", ".nan", "inf", "-inf", "1e9", "1e400", "-1", "0", "4294967296", "[-4]", "[]", "[1e9]", "{}", "null", "~"]
-    ),
+    st.sampled_from(["nan", ".nan", "inf", "-inf", "1e9", "1e400", "-1", "0", "4294967296", "[-4]", "[]", "[1e9]", "{}", "null", "~"]),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.text(max_size=20),
