@@ -258,10 +258,10 @@ def zip_algorithm(path: Path) -> str:
     raise ConfigError(f"{str(path)!r}: cannot tell its algorithm (robocue knows sac and ppo)")
 
 
-def build_policy_model(config: Config, env: gym.Env, device: str, hyperparameters: dict | None = None):
+def build_policy_model(config: Config, env: gym.Env, device: str, hyperparameters: dict | None = None, setup: bool = False):
     """The config's SB3 algorithm on one copy of ``env`` with its policy built, but no rollout or
-    replay buffer: enough to act (``predict``), to hold loaded weights and to prove that the
-    config's algorithm and policy can be built. ``hyperparameters`` default to the config's."""
+    replay buffer: enough to act (``predict``) and to hold loaded weights. ``hyperparameters``
+    default to the config's; ``setup`` runs SB3's whole setup instead (buffers included)."""
     vec_env = DummyVecEnv([lambda: env])
     is_dict = isinstance(env.observation_space, gym.spaces.Dict)
     layout = None if is_dict else env.get_wrapper_attr("observation_layout")
@@ -275,6 +275,9 @@ def build_policy_model(config: Config, env: gym.Env, device: str, hyperparameter
         _init_setup_model=False,
         **(config.algo.hyperparameters if hyperparameters is None else hyperparameters),
     )
+    if setup:  # SB3's whole setup: buffers, optimisers, SAC's entropy coefficient
+        model._setup_model()
+        return model
     model._setup_lr_schedule()
     extra = {"use_sde": model.use_sde} if config.algo.name == "ppo" else {}  # SAC puts use_sde in policy_kwargs itself
     model.policy = model.policy_class(model.observation_space, model.action_space, model.lr_schedule, **extra, **model.policy_kwargs)

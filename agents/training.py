@@ -326,14 +326,14 @@ def check_runnable(config: Config) -> str:
             layout = env.get_wrapper_attr("observation_layout")
             kwargs = policy_kwargs(config.policy, config.algo.name, layout)["features_extractor_kwargs"]
             CommandAttentionExtractor(env.observation_space, **kwargs)  # a maze planner without a maze, ...
-        model = build_checked_model(config, env)  # every hyperparameter and the whole policy, no buffers
+        check_replay_memory(config, env.observation_space)
+        check_rollout_memory(config, env.observation_space)
+        model = build_checked_model(config, env)  # every hyperparameter, the whole policy, a one-transition buffer
         source = init_source(config)
         if source is not None:
             check_init_spaces(config, source, model)
         u = env.unwrapped
         check_teacher(config, u.robot.observation_dim + u.task.observation_dim + COMMAND_DIM)
-        check_replay_memory(config, env.observation_space)
-        check_rollout_memory(config, model.observation_space)
     except ValueError as error:
         if isinstance(error, ConfigError):
             raise
@@ -349,7 +349,10 @@ def build_checked_model(config: Config, env: gym.Env):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # PPO's note on batch sizes that do not divide the rollout
-            return build_policy_model(config, env, "cpu")
+            hyperparameters = dict(config.algo.hyperparameters)
+            if config.algo.name == "sac":  # sized by check_replay_memory; one transition proves the buffer can be built
+                hyperparameters["buffer_size"] = 1
+            return build_policy_model(config, env, "cpu", hyperparameters, setup=True)
     except (AssertionError, ValueError, TypeError, RuntimeError, KeyError, OverflowError, MemoryError) as error:
         text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         what = f"{type(error).__name__}: {text}"

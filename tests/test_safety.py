@@ -14,6 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from conftest import PPO_PRESET, SAC_PRESET, TINY_OVERRIDES, TINY_PPO_OVERRIDES
@@ -332,3 +333,52 @@ def test_default_run_names_never_collide(tmp_path):
     config = load_config(PPO_PRESET, [f"run.root={tmp_path}"])
     folders = {create_run_dir(config) for _ in range(3)}  # within one second: the same time stamp
     assert len(folders) == 3 and all(folder.is_dir() for folder in folders)
+
+
+# --- everything checked before anything is written ----------------------------------------------
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("algo.learning_rate=-1", "algo.learning_rate"),
+        ("algo.batch_size=0", "algo.batch_size"),
+        ("policy.net_arch=[-4]", "policy.net_arch"),
+        ("algo.gamma=.nan", "algo.gamma"),
+        ("seed=4294967296", "seed"),
+        ("algo.n_steps=1e9", "algo.n_steps"),
+        ("algo.n_steps=1000000000", "algo.n_steps"),
+        ("env.n_envs=100000", "env.n_envs"),
+        ("train.max_seconds=.inf", "train.max_seconds"),
+        ("algo.clip_range=0", "algo.clip_range"),
+    ],
+)
+def test_bad_configs_stop_with_one_line_and_no_folder(tmp_path, capsys, override, key):
+    run_dir = tmp_path / "never"
+    _one_line_exit_2(capsys, ["train", PPO_PRESET, override, f"run.dir={run_dir}"], f"'{key}")
+    assert not run_dir.exists()
+
+
+def test_a_config_that_sb3_cannot_build_stops_before_the_folder(tmp_path, capsys):
+    run_dir = tmp_path / "never"
+    argv = ["train", SAC_PRESET, "algo.ent_coef=auto_x", f"run.dir={run_dir}"]  # SB3 parses ent_coef when it builds
+    _one_line_exit_2(capsys, argv, "config keys 'algo' and 'policy'")
+    assert not run_dir.exists()
+
+
+def test_config_files_that_are_not_yaml_files_are_one_line(tmp_path, capsys):
+    _one_line_exit_2(capsys, ["train", str(tmp_path)], "is a folder")
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfe\x00garbage\x80")
+    _one_line_exit_2(capsys, ["train", str(binary)], str(binary), "not text")
+
+
+def test_a_gesture_file_claiming_a_huge_array_is_refused_before_loading(tmp_path, capsys):
+    path = tmp_path / "huge.npy"
+    header = {"descr": "<f4", "fortran_order": False, "shape": (1_000_000_000, 21, 3)}  # ~252 GB
+    with open(path, "wb") as handle:
+        np.lib.format.write_array_header_1_0(handle, header)
+    _one_line_exit_2(capsys, ["understand", "--gesture", str(path)], "claims 1000000000 frames")
+
+
+def test_os_errors_are_one_line(tmp_path, capsys):
+    _one_line_exit_2(capsys, ["bench", "--env", "robocue/Reach-MuJoCo-v0", "--steps", "1", "--render-steps", "0",
+                              "--out", str(tmp_path / "missing" / "x" / "..")])  # fmt: skip
