@@ -387,8 +387,10 @@ def cmd_envs(args) -> int:
 def cmd_bench(args) -> int:
     from robocue import envs
     from robocue.agents.benchmark import markdown_table, run_benchmarks
-    from robocue.agents.runs import write_json
+    from robocue.agents.runs import check_output_path, write_json
 
+    if args.out:
+        check_output_path(args.out)  # before the measurements, not after
     env_ids = args.env or envs.ENV_IDS
     unknown = [env_id for env_id in env_ids if env_id not in envs.ENV_IDS]
     if unknown:
