@@ -13,6 +13,7 @@ import io
 import json
 import re
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -178,14 +179,26 @@ def newest_checkpoint(run_dir: Path) -> Path | None:
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return (text[0] if text else type(error).__name__)[:200]
+    """The informative line of an error: torch's refusals put theirs (``Unsupported global: ...``) deep inside."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    unsupported = [line for line in lines if line.startswith("Unsupported")]
+    text = unsupported[0] if unsupported else lines[0] if lines else type(error).__name__
+    if text.startswith("Weights only load failed"):
+        text = "it holds objects other than tensors"
+    return text[:200]
+
+
+def _torch_load_weights(source) -> object:
+    """``torch.load(source, weights_only=True)`` on the CPU, without torch's warnings about pickle protocols."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.load(source, map_location="cpu", weights_only=True)
 
 
 def check_weights_file(path: Path) -> dict:
     """``torch.load(path, weights_only=True)``, with a crafted or broken file refused in one line."""
     try:
-        return torch.load(Path(path), map_location="cpu", weights_only=True)
+        return _torch_load_weights(Path(path))
     except Exception as error:  # UnpicklingError, RuntimeError, EOFError, ...: whatever the bytes make it raise
         raise ConfigError(
             f"{str(path)!r} is not a plain weights file ({type(error).__name__}: {_first_line(error)}); robocue loads weights only"
@@ -212,7 +225,7 @@ def read_model_weights(path: Path) -> tuple[dict, dict | None]:
             raise
         raise ConfigError(f"{str(path)!r} is not a readable model zip ({type(error).__name__}: {_first_line(error)})") from None
     try:
-        weights = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
+        weights = _torch_load_weights(io.BytesIO(blob))
     except Exception as error:  # UnpicklingError and friends: a crafted policy.pth
         raise ConfigError(
             f"{str(path)!r}: its {WEIGHTS_ENTRY} is not plain weights ({type(error).__name__}: {_first_line(error)}); "

@@ -490,6 +490,9 @@ def cmd_understand(args) -> int:
         path = Path(args.run) / ENCODER_FILE
         if not path.is_file():
             raise ValueError(f"--run {args.run!r} has no {ENCODER_FILE}: it was not trained with env.commands=language")
+        from robocue.agents.agent import check_weights_file
+
+        check_weights_file(path)  # a crafted file: one line, and nothing of it runs
     understood = load_language_encoder(path).understand(args.text)
     print(json.dumps(understood))
     return 0
