@@ -178,7 +178,7 @@ def newest_checkpoint(run_dir: Path) -> Path | None:
     return max(found)[1] if found else None
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     """The informative line of an error: torch's refusals put theirs (``Unsupported global: ...``) deep inside."""
     lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
     unsupported = [line for line in lines if line.startswith("Unsupported")]
@@ -188,7 +188,7 @@ def _first_line(error: BaseException) -> str:
     return text[:200]
 
 
-def _torch_load_weights(source) -> object:
+def torch_load_weights(source) -> object:
     """``torch.load(source, weights_only=True)`` on the CPU, without torch's warnings about pickle protocols."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -198,10 +198,10 @@ def _torch_load_weights(source) -> object:
 def check_weights_file(path: Path) -> dict:
     """``torch.load(path, weights_only=True)``, with a crafted or broken file refused in one line."""
     try:
-        return _torch_load_weights(Path(path))
+        return torch_load_weights(Path(path))
     except Exception as error:  # UnpicklingError, RuntimeError, EOFError, ...: whatever the bytes make it raise
         raise ConfigError(
-            f"{str(path)!r} is not a plain weights file ({type(error).__name__}: {_first_line(error)}); robocue loads weights only"
+            f"{str(path)!r} is not a plain weights file ({type(error).__name__}: {first_line(error)}); robocue loads weights only"
         ) from None
 
 
@@ -223,12 +223,12 @@ def read_model_weights(path: Path) -> tuple[dict, dict | None]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
         if isinstance(error, ConfigError):
             raise
-        raise ConfigError(f"{str(path)!r} is not a readable model zip ({type(error).__name__}: {_first_line(error)})") from None
+        raise ConfigError(f"{str(path)!r} is not a readable model zip ({type(error).__name__}: {first_line(error)})") from None
     try:
-        weights = _torch_load_weights(io.BytesIO(blob))
+        weights = torch_load_weights(io.BytesIO(blob))
     except Exception as error:  # UnpicklingError and friends: a crafted policy.pth
         raise ConfigError(
-            f"{str(path)!r}: its {WEIGHTS_ENTRY} is not plain weights ({type(error).__name__}: {_first_line(error)}); "
+            f"{str(path)!r}: its {WEIGHTS_ENTRY} is not plain weights ({type(error).__name__}: {first_line(error)}); "
             "robocue loads weights only and runs no code from a model file"
         ) from None
     if not isinstance(weights, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in weights.items()):
@@ -263,7 +263,7 @@ def zip_algorithm(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             data = json.loads(archive.read("data"))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ConfigError(f"{str(path)!r} is not a Stable-Baselines3 zip ({type(error).__name__}: {_first_line(error)})") from None
+        raise ConfigError(f"{str(path)!r} is not a Stable-Baselines3 zip ({type(error).__name__}: {first_line(error)})") from None
     if "buffer_size" in data:
         return "sac"
     if "n_steps" in data:
@@ -303,7 +303,7 @@ def load_weights(model, weights: dict, what: str) -> None:
     try:
         model.policy.load_state_dict(weights)
     except (RuntimeError, KeyError, ValueError) as error:
-        raise ConfigError(f"{what}: {_first_line(error)}") from None
+        raise ConfigError(f"{what}: {first_line(error)}") from None
 
 
 EXPERT_ROOT = Path("runs")

@@ -37,6 +37,7 @@ from robocue.agents.commands import ENCODER_FILE, load_language_encoder, wrap
 from robocue.agents.demonstrations import PolicyTeacher, expert_labels, warm_start
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.replay import replay_run
+from robocue.agents.resume import newest_resume_step, restore_resume_state, save_resume_state, wrap_recorded
 from robocue.agents.runs import CHECKPOINT_DIR, MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
 from robocue.configs import Config, ConfigError, algorithm_class
@@ -95,11 +96,20 @@ class CheckpointEvery(BaseCallback):
         super().__init__()
         self.folder, self.every, self.next_save = folder, every, every
         self.config, self.seconds = config, seconds
+        # The exact-resume state goes with each checkpoint, at the next rollout start (after the update).
+        self.resume = config.env.vec_env != "threaded"  # the threaded vec env applies no wrappers, so no recorder
+        self.resume_due = True
 
     def _on_training_start(self) -> None:
         # A first checkpoint at once: a run killed before the first interval still leaves a model to evaluate.
         save_model(self.model, self.folder / f"step_{self.num_timesteps}.zip", self.config.env.id, self.config.algo.name)
+        self.next_save = (self.num_timesteps // self.every + 1) * self.every if self.every else 0
         self.next_time = time.monotonic() + self.seconds
+
+    def _on_rollout_start(self) -> None:
+        if self.resume and self.resume_due:
+            save_resume_state(self.model, self.config, self.folder, self.config.train.resume_replay_buffer)
+            self.resume_due = False
 
     def _on_step(self) -> bool:
         by_steps = self.every and self.num_timesteps >= self.next_save
@@ -109,6 +119,7 @@ class CheckpointEvery(BaseCallback):
             while self.every and self.next_save <= self.num_timesteps:
                 self.next_save += self.every
             self.next_time = time.monotonic() + self.seconds
+            self.resume_due = True
         return True
 
 
@@ -429,7 +440,7 @@ def build_model(config: Config, device: str):
             n_envs=config.env.n_envs,
             seed=config.seed,
             env_kwargs=config.env.kwargs,
-            wrapper_class=wrap,
+            wrapper_class=wrap_recorded,
             wrapper_kwargs={
                 "frame_stack": config.env.frame_stack,
                 "commands": config.env.commands,
@@ -456,10 +467,12 @@ def build_model(config: Config, device: str):
     )
 
 
-def train(config: Config, log=print) -> TrainResult:
+def train(config: Config, log=print, resume: str | Path | None = None) -> TrainResult:
     """Trains an agent as the config says, then evaluates and records it.
 
-    Every check that can fail on bad input runs before the run folder is created.
+    Every check that can fail on bad input runs before the run folder is created. With
+    ``resume`` (a run folder; ``config`` is its own), the run continues in place from its newest
+    resume state (agents/resume.py), exactly as it would have run without the stop.
 
     Raises:
         ConfigError: on anything wrong with the config (nothing is written then).
@@ -467,17 +480,28 @@ def train(config: Config, log=print) -> TrainResult:
     import torch
 
     device = check_runnable(config)
-    run_dir = create_run_dir(config)
-    save_config(run_dir, config)
-    if config.env.commands == "language":  # the run keeps its own copy of the encoder its policy hears through
-        load_language_encoder().save(run_dir / ENCODER_FILE)
+    if resume is None:
+        run_dir = create_run_dir(config)
+        save_config(run_dir, config)
+        if config.env.commands == "language":  # the run keeps its own copy of the encoder its policy hears through
+            load_language_encoder().save(run_dir / ENCODER_FILE)
+    else:
+        run_dir = Path(resume)
+        if newest_resume_step(run_dir) is None:
+            restore_resume_state(None, config, run_dir)  # raises the one-line error
     log(f"run folder: {run_dir}")
     log(f"training {config.algo.name.upper()} on {config.env.id} for {config.train.timesteps} steps (device {device}, seed {config.seed})")
 
     if config.train.torch_threads:
         torch.set_num_threads(config.train.torch_threads)
     model = build_model(config, device)
-    if config.train.init_from:
+    if resume is not None:
+        step = restore_resume_state(model, config, run_dir, log=log)
+        log(f"resumed at step {step} from {run_dir / CHECKPOINT_DIR}/resume_{step}.*")
+        csv = run_dir / "metrics" / "progress.csv"
+        if csv.is_file():  # SB3's CSV writer starts its file afresh: keep what came before
+            csv.replace(csv.with_name(f"progress_until_{step}.csv"))
+    elif config.train.init_from:
         source = init_source(config, log=lambda text: None)  # checked (and its fallback said) by check_runnable
         load_weights(model, init_weights(config, source), "config key 'train.init_from'")
         log(f"policy weights from {source}")
@@ -503,7 +527,7 @@ def train(config: Config, log=print) -> TrainResult:
         log(f"labels from the teacher in {config.train.teacher} (instead of the scripted expert)")
     try:
         with terminate_as_exception():
-            if config.train.bc_episodes:
+            if config.train.bc_episodes and resume is None:
                 # The policy after every fit goes to model.zip, so a long imitation run stopped
                 # between rounds still leaves its latest policy for `robocue eval`.
                 warm_start(
@@ -527,7 +551,8 @@ def train(config: Config, log=print) -> TrainResult:
                     else expert_labels,
                 )
             if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
-                model.learn(total_timesteps=config.train.timesteps, callback=CallbackList(callbacks))
+                remaining = config.train.timesteps - model.num_timesteps  # all of it, unless resumed
+                model.learn(total_timesteps=remaining, callback=CallbackList(callbacks), reset_num_timesteps=resume is None)
     except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM as Terminated
         with terminate_as_exception(ignore=True):  # a second signal does not cut the save short
             save()

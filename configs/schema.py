@@ -185,6 +185,13 @@ class TrainConfig(_Section):
             "little; 0 disables. eval, replay, init_from and teacher use the newest checkpoint of a run without model.zip."
         ),
     )
+    resume_replay_buffer: bool = Field(
+        True,
+        description=(
+            "SAC: save the replay buffer with every exact-resume state (checkpoints/resume_<N>.npz), so that "
+            "`robocue train --resume` continues bit for bit; false saves memory and disk, and a resumed run refills it."
+        ),
+    )
     bc_episodes: int = Field(
         0,
         ge=0,

@@ -43,6 +43,7 @@ def _train_epilog() -> str:
           robocue train reach_ppo seed=3
           robocue train my_experiment.yaml algo.learning_rate=3e-4 train.timesteps=20000
           robocue train run.dir=runs/mine logging.wandb=disabled
+          robocue train --resume runs/mine               # continue a stopped run exactly
 
         Config keys are documented in docs/configs.md. A bad key or value stops before any
         work with a one-line error and exit code 2."""
@@ -95,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         metavar="[PRESET|path.yaml] [key=value ...]",
         help="a preset name or YAML file (optional), then dotted overrides",
+    )
+    train.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue the run in RUN_DIR in place from its newest exact-resume state (checkpoints/resume_<N>.*), as its "
+        "config.yaml says; on the CPU it ends with the weights the run would have had without the stop",
     )
 
     evaluate = commands.add_parser(
@@ -276,9 +283,15 @@ def cmd_train(args) -> int:
     from robocue.agents.training import train
     from robocue.configs import load_config
 
-    source, overrides = _split_train_args(args.args)
-    config = load_config(source, overrides)
-    result = train(config)
+    if args.resume is not None:
+        if args.args:
+            raise ValueError("--resume RUN_DIR continues a run as its config.yaml says; give no preset or overrides with it")
+        from robocue.agents.runs import load_run_config
+
+        result = train(load_run_config(args.resume), resume=args.resume)
+    else:
+        source, overrides = _split_train_args(args.args)
+        result = train(load_config(source, overrides))
     print("\ndone:")
     print(f"  run folder   {result.run_dir}")
     print(f"  model        {result.model_path}")
