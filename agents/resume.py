@@ -152,13 +152,15 @@ def save_resume_state(model, config: Config, folder: Path, replay_buffer: bool =
 
 
 def _buffer_arrays(buffer) -> dict[str, np.ndarray]:
+    """The filled part of a replay buffer's arrays (all of them once it has wrapped around)."""
+    filled = buffer.buffer_size if buffer.full else buffer.pos
     arrays = {}
     for name in ("observations", "next_observations", "actions", "rewards", "dones", "timeouts"):
         value = getattr(buffer, name, None)
         if isinstance(value, dict):
-            arrays.update({f"{name}__{key}": v for key, v in value.items()})
+            arrays.update({f"{name}__{key}": v[:filled] for key, v in value.items()})
         elif value is not None:
-            arrays[name] = value
+            arrays[name] = value[:filled]
     return arrays
 
 
@@ -167,9 +169,11 @@ def _restore_buffer(buffer, arrays, meta: dict) -> None:
         value = getattr(buffer, name, None)
         if isinstance(value, dict):
             for key in value:
-                value[key][...] = arrays[f"buffer__{name}__{key}"]
+                saved = arrays[f"buffer__{name}__{key}"]
+                value[key][: len(saved)] = saved
         elif value is not None:
-            value[...] = arrays[f"buffer__{name}"]
+            saved = arrays[f"buffer__{name}"]
+            value[: len(saved)] = saved
     buffer.pos, buffer.full = meta["pos"], meta["full"]
 
 

@@ -487,6 +487,10 @@ def train(config: Config, log=print, resume: str | Path | None = None) -> TrainR
             load_language_encoder().save(run_dir / ENCODER_FILE)
     else:
         run_dir = Path(resume)
+        if (run_dir / MODEL_FILE).is_file():  # SIGTERM and SIGINT save model.zip too: only a run that reached its steps is done
+            done = (read_model_weights(run_dir / MODEL_FILE)[1] or {}).get("num_timesteps", config.train.timesteps)
+            if done >= config.train.timesteps:
+                raise ConfigError(f"--resume {str(run_dir)!r}: that run has finished ({done} steps); nothing to resume")
         if newest_resume_step(run_dir) is None:
             restore_resume_state(None, config, run_dir)  # raises the one-line error
     log(f"run folder: {run_dir}")

@@ -62,6 +62,9 @@ def test_resume_needs_a_resume_state(tmp_path, capsys):
                  f"run.dir={run}"]) == 0  # fmt: skip
     capsys.readouterr()
     assert main(["train", "--resume", str(run)]) == 2
+    assert "that run has finished (256 steps)" in capsys.readouterr().err
+    (run / "model.zip").unlink()  # as SIGKILL leaves it
+    assert main(["train", "--resume", str(run)]) == 2
     assert "no complete checkpoints/resume_<N>.json" in capsys.readouterr().err
     assert main(["train", "--resume", str(run), "seed=3"]) == 2
     assert "give no preset or overrides" in capsys.readouterr().err
@@ -78,6 +81,7 @@ def test_a_crafted_resume_state_runs_no_code(tmp_path, capsys):
     assert main(["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *QUIET, f"run.dir={run}"]) == 0
     step = newest_resume_step(run)
     (run / "checkpoints" / f"resume_{step}.pt").write_bytes(pickle.dumps(Payload()))
+    (run / "model.zip").unlink()
     capsys.readouterr()
     assert main(["train", "--resume", str(run)]) == 2
     err = capsys.readouterr().err.strip()
