@@ -18,7 +18,7 @@ from robocue import envs
 from robocue.agents.agent import Agent, ExpertAgent
 from robocue.agents.runs import EVAL_FILE, MODEL_FILE
 from robocue.configs import ConfigError
-from robocue.files import write_json
+from robocue.files import check_output_path, write_json
 from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
 
 Policy = Callable[[np.ndarray], np.ndarray]
@@ -118,6 +118,7 @@ def evaluate_agent(
     ``commands`` is the split a spoken-command agent hears (``perception.command_channels.COMMAND_SPLITS``);
     ``engine`` evaluates on the twin of the agent's env in that physics engine.
     """
+    path = check_output_path(out)  # a folder, FIFO, symlink or device is refused before any episode
     options = {key: value for key, value in (("split", commands), ("engine", engine)) if value}
     env = agent.make_env(**options)
     env_id = env.spec.id if env.spec is not None else agent.env_id
@@ -136,7 +137,6 @@ def evaluate_agent(
         "trained_env_id": agent.env_id,
         **result,
     }
-    path = Path(out)
     write_json(path, result)
     return result, path
 
