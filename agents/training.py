@@ -23,6 +23,7 @@ from robocue.agents.agent import Agent, make_env, resolve_device
 from robocue.agents.commands import ENCODER_FILE, load_language_encoder, wrap
 from robocue.agents.demonstrations import PolicyTeacher, expert_labels, warm_start
 from robocue.agents.evaluation import evaluate_run
+from robocue.agents.plots import plot_run_curves
 from robocue.agents.replay import replay_run
 from robocue.agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
@@ -446,6 +447,7 @@ def train(config: Config, log=print) -> TrainResult:
         model.get_env().close()
     train_seconds = time.perf_counter() - started
     save_model(model, model_path)
+    plot_run_curves(run_dir)  # curves.png: success rate and return against steps (none for imitation only)
     result = TrainResult(run_dir, model_path, int(model.num_timesteps), train_seconds)
     if config.train.timesteps:
         log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")

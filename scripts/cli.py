@@ -42,6 +42,8 @@ def _train_epilog() -> str:
           robocue train reach_ppo seed=3
           robocue train my_experiment.yaml algo.learning_rate=3e-4 train.timesteps=20000
           robocue train run.dir=runs/mine logging.wandb=disabled
+          robocue train reach_ppo --seeds 0-4            # five seeds in one group folder, then compared
+          robocue train reach_ppo --seeds 0-4 --parallel 2 run.dir=runs/reach5
 
         Config keys are documented in docs/configs.md. A bad key or value stops before any
         work with a one-line error and exit code 2."""
@@ -70,6 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         metavar="[PRESET|path.yaml] [key=value ...]",
         help="a preset name or YAML file (optional), then dotted overrides",
+    )
+    train.add_argument(
+        "--seeds",
+        metavar="SEEDS",
+        help="train once per seed, e.g. 0-4 or 0,3,7: one run folder per seed (seed_<S>/) inside a group folder "
+        "(run.dir, default runs/<env>__<algo>__seeds<SEEDS>__<time>), then `robocue compare` on the group",
+    )
+    train.add_argument(
+        "--parallel",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="with --seeds: seeds trained at once, in child processes (default: 1)",
     )
 
     evaluate = commands.add_parser(
@@ -143,6 +158,25 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare runs and groups of seeds: IQM with bootstrap intervals, a table and plots",
+        description=(
+            "Compare groups of runs. Each argument is one group: a group folder made by `robocue train --seeds`, a folder of\n"
+            "run folders, or one run folder. Per group, the final success rate and return (from each run's eval.json) as\n"
+            "mean, median and IQM, each with a 95% stratified bootstrap interval (rliable). Writes summary.json, summary.md\n"
+            "(the table, also printed), curves_steps.png and curves_time.png (learning curves, mean over seeds with a band\n"
+            "from the lowest to the highest seed) and final.png (the intervals)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue compare runs/Reach-MuJoCo-v0__ppo__seeds0-4__20261204-160000\n"
+            "  robocue compare runs/reach5 runs/reach5_lr1e-3 --out results/lr"
+        ),
+    )
+    compare.add_argument("paths", nargs="+", metavar="RUN_OR_GROUP", help="run folders or group folders")
+    compare.add_argument("--out", metavar="DIR", help="where the summary and plots go (default: FIRST/compare)")
 
     understand = commands.add_parser(
         "understand",
@@ -250,6 +284,10 @@ def cmd_train(args) -> int:
     from robocue.configs import load_config
 
     source, overrides = _split_train_args(args.args)
+    if args.seeds is not None:
+        return _train_seeds(source, overrides, args)
+    if args.parallel != 1:
+        raise ValueError("--parallel goes with --seeds")
     config = load_config(source, overrides)
     result = train(config)
     print("\ndone:")
@@ -261,6 +299,22 @@ def cmd_train(args) -> int:
     for video in result.videos:
         print(f"  video        {video}")
     return 0
+
+
+def _train_seeds(source, overrides, args) -> int:
+    from robocue.agents.compare import compare
+    from robocue.agents.seeds import parse_seeds, train_seeds
+
+    group, outcomes = train_seeds(source, overrides, parse_seeds(args.seeds), args.parallel)
+    print("\ndone:")
+    print(f"  group folder {group}")
+    for seed, outcome in outcomes.items():
+        print(f"  seed {seed:<6} {group / f'seed_{seed}'} ({outcome})")
+    if any(outcome == "ok" for outcome in outcomes.values()):
+        report = compare([group], group / "compare")
+        print(f"  comparison   {report['out']} (summary.json, summary.md, PNG plots)")
+        print(report["table"])
+    return 0 if all(outcome == "ok" for outcome in outcomes.values()) else 1
 
 
 def _run_dir_or_expert(args) -> None:
@@ -364,6 +418,15 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from robocue.agents.compare import compare
+
+    report = compare(args.paths, args.out)
+    print(report["table"])
+    print(f"wrote {report['out']}/summary.json, summary.md, " + ", ".join(p.rsplit("/", 1)[-1] for p in report["plots"]))
+    return 0
+
+
 def _understood_gesture(understood: dict) -> dict:
     fields = ("task", "color", "shape", "destination")
     return {"gestures": understood["gestures"], **{field: understood["command"].get(field) for field in fields}}
@@ -460,6 +523,7 @@ COMMANDS = {
     "train": cmd_train,
     "eval": cmd_eval,
     "replay": cmd_replay,
+    "compare": cmd_compare,
     "understand": cmd_understand,
     "command": cmd_command,
     "envs": cmd_envs,
@@ -470,7 +534,11 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``robocue`` console command; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "train" and all("=" in item and not item.startswith("-") for item in extra):
+        args.args += extra  # overrides after an option: robocue train reach_ppo --seeds 0-4 train.timesteps=1000
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from robocue.configs import ConfigError
 
     try:
