@@ -178,6 +178,25 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("paths", nargs="+", metavar="RUN_OR_GROUP", help="run folders or group folders")
     compare.add_argument("--out", metavar="DIR", help="where the summary and plots go (default: FIRST/compare)")
 
+    doctor = commands.add_parser(
+        "doctor",
+        help="check that training and rendering work here, and say how to fix what does not",
+        description=(
+            "Check this machine: package versions (MuJoCo, PyBullet, SB3, Gymnasium, torch, Ray, ...), the torch build and\n"
+            "CUDA, each MuJoCo rendering backend (EGL, OSMesa, GLFW) actually tried in a child process with a timeout, the\n"
+            "backend robocue will use (MUJOCO_GL, default egl), PyBullet's renderer, a tiny training step, wandb's mode and\n"
+            "whether its server answers (3 s timeout), and write access to the runs folder. Each failure comes with its fix.\n"
+            "Exit code 0 when training and rendering will work, 1 when something they need is broken."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  robocue doctor\n  robocue doctor --json\n  MUJOCO_GL=osmesa robocue doctor --runs-dir /scratch/runs",
+    )
+    doctor.add_argument("--runs-dir", metavar="DIR", default="runs", help="the runs folder to check for write access (default: runs)")
+    doctor.add_argument("--json", action="store_true", help="print the findings as JSON instead of a table")
+    doctor.add_argument(
+        "--timeout", type=_positive_int, default=60, metavar="S", help="seconds each rendering probe may take (default: 60)"
+    )
+
     understand = commands.add_parser(
         "understand",
         help="say which command the robot understood from words or gestures",
@@ -427,6 +446,14 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from robocue.agents.doctor import as_json, diagnose, healthy, report
+
+    checks = diagnose(args.runs_dir, probe_timeout=args.timeout)
+    print(as_json(checks) if args.json else report(checks))
+    return 0 if healthy(checks) else 1
+
+
 def _understood_gesture(understood: dict) -> dict:
     fields = ("task", "color", "shape", "destination")
     return {"gestures": understood["gestures"], **{field: understood["command"].get(field) for field in fields}}
@@ -524,6 +551,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "replay": cmd_replay,
     "compare": cmd_compare,
+    "doctor": cmd_doctor,
     "understand": cmd_understand,
     "command": cmd_command,
     "envs": cmd_envs,
