@@ -395,7 +395,8 @@ def cmd_replay(args) -> int:
         )
     successes = sum(e["success"] for e in video["episodes"])
     print(
-        f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps; {successes}/{len(video['episodes'])} episodes succeeded)"
+        f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps, {video['codec']}; "
+        f"{successes}/{len(video['episodes'])} episodes succeeded)"
     )
     return 0
 
