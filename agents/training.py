@@ -373,10 +373,11 @@ def build_model(config: Config, device: str):
     )
 
 
-def train(config: Config, log=print) -> TrainResult:
+def train(config: Config, log=print, callbacks: list[BaseCallback] | tuple = ()) -> TrainResult:
     """Trains an agent as the config says, then evaluates and records it.
 
     Every check that can fail on bad input runs before the run folder is created.
+    ``callbacks`` are SB3 callbacks added to the run's own (a sweep reports progress to Ray Tune with one).
 
     Raises:
         ConfigError: on anything wrong with the config (nothing is written then).
@@ -402,7 +403,7 @@ def train(config: Config, log=print) -> TrainResult:
         log(f"policy weights from {config.train.init_from}")
     wandb_run = start_wandb(config, run_dir)
     model.set_logger(make_logger(config, run_dir, wandb_run))
-    callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar)]
+    callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar), *callbacks]
     if config.train.max_seconds:
         callbacks.append(TimeLimit(config.train.max_seconds))
     if config.train.critic_warmup:

@@ -178,6 +178,27 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("paths", nargs="+", metavar="RUN_OR_GROUP", help="run folders or group folders")
     compare.add_argument("--out", metavar="DIR", help="where the summary and plots go (default: FIRST/compare)")
 
+    sweep = commands.add_parser(
+        "sweep",
+        help="sweep hyperparameters and seeds on Ray Tune; each trial is a run folder",
+        description=(
+            "Run the sweep that SPEC.yaml describes on Ray Tune: a preset, the config keys to vary (grid, choice, uniform,\n"
+            "loguniform), the seeds, optional ASHA early stopping. Each trial trains a normal run folder under\n"
+            "<out>/trials/; at the end <out>/summary.csv (one row per trial with its keys and final success and 95% CI) and\n"
+            "<out>/best.yaml (the best keys, averaged over seeds, as a preset file). Running the same spec again resumes:\n"
+            "finished trials are not trained again. Without --address, Ray runs on this machine; with it, on that cluster\n"
+            "(the sweep folder must then be on storage every node shares). The spec format is in docs/experiments.md."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue sweep sweep.yaml\n  robocue sweep sweep.yaml --max-concurrent 2\n"
+            "  robocue sweep sweep.yaml --address ray://head-node:10001\n  robocue compare runs/sweeps/sweep/trials"
+        ),
+    )
+    sweep.add_argument("spec", metavar="SPEC.yaml", help="the sweep spec")
+    sweep.add_argument("--address", metavar="ADDR", help="an existing Ray cluster, e.g. ray://head:10001 or auto (default: local Ray)")
+    sweep.add_argument("--max-concurrent", type=_positive_int, metavar="N", help="trials at once (default: as many as Ray has CPUs)")
+
     doctor = commands.add_parser(
         "doctor",
         help="check that training and rendering work here, and say how to fix what does not",
@@ -447,6 +468,23 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    from robocue.agents.sweep import run_sweep
+
+    result = run_sweep(args.spec, address=args.address, max_concurrent=args.max_concurrent)
+    print(f"\nsweep folder {result['out']}")
+    for row in result["rows"]:
+        success = f"{row['success_rate']:.2f} [{row['success_ci_low']:.2f}, {row['success_ci_high']:.2f}]" if "success_rate" in row else "-"
+        print(f"  {row['trial']}  {row['status']}  success {success}")
+    print(f"wrote {result['out']}/summary.csv")
+    if result["best"]:
+        best = result["best"]
+        low, high = best["success_ci"]
+        print(f"best: {best['params']} success {best['success_rate']:.2f} [{low:.2f}, {high:.2f}] over seeds {best['seeds']}")
+        print(f"wrote {result['out']}/best.yaml (robocue train {result['out']}/best.yaml)")
+    return 0 if not result["errors"] else 1
+
+
 def cmd_doctor(args) -> int:
     from robocue.agents.doctor import as_json, diagnose, healthy, report
 
@@ -553,6 +591,7 @@ COMMANDS = {
     "replay": cmd_replay,
     "compare": cmd_compare,
     "doctor": cmd_doctor,
+    "sweep": cmd_sweep,
     "understand": cmd_understand,
     "command": cmd_command,
     "envs": cmd_envs,
