@@ -20,8 +20,9 @@ from tqdm import tqdm
 
 from robocue import envs
 from robocue.agents.agent import Agent, make_env, resolve_device
+from robocue.agents.collect import check_dataset, demonstrations, load_dataset
 from robocue.agents.commands import ENCODER_FILE, load_language_encoder, wrap
-from robocue.agents.demonstrations import PolicyTeacher, expert_labels, warm_start
+from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert_labels, warm_start
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.plots import plot_run_curves
 from robocue.agents.replay import replay_run
@@ -292,6 +293,7 @@ def check_runnable(config: Config) -> str:
     if source is not None:
         check_init_spaces(config, source, env.observation_space, env.action_space)
     check_replay_memory(config, env.observation_space)
+    check_dataset(config, env.observation_space, env.action_space)
     return resolve_device(config.device)
 
 
@@ -415,6 +417,11 @@ def train(config: Config, log=print, callbacks: list[BaseCallback] | tuple = ())
     started = time.perf_counter()
     if config.train.teacher:
         log(f"labels from the teacher in {config.train.teacher} (instead of the scripted expert)")
+    if config.train.bc_dataset:
+        demos = demonstrations(load_dataset(config.train.bc_dataset))  # spaces checked by check_runnable
+        loss = behaviour_clone(model, demos, config.train.bc_epochs, seed=config.seed)
+        save_model(model, model_path)
+        log(f"cloned {len(demos['actions'])} steps of {config.train.bc_dataset} ({config.train.bc_epochs} epochs, loss {loss:.3f})")
     if config.train.bc_episodes:
         # The policy after every fit goes to model.zip, so a long imitation run stopped
         # between rounds still leaves its latest policy for `robocue eval`.

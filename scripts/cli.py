@@ -199,6 +199,25 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--address", metavar="ADDR", help="an existing Ray cluster, e.g. ray://head:10001 or auto (default: local Ray)")
     sweep.add_argument("--max-concurrent", type=_positive_int, metavar="N", help="trials at once (default: as many as Ray has CPUs)")
 
+    collect = commands.add_parser(
+        "collect",
+        help="record a task's scripted expert as a Minari dataset",
+        description=(
+            "Play the scripted expert of ENV_ID on seeds --seed, --seed+1, ... and write the episodes as a Minari dataset\n"
+            "(Minari's HDF5 layout) into the new folder DIR. Read it with minari.MinariDataset('DIR/data'), or clone it into\n"
+            "a policy with the config key train.bc_dataset=DIR."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue collect --expert robocue/Push-MuJoCo-v0 --episodes 200 --out data/push_expert\n"
+            "  robocue train push_dagger train.bc_dataset=data/push_expert train.bc_episodes=0 train.dagger_iterations=0"
+        ),
+    )
+    collect.add_argument("--expert", metavar="ENV_ID", required=True, help="the env whose scripted expert plays (robocue envs lists them)")
+    collect.add_argument("--episodes", type=_positive_int, required=True, metavar="N", help="episodes to record")
+    collect.add_argument("--out", metavar="DIR", required=True, help="a new (or empty) folder for the dataset")
+    collect.add_argument("--seed", type=_seed, default=0, help="seed of the first episode (default: 0)")
+
     doctor = commands.add_parser(
         "doctor",
         help="check that training and rendering work here, and say how to fix what does not",
@@ -485,6 +504,13 @@ def cmd_sweep(args) -> int:
     return 0 if not result["errors"] else 1
 
 
+def cmd_collect(args) -> int:
+    from robocue.agents.collect import collect
+
+    collect(args.expert, args.episodes, args.out, seed=args.seed)
+    return 0
+
+
 def cmd_doctor(args) -> int:
     from robocue.agents.doctor import as_json, diagnose, healthy, report
 
@@ -592,6 +618,7 @@ COMMANDS = {
     "compare": cmd_compare,
     "doctor": cmd_doctor,
     "sweep": cmd_sweep,
+    "collect": cmd_collect,
     "understand": cmd_understand,
     "command": cmd_command,
     "envs": cmd_envs,
