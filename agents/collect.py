@@ -64,7 +64,7 @@ def collect(env_id: str, episodes: int, out: str | Path, seed: int = 0, log=prin
     agent = ExpertAgent(env_id)
     env = agent.make_env()
     policy = agent.policy_for(env)
-    staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=out.parent)).resolve()  # Minari needs an absolute path
     successes, steps = 0, 0
     try:
         storage = MinariStorage.new(

@@ -173,7 +173,9 @@ def compare(paths: list[str | Path], out: str | Path | None = None) -> dict:
     table = markdown_table(summary)
     with atomic_path(out / TABLE_FILE) as tmp:
         tmp.write_text(table + "\n")
-    curves: dict[str, list[Curve]] = {name: [c for c in map(read_curve, runs) if len(c)] for name, runs in groups.items()}
+    # Curves of the evaluated runs only: a run still training would cut every group's band short.
+    evaluated = {name: [run for run in runs if (run / EVAL_FILE).is_file()] for name, runs in groups.items()}
+    curves: dict[str, list[Curve]] = {name: [c for c in map(read_curve, runs) if len(c)] for name, runs in evaluated.items()}
     plots = [
         plot_group_curves(curves, "steps", out / "curves_steps.png"),
         plot_group_curves(curves, "seconds", out / "curves_time.png"),

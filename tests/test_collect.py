@@ -97,6 +97,13 @@ def test_bc_dataset_must_match_the_env(reach_dataset, tmp_path, capsys):
         load_dataset(tmp_path)
 
 
+def test_relative_out_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    collect(REACH, episodes=1, out="data/reach", log=lambda *a: None)
+    assert minari.MinariDataset(tmp_path / "data" / "reach" / "data").total_episodes == 1
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["reach"]
+
+
 def test_dataset_id():
     assert dataset_id("robocue/PickAndPlace-PyBullet-v0") == "robocue/pickandplace-pybullet/expert-v0"
 

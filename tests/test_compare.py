@@ -97,6 +97,15 @@ def test_compare_writes_summary_table_and_plots(tmp_path):
         assert (tmp_path / "out" / name).read_bytes()[:8] == PNG_MAGIC
 
 
+def test_a_run_still_training_is_listed_but_not_counted(tmp_path):
+    group = fake_group(tmp_path / "g", [1.0, 0.5], [-1.0, -2.0])
+    (group / "seed_1" / "eval.json").unlink()
+    summary = compare([group], tmp_path / "out")["summary"]["g"]
+    assert summary["runs"] == 2 and summary["evaluated_runs"] == 1
+    assert summary["success_rate"]["mean"]["value"] == 1.0
+    assert summary["per_run"][1]["success_rate"] is None and summary["per_run"][1]["steps"] == 4000
+
+
 def test_markdown_table_shows_intervals():
     estimate = {"value": 0.5, "ci": [0.25, 0.75]}
     row = {"evaluated_runs": 2, "success_rate": dict.fromkeys(("mean", "median", "iqm"), estimate)}
