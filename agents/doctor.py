@@ -103,7 +103,10 @@ def check_backend(backend: str, timeout: float = PROBE_TIMEOUT) -> Check:
     # Without the caller's PYOPENGL_PLATFORM, so that MuJoCo picks the one that goes with each backend.
     env = {key: value for key, value in os.environ.items() if key != "PYOPENGL_PLATFORM"}
     ok, error = run_probe(_MUJOCO_PROBE, {**env, "MUJOCO_GL": backend}, timeout, inherit=False)
-    return Check(f"MuJoCo rendering: {backend}", ok, "renders" if ok else error, "" if ok else BACKEND_FIXES[backend], required=False)
+    fix = "" if ok else BACKEND_FIXES[backend]
+    if not ok and "MUJOCO_EGL_DEVICE_ID" in error:
+        fix = f"set MUJOCO_EGL_DEVICE_ID to an existing device (or unset it); {fix}"
+    return Check(f"MuJoCo rendering: {backend}", ok, "renders" if ok else error, fix, required=False)
 
 
 def check_rendering(backends: list[Check]) -> Check:

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import EngFormatter, MaxNLocator
 
 from robocue.agents.runs import atomic_path
 from robocue.agents.tracking import METRICS_DIR
 
 CURVES_FILE = "curves.png"
+STEPS_FORMAT = EngFormatter(sep="")  # 600000 -> 600k
 PROGRESS_FILE = "progress.csv"
 # (column in progress.csv, label on the plot)
 CURVE_METRICS = (("rollout/success_rate", "success rate (training episodes)"), ("rollout/ep_rew_mean", "episode return (training)"))
@@ -50,11 +51,7 @@ def read_curve(run_dir: str | Path) -> Curve:
     rows = []
     if path.is_file():
         with open(path, newline="") as handle:
-            rows = [
-                row
-                for row in csv.DictReader(handle)
-                if _number(row.get("time/total_timesteps")) == _number(row.get("time/total_timesteps"))
-            ]
+            rows = [row for row in csv.DictReader(handle) if math.isfinite(_number(row.get("time/total_timesteps")))]
     steps = np.array([_number(row.get("time/total_timesteps")) for row in rows], dtype=float)
     seconds = np.array([_number(row.get("time/time_elapsed")) for row in rows], dtype=float)
     values = {key: np.array([_number(row.get(key)) for row in rows], dtype=float) for key, _ in CURVE_METRICS}
@@ -74,11 +71,12 @@ def plot_run_curves(run_dir: str | Path, out: str | Path | None = None) -> Path 
     curve = read_curve(run_dir)
     if not len(curve):
         return None
-    figure = Figure(figsize=(10, 3.6))
+    figure = Figure(figsize=(10, 3.6), layout="constrained")
     for axis, (key, label) in zip(figure.subplots(1, 2), CURVE_METRICS):
         finite = np.isfinite(curve.values[key])
         axis.plot(curve.steps[finite], curve.values[key][finite], color="tab:blue")
         axis.set_xlabel("environment steps")
+        axis.xaxis.set_major_formatter(STEPS_FORMAT)
         axis.set_ylabel(label)
         axis.grid(alpha=0.3)
     figure.suptitle(run_dir.name, fontsize=9)
@@ -107,21 +105,23 @@ def band(curves: list[Curve], key: str, x: str, points: int = 100) -> tuple[np.n
 
 def plot_group_curves(groups: dict[str, list[Curve]], x: str, path: Path) -> Path:
     """Mean curve per group with a band from the lowest to the highest seed, against ``x``."""
-    figure = Figure(figsize=(11, 4))
+    figure = Figure(figsize=(11, 4), layout="constrained")
     for axis, (key, label) in zip(figure.subplots(1, 2), CURVE_METRICS):
         for name, curves in groups.items():
             grid, mean, low, high = band(curves, key, x)
             if not len(grid):
                 continue
             scale = 60.0 if x == "seconds" else 1.0
-            (line,) = axis.plot(grid / scale, mean, label=f"{name} ({len(curves)} seeds)")
+            (line,) = axis.plot(grid / scale, mean, label=f"{name} ({len(curves)} seed{'' if len(curves) == 1 else 's'})")
             axis.fill_between(grid / scale, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
         axis.set_xlabel("environment steps" if x == "steps" else "wall time (minutes)")
+        if x == "steps":
+            axis.xaxis.set_major_formatter(STEPS_FORMAT)
         axis.set_ylabel(label)
         axis.grid(alpha=0.3)
     handles, labels = figure.axes[0].get_legend_handles_labels()
     if handles:
-        figure.legend(handles, labels, loc="lower center", ncol=min(3, len(handles)), fontsize=8, bbox_to_anchor=(0.5, -0.08))
+        figure.legend(handles, labels, loc="outside lower center", ncol=min(3, len(handles)), fontsize=8)
     figure.suptitle("mean over seeds; band: lowest to highest seed", fontsize=9)
     return save_figure(figure, path)
 

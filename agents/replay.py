@@ -19,7 +19,6 @@ VIDEO_DIR = "videos"
 # OpenCV's mp4v (MPEG-4 Part 2), which browsers do not play, with a warning.
 CODEC = "libx264"
 FALLBACK_FOURCC = "mp4v"
-FOURCC = FALLBACK_FOURCC  # the fallback's name, kept for callers that read it
 
 
 class VideoWriter:
