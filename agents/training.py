@@ -33,8 +33,10 @@ from robocue.agents.agent import (
     read_model_weights,
     resolve_device,
 )
-from robocue.agents.demonstrations import PolicyTeacher, expert_labels, warm_start
+from robocue.agents.collect import check_dataset, demonstrations, load_dataset
+from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert_labels, warm_start
 from robocue.agents.evaluation import evaluate_run
+from robocue.agents.plots import plot_run_curves
 from robocue.agents.replay import replay_run
 from robocue.agents.resume import newest_resume_step, restore_resume_state, save_resume_state, wrap_recorded
 from robocue.agents.runs import CHECKPOINT_DIR, MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
@@ -345,6 +347,7 @@ def check_runnable(config: Config) -> str:
             check_init_spaces(config, source, model)
         u = env.unwrapped
         check_teacher(config, u.robot.observation_dim + u.task.observation_dim + COMMAND_DIM)
+        check_dataset(config, env.observation_space, env.action_space)
     except ValueError as error:
         if isinstance(error, ConfigError):
             raise
@@ -467,12 +470,13 @@ def build_model(config: Config, device: str):
     )
 
 
-def train(config: Config, log=print, resume: str | Path | None = None) -> TrainResult:
+def train(config: Config, log=print, resume: str | Path | None = None, callbacks: list[BaseCallback] | tuple = ()) -> TrainResult:
     """Trains an agent as the config says, then evaluates and records it.
 
     Every check that can fail on bad input runs before the run folder is created. With
     ``resume`` (a run folder; ``config`` is its own), the run continues in place from its newest
     resume state (agents/resume.py), exactly as it would have run without the stop.
+    ``callbacks`` are SB3 callbacks added to the run's own (a sweep reports progress to Ray Tune with one).
 
     Raises:
         ConfigError: on anything wrong with the config (nothing is written then).
@@ -511,7 +515,7 @@ def train(config: Config, log=print, resume: str | Path | None = None) -> TrainR
         log(f"policy weights from {source}")
     wandb_run = start_wandb(config, run_dir)
     model.set_logger(make_logger(config, run_dir, wandb_run))
-    callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar)]
+    callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar), *callbacks]
     if config.train.max_seconds:
         callbacks.append(TimeLimit(config.train.max_seconds))
     if config.train.critic_warmup:
@@ -531,6 +535,11 @@ def train(config: Config, log=print, resume: str | Path | None = None) -> TrainR
         log(f"labels from the teacher in {config.train.teacher} (instead of the scripted expert)")
     try:
         with terminate_as_exception():
+            if config.train.bc_dataset and resume is None:
+                demos = demonstrations(load_dataset(config.train.bc_dataset))  # spaces checked by check_runnable
+                loss = behaviour_clone(model, demos, config.train.bc_epochs, seed=config.seed)
+                save()
+                log(f"cloned {len(demos['actions'])} steps of {config.train.bc_dataset} ({config.train.bc_epochs} epochs, loss {loss:.3f})")
             if config.train.bc_episodes and resume is None:
                 # The policy after every fit goes to model.zip, so a long imitation run stopped
                 # between rounds still leaves its latest policy for `robocue eval`.
@@ -568,6 +577,7 @@ def train(config: Config, log=print, resume: str | Path | None = None) -> TrainR
         model.get_env().close()
     train_seconds = time.perf_counter() - started
     save()
+    plot_run_curves(run_dir)  # curves.png: success rate and return against steps (none for imitation only)
     result = TrainResult(run_dir, final_model, int(model.num_timesteps), train_seconds)
     if config.train.timesteps:
         log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")

@@ -197,7 +197,14 @@ class TrainConfig(_Section):
         ge=0,
         description="Warm start: clone this many episodes of the task's scripted expert into the policy before learning (0: off).",
     )
-    bc_epochs: int = Field(20, ge=1, description="Passes over the expert demonstrations when bc_episodes > 0.")
+    bc_epochs: int = Field(20, ge=1, description="Passes over the expert demonstrations when bc_episodes > 0 (or bc_dataset is set).")
+    bc_dataset: str | None = Field(
+        None,
+        description=(
+            "Warm start from disk: clone the demonstrations of this Minari dataset folder (written by `robocue collect`) "
+            "into the policy before any DAgger or RL (None: off)."
+        ),
+    )
     dagger_iterations: int = Field(
         0,
         ge=0,
@@ -554,8 +561,10 @@ def validate_config(data: dict) -> Config:
             f"config key 'train.critic_warmup' ({config.train.critic_warmup}) must be below train.timesteps "
             f"({config.train.timesteps}), or the actor never learns"
         )
-    if config.train.timesteps == 0 and config.train.bc_episodes == 0:
-        raise ConfigError("train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0; or set train.timesteps >= 1")
+    if config.train.timesteps == 0 and config.train.bc_episodes == 0 and not config.train.bc_dataset:
+        raise ConfigError(
+            "train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0 or train.bc_dataset; or set train.timesteps >= 1"
+        )
     return config
 
 

@@ -44,6 +44,8 @@ def _train_epilog() -> str:
           robocue train my_experiment.yaml algo.learning_rate=3e-4 train.timesteps=20000
           robocue train run.dir=runs/mine logging.wandb=disabled
           robocue train --resume runs/mine               # continue a stopped run exactly
+          robocue train reach_ppo --seeds 0-4            # five seeds in one group folder, then compared
+          robocue train reach_ppo --seeds 0-4 --parallel 2 run.dir=runs/reach5
 
         Config keys are documented in docs/configs.md. A bad key or value stops before any
         work with a one-line error and exit code 2."""
@@ -102,6 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RUN_DIR",
         help="continue the run in RUN_DIR in place from its newest exact-resume state (checkpoints/resume_<N>.*), as its "
         "config.yaml says; on the CPU it ends with the weights the run would have had without the stop",
+    )
+    train.add_argument(
+        "--seeds",
+        metavar="SEEDS",
+        help="train once per seed, e.g. 0-4 or 0,3,7: one run folder per seed (seed_<S>/) inside a group folder "
+        "(run.dir, default runs/<env>__<algo>__seeds<SEEDS>__<time>), then `robocue compare` on the group",
+    )
+    train.add_argument(
+        "--parallel",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="with --seeds: seeds trained at once, in child processes (default: 1)",
     )
 
     evaluate = commands.add_parser(
@@ -177,6 +192,84 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
     _add_trust_pickle(replay)
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare runs and groups of seeds: IQM with bootstrap intervals, a table and plots",
+        description=(
+            "Compare groups of runs. Each argument is one group: a group folder made by `robocue train --seeds`, a folder of\n"
+            "run folders, or one run folder. Per group, the final success rate and return (from each run's eval.json) as\n"
+            "mean, median and IQM, each with a 95% stratified bootstrap interval (rliable). Writes summary.json, summary.md\n"
+            "(the table, also printed), curves_steps.png and curves_time.png (learning curves, mean over seeds with a band\n"
+            "from the lowest to the highest seed) and final.png (the intervals)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue compare runs/Reach-MuJoCo-v0__ppo__seeds0-4__20261204-160000\n"
+            "  robocue compare runs/reach5 runs/reach5_lr1e-3 --out results/lr"
+        ),
+    )
+    compare.add_argument("paths", nargs="+", metavar="RUN_OR_GROUP", help="run folders or group folders")
+    compare.add_argument("--out", metavar="DIR", help="where the summary and plots go (default: FIRST/compare)")
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="sweep hyperparameters and seeds on Ray Tune; each trial is a run folder",
+        description=(
+            "Run the sweep that SPEC.yaml describes on Ray Tune: a preset, the config keys to vary (grid, choice, uniform,\n"
+            "loguniform), the seeds, optional ASHA early stopping. Each trial trains a normal run folder under\n"
+            "<out>/trials/; at the end <out>/summary.csv (one row per trial with its keys and final success and 95% CI) and\n"
+            "<out>/best.yaml (the best keys, averaged over seeds, as a preset file). Running the same spec again resumes:\n"
+            "finished trials are not trained again. Without --address, Ray runs on this machine; with it, on that cluster\n"
+            "(the sweep folder must then be on storage every node shares). The spec format is in docs/experiments.md."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue sweep sweep.yaml\n  robocue sweep sweep.yaml --max-concurrent 2\n"
+            "  robocue sweep sweep.yaml --address ray://head-node:10001\n  robocue compare runs/sweeps/sweep/trials"
+        ),
+    )
+    sweep.add_argument("spec", metavar="SPEC.yaml", help="the sweep spec")
+    sweep.add_argument("--address", metavar="ADDR", help="an existing Ray cluster, e.g. ray://head:10001 or auto (default: local Ray)")
+    sweep.add_argument("--max-concurrent", type=_positive_int, metavar="N", help="trials at once (default: as many as Ray has CPUs)")
+
+    collect = commands.add_parser(
+        "collect",
+        help="record a task's scripted expert as a Minari dataset",
+        description=(
+            "Play the scripted expert of ENV_ID on seeds --seed, --seed+1, ... and write the episodes as a Minari dataset\n"
+            "(Minari's HDF5 layout) into the new folder DIR. Read it with minari.MinariDataset('DIR/data'), or clone it into\n"
+            "a policy with the config key train.bc_dataset=DIR."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue collect --expert robocue/Push-MuJoCo-v0 --episodes 200 --out data/push_expert\n"
+            "  robocue train push_dagger train.bc_dataset=data/push_expert train.bc_episodes=0 train.dagger_iterations=0"
+        ),
+    )
+    collect.add_argument("--expert", metavar="ENV_ID", required=True, help="the env whose scripted expert plays (robocue envs lists them)")
+    collect.add_argument("--episodes", type=_positive_int, required=True, metavar="N", help="episodes to record")
+    collect.add_argument("--out", metavar="DIR", required=True, help="a new (or empty) folder for the dataset")
+    collect.add_argument("--seed", type=_seed, default=0, help="seed of the first episode (default: 0)")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check that training and rendering work here, and say how to fix what does not",
+        description=(
+            "Check this machine: package versions (MuJoCo, PyBullet, SB3, Gymnasium, torch, Ray, ...), the torch build and\n"
+            "CUDA, each MuJoCo rendering backend (EGL, OSMesa, GLFW) actually tried in a child process with a timeout, the\n"
+            "backend robocue will use (MUJOCO_GL, default egl), PyBullet's renderer, a tiny training step, wandb's mode and\n"
+            "whether its server answers (3 s timeout), and write access to the runs folder. Each failure comes with its fix.\n"
+            "Exit code 0 when training and rendering will work, 1 when something they need is broken."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  robocue doctor\n  robocue doctor --json\n  MUJOCO_GL=osmesa robocue doctor --runs-dir /scratch/runs",
+    )
+    doctor.add_argument("--runs-dir", metavar="DIR", default="runs", help="the runs folder to check for write access (default: runs)")
+    doctor.add_argument("--json", action="store_true", help="print the findings as JSON instead of a table")
+    doctor.add_argument(
+        "--timeout", type=_positive_int, default=60, metavar="S", help="seconds each rendering probe may take (default: 60)"
+    )
 
     understand = commands.add_parser(
         "understand",
@@ -284,13 +377,17 @@ def cmd_train(args) -> int:
     from robocue.configs import load_config
 
     if args.resume is not None:
-        if args.args:
-            raise ValueError("--resume RUN_DIR continues a run as its config.yaml says; give no preset or overrides with it")
+        if args.args or args.seeds is not None:
+            raise ValueError("--resume RUN_DIR continues a run as its config.yaml says; give no preset, overrides or --seeds with it")
         from robocue.agents.runs import load_run_config
 
         result = train(load_run_config(args.resume), resume=args.resume)
     else:
         source, overrides = _split_train_args(args.args)
+        if args.seeds is not None:
+            return _train_seeds(source, overrides, args)
+        if args.parallel != 1:
+            raise ValueError("--parallel goes with --seeds")
         result = train(load_config(source, overrides))
     print("\ndone:")
     print(f"  run folder   {result.run_dir}")
@@ -301,6 +398,22 @@ def cmd_train(args) -> int:
     for video in result.videos:
         print(f"  video        {video}")
     return 0
+
+
+def _train_seeds(source, overrides, args) -> int:
+    from robocue.agents.compare import compare
+    from robocue.agents.seeds import parse_seeds, train_seeds
+
+    group, outcomes = train_seeds(source, overrides, parse_seeds(args.seeds), args.parallel)
+    print("\ndone:")
+    print(f"  group folder {group}")
+    for seed, outcome in outcomes.items():
+        print(f"  seed {seed:<6} {group / f'seed_{seed}'} ({outcome})")
+    if any(outcome == "ok" for outcome in outcomes.values()):
+        report = compare([group], group / "compare")
+        print(f"  comparison   {report['out']} (summary.json, summary.md, PNG plots)")
+        print(report["table"])
+    return 0 if all(outcome == "ok" for outcome in outcomes.values()) else 1
 
 
 def _run_dir_or_expert(args) -> None:
@@ -381,7 +494,8 @@ def cmd_replay(args) -> int:
         )
     successes = sum(e["success"] for e in video["episodes"])
     print(
-        f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps; {successes}/{len(video['episodes'])} episodes succeeded)"
+        f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps, {video['codec']}; "
+        f"{successes}/{len(video['episodes'])} episodes succeeded)"
     )
     return 0
 
@@ -447,6 +561,47 @@ def _load_clip(path: str):
     if shape and int(np.prod(shape, dtype=np.float64)) > MAX_CLIP_FRAMES * 21 * 3:
         raise ValueError(f"gesture clip {path!r}: an array of shape {shape} is no (T, 21, 3) hand-landmark clip")
     return load_gesture_clip(path)
+
+
+def cmd_compare(args) -> int:
+    from robocue.agents.compare import compare
+
+    report = compare(args.paths, args.out)
+    print(report["table"])
+    print(f"wrote {report['out']}/summary.json, summary.md, " + ", ".join(p.rsplit("/", 1)[-1] for p in report["plots"]))
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    from robocue.agents.sweep import run_sweep
+
+    result = run_sweep(args.spec, address=args.address, max_concurrent=args.max_concurrent)
+    print(f"\nsweep folder {result['out']}")
+    for row in result["rows"]:
+        success = f"{row['success_rate']:.2f} [{row['success_ci_low']:.2f}, {row['success_ci_high']:.2f}]" if "success_rate" in row else "-"
+        print(f"  {row['trial']}  {row['status']}  success {success}")
+    print(f"wrote {result['out']}/summary.csv")
+    if result["best"]:
+        best = result["best"]
+        low, high = best["success_ci"]
+        print(f"best: {best['params']} success {best['success_rate']:.2f} [{low:.2f}, {high:.2f}] over seeds {best['seeds']}")
+        print(f"wrote {result['out']}/best.yaml (robocue train {result['out']}/best.yaml)")
+    return 0 if not result["errors"] else 1
+
+
+def cmd_collect(args) -> int:
+    from robocue.agents.collect import collect
+
+    collect(args.expert, args.episodes, args.out, seed=args.seed)
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from robocue.agents.doctor import as_json, diagnose, healthy, report
+
+    checks = diagnose(args.runs_dir, probe_timeout=args.timeout)
+    print(as_json(checks) if args.json else report(checks))
+    return 0 if healthy(checks) else 1
 
 
 def _understood_gesture(understood: dict) -> dict:
@@ -550,6 +705,10 @@ COMMANDS = {
     "train": cmd_train,
     "eval": cmd_eval,
     "replay": cmd_replay,
+    "compare": cmd_compare,
+    "doctor": cmd_doctor,
+    "sweep": cmd_sweep,
+    "collect": cmd_collect,
     "understand": cmd_understand,
     "command": cmd_command,
     "envs": cmd_envs,
@@ -560,7 +719,11 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``robocue`` console command; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "train" and all("=" in item and not item.startswith("-") for item in extra):
+        args.args += extra  # overrides after an option: robocue train reach_ppo --seeds 0-4 train.timesteps=1000
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from robocue.configs import ConfigError
 
     try:
