@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100\n"
             "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine\n"
             "  robocue eval RUN_DIR --model checkpoints/step_100000.zip   # a checkpoint -> eval_step_100000.json\n"
-            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json"
+            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json\n"
+            "  robocue eval RUN_DIR --runtime onnx --episodes 200   # the ONNX export, no torch -> eval_onnx.json"
         ),
     )
     evaluate.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
@@ -112,6 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="sample the policy's actions (seeded per episode) instead of taking their mean, whatever the run's "
         "eval.deterministic says (default out: RUN_DIR/eval_sampled.json)",
+    )
+    evaluate.add_argument(
+        "--runtime",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="torch (default): the SB3 model; onnx: the export in RUN_DIR/export (`robocue export RUN_DIR`), acted by "
+        "onnxruntime without torch (default out: RUN_DIR/eval_onnx.json)",
+    )
+    evaluate.add_argument(
+        "--int8", action="store_true", help="with --runtime onnx: the int8 policy (default out: RUN_DIR/eval_onnx_int8.json)"
     )
     evaluate.add_argument(
         "--commands",
@@ -210,6 +221,27 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
 
+    export = commands.add_parser(
+        "export",
+        help="export an agent's acting path to ONNX (or TorchScript), optionally int8",
+        description=(
+            "Export the acting path of the agent in RUN_DIR (observation preprocessing, features extractor, policy head,\n"
+            "deterministic action) and, for an agent that hears words, its language encoder's path from token ids to the\n"
+            "belief features, with manifest.json (input names, shapes, dtypes, observation layout, vocabulary).\n"
+            "--int8 adds policy_int8.onnx: dynamic int8 for MLP policies, static int8 calibrated on recorded observations\n"
+            "for CNN policies. The ONNX files run with onnxruntime alone: robocue eval RUN_DIR --runtime onnx."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue export runs/reach_ppo\n  robocue export runs/reach_ppo --int8\n"
+            "  robocue export RUN_DIR --format torchscript --out RUN_DIR/ts"
+        ),
+    )
+    export.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
+    export.add_argument("--format", default="onnx", metavar="FORMAT", help="onnx (default) or torchscript")
+    export.add_argument("--int8", action="store_true", help="also write an int8 ONNX policy (policy_int8.onnx)")
+    export.add_argument("--out", metavar="DIR", help="the folder to write (default: RUN_DIR/export)")
+
     commands.add_parser(
         "envs",
         help="list the registered environment ids",
@@ -219,12 +251,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench = commands.add_parser(
         "bench",
-        help="measure environment steps per second",
-        description="Step each environment with random actions and report steps per second, with and without rendering.",
+        help="measure environment steps per second, or a policy's latency per action",
+        description=(
+            "Step each environment with random actions and report steps per second, with and without rendering.\n"
+            "With --policy RUN_DIR (or --encoder language): p50 and p99 milliseconds per action (per utterance) on\n"
+            "--threads CPU threads and the peak memory of the process that acts, measured in a fresh process on\n"
+            "observations recorded from the agent's ONNX export (robocue export RUN_DIR first)."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n  robocue bench\n  robocue bench --env robocue/Reach-MuJoCo-v0 --steps 50000 --out bench.json\n"
-            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000"
+            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000\n"
+            "  robocue bench --policy runs/reach_ppo --runtime onnx --threads 1\n"
+            "  robocue bench --policy runs/reach_ppo --runtime onnx --int8\n"
+            "  robocue bench --encoder language --runtime torch"
         ),
     )
     bench.add_argument("--env", action="append", metavar="ENV_ID", help="env id to measure (repeatable; default: all)")
@@ -236,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="instead, compare vectorised envs (dummy, subproc, threaded) at 1, 2, 4 and 8 copies (default env: Reach state)",
     )
+    bench.add_argument("--policy", metavar="RUN_DIR", help="instead, time the agent in RUN_DIR per action (needs RUN_DIR/export)")
+    bench.add_argument("--encoder", metavar="NAME", help="instead, time a command encoder per utterance: language")
+    bench.add_argument("--runtime", default="onnx", metavar="RUNTIME", help="with --policy or --encoder: onnx (default) or torch")
+    bench.add_argument("--threads", type=_positive_int, default=1, help="with --policy or --encoder: CPU threads (default: 1)")
+    bench.add_argument("--int8", action="store_true", help="with --policy --runtime onnx: the int8 policy")
+    bench.add_argument("--actions", type=_positive_int, default=1000, help="with --policy or --encoder: calls timed (default: 1000)")
     return parser
 
 
@@ -269,9 +315,13 @@ def _run_dir_or_expert(args) -> None:
 
 
 def cmd_eval(args) -> int:
+    _run_dir_or_expert(args)
+    if args.runtime == "onnx":
+        return _eval_onnx(args)
+    if args.int8:
+        raise ValueError("--int8 evaluates the int8 ONNX policy; add --runtime onnx")
     from robocue.agents.evaluation import evaluate_expert, evaluate_run
 
-    _run_dir_or_expert(args)
     if args.expert and args.model:
         raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
     if args.expert and args.sample:
@@ -291,13 +341,30 @@ def cmd_eval(args) -> int:
             model_file=args.model,
             sample=args.sample,
         )
+    _print_eval(result, path)
+    return 0
+
+
+def _eval_onnx(args) -> int:
+    # onnx_runtime imports no torch; agents.evaluation does, so the ONNX path never imports it.
+    from robocue.agents.onnx_runtime import evaluate_export
+
+    if args.expert or args.model or args.sample or args.engine:
+        raise ValueError(
+            "--runtime onnx evaluates RUN_DIR's export with its mean action; --expert, --model, --sample and --engine do not apply"
+        )
+    result, path = evaluate_export(args.run_dir, args.episodes, args.seed, args.out, int8=args.int8, commands=args.commands)
+    _print_eval(result, path)
+    return 0
+
+
+def _print_eval(result: dict, path) -> None:
     low, high = result["success_ci"]
     print(
         f"{result['env_id']}: success rate {result['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) over "
         f"{result['n_episodes']} episodes, mean return {result['mean_return']:.2f} +- {result['std_return']:.2f}"
     )
     print(f"wrote {path}")
-    return 0
 
 
 def cmd_replay(args) -> int:
@@ -338,7 +405,49 @@ def cmd_envs(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from robocue.agents.export import export_run
+
+    manifest = export_run(args.run_dir, args.format, int8=args.int8, out=args.out)
+    for key, name in manifest["files"].items():
+        print(f"  {key:<17} {manifest['out_dir']}/{name} ({manifest['sizes_kb'][key]:.1f} KB)")
+    print(f"wrote {manifest['out_dir']}/manifest.json")
+    return 0
+
+
+def _bench_latency(args) -> int:
+    import json
+    from pathlib import Path
+
+    from robocue.agents.latency import bench_encoder, bench_policy
+    from robocue.agents.runs import write_json
+
+    if args.policy and args.encoder:
+        raise ValueError("give either --policy RUN_DIR or --encoder NAME, not both")
+    if args.env or args.vec:
+        raise ValueError("--env and --vec measure environments; --policy and --encoder measure latency, one or the other")
+    if args.encoder:
+        if args.encoder != "language":
+            raise ValueError(f"--encoder {args.encoder!r} is not one of: language")
+        if args.int8:
+            raise ValueError("--int8 applies to --policy")
+        result = bench_encoder(args.runtime, args.threads, n=args.actions)
+    else:
+        result = bench_policy(args.policy, args.runtime, args.threads, int8=args.int8, max_actions=args.actions)
+    print(
+        f"{result['model']} ({result['format']}, {result['threads']} thread(s)): p50 {result['p50_ms']:.3f} ms, "
+        f"p99 {result['p99_ms']:.3f} ms per call over {result['n']}; peak memory {result['peak_memory_mb']:.0f} MB"
+    )
+    print(json.dumps(result))
+    if args.out:
+        write_json(Path(args.out), result)
+        print(f"wrote {args.out}")
+    return 0
+
+
 def cmd_bench(args) -> int:
+    if args.policy or args.encoder:
+        return _bench_latency(args)
     from robocue import envs
     from robocue.agents.benchmark import markdown_table, run_benchmarks
     from robocue.agents.runs import write_json
@@ -464,6 +573,7 @@ COMMANDS = {
     "command": cmd_command,
     "envs": cmd_envs,
     "bench": cmd_bench,
+    "export": cmd_export,
 }
 
 
