@@ -22,6 +22,7 @@ import json
 import shutil
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import gymnasium as gym
@@ -151,17 +152,20 @@ def record_observations(agent: Agent, episodes: int, seed: int, max_observations
 
 
 def _export_onnx(module: nn.Module, args: tuple, path: Path, input_names: list[str], output_name: str, dynamic: dict) -> None:
-    # The TorchScript-based exporter (dynamo=False): the dynamo one needs onnxscript, an extra dependency.
-    torch.onnx.export(
-        module,
-        args,
-        str(path),
-        input_names=input_names,
-        output_names=[output_name],
-        dynamic_axes=dynamic,
-        opset_version=OPSET,
-        dynamo=False,
-    )
+    # The TorchScript-based exporter (dynamo=False): the dynamo one needs onnxscript, an extra
+    # dependency. Its tracer warns about Python-side shape checks in nn.GRU, which hold for one utterance.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            module,
+            args,
+            str(path),
+            input_names=input_names,
+            output_names=[output_name],
+            dynamic_axes=dynamic,
+            opset_version=OPSET,
+            dynamo=False,
+        )
 
 
 def _language_manifest(encoder) -> dict:

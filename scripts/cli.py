@@ -242,6 +242,28 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--int8", action="store_true", help="also write an int8 ONNX policy (policy_int8.onnx)")
     export.add_argument("--out", metavar="DIR", help="the folder to write (default: RUN_DIR/export)")
 
+    distill = commands.add_parser(
+        "distill",
+        help="distil a pixel agent into a small CNN (a quarter of its parameters) by DAgger from it",
+        description=(
+            "Train a small student of the pixel agent in TEACHER_RUN: the teacher's env and recipe (cloning its episodes, then\n"
+            "DAgger rounds labelled by the teacher from the pixels the student sees), with the small CNN trunk and a 64-64 MLP,\n"
+            "at most a quarter of the teacher's parameters. The student is a run folder: eval, export --int8 and bench take it."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue distill runs/reach_pixels --out runs/reach_pixels_small\n"
+            "  robocue distill runs/reach_pixels --out runs/small train.dagger_iterations=6"
+        ),
+    )
+    distill.add_argument(
+        "args",
+        nargs="+",
+        metavar="TEACHER_RUN [key=value ...]",
+        help="a pixel run folder (policy.features_extractor=multimodal), then dotted overrides on top of its config",
+    )
+    distill.add_argument("--out", metavar="DIR", required=True, help="the student's run folder (must not hold a run)")
+
     commands.add_parser(
         "envs",
         help="list the registered environment ids",
@@ -415,6 +437,18 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_distill(args) -> int:
+    from robocue.agents.export_distill import distill
+
+    teacher, overrides = args.args[0], args.args[1:]
+    bad = [item for item in overrides if "=" not in item]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a key=value override (give TEACHER_RUN first, then key=value ...)")
+    result = distill(teacher, args.out, overrides)
+    print(f"student in {result['run_dir']} ({result['student_parameters']:,} parameters, {result['parameter_share']:.1%} of the teacher's)")
+    return 0
+
+
 def _bench_latency(args) -> int:
     import json
     from pathlib import Path
@@ -574,6 +608,7 @@ COMMANDS = {
     "envs": cmd_envs,
     "bench": cmd_bench,
     "export": cmd_export,
+    "distill": cmd_distill,
 }
 
 
