@@ -14,7 +14,7 @@ import torch
 from robocue.agents.agent import Agent
 from robocue.agents.commands import ENCODER_FILE, SpokenCommands, load_language_encoder
 from robocue.agents.export import export_run, record_observations
-from robocue.agents.onnx_runtime import OnnxLanguageEncoder, OnnxPolicy, load_manifest
+from robocue.agents.onnx_policy import OnnxLanguageEncoder, OnnxPolicy, load_manifest
 from robocue.agents.runs import save_config, save_model
 from robocue.agents.training import build_model
 from robocue.configs import load_config
