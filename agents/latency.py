@@ -4,7 +4,7 @@
 Python process that loads only what acting needs (onnxruntime and the exported file, or torch
 and the SB3 model), answers every recorded observation one at a time on ``threads`` CPU
 threads after a warm-up, and reports p50 and p99 milliseconds per action and its own peak
-resident memory (``ru_maxrss``). A separate process keeps the env, the recorder and the other
+resident memory (``VmHWM``). A separate process keeps the env, the recorder and the other
 runtime out of the memory figure. :func:`bench_encoder` does the same for the language
 encoder (utterances of the training grammar -> belief features).
 
@@ -34,7 +34,15 @@ def _percentiles(times_s: list[float]) -> dict:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux reports KiB
+    """This process's peak resident memory: VmHWM (Linux; unlike ru_maxrss it does not carry the
+    parent's peak across exec), else ru_maxrss."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _time_calls(call, inputs: list) -> list[float]:
@@ -52,7 +60,10 @@ def _child(spec: dict) -> dict:
     """Loads the model named by ``spec`` and times it (runs in the child process)."""
     threads = spec["threads"]
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    data = np.load(spec["data"], allow_pickle=False) if spec.get("data") else None
+    data = None
+    if spec.get("data"):
+        with np.load(spec["data"], allow_pickle=False) as archive:  # each archive[name] reads the file again: read once
+            data = {name: archive[name] for name in archive.files}
     baseline = _peak_mb()
     if spec["runtime"] == "onnx":
         # Imported per branch, not at the top: this process's peak memory is the figure measured,
@@ -76,9 +87,8 @@ def _child(spec: dict) -> dict:
             from robocue.agents.agent import Agent
 
             agent = Agent.load(spec["run_dir"], device="cpu")
-            names = list(data.files)
-            keys = [name for name in names]
-            if keys == ["observation"]:
+            names = list(data)
+            if names == ["observation"]:
                 rows = [data["observation"][i] for i in range(len(data["observation"]))]
             else:
                 rows = [{name: data[name][i] for name in names} for i in range(len(data[names[0]]))]
@@ -196,6 +206,7 @@ def bench_encoder(runtime: str = "onnx", threads: int = 1, n: int = 1000, seed: 
         size_kb = None
         if runtime == "onnx":
             manifest = export_language_encoder(load_language_encoder(encoder_path), Path(tmp))
+            (Path(tmp) / "manifest.json").write_text(json.dumps(manifest))
             size_kb = round((Path(tmp) / manifest["language_encoder"]["file"]).stat().st_size / 1024, 1)
         else:
             size_kb = round(Path(encoder_path or language.DEFAULT_WEIGHTS).stat().st_size / 1024, 1)
