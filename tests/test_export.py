@@ -204,3 +204,28 @@ def test_onnx_eval_without_an_export_is_one_line_exit_2(tmp_path, capsys):
 
 def test_bench_unknown_runtime_is_one_line_exit_2(reach_run, capsys):
     _one_line_exit_2(["bench", "--policy", str(reach_run), "--runtime", "tensorrt"], capsys, "--runtime 'tensorrt' is not one of")
+
+
+@pytest.fixture(scope="module")
+def pixel_teacher(tmp_path_factory):
+    return make_run(tmp_path_factory.mktemp("teacher") / "run", "reach_pixels_dagger")
+
+
+def test_distill_refuses_a_student_over_a_quarter_of_the_teacher(pixel_teacher, tmp_path, capsys):
+    _one_line_exit_2(["distill", str(pixel_teacher), "policy.net_arch=[256,256]", "--out", str(tmp_path / "big")], capsys, "more than 25%")
+    assert not (tmp_path / "big").exists()
+
+
+def test_distill_refuses_a_state_teacher(reach_run, tmp_path, capsys):
+    _one_line_exit_2(["distill", str(reach_run), "--out", str(tmp_path / "s")], capsys, "is not a pixel agent")
+
+
+@pytest.mark.slow
+def test_distilled_student_is_a_run_folder_that_exports(pixel_teacher, tmp_path):
+    tiny = ["train.bc_episodes=1", "train.dagger_iterations=1", "train.dagger_episodes=1", "train.bc_epochs=1"]
+    assert main(["distill", str(pixel_teacher), *tiny, "--out", str(tmp_path / "student")]) == 0
+    record = json.loads((tmp_path / "student" / "distill.json").read_text())
+    assert record["student_parameters"] <= 0.25 * record["teacher_parameters"]
+    manifest = export_run(tmp_path / "student", progress=lambda *_: None)
+    assert manifest["parameters"] == record["student_parameters"]
+    _actions_match(tmp_path / "student", int8=False, tolerance=1e-5)
