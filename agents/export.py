@@ -31,7 +31,7 @@ import torch
 from torch import nn
 
 from robocue.agents.agent import Agent
-from robocue.agents.commands import BELIEF_FIELDS, SpokenCommands
+from robocue.agents.commands import BELIEF_FIELDS, GestureCommands, SpokenCommands
 from robocue.agents.runs import atomic_path, write_json
 from robocue.configs import ConfigError
 from robocue.perception.command_heads import DECODER_FIELDS
@@ -42,6 +42,7 @@ MANIFEST_FILE = "manifest.json"
 POLICY_FILE = {"onnx": "policy.onnx", "torchscript": "policy.pt"}
 POLICY_INT8_FILE = "policy_int8.onnx"
 LANGUAGE_FILE = "language_encoder.onnx"
+GESTURE_FILE = "gesture_encoder.onnx"
 ACTION_NAME = "action"
 OPSET = 17
 CALIBRATION_EPISODES = 8
@@ -105,6 +106,68 @@ class LanguageBeliefPath(nn.Module):
         embedding = self.encoder.project(outputs.max(dim=1).values)
         logits = self.encoder.decoder(embedding)
         return torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)
+
+
+class GestureNetworkPath(nn.Module):
+    """The gesture encoder after its landmark normalisation (which uses ``torch.cummax``, with no
+    ONNX translation; ``agents.onnx_policy.normalise_landmarks`` is its numpy twin): normalised
+    per-frame features, validity, hand axis and mirror -> command features, per-frame class
+    logits and the index finger's image direction, as ``GestureEncoder.encode`` computes them."""
+
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, features, valid, axis, mirror):
+        encoder, valid = self.encoder, valid > 0.5
+        x = encoder.input(features).transpose(1, 2)
+        for block in encoder.blocks:
+            x = block(x)
+        h = x.transpose(1, 2)
+        frame_logits = encoder.frame_head(h)
+        local = encoder.direction_head(torch.cat([h, features[..., :60]], dim=-1))
+        angle = axis + torch.atan2(local[..., 1], local[..., 0]) * mirror[:, None]
+        direction = torch.stack([torch.cos(angle), torch.sin(angle)], dim=-1)
+        w = valid[..., None].float()
+        mean = (h * w).sum(dim=1) / w.sum(dim=1).clamp_min(1.0)
+        peak = torch.where(valid[..., None], h, torch.full_like(h, -1e4)).max(dim=1).values
+        share = (frame_logits.softmax(dim=-1) * w).sum(dim=1) / w.sum(dim=1).clamp_min(1.0)
+        return encoder.command(torch.cat([mean, peak, share], dim=-1)), frame_logits, direction
+
+
+def export_gesture_encoder(encoder, out_dir: Path) -> dict:
+    """Writes ``encoder``'s network (after normalisation) to ``out_dir``; returns ``{"gesture_encoder": spec}``."""
+    from robocue.perception.gestures import LABELS
+
+    frames = 40
+    args = (torch.zeros(1, frames, 68), torch.ones(1, frames), torch.zeros(1, frames), torch.ones(1))
+    names = ["features", "valid", "axis", "mirror"]
+    dynamic = {"features": {1: "frames"}, "valid": {1: "frames"}, "axis": {1: "frames"}}
+    dynamic |= {"frame_logits": {1: "frames"}, "direction": {1: "frames"}}
+    path = GestureNetworkPath(encoder.eval()).eval()
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            path,
+            args,
+            str(Path(out_dir) / GESTURE_FILE),
+            input_names=names,
+            output_names=["command_features", "frame_logits", "direction"],
+            dynamic_axes=dynamic,
+            opset_version=OPSET,
+            dynamo=False,
+        )
+    spec = {
+        "file": GESTURE_FILE,
+        "inputs": "agents.onnx_policy.normalise_landmarks of float32 (1, frames, 21, 3) MediaPipe hand landmarks",
+        "outputs": {
+            "command_features": [1, int(encoder.out_dim)],
+            "frame_logits": [1, "frames", len(LABELS)],
+            "direction": [1, "frames", 2],
+        },
+        "labels": list(LABELS),
+    }
+    return {"gesture_encoder": spec}
 
 
 def input_specs(env_space: gym.spaces.Space) -> list[dict]:
@@ -265,6 +328,7 @@ def export_run(run_dir: str | Path, fmt: str = "onnx", int8: bool = False, out: 
         env_space, action_space = env.observation_space, env.action_space
         layout = getattr(env, "observation_layout", None) or getattr(env.unwrapped, "observation_layout", None)
         spoken = _find_wrapper(env, SpokenCommands)
+        gestures = _find_wrapper(env, GestureCommands)
     finally:
         env.close()
     if not isinstance(action_space, gym.spaces.Box):
@@ -315,6 +379,9 @@ def export_run(run_dir: str | Path, fmt: str = "onnx", int8: bool = False, out: 
                 raise ConfigError("export handles language agents that read belief features; this one reads raw embeddings")
             manifest.update(export_language_encoder(spoken.encoder, staging, fmt))
             manifest["files"]["language_encoder"] = manifest["language_encoder"]["file"]
+        if gestures is not None and fmt == "onnx":
+            manifest.update(export_gesture_encoder(gestures.encoder, staging))
+            manifest["files"]["gesture_encoder"] = GESTURE_FILE
         if int8:
             calibration = None
             if cnn:

@@ -69,13 +69,16 @@ def _child(spec: dict) -> dict:
         # Imported per branch, not at the top: this process's peak memory is the figure measured,
         # and each runtime must bring only its own (python + numpy + onnxruntime: 54 MB peak;
         # robocue.agents.agent with torch and SB3: 250 MB, measured with ru_maxrss on import).
-        from robocue.agents.onnx_policy import OnnxLanguageEncoder, OnnxPolicy, load_manifest
+        from robocue.agents.onnx_policy import OnnxGestureEncoder, OnnxLanguageEncoder, OnnxPolicy, load_manifest
 
         if spec["what"] == "policy":
             policy = OnnxPolicy(spec["export_dir"], int8=spec["int8"], threads=threads)
             names = [name for name, _ in policy.inputs]
             rows = [{name: data[name][i : i + 1] for name in names} for i in range(len(data[names[0]]))]
             call = policy.act_batch
+        elif spec["what"] == "gesture":
+            encoder = OnnxGestureEncoder(spec["export_dir"], load_manifest(spec["export_dir"]), threads=threads)
+            rows, call = [data[name] for name in sorted(data)], encoder.encode
         else:
             encoder = OnnxLanguageEncoder(spec["export_dir"], load_manifest(spec["export_dir"]), threads=threads)
             rows, call = spec["texts"], encoder.belief
@@ -95,6 +98,15 @@ def _child(spec: dict) -> dict:
 
             def call(observation):
                 return agent.act(observation, deterministic=True)
+        elif spec["what"] == "gesture":
+            from robocue.perception.gestures import load_default_gesture_encoder
+
+            gesture_encoder = load_default_gesture_encoder()
+            rows = [data[name] for name in sorted(data)]
+
+            def call(clip):
+                with torch.no_grad():
+                    return gesture_encoder.encode(clip)
         else:
             from robocue.agents.commands import load_language_encoder
             from robocue.perception.command_heads import DECODER_FIELDS
@@ -188,6 +200,33 @@ def bench_policy(
         "parameters": manifest.get("parameters"),
         **result,
     }
+
+
+def bench_gesture_encoder(runtime: str = "onnx", threads: int = 1, n: int = 200, seed: int = 0) -> dict:
+    """p50/p99 ms per clip (hand landmarks -> command features, per-frame classes and directions)
+    and peak memory for the shipped gesture encoder, on ``n`` synthetic clips of training performers."""
+    # Imported here, as in bench_policy: the child process imports this module and must stay light.
+    from robocue.agents.export import export_gesture_encoder
+    from robocue.configs import ConfigError
+    from robocue.perception import gestures
+
+    if runtime not in RUNTIMES:
+        raise ConfigError(f"--runtime {runtime!r} is not one of: {', '.join(RUNTIMES)}")
+    clips = gestures.sample_dataset("train", n, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "clips.npz"
+        np.savez(data, **{f"clip{i:05d}": clip.landmarks for i, clip in enumerate(clips)})
+        if runtime == "onnx":
+            manifest = export_gesture_encoder(gestures.load_default_gesture_encoder(), Path(tmp))
+            (Path(tmp) / "manifest.json").write_text(json.dumps(manifest))
+            size_kb = round((Path(tmp) / manifest["gesture_encoder"]["file"]).stat().st_size / 1024, 1)
+        else:
+            size_kb = round(gestures.DEFAULT_WEIGHTS.stat().st_size / 1024, 1)
+        spec = {"what": "gesture", "runtime": runtime, "threads": threads, "int8": False, "export_dir": tmp, "data": str(data)}
+        result = _run_child(spec)
+    frames = [len(clip.landmarks) for clip in clips]
+    kind = {"model": "gesture encoder", "runtime": runtime, "format": f"{runtime} float32", "mean_frames": float(np.mean(frames))}
+    return {**kind, "threads": threads, "size_kb": size_kb, **result}
 
 
 def bench_encoder(runtime: str = "onnx", threads: int = 1, n: int = 1000, seed: int = 0, encoder_path: str | Path | None = None) -> dict:

@@ -111,3 +111,66 @@ class OnnxLanguageEncoder:
             label = self.spec["fields"][field][int(np.argmax(belief[offset : offset + size]))]
             understood[field] = None if label in (None, "none", "<none>") else label
         return understood
+
+
+def normalise_landmarks(landmarks: np.ndarray) -> dict[str, np.ndarray]:
+    """numpy twin of ``perception.gestures.normalise_landmarks`` (the exported gesture network's
+    inputs; ``torch.cummax`` there has no ONNX translation, so this step runs outside the graph).
+
+    Args:
+        landmarks: ``(B, T, 21, 3)`` MediaPipe hand landmarks.
+
+    Returns:
+        ``features`` ``(B, T, 68)``, ``valid`` ``(B, T)`` float32 1/0, ``axis`` ``(B, T)``, ``mirror`` ``(B,)``.
+    """
+    lm = np.asarray(landmarks, dtype=np.float32)
+    b, t = lm.shape[:2]
+    valid = np.isfinite(lm).all(axis=(-1, -2)) & (np.nan_to_num(lm, nan=0.0) != 0).any(axis=(-1, -2))
+    if not valid.any(axis=1).all():
+        raise ValueError("gesture clip has no valid frame: every frame is dropped (NaN or all zeros)")
+    lm = np.where(valid[..., None, None], lm, np.float32(0.0))
+    steps = np.broadcast_to(np.arange(t), (b, t))
+    last = np.maximum.accumulate(np.where(valid, steps, -1), axis=1)
+    first = np.broadcast_to(valid.argmax(axis=1)[:, None], (b, t))
+    source = np.where(last < 0, first, last)
+    lm = np.take_along_axis(lm, np.broadcast_to(source[..., None, None], (b, t, 21, 3)), axis=1)
+    lm = lm * np.array([1.0, -1.0, 1.0], dtype=np.float32)  # y up from here on
+    wrist = lm[:, :, 0, :]
+    rel = lm - wrist[:, :, None, :]
+    palm_len = np.linalg.norm(rel[:, :, 9, :], axis=-1)
+    # torch.nanmedian takes the lower middle value of an even count (np.nanmedian averages the two)
+    palm = np.array([np.sort(row[keep])[(keep.sum() - 1) // 2] for row, keep in zip(palm_len, valid)], dtype=np.float32)
+    palm = np.maximum(palm, np.float32(1e-4))
+    rel = rel / palm[:, None, None, None]
+    axis = np.arctan2(rel[:, :, 9, 1], rel[:, :, 9, 0])
+    turn = np.float32(np.pi / 2) - axis
+    cos, sin = np.cos(turn)[..., None], np.sin(turn)[..., None]
+    x = cos * rel[..., 0] - sin * rel[..., 1]
+    y = sin * rel[..., 0] + cos * rel[..., 1]
+    side = ((x[:, :, 5] - x[:, :, 17]) * valid).sum(axis=1)
+    mirror = np.where(side >= 0, 1.0, -1.0).astype(np.float32)
+    x = x * mirror[:, None, None]
+    shape = np.stack([x, y, rel[..., 2]], axis=-1)[:, :, 1:, :].reshape(b, t, -1)
+    n_valid = np.maximum(valid.sum(axis=1, keepdims=True), 1)
+    centre = (wrist[..., :2] * valid[..., None]).sum(axis=1, keepdims=True) / n_valid[..., None]
+    position = (wrist[..., :2] - centre) / palm[:, None, None]
+    velocity = np.diff(wrist[..., :2], axis=1, prepend=wrist[:, :1, :2]) / palm[:, None, None] * 5.0
+    size = np.clip(np.log(np.maximum(palm_len, 1e-4) / palm[:, None]), -2.0, 2.0)
+    parts = [shape, np.cos(axis)[..., None], np.sin(axis)[..., None], position, velocity, size[..., None], valid[..., None]]
+    features = np.concatenate([p.astype(np.float32) for p in parts], axis=-1)
+    return {"features": features, "valid": valid.astype(np.float32), "axis": axis.astype(np.float32), "mirror": mirror}
+
+
+class OnnxGestureEncoder:
+    """Hand-landmark clips -> the gesture encoder's command features, per-frame class logits and
+    pointing directions, with the exported network (``gesture_encoder.onnx``)."""
+
+    def __init__(self, export_dir: str | Path, manifest: dict, threads: int = 1):
+        self.spec = manifest["gesture_encoder"]
+        self.session = session(Path(export_dir) / self.spec["file"], threads)
+
+    def encode(self, landmarks: np.ndarray) -> dict[str, np.ndarray]:
+        clip = np.asarray(landmarks, dtype=np.float32)
+        inputs = normalise_landmarks(clip[None] if clip.ndim == 3 else clip)
+        features, frame_logits, direction = self.session.run(None, inputs)
+        return {"features": features, "frame_logits": frame_logits, "direction": direction}

@@ -286,7 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000\n"
             "  robocue bench --policy runs/reach_ppo --runtime onnx --threads 1\n"
             "  robocue bench --policy runs/reach_ppo --runtime onnx --int8\n"
-            "  robocue bench --encoder language --runtime torch"
+            "  robocue bench --encoder language --runtime torch\n"
+            "  robocue bench --encoder gesture --runtime onnx"
         ),
     )
     bench.add_argument("--env", action="append", metavar="ENV_ID", help="env id to measure (repeatable; default: all)")
@@ -299,7 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead, compare vectorised envs (dummy, subproc, threaded) at 1, 2, 4 and 8 copies (default env: Reach state)",
     )
     bench.add_argument("--policy", metavar="RUN_DIR", help="instead, time the agent in RUN_DIR per action (needs RUN_DIR/export)")
-    bench.add_argument("--encoder", metavar="NAME", help="instead, time a command encoder per utterance: language")
+    bench.add_argument(
+        "--encoder", metavar="NAME", help="instead, time a command encoder: language (per utterance) or gesture (per clip, at most 200)"
+    )
     bench.add_argument("--runtime", default="onnx", metavar="RUNTIME", help="with --policy or --encoder: onnx (default) or torch")
     bench.add_argument("--threads", type=_positive_int, default=1, help="with --policy or --encoder: CPU threads (default: 1)")
     bench.add_argument("--int8", action="store_true", help="with --policy --runtime onnx: the int8 policy")
@@ -453,7 +456,7 @@ def _bench_latency(args) -> int:
     import json
     from pathlib import Path
 
-    from robocue.agents.latency import bench_encoder, bench_policy
+    from robocue.agents.latency import bench_encoder, bench_gesture_encoder, bench_policy
     from robocue.agents.runs import write_json
 
     if args.policy and args.encoder:
@@ -461,11 +464,14 @@ def _bench_latency(args) -> int:
     if args.env or args.vec:
         raise ValueError("--env and --vec measure environments; --policy and --encoder measure latency, one or the other")
     if args.encoder:
-        if args.encoder != "language":
-            raise ValueError(f"--encoder {args.encoder!r} is not one of: language")
+        if args.encoder not in ("language", "gesture"):
+            raise ValueError(f"--encoder {args.encoder!r} is not one of: language, gesture")
         if args.int8:
             raise ValueError("--int8 applies to --policy")
-        result = bench_encoder(args.runtime, args.threads, n=args.actions)
+        if args.encoder == "gesture":
+            result = bench_gesture_encoder(args.runtime, args.threads, n=min(args.actions, 200))
+        else:
+            result = bench_encoder(args.runtime, args.threads, n=args.actions)
     else:
         result = bench_policy(args.policy, args.runtime, args.threads, int8=args.int8, max_actions=args.actions)
     print(

@@ -229,3 +229,25 @@ def test_distilled_student_is_a_run_folder_that_exports(pixel_teacher, tmp_path)
     manifest = export_run(tmp_path / "student", progress=lambda *_: None)
     assert manifest["parameters"] == record["student_parameters"]
     _actions_match(tmp_path / "student", int8=False, tolerance=1e-5)
+
+
+def test_gesture_encoder_export_matches_pytorch_with_dropped_frames(tmp_path):
+    from robocue.agents.export import export_gesture_encoder
+    from robocue.agents.onnx_policy import OnnxGestureEncoder
+    from robocue.perception.gestures import load_default_gesture_encoder, sample_clip
+
+    encoder = load_default_gesture_encoder()
+    manifest = export_gesture_encoder(encoder, tmp_path)
+    exported = OnnxGestureEncoder(tmp_path, manifest)
+    clips = [
+        sample_clip(np.random.default_rng(seed), seed + 1, gestures, point_deg=70.0).landmarks
+        for seed, gestures in enumerate([["point"], ["point", "swipe_left"], ["grab"], ["come_here"]])
+    ]
+    clips[0][3:6] = np.nan  # dropped frames
+    clips[1][:2] = 0.0  # zero-filled dropped frames at the start
+    for clip in clips:
+        ours = exported.encode(clip)
+        with torch.no_grad():
+            theirs = encoder.encode(clip)
+        for key in ("features", "frame_logits", "direction"):
+            assert np.abs(ours[key] - theirs[key].numpy()).max() < 1e-4, key
