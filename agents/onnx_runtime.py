@@ -155,3 +155,33 @@ def evaluate_export(
     path = Path(out) if out else run_dir / f"eval_{suffix}.json"
     write_json(path, result)
     return result, path
+
+
+def replay_export(
+    run_dir: str | Path,
+    episodes: int = 2,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    width: int = 480,
+    height: int = 360,
+    int8: bool = False,
+    export_dir: str | Path | None = None,
+) -> dict:
+    """Records the ONNX export of ``run_dir`` acting on seeds ``seed, seed+1, ...`` into one MP4
+    (default ``RUN_DIR/videos/replay_onnx_seed<S>_x<N>.mp4``)."""
+    # Imported here: agents.replay imports agents.agent and with it torch, which evaluation from
+    # ONNX never loads (tests/test_export.py blocks it); the video writer is the only part used.
+    from robocue.agents.replay import record_episodes
+
+    run_dir = Path(run_dir)
+    export_dir = Path(export_dir) if export_dir else run_dir / EXPORT_DIR
+    manifest = load_manifest(export_dir)
+    seed = manifest["eval"]["seed"] if seed is None else seed
+    policy = OnnxPolicy(export_dir, int8=int8)
+    name = f"replay_onnx{'_int8' if int8 else ''}_seed{seed}_x{episodes}.mp4"
+    path = Path(out) if out else run_dir / "videos" / name
+    env = make_env(manifest, export_dir, render_mode="rgb_array", render_width=width, render_height=height)
+    try:
+        return record_episodes(env, policy.act, path, [seed + i for i in range(episodes)])
+    finally:
+        env.close()

@@ -154,6 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+    replay.add_argument(
+        "--runtime",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="torch (default): the SB3 model; onnx: RUN_DIR/export acted by onnxruntime (default out: videos/replay_onnx_seed<S>_x<N>.mp4)",
+    )
+    replay.add_argument("--int8", action="store_true", help="with --runtime onnx: the int8 policy")
 
     understand = commands.add_parser(
         "understand",
@@ -398,7 +405,14 @@ def cmd_replay(args) -> int:
     _run_dir_or_expert(args)
     if args.out and not args.out.lower().endswith(".mp4"):
         raise ValueError(f"--out must name an .mp4 file, got {args.out!r}")
-    if args.expert:
+    if args.runtime == "onnx" or args.int8:
+        from robocue.agents.onnx_runtime import replay_export
+
+        if args.runtime != "onnx" or args.expert or args.fps:
+            raise ValueError("--int8 needs --runtime onnx; --runtime onnx replays RUN_DIR's export (no --expert, no --fps)")
+        size = {"width": args.width or 480, "height": args.height or 360}
+        video = replay_export(args.run_dir, args.episodes or 2, args.seed, args.out, int8=args.int8, **size)
+    elif args.expert:
         video = replay_expert(
             args.expert,
             episodes=args.episodes or 2,
