@@ -185,3 +185,31 @@ def replay_export(
         return record_episodes(env, policy.act, path, [seed + i for i in range(episodes)])
     finally:
         env.close()
+
+
+def follow_command_export(run_dir: str | Path, text: str, seed: int, out: str | Path, width: int = 480, height: int = 360) -> dict:
+    """``agents.commands.follow_command`` from the ONNX export of a spoken-command agent: the
+    exported encoder understands ``text``, the scene is the first seed from ``seed`` whose
+    command fits it, and the exported policy acts one recorded episode."""
+    # Imported here: both modules import torch (see replay_export).
+    from robocue.agents.commands import find_scene
+    from robocue.agents.replay import record_episodes
+
+    export_dir = Path(run_dir) / EXPORT_DIR
+    manifest = load_manifest(export_dir)
+    if manifest["commands"] != "language":
+        raise ValueError(f"this agent was trained with env.commands={manifest['commands']}, so it cannot hear words")
+    policy = OnnxPolicy(export_dir)
+    env = make_env(manifest, export_dir, render_mode="rgb_array", render_width=width, render_height=height)
+    try:
+        spoken = env
+        while not hasattr(spoken, "utterance"):
+            spoken = spoken.env
+        understood = OnnxLanguageEncoder(export_dir, manifest).understand(text)
+        spoken.utterance = text
+        scene_seed = find_scene(env, understood, seed)
+        record = record_episodes(env, policy.act, out, [scene_seed])
+    finally:
+        env.close()
+    episode = record["episodes"][0]
+    return {"text": text, "understood": understood, "seed": scene_seed, "success": episode["success"], "video": record["path"]}

@@ -227,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (.npy, float32 (T, 21, 3))")
     command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
+    command.add_argument(
+        "--runtime", choices=("torch", "onnx"), default="torch", help="onnx: the export in RUN_DIR/export hears and acts (--say only)"
+    )
 
     export = commands.add_parser(
         "export",
@@ -593,6 +596,14 @@ def cmd_command(args) -> int:
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
+    if args.runtime == "onnx":
+        from robocue.agents.onnx_runtime import follow_command_export
+
+        if args.say is None:
+            raise ValueError("--runtime onnx follows words given with --say TEXT")
+        out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
+        print(json.dumps(follow_command_export(args.run_dir, args.say, args.seed, out_dir / f"command_onnx_{args.seed}.mp4")))
+        return 0
     agent = Agent.load(args.run_dir)
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
     if args.gesture is not None:
