@@ -151,7 +151,9 @@ class PolicyConfig(_Section):
             "of the robot's cell shorten the way, and every cell's value, join the features."
         ),
     )
-    image_encoder: Literal["nature", "drq", "residual"] = Field("drq", description="multimodal: CNN architecture (perception/encoders.py).")
+    image_encoder: Literal["nature", "drq", "residual", "small"] = Field(
+        "drq", description="multimodal: CNN architecture (perception/encoders.py)."
+    )
     image_head: Literal["linear", "keypoints"] = Field(
         "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."
     )

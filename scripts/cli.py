@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100\n"
             "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine\n"
             "  robocue eval RUN_DIR --model checkpoints/step_100000.zip   # a checkpoint -> eval_step_100000.json\n"
-            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json"
+            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json\n"
+            "  robocue eval RUN_DIR --runtime onnx --episodes 200   # the ONNX export, no torch -> eval_onnx.json"
         ),
     )
     evaluate.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
@@ -161,6 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
         "eval.deterministic says (default out: RUN_DIR/eval_sampled.json)",
     )
     _add_trust_pickle(evaluate)
+    evaluate.add_argument(
+        "--runtime",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="torch (default): the SB3 model; onnx: the export in RUN_DIR/export (`robocue export RUN_DIR`), acted by "
+        "onnxruntime without torch (default out: RUN_DIR/eval_onnx.json)",
+    )
+    evaluate.add_argument(
+        "--int8", action="store_true", help="with --runtime onnx: the int8 policy (default out: RUN_DIR/eval_onnx_int8.json)"
+    )
     evaluate.add_argument(
         "--commands",
         metavar="SPLIT",
@@ -191,6 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+    replay.add_argument(
+        "--runtime",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="torch (default): the SB3 model; onnx: RUN_DIR/export acted by onnxruntime (default out: videos/replay_onnx_seed<S>_x<N>.mp4)",
+    )
+    replay.add_argument("--int8", action="store_true", help="with --runtime onnx: the int8 policy")
     _add_trust_pickle(replay)
 
     compare = commands.add_parser(
@@ -336,6 +354,52 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (.npy, float32 (T, 21, 3))")
     command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
+    command.add_argument(
+        "--runtime", choices=("torch", "onnx"), default="torch", help="onnx: the export in RUN_DIR/export hears and acts (--say only)"
+    )
+
+    export = commands.add_parser(
+        "export",
+        help="export an agent's acting path to ONNX (or TorchScript), optionally int8",
+        description=(
+            "Export the acting path of the agent in RUN_DIR (observation preprocessing, features extractor, policy head,\n"
+            "deterministic action) and, for an agent that hears words, its language encoder's path from token ids to the\n"
+            "belief features, with manifest.json (input names, shapes, dtypes, observation layout, vocabulary).\n"
+            "--int8 adds policy_int8.onnx: dynamic int8 for MLP policies, static int8 calibrated on recorded observations\n"
+            "for CNN policies. The ONNX files run with onnxruntime alone: robocue eval RUN_DIR --runtime onnx."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue export runs/reach_ppo\n  robocue export runs/reach_ppo --int8\n"
+            "  robocue export RUN_DIR --format torchscript --out RUN_DIR/ts"
+        ),
+    )
+    export.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
+    export.add_argument("--format", default="onnx", metavar="FORMAT", help="onnx (default) or torchscript")
+    export.add_argument("--int8", action="store_true", help="also write an int8 ONNX policy (policy_int8.onnx)")
+    export.add_argument("--out", metavar="DIR", help="the folder to write (default: RUN_DIR/export)")
+
+    distill = commands.add_parser(
+        "distill",
+        help="distil a pixel agent into a small CNN (a quarter of its parameters) by DAgger from it",
+        description=(
+            "Train a small student of the pixel agent in TEACHER_RUN: the teacher's env and recipe (cloning its episodes, then\n"
+            "DAgger rounds labelled by the teacher from the pixels the student sees), with the small CNN trunk and a 64-64 MLP,\n"
+            "at most a quarter of the teacher's parameters. The student is a run folder: eval, export --int8 and bench take it."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue distill runs/reach_pixels --out runs/reach_pixels_small\n"
+            "  robocue distill runs/reach_pixels --out runs/small train.dagger_iterations=6"
+        ),
+    )
+    distill.add_argument(
+        "args",
+        nargs="+",
+        metavar="TEACHER_RUN [key=value ...]",
+        help="a pixel run folder (policy.features_extractor=multimodal), then dotted overrides on top of its config",
+    )
+    distill.add_argument("--out", metavar="DIR", required=True, help="the student's run folder (must not hold a run)")
 
     commands.add_parser(
         "envs",
@@ -346,12 +410,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench = commands.add_parser(
         "bench",
-        help="measure environment steps per second",
-        description="Step each environment with random actions and report steps per second, with and without rendering.",
+        help="measure environment steps per second, or a policy's latency per action",
+        description=(
+            "Step each environment with random actions and report steps per second, with and without rendering.\n"
+            "With --policy RUN_DIR (or --encoder language): p50 and p99 milliseconds per action (per utterance) on\n"
+            "--threads CPU threads and the peak memory of the process that acts, measured in a fresh process on\n"
+            "observations recorded from the agent's ONNX export (robocue export RUN_DIR first)."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n  robocue bench\n  robocue bench --env robocue/Reach-MuJoCo-v0 --steps 50000 --out bench.json\n"
-            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000"
+            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000\n"
+            "  robocue bench --policy runs/reach_ppo --runtime onnx --threads 1\n"
+            "  robocue bench --policy runs/reach_ppo --runtime onnx --int8\n"
+            "  robocue bench --encoder language --runtime torch\n"
+            "  robocue bench --encoder gesture --runtime onnx"
         ),
     )
     bench.add_argument("--env", action="append", metavar="ENV_ID", help="env id to measure (repeatable; default: all)")
@@ -363,6 +436,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="instead, compare vectorised envs (dummy, subproc, threaded) at 1, 2, 4 and 8 copies (default env: Reach state)",
     )
+    bench.add_argument("--policy", metavar="RUN_DIR", help="instead, time the agent in RUN_DIR per action (needs RUN_DIR/export)")
+    bench.add_argument(
+        "--encoder", metavar="NAME", help="instead, time a command encoder: language (per utterance) or gesture (per clip, at most 200)"
+    )
+    bench.add_argument("--runtime", default="onnx", metavar="RUNTIME", help="with --policy or --encoder: onnx (default) or torch")
+    bench.add_argument("--threads", type=_positive_int, default=1, help="with --policy or --encoder: CPU threads (default: 1)")
+    bench.add_argument("--int8", action="store_true", help="with --policy --runtime onnx: the int8 policy")
+    bench.add_argument("--actions", type=_positive_int, default=1000, help="with --policy or --encoder: calls timed (default: 1000)")
     return parser
 
 
@@ -422,9 +503,13 @@ def _run_dir_or_expert(args) -> None:
 
 
 def cmd_eval(args) -> int:
+    _run_dir_or_expert(args)
+    if args.runtime == "onnx":
+        return _eval_onnx(args)
+    if args.int8:
+        raise ValueError("--int8 evaluates the int8 ONNX policy; add --runtime onnx")
     from robocue.agents.evaluation import evaluate_expert, evaluate_run
 
-    _run_dir_or_expert(args)
     if args.expert and args.model:
         raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
     if args.expert and args.sample:
@@ -454,13 +539,30 @@ def cmd_eval(args) -> int:
             model_file=args.model,
             sample=args.sample,
         )
+    _print_eval(result, path)
+    return 0
+
+
+def _eval_onnx(args) -> int:
+    # onnx_runtime imports no torch; agents.evaluation does, so the ONNX path never imports it.
+    from robocue.agents.onnx_runtime import evaluate_export
+
+    if args.expert or args.model or args.sample or args.engine:
+        raise ValueError(
+            "--runtime onnx evaluates RUN_DIR's export with its mean action; --expert, --model, --sample and --engine do not apply"
+        )
+    result, path = evaluate_export(args.run_dir, args.episodes, args.seed, args.out, int8=args.int8, commands=args.commands)
+    _print_eval(result, path)
+    return 0
+
+
+def _print_eval(result: dict, path) -> None:
     low, high = result["success_ci"]
     print(
         f"{result['env_id']}: success rate {result['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) over "
         f"{result['n_episodes']} episodes, mean return {result['mean_return']:.2f} +- {result['std_return']:.2f}"
     )
     print(f"wrote {path}")
-    return 0
 
 
 def cmd_replay(args) -> int:
@@ -478,6 +580,13 @@ def cmd_replay(args) -> int:
         zip_path, episodes, seed = Path(trusted.model_file), args.episodes or 2, 10_000 if args.seed is None else args.seed
         out = args.out or zip_path.parent / "videos" / f"replay_{zip_path.stem}_seed{seed}_x{episodes}.mp4"
         video = replay_agent(trusted, episodes, seed, out, args.width or 480, args.height or 360, args.fps)
+    elif args.runtime == "onnx" or args.int8:
+        from robocue.agents.onnx_runtime import replay_export
+
+        if args.runtime != "onnx" or args.expert or args.fps:
+            raise ValueError("--int8 needs --runtime onnx; --runtime onnx replays RUN_DIR's export (no --expert, no --fps)")
+        size = {"width": args.width or 480, "height": args.height or 360}
+        video = replay_export(args.run_dir, args.episodes or 2, args.seed, args.out, int8=args.int8, **size)
     elif args.expert:
         video = replay_expert(
             args.expert,
@@ -511,7 +620,64 @@ def cmd_envs(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from robocue.agents.export import export_run
+
+    manifest = export_run(args.run_dir, args.format, int8=args.int8, out=args.out)
+    for key, name in manifest["files"].items():
+        print(f"  {key:<17} {manifest['out_dir']}/{name} ({manifest['sizes_kb'][key]:.1f} KB)")
+    print(f"wrote {manifest['out_dir']}/manifest.json")
+    return 0
+
+
+def cmd_distill(args) -> int:
+    from robocue.agents.export_distill import distill
+
+    teacher, overrides = args.args[0], args.args[1:]
+    bad = [item for item in overrides if "=" not in item]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a key=value override (give TEACHER_RUN first, then key=value ...)")
+    result = distill(teacher, args.out, overrides)
+    print(f"student in {result['run_dir']} ({result['student_parameters']:,} parameters, {result['parameter_share']:.1%} of the teacher's)")
+    return 0
+
+
+def _bench_latency(args) -> int:
+    import json
+    from pathlib import Path
+
+    from robocue.agents.latency import bench_encoder, bench_gesture_encoder, bench_policy
+    from robocue.files import write_json
+
+    if args.policy and args.encoder:
+        raise ValueError("give either --policy RUN_DIR or --encoder NAME, not both")
+    if args.env or args.vec:
+        raise ValueError("--env and --vec measure environments; --policy and --encoder measure latency, one or the other")
+    if args.encoder:
+        if args.encoder not in ("language", "gesture"):
+            raise ValueError(f"--encoder {args.encoder!r} is not one of: language, gesture")
+        if args.int8:
+            raise ValueError("--int8 applies to --policy")
+        if args.encoder == "gesture":
+            result = bench_gesture_encoder(args.runtime, args.threads, n=min(args.actions, 200))
+        else:
+            result = bench_encoder(args.runtime, args.threads, n=args.actions)
+    else:
+        result = bench_policy(args.policy, args.runtime, args.threads, int8=args.int8, max_actions=args.actions)
+    print(
+        f"{result['model']} ({result['format']}, {result['threads']} thread(s)): p50 {result['p50_ms']:.3f} ms, "
+        f"p99 {result['p99_ms']:.3f} ms per call over {result['n']}; peak memory {result['peak_memory_mb']:.0f} MB"
+    )
+    print(json.dumps(result))
+    if args.out:
+        write_json(Path(args.out), result)
+        print(f"wrote {args.out}")
+    return 0
+
+
 def cmd_bench(args) -> int:
+    if args.policy or args.encoder:
+        return _bench_latency(args)
     from robocue import envs
     from robocue.agents.benchmark import markdown_table, run_benchmarks
     from robocue.files import check_output_path, write_json
@@ -675,6 +841,14 @@ def cmd_command(args) -> int:
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
+    if args.runtime == "onnx":
+        from robocue.agents.onnx_runtime import follow_command_export
+
+        if args.say is None:
+            raise ValueError("--runtime onnx follows words given with --say TEXT")
+        out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
+        print(json.dumps(follow_command_export(args.run_dir, args.say, args.seed, out_dir / f"command_onnx_{args.seed}.mp4")))
+        return 0
     agent = Agent.load(args.run_dir)
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
     if args.gesture is not None:
@@ -713,6 +887,8 @@ COMMANDS = {
     "command": cmd_command,
     "envs": cmd_envs,
     "bench": cmd_bench,
+    "export": cmd_export,
+    "distill": cmd_distill,
 }
 
 
