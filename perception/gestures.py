@@ -36,6 +36,7 @@ direction (cos, sin), and pooled command features read by the shared
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import time
@@ -412,33 +413,50 @@ def _frames(rng: np.random.Generator, performer: Performer, low: float, high: fl
 
 
 def _perform(
-    tl: _Timeline, rng: np.random.Generator, performer: Performer, gesture: str, rest: np.ndarray, point_deg: float | None = None
+    tl: _Timeline,
+    rng: np.random.Generator,
+    performer: Performer,
+    gesture: str,
+    rest: np.ndarray,
+    point_deg: float | None = None,
+    wide: bool = False,
 ) -> float | None:
-    """Appends one gesture (labelled part only); returns the intended pointing direction."""
+    """Appends one gesture (labelled part only); returns the intended pointing direction.
+
+    ``wide`` (training only) widens the choreography: points held still without reaching,
+    looser finger postures, longer holds, swipes sized in hand lengths."""
     cx, cy, scale = rest[_S_CX], rest[_S_CY], rest[_S_SCALE]
     if gesture == "point":
         theta = rng.uniform(0.0, 360.0) if point_deg is None else float(point_deg) % 360.0
-        reach = rng.uniform(0.02, 0.06)
-        # Keep the pointing hand in view: shift the palm against the pointing direction.
-        pcx = 0.5 + 0.6 * (cx - 0.5) - 0.35 * scale * math.cos(math.radians(theta)) + reach * math.cos(math.radians(theta))
-        pcy = 0.5 + 0.6 * (cy - 0.5) + 0.35 * scale * math.sin(math.radians(theta)) - reach * math.sin(math.radians(theta))
-        flex = [rng.uniform(0.7, 1.0), rng.uniform(0.0, 0.08), *rng.uniform(0.85, 1.0, 3)]
+        if wide and rng.random() < 0.35:  # a point simply held still where the hand is: no reach
+            pcx, pcy = cx, cy
+        else:
+            reach = rng.uniform(0.02, 0.06)
+            # Keep the pointing hand in view: shift the palm against the pointing direction.
+            pcx = 0.5 + 0.6 * (cx - 0.5) - 0.35 * scale * math.cos(math.radians(theta)) + reach * math.cos(math.radians(theta))
+            pcy = 0.5 + 0.6 * (cy - 0.5) + 0.35 * scale * math.sin(math.radians(theta)) - reach * math.sin(math.radians(theta))
+        if wide:
+            flex = [rng.uniform(0.15, 1.0), rng.uniform(0.0, 0.12), *rng.uniform(0.6, 1.0, 3)]
+        else:
+            flex = [rng.uniform(0.7, 1.0), rng.uniform(0.0, 0.08), *rng.uniform(0.85, 1.0, 3)]
         tl.to(
             _frames(rng, performer, 7, 13),
             flex=flex,
             spread=rng.uniform(0.0, 0.2),
             phi=theta,
-            yaw=performer.yaw_deg + rng.uniform(-15, 15),
+            yaw=performer.yaw_deg + rng.uniform(-15, 15) + (rng.uniform(-50, 50) if wide else 0.0),
             pitch=performer.pitch_deg * 0.5 + rng.uniform(-10, 10),
             cx=pcx,
             cy=pcy,
         )
-        tl.hold(_frames(rng, performer, 12, 28))
+        tl.hold(_frames(rng, performer, 12, 28) * (rng.uniform(0.6, 3.0) if wide else 1.0))
         return theta
     if gesture in GESTURE_DESTINATION:
         direction = math.radians(SWIPE_DIRECTION_DEG[gesture])
         du, dv = math.cos(direction), math.sin(direction)  # y-up image coordinates
         length = rng.uniform(0.2, 0.3) * performer.amplitude
+        if wide and rng.random() < 0.5:  # a swipe measured in hand lengths, short or long
+            length = scale * rng.uniform(0.8, 4.0)
         back = rng.uniform(0.2, 0.4) * length
         horizontal = gesture in ("swipe_left", "swipe_right")
         yaw = rng.choice([-1.0, 1.0]) * rng.uniform(20, 55) if horizontal else performer.yaw_deg + rng.uniform(-10, 10)
@@ -500,7 +518,7 @@ def _perform(
             scale=scale * rng.uniform(1.05, 1.2),
             cy=cy - rng.uniform(0.0, 0.03),
         )
-        tl.hold(_frames(rng, performer, 14, 30))
+        tl.hold(_frames(rng, performer, 14, 30) * (rng.uniform(0.6, 3.0) if wide else 1.0))
         return None
     raise ValueError(f"unknown gesture {gesture!r}; known: {', '.join(GESTURES)}")
 
@@ -513,7 +531,9 @@ def _wobble(rng: np.random.Generator, n: int, amplitude: float) -> np.ndarray:
     return amplitude * np.sin(2 * np.pi * freqs[:, None] * t[None] + phases[:, None]).mean(axis=0)
 
 
-def sample_clip(rng: np.random.Generator, performer: int | Performer, gestures=None, point_deg: float | None = None) -> Clip:
+def sample_clip(
+    rng: np.random.Generator, performer: int | Performer, gestures=None, point_deg: float | None = None, wide: bool = False
+) -> Clip:
     """One clip of one or two gestures, with idle frames before, between and after.
 
     Args:
@@ -523,6 +543,8 @@ def sample_clip(rng: np.random.Generator, performer: int | Performer, gestures=N
             ``GESTURE_PAIRS``.
         point_deg: Where a ``point`` aims, degrees in the image (0 = right, 90 = up) before
             the performer's camera roll; None draws it uniformly.
+        wide: Widen the choreography (see :func:`_perform`); :func:`sample_training_clip`
+            sets it.
     """
     performer = performer if isinstance(performer, Performer) else Performer.from_seed(performer)
     if gestures is None:
@@ -553,7 +575,7 @@ def sample_clip(rng: np.random.Generator, performer: int | Performer, gestures=N
     spans = []
     for i, gesture in enumerate(gestures):
         start = len(tl)
-        theta = _perform(tl, rng, performer, gesture, rest, point_deg)
+        theta = _perform(tl, rng, performer, gesture, rest, point_deg, wide)
         spans.append((gesture, start, len(tl), theta))
         tl.to(_frames(rng, performer, 8, 16), **_rest_changes(rest))  # back to rest: background
         if i + 1 < len(gestures):
@@ -625,6 +647,81 @@ def _rest_changes(rest: np.ndarray) -> dict:
         "cy": rest[_S_CY],
         "scale": rest[_S_SCALE],
     }
+
+
+def wide_performer(rng: np.random.Generator, performer: int | Performer) -> Performer:
+    """``performer`` with far wider settings drawn from ``rng`` (training only): camera roll
+    within ±45°, hand size 0.06-0.5 of the image, tempo 0.45-2.2, bone and palm lengths
+    0.75-1.3, habitual palm turn ±60° and tilt ±40°, the hand anywhere in the frame, noise
+    0.5-6% of the hand's size, up to 25% dropped frames."""
+    performer = performer if isinstance(performer, Performer) else Performer.from_seed(performer)
+    scale = float(np.exp(rng.uniform(np.log(0.06), np.log(0.5))))
+    return dataclasses.replace(
+        performer,
+        bones=tuple(float(b) for b in rng.uniform(0.75, 1.3, 5)),
+        palm=float(rng.uniform(0.75, 1.3)),
+        speed=float(rng.uniform(0.45, 2.2)),
+        pause=float(rng.uniform(0.3, 2.0)),
+        roll_deg=float(rng.uniform(-45.0, 45.0)),
+        scale=scale,
+        noise=float(scale * rng.uniform(0.005, 0.06)),
+        drop_rate=float(rng.choice([0.0, rng.uniform(0.0, 0.25)])),
+        center=(float(rng.uniform(0.25, 0.75)), float(rng.uniform(0.25, 0.75))),
+        yaw_deg=float(rng.uniform(-60.0, 60.0)),
+        pitch_deg=float(rng.uniform(-40.0, 40.0)),
+        amplitude=float(rng.uniform(0.5, 2.0)),
+        rest_flex=float(rng.uniform(0.15, 0.75)),
+    )
+
+
+def _crop(clip: Clip, start: int, end: int) -> Clip:
+    """The frames ``[start, end)`` of ``clip``, its segments cut to them (empty ones dropped)."""
+    segments = []
+    for label, s, e, direction in clip.segments:
+        s, e = max(s, start) - start, min(e, end) - start
+        if e - s > 0:
+            segments.append((label, s, e, direction))
+    return dataclasses.replace(
+        clip,
+        landmarks=clip.landmarks[start:end],
+        labels=clip.labels[start:end],
+        segments=segments,
+        pointing_deg=clip.pointing_deg[start:end],
+    )
+
+
+def sample_training_clip(rng: np.random.Generator, performer: int) -> Clip:
+    """One training clip from the widened generator (the recogniser is trained on these).
+
+    On top of :func:`sample_clip`: 60% of clips come from a :func:`wide_performer`, the
+    choreography is widened (``wide=True``); 35% are one gesture, 30% a pair, 15% a long
+    recording of three or four gestures, 20% a gesture trimmed tightly (at most a few idle
+    frames, the start cut up to 40% into the gesture's lead-in); in half the clips with
+    dropped frames the tracker repeats the last frame instead of reporting NaN.
+    """
+    base = wide_performer(rng, performer) if rng.random() < 0.6 else Performer.from_seed(performer)
+    kind = rng.choice(["single", "pair", "recording", "tight"], p=[0.35, 0.3, 0.15, 0.2])
+    if kind == "pair":
+        gestures = GESTURE_PAIRS[int(rng.integers(len(GESTURE_PAIRS)))]
+    elif kind == "recording":
+        gestures = tuple(str(g) for g in rng.choice(GESTURES, int(rng.integers(3, 5))))
+    else:
+        gestures = (GESTURES[int(rng.integers(len(GESTURES)))],)
+    clip = sample_clip(rng, base, gestures, wide=True)
+    if kind == "tight":
+        _, start, end, _ = clip.segments[0]
+        first = start - int(rng.integers(0, 4)) + int(rng.integers(0, int(0.4 * min(10, end - start)) + 1))
+        last = end + int(rng.integers(0, 4))
+        cropped = _crop(clip, max(0, first), min(len(clip.labels), last))
+        if np.isfinite(cropped.landmarks).all(axis=(1, 2)).any():
+            clip = cropped
+    if rng.random() < 0.5:  # the tracker repeats the last frame when it loses the hand
+        landmarks = clip.landmarks.copy()
+        for t in np.flatnonzero(~np.isfinite(landmarks).all(axis=(1, 2))):
+            if t > 0:
+                landmarks[t] = landmarks[t - 1]
+        clip = dataclasses.replace(clip, landmarks=landmarks)
+    return clip
 
 
 def sample_dataset(split: str, n: int, seed: int) -> list[Clip]:
@@ -745,18 +842,54 @@ def _check_landmarks(landmarks) -> np.ndarray | torch.Tensor:
     return landmarks
 
 
-_INPUT_DIM = 20 * 3 + 2 + 2 + 2 + 1 + 1
+# Landmark chains of the five fingers (wrist, then base to tip) for the joint angles.
+_CHAINS = ((0, 1, 2, 3, 4), (0, 5, 6, 7, 8), (0, 9, 10, 11, 12), (0, 13, 14, 15, 16), (0, 17, 18, 19, 20))
+_SHAPE_DIM = 20 * 3
+_INPUT_DIM = _SHAPE_DIM + 2 + 2 + 1 + 1 + 15 + 15 + 5
+FEATURES_VERSION = 2  # 1: clip-centred wrist position and clip-median size (context-dependent), no joint angles
+
+
+def _fill_dropped(lm: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """Dropped frames linearly interpolated between the nearest valid frames (held at the ends)."""
+    b, t = valid.shape
+    steps = torch.arange(t, device=lm.device).expand(b, t)
+    before = torch.cummax(torch.where(valid, steps, torch.full_like(steps, -1)), dim=1).values
+    after = t - 1 - torch.cummax(torch.where(valid, t - 1 - steps, torch.full_like(steps, -1)).flip(1), dim=1).values.flip(1)
+    first = valid.to(torch.int64).argmax(dim=1, keepdim=True).expand(b, t)
+    last = (t - 1 - valid.flip(1).to(torch.int64).argmax(dim=1, keepdim=True)).expand(b, t)
+    before = torch.where(before < 0, first, before)
+    after = torch.where(after > t - 1, last, after)
+    span = (after - before).clamp_min(1).to(lm.dtype)
+    w = ((steps - before).to(lm.dtype) / span).clamp(0.0, 1.0)[..., None, None]
+    gather = lambda index: torch.gather(lm, 1, index[..., None, None].expand(b, t, NUM_LANDMARKS, 3))  # noqa: E731
+    return gather(before) * (1 - w) + gather(after) * w
+
+
+def _joint_cosines(points: torch.Tensor) -> torch.Tensor:
+    """Cosine of the bend at the three inner joints of each finger chain: ``(B, T, 15)``."""
+    out = []
+    for chain in _CHAINS:
+        bones = [points[..., chain[i + 1], :] - points[..., chain[i], :] for i in range(4)]
+        for i in range(3):
+            out.append(F.cosine_similarity(bones[i], bones[i + 1], dim=-1, eps=1e-6))
+    return torch.stack(out, dim=-1)
 
 
 def normalise_landmarks(landmarks: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Per-frame features of a batch of clips, invariant to position, scale and handedness.
+    """Per-frame features of a batch of clips, invariant to position, scale, tilt and handedness,
+    and independent of what the clip holds before or after the frame's neighbourhood.
 
-    Steps: mark dropped frames (any non-finite value, or all zeros) and fill them from the
-    nearest earlier valid frame (the first valid one before any); centre on the wrist;
-    divide by the clip's median palm length (wrist to middle-finger MCP, 3-D); rotate each
-    frame so the hand axis (wrist to middle MCP) points up; mirror left hands (detected per
-    clip from which side of the axis the index MCP lies on) onto right hands. Motion (wrist
-    position and velocity) stays in image coordinates, so a swipe keeps its direction.
+    Steps: mark dropped frames (any non-finite value, all zeros, or an exact repeat of the
+    frame before, as some trackers report a lost hand) and fill them by linear interpolation
+    between the nearest valid frames; centre on the wrist; divide by the clip's median palm
+    length (wrist to middle-finger MCP, 3-D); rotate each frame so the hand axis (wrist to
+    middle MCP) points up; mirror left hands (detected per clip from which side of the axis
+    the index MCP lies on) onto right hands. Features per frame: the 20 normalised landmarks,
+    the hand axis's image direction (cos, sin), the wrist's image velocity in palm lengths
+    per frame, the change of the palm's size (log ratio to the frame before), the cosine of
+    every finger joint's bend in 3-D and in the image plane (finger extension from joint
+    angles, independent of bone proportions), each finger's extension (wrist-to-tip distance
+    over the finger's length) and the valid flag. No feature depends on a clip-wide position.
 
     Args:
         landmarks: ``(B, T, 21, 3)``.
@@ -770,15 +903,15 @@ def normalise_landmarks(landmarks: torch.Tensor) -> dict[str, torch.Tensor]:
     """
     lm = landmarks.to(torch.float32)
     b, t = lm.shape[:2]
-    valid = torch.isfinite(lm).all(dim=(-1, -2)) & (lm.nan_to_num(0.0) != 0).any(dim=-1).any(dim=-1)
-    if not valid.any(dim=1).all():
+    finite = torch.isfinite(lm).all(dim=(-1, -2)) & (lm.nan_to_num(0.0) != 0).any(dim=-1).any(dim=-1)
+    repeat = torch.zeros_like(finite)
+    repeat[:, 1:] = (lm[:, 1:] == lm[:, :-1]).all(dim=-1).all(dim=-1) & finite[:, 1:]
+    valid = finite & ~repeat
+    if not finite.any(dim=1).all():
         raise ValueError("gesture clip has no valid frame: every frame is dropped (NaN or all zeros)")
+    valid = valid | (finite & ~valid.any(dim=1, keepdim=True))  # a clip of one still frame repeated
     lm = torch.where(valid[..., None, None], lm, torch.zeros_like(lm))
-    steps = torch.arange(t, device=lm.device).expand(b, t)
-    last = torch.cummax(torch.where(valid, steps, torch.full_like(steps, -1)), dim=1).values
-    first = valid.to(torch.int64).argmax(dim=1, keepdim=True).expand(b, t)
-    source = torch.where(last < 0, first, last)
-    lm = torch.gather(lm, 1, source[..., None, None].expand(b, t, NUM_LANDMARKS, 3))
+    lm = _fill_dropped(lm, valid)
 
     # y up from here on.
     lm = lm * torch.tensor([1.0, -1.0, 1.0], device=lm.device)
@@ -795,15 +928,28 @@ def normalise_landmarks(landmarks: torch.Tensor) -> dict[str, torch.Tensor]:
     side = ((x[:, :, 5] - x[:, :, 17]) * valid).sum(dim=1)
     mirror = torch.where(side >= 0, 1.0, -1.0)
     x = x * mirror[:, None, None]
-    shape = torch.stack([x, y, rel[..., 2]], dim=-1)[:, :, 1:, :].reshape(b, t, -1)
+    points = torch.stack([x, y, rel[..., 2]], dim=-1)
+    shape = points[:, :, 1:, :].reshape(b, t, -1)
+    flat = torch.cat([points[..., :2], torch.zeros_like(points[..., :1])], dim=-1)
+    lengths = torch.stack([sum((points[..., c[i + 1], :] - points[..., c[i], :]).norm(dim=-1) for i in range(4)) for c in _CHAINS], dim=-1)
+    reach = torch.stack([(points[..., c[4], :] - points[..., c[0], :]).norm(dim=-1) for c in _CHAINS], dim=-1)
+    extension = reach / lengths.clamp_min(1e-4)
 
-    n_valid = valid.sum(dim=1, keepdim=True).clamp_min(1)
-    centre = (wrist[..., :2] * valid[..., None]).sum(dim=1, keepdim=True) / n_valid[..., None]
-    position = (wrist[..., :2] - centre) / palm[:, None, None]
-    velocity = torch.diff(wrist[..., :2], dim=1, prepend=wrist[:, :1, :2]) / palm[:, None, None] * 5.0
-    size = torch.log(palm_len.clamp_min(1e-4) / palm[:, None]).clamp(-2.0, 2.0)
+    local_palm = palm_len.clamp_min(1e-4)
+    velocity = torch.diff(wrist[..., :2], dim=1, prepend=wrist[:, :1, :2]) / local_palm[..., None] * 5.0
+    growth = torch.diff(torch.log(local_palm), dim=1, prepend=torch.log(local_palm[:, :1])).clamp(-0.5, 0.5) * 10.0
     features = torch.cat(
-        [shape, torch.cos(axis)[..., None], torch.sin(axis)[..., None], position, velocity, size[..., None], valid[..., None].float()],
+        [
+            shape,
+            torch.cos(axis)[..., None],
+            torch.sin(axis)[..., None],
+            velocity.clamp(-10.0, 10.0),
+            growth[..., None],
+            valid[..., None].float(),
+            _joint_cosines(points),
+            _joint_cosines(flat),
+            extension,
+        ],
         dim=-1,
     )
     return {"features": features, "valid": valid, "axis": axis, "mirror": mirror}
@@ -814,10 +960,11 @@ class _TemporalBlock(nn.Module):
         super().__init__()
         self.conv = nn.Conv1d(channels, channels, kernel, padding=dilation * (kernel - 1) // 2, dilation=dilation)
         self.mix = nn.Conv1d(channels, channels, 1)
-        self.norm = nn.GroupNorm(1, channels)
+        self.norm = nn.LayerNorm(channels)  # per frame: no statistic over the whole clip
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
-        return h + self.mix(F.gelu(self.norm(self.conv(h))))
+        z = self.norm(self.conv(h).transpose(1, 2)).transpose(1, 2)
+        return h + self.mix(F.gelu(z))
 
 
 class GestureEncoder(nn.Module):
@@ -851,8 +998,11 @@ class GestureEncoder(nn.Module):
             landmarks = landmarks[None]
         return landmarks.to(next(self.parameters()).device)
 
-    def encode(self, landmarks) -> dict[str, torch.Tensor]:
+    def encode(self, landmarks, lengths: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         """Everything the heads say about a batch ``(B, T, 21, 3)`` (or one clip ``(T, 21, 3)``).
+
+        ``lengths`` ``(B,)``: each clip's own length in a padded batch; frames past it are
+        zeroed before every temporal block, so a clip reads the same padded or alone.
 
         Returns:
             ``features`` ``(B, out_dim)``, ``frame_logits`` ``(B, T, n_labels)``,
@@ -861,13 +1011,19 @@ class GestureEncoder(nn.Module):
         """
         norm = normalise_landmarks(self._as_batch(landmarks))
         x = self.input(norm["features"]).transpose(1, 2)
+        present = None
+        if lengths is not None:
+            present = (torch.arange(x.shape[-1], device=x.device)[None] < lengths.to(x.device)[:, None])[:, None].float()
+            x = x * present
         for block in self.blocks:
             x = block(x)
+            if present is not None:
+                x = x * present
         h = x.transpose(1, 2)  # (B, T, hidden)
         valid = norm["valid"]
         frame_logits = self.frame_head(h)
         # Index direction relative to the hand axis, in the mirrored (right-hand) frame.
-        local = self.direction_head(torch.cat([h, norm["features"][..., :60]], dim=-1))
+        local = self.direction_head(torch.cat([h, norm["features"][..., :_SHAPE_DIM]], dim=-1))
         rel = torch.atan2(local[..., 1], local[..., 0]) * norm["mirror"][:, None]
         angle = norm["axis"] + rel
         direction = torch.stack([torch.cos(angle), torch.sin(angle)], dim=-1)
@@ -930,7 +1086,9 @@ class GestureEncoder(nn.Module):
         """Writes config and weights to one file."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save({"format": "robocue-gesture-encoder", "version": 1, "config": self.config, "state_dict": self.state_dict()}, path)
+        torch.save(
+            {"format": "robocue-gesture-encoder", "version": FEATURES_VERSION, "config": self.config, "state_dict": self.state_dict()}, path
+        )
         return path
 
     @classmethod
@@ -939,6 +1097,11 @@ class GestureEncoder(nn.Module):
         blob = torch.load(Path(path), map_location=map_location, weights_only=True)
         if not isinstance(blob, dict) or blob.get("format") != "robocue-gesture-encoder":
             raise ValueError(f"{path} is not a robocue gesture encoder file")
+        if blob.get("version") != FEATURES_VERSION:
+            raise ValueError(
+                f"{path} is a gesture encoder of feature version {blob.get('version')}; this robocue reads version {FEATURES_VERSION}: "
+                "retrain it with python scripts/train_commands.py --only gesture"
+            )
         config = dict(blob["config"])
         config["dilations"] = tuple(config["dilations"])
         encoder = cls(**config)
@@ -1021,6 +1184,7 @@ def _collate(clips: list[Clip]) -> dict[str, torch.Tensor]:
         pointing[i, :n] = clip.pointing_deg
     targets = command_targets([clip.command for clip in clips])
     return {
+        "lengths": torch.tensor([len(clip.labels) for clip in clips]),
         "landmarks": torch.from_numpy(landmarks),
         "labels": torch.from_numpy(labels),
         "pointing": torch.from_numpy(pointing),
@@ -1029,7 +1193,7 @@ def _collate(clips: list[Clip]) -> dict[str, torch.Tensor]:
 
 
 def _loss(encoder: GestureEncoder, batch: dict) -> tuple[torch.Tensor, dict]:
-    out = encoder.encode(batch["landmarks"])
+    out = encoder.encode(batch["landmarks"], batch["lengths"])
     frame_loss = F.cross_entropy(out["frame_logits"].reshape(-1, len(LABELS)), batch["labels"].reshape(-1), ignore_index=-100)
     pointing = batch["pointing"]
     mask = torch.isfinite(pointing) & out["valid"]
@@ -1070,7 +1234,7 @@ def evaluate_gesture_encoder(encoder: GestureEncoder, clips: list[Clip], batch_s
     for i in range(0, len(clips), batch_size):
         chunk = clips[i : i + batch_size]
         batch = _collate(chunk)
-        out = encoder.encode(batch["landmarks"])
+        out = encoder.encode(batch["landmarks"], batch["lengths"])
         decoded = encoder.decoder.decode(out["features"])
         probs = out["frame_logits"].softmax(dim=-1).numpy()
         directions = out["direction"].numpy()
@@ -1107,6 +1271,9 @@ def evaluate_gesture_encoder(encoder: GestureEncoder, clips: list[Clip], batch_s
         "field_accuracy": {f: field_ok[f] / n for f in DECODER_FIELDS},
         "rule_command_accuracy": rule_ok / n,
     }
+
+
+_CHUNK = 8  # clips per forward pass in training; gradients of a step's chunks add up
 
 
 def train_gesture_encoder(
@@ -1153,10 +1320,13 @@ def train_gesture_encoder(
     started = time.perf_counter()
     done = 0
     for step in range(steps):
-        clips = [sample_clip(rng, pool[int(rng.integers(len(pool)))]) for _ in range(batch_size)]
-        loss, parts = _loss(encoder, _collate(clips))
+        clips = [sample_training_clip(rng, pool[int(rng.integers(len(pool)))]) for _ in range(batch_size)]
+        clips.sort(key=lambda clip: len(clip.labels))  # chunks of similar length pad little
         optimiser.zero_grad()
-        loss.backward()
+        chunks = [clips[i : i + _CHUNK] for i in range(0, len(clips), _CHUNK)]
+        for chunk in chunks:
+            loss, parts = _loss(encoder, _collate(chunk))
+            (loss * len(chunk) / len(clips)).backward()
         nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
         optimiser.step()
         schedule.step()
