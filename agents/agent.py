@@ -8,9 +8,9 @@ import gymnasium as gym
 import numpy as np
 
 from robocue import envs  # noqa: F401  (registers the robocue/ ids)
-from robocue.agents.commands import ENCODER_FILE, wrap
 from robocue.agents.runs import MODEL_FILE, load_run_config
 from robocue.configs import Config, ConfigError, algorithm_class
+from robocue.perception.command_channels import ENCODER_FILE, wrap
 
 
 def resolve_device(device: str) -> str:
@@ -34,7 +34,7 @@ def make_env(
     **overrides,
 ) -> gym.Env:
     """The config's environment (one copy) with its wrappers; ``split`` picks what a spoken
-    command's simulated human says (``agents.commands.COMMAND_SPLITS``), ``encoder_path`` the
+    command's simulated human says (``perception.command_channels.COMMAND_SPLITS``), ``encoder_path`` the
     language encoder that hears it (default: the shipped one), ``engine`` the physics engine
     (default: the config's; another one gives the env's twin there). ``for_training``: as
     training sees it (``env.omit_shape`` and ``env.token_noise`` apply), not as evaluation does."""

@@ -113,7 +113,7 @@ def evaluate_agent(
 ) -> tuple[dict, Path]:
     """Evaluates an :class:`Agent` or :class:`ExpertAgent`; writes the JSON to ``out``.
 
-    ``commands`` is the split a spoken-command agent hears (``agents.commands.COMMAND_SPLITS``);
+    ``commands`` is the split a spoken-command agent hears (``perception.command_channels.COMMAND_SPLITS``);
     ``engine`` evaluates on the twin of the agent's env in that physics engine.
     """
     options = {key: value for key, value in (("split", commands), ("engine", engine)) if value}
@@ -198,7 +198,7 @@ def _default_split(agent) -> str:
 
 def check_command_split(config, commands: str | None) -> None:
     """Fails clearly when ``--commands`` cannot apply to this agent."""
-    from robocue.agents.commands import COMMAND_SPLITS, GESTURE_SPLITS
+    from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
 
     if commands is None:
         return

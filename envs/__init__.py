@@ -11,17 +11,12 @@ from __future__ import annotations
 import gymnasium as gym
 
 from robocue.envs.robocue_env import OBS_MODES, RobocueEnv
+from robocue.envs.tasks import TASKS
 
 __all__ = ["ENV_IDS", "ENV_SPECS", "OBS_MODES", "RobocueEnv", "twin_id"]
 
-# task -> (name in ids, episode length in env steps). One line per task.
-TASK_IDS = {
-    "reach": ("Reach", 50),
-    "push": ("Push", 100),
-    "pick_and_place": ("PickAndPlace", 80),
-    "go_to": ("GoTo", 200),
-    "maze": ("Maze", 200),
-}
+# task -> (name in ids, episode length in env steps), as each task declares them.
+TASK_IDS = {name: (task.id_name, task.max_episode_steps) for name, task in TASKS.items()}
 ENGINE_IDS = {"mujoco": "MuJoCo", "pybullet": "PyBullet"}
 # observation mode -> suffix of the task name in ids
 OBS_MODE_IDS = {"state": "", "pixels": "Pixels", "pixels+state": "PixelsState", "goal": "Goal"}

@@ -7,6 +7,8 @@ from collections import deque
 import gymnasium as gym
 import numpy as np
 
+from robocue.envs.tasks import TASKS
+
 IMAGE_KEYS = ("pixels", "depth")
 
 
@@ -54,8 +56,9 @@ class FrameStack(gym.ObservationWrapper):
 
 
 # Tasks whose object tokens start [present, x, y, z, dx, dy, dz] in the world frame (the
-# offset is from the tool tip), the layout a detector's estimates are written into.
-WORLD_TOKEN_TASKS = ("reach", "push", "pick_and_place")
+# offset is from the tool tip), the layout a detector's estimates are written into: the
+# table-top tasks.
+WORLD_TOKEN_TASKS = tuple(name for name, task in TASKS.items() if task.on_table)
 
 
 class ObjectTokenNoise(gym.ObservationWrapper):

@@ -372,7 +372,7 @@ def _understood_gesture(understood: dict) -> dict:
 def _make_gesture(args) -> dict:
     import numpy as np
 
-    from robocue.agents.commands import make_gesture_clip
+    from robocue.agents.follow import make_gesture_clip
     from robocue.perception.gestures import load_default_gesture_encoder
 
     if args.out is None or not args.out.lower().endswith(".npy"):
@@ -392,7 +392,8 @@ def cmd_understand(args) -> int:
     import json
     from pathlib import Path
 
-    from robocue.agents.commands import ENCODER_FILE, load_gesture_clip, load_language_encoder
+    from robocue.agents.follow import load_gesture_clip
+    from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder
 
     if args.make_gesture is not None:
         if args.text is not None or args.gesture is not None:
@@ -426,7 +427,7 @@ def cmd_command(args) -> int:
     from pathlib import Path
 
     from robocue.agents.agent import Agent
-    from robocue.agents.commands import check_follows, follow_command, follow_gesture, load_gesture_clip
+    from robocue.agents.follow import check_follows, follow_command, follow_gesture, load_gesture_clip
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")

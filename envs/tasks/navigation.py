@@ -252,6 +252,20 @@ class GoToTask(NavigationTask):
     """
 
     name = "go_to"
+    id_name, max_episode_steps = "GoTo", 200
+    # The person stands outside the arena's south wall, facing in; before pointing they may
+    # walk to three places by each wall.
+    person = ((0.0, -1.9), (0.0, 1.0))
+    person_stances = tuple(
+        stance
+        for along in (0.0, -1.0, 1.0)
+        for stance in (
+            ((along, -1.9), (0.0, 1.0)),  # south of the arena, facing north (``person``)
+            ((along, 1.9), (0.0, -1.0)),
+            ((-1.9, along), (1.0, 0.0)),
+            ((1.9, along), (-1.0, 0.0)),
+        )
+    )
     half_width = 1.5
     wall_thickness = 0.1
     wall_height = 0.3
@@ -598,6 +612,9 @@ class MazeTask(NavigationTask):
     """
 
     name = "maze"
+    id_name, max_episode_steps = "Maze", 200
+    person = ((0.0, -1.6), (0.0, 1.0))  # outside the maze's south wall, facing in
+    person_stances = (person,)
     size = 4
     cell_size = 0.6
     wall_thickness = 0.04

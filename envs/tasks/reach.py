@@ -10,7 +10,7 @@ from robocue.envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
 from robocue.envs.robots.arm import Arm
 from robocue.envs.scene import Body, Camera, Geom
 from robocue.envs.tasks.base import Parking, Task
-from robocue.envs.tasks.table import table_bodies, table_cameras
+from robocue.envs.tasks.table import TABLE_PERSON, TABLE_STANCES, table_bodies, table_cameras
 
 OBJECT_HALF_SIZE = 0.025
 _SHAPE_GEOMS = {
@@ -39,6 +39,8 @@ class ReachTask(Task):
     """
 
     name = "reach"
+    id_name, max_episode_steps, on_table = "Reach", 50, True
+    person, person_stances = TABLE_PERSON, TABLE_STANCES
     robot_class = Arm
     goal_dim = 3
     token_dim = 7 + len(COLORS) + len(SHAPES)
