@@ -10,7 +10,8 @@ None}``. A command is not understood when:
   what should I do?";
 - it names two different objects, colours, shapes or destinations ("the red ball and the
   blue cube"): "Which one: the red ball or the blue cube?";
-- a field the task needs is missing (no object; a push or a pick-and-place with no place);
+- a field the task needs is missing (no object; a push or a pick-and-place whose words
+  name no place, whatever the decoder guesses);
 - the decoder is unsure of a field (its probability under :data:`CONFIDENT`).
 
 No model is trained here: the rules read the grammar's word tables and the decoder's output.
@@ -29,7 +30,8 @@ COLOR_OF = {word: color for color, words in COLOR_WORDS.items() for word in word
 SHAPE_OF = {word: shape for shape, words in SHAPE_WORDS.items() for word in words}
 DESTINATION_OF = {word: destination for destination, phrases in DESTINATION_SIDE.items() for word in phrases if " " not in word}
 DESTINATION_OF.update({"rear": "back", "forwards": "front", "backwards": "back"})
-_DETERMINERS = {"the", "that", "this", "a", "an", "each"}
+_PRONOUNS = {"you", "u", "ya", "i", "we", "they", "he", "she", "it"}
+_DETERMINERS = {"the", "that", "this", "a", "an", "each", "my", "your"}
 # Words that say what to do: every word of the grammar's task templates but the fillers.
 _FILLERS = {"the", "a", "to", "it", "and", "your", "you", "is", "of", "on", "in", "with", "for", "one", "use", "so", "up", "at", "be"}
 ACTION_WORDS = {
@@ -45,8 +47,9 @@ ACTION_WORDS = {
 def mentions(words: list[str]) -> dict:
     """The objects, colours, shapes and destinations named in ``words`` (known, lower-case).
 
-    A colour followed by a shape within two words is one object; ``can`` is a shape only
-    after a colour or a determiner ("the can", not "can you"). Returns ``{"objects":
+    A colour followed by a shape within two words is one object; ``can`` is a shape after a
+    colour or a determiner ("the red can", "this can") or first with no pronoun after it
+    ("can, the front please"; not "can you ..." nor "... if you can"). Returns ``{"objects":
     [(color or None, shape or None)], "colors": [...], "shapes": [...], "destinations":
     [...], "content": bool}``, each list in order of first mention without repeats.
     """
@@ -54,14 +57,13 @@ def mentions(words: list[str]) -> dict:
     pending = None  # a colour waiting for its shape
     content = False
     for i, word in enumerate(words):
-        before = words[i - 1] if i else ""
         if word in COLOR_OF:
             if pending is not None:
                 objects.append((pending[0], None))
             pending = (COLOR_OF[word], i)
             _add(colors, COLOR_OF[word])
             content = True
-        elif word in SHAPE_OF and (word != "can" or before in COLOR_OF or before in _DETERMINERS):
+        elif word in SHAPE_OF and (word != "can" or _can_is_a_shape(words, i)):
             shape = SHAPE_OF[word]
             color = pending[0] if pending is not None and i - pending[1] <= 2 else None
             if pending is not None and color is None:
@@ -82,6 +84,12 @@ def mentions(words: list[str]) -> dict:
         if obj not in unique:
             unique.append(obj)
     return {"objects": unique, "colors": colors, "shapes": shapes, "destinations": destinations, "content": content}
+
+
+def _can_is_a_shape(words: list[str], i: int) -> bool:
+    before = words[i - 1] if i else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return before in COLOR_OF or before in _DETERMINERS or (i == 0 and after not in _PRONOUNS)
 
 
 def _add(seq: list, value) -> None:
@@ -141,13 +149,13 @@ def _missing_or_unsure(command: dict, confidence: dict, said: dict) -> str | Non
     if task is None or confidence["task"] < CONFIDENT:
         return f"What should I do with {obj}?" if (color or shape) else SORRY
     verb = VERB[task]
-    if color is None and shape is None:
+    if (color is None and shape is None) or not (said["colors"] or said["shapes"]):
         return f"Which object should I {verb}?"
     if confidence["color"] < CONFIDENT:
         return f"Which colour is {_name(None, shape)}?" if shape else f"Which object should I {verb}?"
     if confidence["shape"] < CONFIDENT:
         return f"Which object should I {verb}: {_or([_name(color, s) for s in ('cube', 'ball', 'cylinder')])}?"
-    if task in ("push", "pick_and_place") and (destination is None or confidence["destination"] < CONFIDENT):
+    if task in ("push", "pick_and_place") and (destination is None or not said["destinations"] or confidence["destination"] < CONFIDENT):
         return f"Where should I {'push' if task == 'push' else 'put'} {obj}: left, right, front or back?"
     return None
 
@@ -174,3 +182,12 @@ def clarify_gestures(labels: list[str], command: dict, confidence: dict) -> dict
     else:
         question = None
     return {"understood": question is None, "confidence": confidence, "question": question}
+
+
+LEXICON = set(COLOR_OF) | set(SHAPE_OF) | set(DESTINATION_OF) | _PRONOUNS | _DETERMINERS  # words the rules read as written
+
+
+def rule_words(read: list[tuple[str, str | None]]) -> list[str]:
+    """The words the rules read from ``(word, known word or None)`` pairs: a word of
+    :data:`LEXICON` as written, else the known word it was mapped to, else as written."""
+    return [word if word in LEXICON or known is None else known for word, known in read]

@@ -42,7 +42,7 @@ import torch
 from torch import nn
 
 from robocue.envs.commands import TASKS
-from robocue.perception.clarify import clarify_words
+from robocue.perception.clarify import clarify_words, rule_words
 from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
 from robocue.perception.grammar import (  # noqa: F401  (the grammar's public names, importable from here as before)
     ALL_COMBINATIONS,
@@ -383,7 +383,7 @@ class LanguageEncoder(nn.Module):
                 ]
             finally:
                 self.train(was_training)
-        verdict = clarify_words(known, fields, confidence)
+        verdict = clarify_words(rule_words(read), fields, confidence)
         return {
             **fields,
             **verdict,

@@ -241,6 +241,7 @@ class OutsideClip:
     landmarks: np.ndarray  # (T, 21, 3) float32
     gestures: list  # [(label, start, end, direction_deg or None)]
     kind: str  # "tight", "margin" or "recording"
+    camera_roll_deg: float = 0.0  # the camera's roll, which turns every direction in the image
 
 
 def _frames(rng, person, low_s, high_s):
@@ -329,8 +330,11 @@ def _circular_mean(angles: np.ndarray) -> float:
 
 
 def outside_clip(rng: np.random.Generator, kind: str | None = None, gestures=None, point_deg=None) -> OutsideClip:
-    """One clip: ``kind`` "tight" (one gesture, no idle frames), "margin" (one gesture, a
-    little idle around it) or "recording" (three to five gestures with idle between)."""
+    """One clip: ``kind`` "tight" (the gestures back to back, no idle frames), "margin" (a
+    little idle around them) or "recording" (three to five gestures with idle between).
+
+    ``gestures`` (names) fixes what is performed; ``point_deg`` where a point's hand aims in
+    the image before the camera's roll (0 = right, 90 = up; None: anywhere)."""
     person = Person.draw(rng)
     if kind is None:
         kind = str(rng.choice(["tight", "margin", "recording"], p=[0.4, 0.3, 0.3]))
@@ -364,11 +368,10 @@ def outside_clip(rng: np.random.Generator, kind: str | None = None, gestures=Non
             if i + 1 < len(gestures) or kind == "margin":
                 track.still(_frames(rng, person, 0.3, 1.2), 0.0008, rng)
     clean = _project(person, track.frames, hand_m)
-    if kind == "tight":  # start somewhere in the lead-in, end on the gesture's last frame
-        name, start, end, lead = spans[0]
-        cut = int(rng.integers(0, max(1, int(0.6 * lead))))
-        clean = clean[cut:end]
-        spans = [(name, 0, end - cut, lead)]
+    if kind == "tight":  # start somewhere in the first lead-in, end on the last gesture's last frame
+        cut = int(rng.integers(0, max(1, int(0.6 * spans[0][3]))))
+        clean = clean[cut : spans[-1][2]]
+        spans = [(name, max(0, start - cut), end - cut, lead) for name, start, end, lead in spans]
     segments = []
     for name, start, end, _lead in spans:
         direction = None
@@ -387,7 +390,7 @@ def outside_clip(rng: np.random.Generator, kind: str | None = None, gestures=Non
     dropped[0] = False
     for t in np.flatnonzero(dropped):
         noisy[t] = noisy[t - 1] if person.drop_as_repeat else np.nan
-    return OutsideClip(noisy.astype(np.float32), segments, kind)
+    return OutsideClip(noisy.astype(np.float32), segments, kind, person.camera_roll_deg)
 
 
 def outside_dataset(n: int, seed: int) -> list[OutsideClip]:
