@@ -178,7 +178,7 @@ def _perform(
         tl.to(
             _frames(rng, performer, 5, 9),
             flex=[rng.uniform(0.0, 0.2), *rng.uniform(0.0, 0.1, 4)],
-            spread=rng.uniform(0.5, 1.0),
+            spread=rng.uniform(0.2, 1.0) if wide else rng.uniform(0.5, 1.0),
             phi=90.0 + rng.uniform(-25, 25),
             yaw=performer.yaw_deg + rng.uniform(-10, 10),
             scale=scale * rng.uniform(1.0, 1.12),
@@ -210,11 +210,11 @@ def _perform(
         tl.to(
             _frames(rng, performer, 5, 9),
             flex=[rng.uniform(0.0, 0.15), *rng.uniform(0.0, 0.06, 4)],
-            spread=rng.uniform(0.6, 1.0),
+            spread=rng.uniform(0.0, 1.0) if wide else rng.uniform(0.6, 1.0),
             phi=90.0 + rng.uniform(-12, 12),
             yaw=rng.uniform(-12, 12),
             pitch=rng.uniform(-12, 12),
-            scale=scale * rng.uniform(1.05, 1.2),
+            scale=scale * (rng.uniform(0.95, 1.2) if wide else rng.uniform(1.05, 1.2)),
             cy=cy - rng.uniform(0.0, 0.03),
         )
         tl.hold(_frames(rng, performer, 14, 30) * (rng.uniform(0.6, 3.0) if wide else 1.0))
@@ -261,7 +261,7 @@ def sample_clip(
     rest = np.zeros(_STATE_DIM)
     rest[_S_FLEX] = np.clip(performer.rest_flex + rng.uniform(-0.1, 0.1, 5), 0.15, 0.75)
     rest[_S_FLEX][0] *= 0.7
-    rest[_S_SPREAD] = rng.uniform(0.1, 0.4)
+    rest[_S_SPREAD] = rng.uniform(0.0, 0.9) if wide else rng.uniform(0.1, 0.4)
     rest[_S_PHI] = 90.0 + rng.uniform(-20, 20)
     rest[_S_YAW] = performer.yaw_deg + rng.uniform(-10, 10)
     rest[_S_PITCH] = performer.pitch_deg + rng.uniform(-10, 10)
