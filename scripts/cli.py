@@ -175,9 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--commands",
         metavar="SPLIT",
-        help="for agents trained with env.commands=language: what the simulated human says, train, paraphrase or "
-        "composition; with env.commands=gesture: who gestures, gesture (training performers) or gesture-heldout "
-        "(default out: RUN_DIR/eval_<SPLIT>.json)",
+        help="for agents trained with env.commands=language: what the simulated human says, train, paraphrase, "
+        "composition or outside (hand-written out-of-grammar phrasings, tests/data/outside_phrasings.tsv); with "
+        "env.commands=gesture: who gestures, gesture (training performers), gesture-heldout or gesture-outside (the "
+        "independent clip generator of tests/outside_gestures.py) (default out: RUN_DIR/eval_<SPLIT>.json)",
     )
 
     replay = commands.add_parser(
@@ -294,10 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="say which command the robot understood from words or gestures",
         description=(
             "Print, as JSON, the command robocue's language encoder understood from TEXT: task, color, shape and\n"
-            "destination (null where the words do not say). Uses the shipped encoder, or a run's own with --run.\n"
+            'destination (null where the words do not say), "understood" (true or false), "confidence" per field in\n'
+            "[0, 1] and, when not understood (nonsense, two objects or places named, a field missing or unsure), a\n"
+            '"question" to ask back; "read_as" shows how words the grammar lacks were read (spelling, wordllama\n'
+            'meaning) and "unknown" the words ignored. Uses the shipped encoder, or a run\'s own with --run.\n'
             "With --gesture CLIP.npy (MediaPipe hand landmarks, float32 (T, 21, 3)), print the recognised gestures\n"
-            "(label, start and end frames, direction_deg for point: 0 = right, 90 = up in the image) and the\n"
-            "command fields they imply.\n"
+            "(label, start and end frames, direction_deg for point: 0 = right, 90 = up in the image), the\n"
+            "command fields they imply, and the same understood, confidence and question.\n"
             "With --make-gesture LABEL [LABEL] --out CLIP.npy, write a synthetic clip of those gestures (a point aimed\n"
             "at --direction degrees, the camera held level) to try `robocue command RUN_DIR --gesture CLIP.npy` with,\n"
             "and print what the encoder understands of it."
@@ -308,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue understand --gesture clip.npy\n"
             "  robocue understand --make-gesture point --direction 100 --out clip.npy\n"
             "  robocue understand --make-gesture point swipe_left --direction 80 --performer 7 --out push.npy\n"
-            "  python -m perception.gestures render clip --gestures point swipe_left   # writes clip.npy and clip.mp4"
+            "  python -m robocue.perception.gestures render clip --gestures point swipe_left   # writes clip.npy and clip.mp4"
         ),
     )
     understand.add_argument("text", metavar="TEXT", nargs="?", help="what the person says")
@@ -333,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="tell a trained agent what to do in words or gestures and watch it",
         description=(
             "Run one seeded episode of the agent in RUN_DIR following a person's command: print, as JSON, what it understood\n"
-            "and whether it succeeded, and write a video with the command overlaid.\n"
+            "and whether it succeeded, and write a video with the command overlaid. A command that was not understood\n"
+            "(see `robocue understand`) is refused: --say and --gesture exit with the robot's question as the error;\n"
+            'reading standard input, it prints {"said", "understood": false, "question"} and goes on to the next line.\n'
             "--say TEXT (agents trained with env.commands=language): the scene is the first seed from --seed on whose command\n"
             "fits the words. Without --say or --gesture, read commands in words from standard input, one per line: one\n"
             "episode and one video each.\n"
@@ -770,11 +776,6 @@ def cmd_doctor(args) -> int:
     return 0 if healthy(checks) else 1
 
 
-def _understood_gesture(understood: dict) -> dict:
-    fields = ("task", "color", "shape", "destination")
-    return {"gestures": understood["gestures"], **{field: understood["command"].get(field) for field in fields}}
-
-
 def _make_gesture(args) -> dict:
     import numpy as np
 
@@ -792,7 +793,7 @@ def _make_gesture(args) -> dict:
     with atomic_path(args.out) as tmp, open(tmp, "wb") as handle:  # refuses a folder, FIFO, symlink or device
         np.save(handle, clip.landmarks)
     performed = [{"label": label, "start": start, "end": end, "direction_deg": d} for label, start, end, d in clip.segments]
-    understood = _understood_gesture(load_default_gesture_encoder().understand(clip.landmarks))
+    understood = load_default_gesture_encoder().interpret(clip.landmarks)
     return {"wrote": args.out, "frames": len(clip.landmarks), "performer": performer, "performed": performed, "understood": understood}
 
 
@@ -814,8 +815,7 @@ def cmd_understand(args) -> int:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
         from robocue.perception.gestures import load_default_gesture_encoder
 
-        understood = load_default_gesture_encoder().understand(_load_clip(args.gesture))
-        print(json.dumps(_understood_gesture(understood)))
+        print(json.dumps(load_default_gesture_encoder().interpret(_load_clip(args.gesture))))
         return 0
     if args.text is None:
         raise ValueError('give the TEXT to understand, e.g. robocue understand "push the red cube to the left"')
@@ -827,8 +827,7 @@ def cmd_understand(args) -> int:
         from robocue.agents.agent import check_weights_file
 
         check_weights_file(path)  # a crafted file: one line, and nothing of it runs
-    understood = load_language_encoder(path).understand(args.text)
-    print(json.dumps(understood))
+    print(json.dumps(load_language_encoder(path).interpret(args.text)))
     return 0
 
 
@@ -838,6 +837,7 @@ def cmd_command(args) -> int:
 
     from robocue.agents.agent import Agent
     from robocue.agents.follow import check_follows, follow_command, follow_gesture
+    from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
@@ -852,18 +852,31 @@ def cmd_command(args) -> int:
     agent = Agent.load(args.run_dir)
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
     if args.gesture is not None:
+        from robocue.perception.gestures import load_default_gesture_encoder
+
         check_follows(agent, "gesture")
         landmarks = _load_clip(args.gesture)
+        understood = load_default_gesture_encoder().interpret(landmarks)
+        if not understood["understood"]:
+            raise ValueError(understood["question"])  # the robot does not act on a guess
         result = follow_gesture(agent, landmarks, args.seed, out_dir / f"command_{args.seed}_{Path(args.gesture).stem}.mp4")
         print(json.dumps({"clip": args.gesture, **result}))
         return 0
     check_follows(agent, "language")
+    own = Path(args.run_dir) / ENCODER_FILE
+    encoder = load_language_encoder(own if own.is_file() else None)
     texts = [args.say] if args.say is not None else (line.strip() for line in sys.stdin)
     seed = args.seed
     for index, text in enumerate(texts):
         if not text:
             continue
         try:
+            understood = encoder.interpret(text)
+            if not understood["understood"]:
+                if args.say is not None:
+                    raise ValueError(understood["question"])  # the robot does not act on a guess
+                print(json.dumps({"said": text, "understood": False, "question": understood["question"]}), flush=True)
+                continue  # it asks, and goes on to the next line
             result = follow_command(agent, text, seed, out_dir / f"command_{seed}_{index}.mp4")
         except ValueError as error:
             if args.say is not None:

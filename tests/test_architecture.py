@@ -44,6 +44,7 @@ NOT_YET = {
     "robocue.agents.training": "lazy imports",
     "robocue.configs.schema": "lazy imports",
     "robocue.perception.gestures": "lazy imports",
+    "robocue.perception.gestures.rendering": "lazy imports",
     "robocue.perception.language": "lazy imports",
     "robocue.scripts.cli": "lazy imports",
     "robocue.scripts.eval_modular": "lazy imports",
