@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,23 @@ def test_every_preset_loads_and_validates(preset):
     assert set(config.algo.hyperparameters) <= set(hyperparameter_defaults(config.algo.name))
     # The dumped config validates again to the same thing (what run folders store).
     assert Config.model_validate(config.to_dict()) == config
+
+
+# Every preset's fully resolved config, recorded from the self-contained presets; rewriting the
+# YAML files (say with `base:` inheritance) must leave each one resolving to exactly this.
+RESOLVED_PRESETS = Path(__file__).resolve().parent / "data" / "resolved_presets.json"
+
+
+def test_the_snapshot_covers_every_preset():
+    assert sorted(json.loads(RESOLVED_PRESETS.read_text())) == list_presets()
+
+
+@pytest.mark.parametrize("preset", list_presets())
+def test_every_preset_resolves_as_recorded(preset):
+    """Compared as canonical JSON text, so an int that turned into a float (100 vs 100.0) also fails."""
+    expected = json.loads(RESOLVED_PRESETS.read_text())[preset]
+    resolved = load_config(preset).model_dump(mode="json")
+    assert json.dumps(resolved, sort_keys=True, indent=1) == json.dumps(expected, sort_keys=True, indent=1)
 
 
 def test_preset_by_yaml_path(tmp_path):
