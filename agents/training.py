@@ -26,6 +26,7 @@ from robocue.agents.evaluation import evaluate_run
 from robocue.agents.replay import replay_run
 from robocue.agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
+from robocue.agents.train_summary import write_train_summary
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.envs.commands import COMMAND_DIM
 from robocue.envs.vector import ThreadedVecEnv
@@ -447,6 +448,7 @@ def train(config: Config, log=print) -> TrainResult:
     train_seconds = time.perf_counter() - started
     save_model(model, model_path)
     result = TrainResult(run_dir, model_path, int(model.num_timesteps), train_seconds)
+    write_train_summary(run_dir, result.timesteps, train_seconds, device)
     if config.train.timesteps:
         log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")
     else:
