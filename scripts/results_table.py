@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import shutil
 import sys
@@ -191,7 +192,7 @@ def run_rows(run_dir: Path, name: str | None = None) -> list[Row]:
     train = _read_json(run_dir / TRAIN_FILE) if (run_dir / TRAIN_FILE).is_file() else {}
     machine = (train.get("machine") or {}).get("description") or "unknown"
     wall = train.get("train_seconds")
-    wall_source = "file times" if train.get("wall_time_source") else ""
+    wall_source = "file times" if str(train.get("wall_time_source", "")).startswith("file times") else ""
     preset, overrides = find_preset(name, config)
     run_path = f"runs/{name}"
     if preset is not None and overrides is not None:
@@ -366,8 +367,31 @@ def summary_from_file_times(run_dir: Path, config: Config, machine: str) -> dict
     }
 
 
-def add_run(run_dir: Path, results_dir: Path = RESULTS_DIR, name: str | None = None, machine: str | None = None) -> Path:
-    """Copies a run folder's small files (config.yaml, eval*.json, train.json) into ``results_dir/<name>``."""
+_TRAINED_LINE = re.compile(r"^trained (?:(\d+) steps|by imitation only \(train\.timesteps=0\)) in (\d+(?:\.\d+)?)s", re.MULTILINE)
+
+
+def summary_from_log(log: Path, config: Config, machine: str) -> dict:
+    """A train.json for a run that has none, from the "trained N steps in Xs" line robocue train prints."""
+    match = _TRAINED_LINE.search(Path(log).read_text(errors="replace"))
+    if match is None:
+        raise ResultsError(f"--train-log {log}: no line like 'trained 600064 steps in 228s' (robocue train's output)")
+    return {
+        "timesteps": int(match.group(1)) if match.group(1) else 0,
+        "train_seconds": float(match.group(2)),
+        "wall_time_source": "training log",
+        "device": config.device,
+        "machine": {"description": machine},
+    }
+
+
+def add_run(
+    run_dir: Path, results_dir: Path = RESULTS_DIR, name: str | None = None, machine: str | None = None, train_log: Path | None = None
+) -> Path:
+    """Copies a run folder's small files (config.yaml, eval*.json, train.json) into ``results_dir/<name>``.
+
+    A run without train.json gets one from ``train_log`` (robocue train's output) when given,
+    else from its file times.
+    """
     run_dir = Path(run_dir)
     if not (run_dir / CONFIG_FILE).is_file():
         raise ResultsError(f"{run_dir} is not a run folder (no {CONFIG_FILE})")
@@ -384,6 +408,8 @@ def add_run(run_dir: Path, results_dir: Path = RESULTS_DIR, name: str | None = N
         summary = _read_json(run_dir / TRAIN_FILE)
         if machine:
             summary.setdefault("machine", {})["description"] = machine
+    elif train_log is not None:
+        summary = summary_from_log(train_log, config, machine or "unknown")
     elif (run_dir / MODEL_FILE).is_file():
         summary = summary_from_file_times(run_dir, config, machine or "unknown")
     else:
@@ -418,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("run_dir", help="a run folder (config.yaml, eval.json, model.zip or train.json)")
     add.add_argument("--name", help="folder name under docs/results/ (default: the run folder's name); start it with the preset's name")
     add.add_argument("--machine", help="where the run trained, when its train.json does not say (e.g. '16 CPUs, NVIDIA H200')")
+    add.add_argument("--train-log", type=Path, help="robocue train's output, for the wall time of a run without train.json")
     add.add_argument("--results", type=Path, default=RESULTS_DIR, help="results folder (default: docs/results)")
     make = commands.add_parser("build", help="rebuild docs/results.md and the README's table from docs/results/")
     make.add_argument("--results", type=Path, default=RESULTS_DIR, help="results folder (default: docs/results)")
@@ -432,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "add":
-            target = add_run(Path(args.run_dir), args.results, args.name, args.machine)
+            target = add_run(Path(args.run_dir), args.results, args.name, args.machine, args.train_log)
             print(f"copied {', '.join(sorted(p.name for p in target.iterdir()))} into {target}")
             return 0
         stale = build(args.results, args.out, None if args.no_readme else args.readme, check=args.check)
