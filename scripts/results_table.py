@@ -260,7 +260,7 @@ def _success(row: Row) -> str:
 
 
 def _table(rows: list[Row], link_prefix: str, with_what: bool) -> list[str]:
-    head = ["preset", "engine", *(["evaluation"] if with_what else []), "success (95% CI)", "episodes", "training wall time", "machine"]
+    head = ["preset", "engine", *(["evaluation"] if with_what else []), "success (95% CI)", "episodes", "training wall time", "training machine"]
     lines = ["| " + " | ".join(head) + " | reproduce |", "|" + "---|" * (len(head) + 1)]
     for row in rows:
         cells = [
