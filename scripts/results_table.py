@@ -36,7 +36,7 @@ RESULTS_DIR = REPO / "docs" / "results"
 RESULTS_MD = REPO / "docs" / "results.md"
 README = REPO / "README.md"
 README_START, README_END = "<!-- results-table:start -->", "<!-- results-table:end -->"
-# The README's table: the main job of each task and command channel, trained engine only (at most 10 rows).
+# The README's table lists these first (the main job of each task and command channel), then other runs, 10 rows at most.
 README_PRESETS = (
     "reach_ppo",
     "reach_sac",
@@ -260,7 +260,8 @@ def _success(row: Row) -> str:
 
 
 def _table(rows: list[Row], link_prefix: str, with_what: bool) -> list[str]:
-    head = ["preset", "engine", *(["evaluation"] if with_what else []), "success (95% CI)", "episodes", "training wall time", "training machine"]
+    what = ["evaluation"] if with_what else []
+    head = ["preset", "engine", *what, "success (95% CI)", "episodes", "training wall time", "training machine"]
     lines = ["| " + " | ".join(head) + " | reproduce |", "|" + "---|" * (len(head) + 1)]
     for row in rows:
         cells = [
@@ -311,11 +312,10 @@ def results_markdown(rows: list[Row]) -> str:
 
 
 def readme_table(rows: list[Row]) -> str:
-    """The README's results table: README_PRESETS in the engine they trained in (at most 10 rows)."""
+    """The README's results table: at most 10 runs in the engine they trained in, README_PRESETS first."""
     order = {preset: i for i, preset in enumerate(README_PRESETS)}
-    picked = [r for r in rows if not r.what and r.preset in order and r.preset == r.run]
-    picked = [r for r in picked if r.reproduce.startswith("robocue train") and "robocue eval" not in r.reproduce]
-    picked = sorted(picked, key=lambda r: order[r.preset])[:10]
+    picked = [r for r in rows if not r.what and "robocue eval" not in r.reproduce]
+    picked = sorted(picked, key=lambda r: (order.get(r.preset, len(order)), r.preset, r.run))[:10]
     lines = [README_START, "| preset | engine | success (95% CI) | episodes | training wall time |", "|---|---|---|---|---|"]
     lines += [f"| [{r.preset}](docs/results/{r.run}/) | {r.engine} | {_success(r)} | {r.episodes} | {_wall(r)} |" for r in picked]
     if not picked:
