@@ -23,10 +23,10 @@ import torch
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 from robocue import envs  # noqa: F401  (registers the robocue/ ids)
-from robocue.agents.commands import ENCODER_FILE, wrap
 from robocue.agents.runs import CHECKPOINT_DIR, CONFIG_FILE, MODEL_FILE, STAMP_FILE, load_run_config
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.configs.schema import validate_config
+from robocue.perception.command_channels import ENCODER_FILE, wrap
 from robocue.policies import policy_kwargs
 from robocue.policies.factory import policy_class
 
@@ -53,7 +53,7 @@ def make_env(
     **overrides,
 ) -> gym.Env:
     """The config's environment (one copy) with its wrappers; ``split`` picks what a spoken
-    command's simulated human says (``agents.commands.COMMAND_SPLITS``), ``encoder_path`` the
+    command's simulated human says (``perception.command_channels.COMMAND_SPLITS``), ``encoder_path`` the
     language encoder that hears it (default: the shipped one), ``engine`` the physics engine
     (default: the config's; another one gives the env's twin there). ``for_training``: as
     training sees it (``env.omit_shape`` and ``env.token_noise`` apply), not as evaluation does."""

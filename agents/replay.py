@@ -9,7 +9,7 @@ import numpy as np
 
 from robocue.agents.agent import Agent, ExpertAgent
 from robocue.agents.evaluation import Policy, run_episode
-from robocue.agents.runs import atomic_path, check_output_path
+from robocue.files import atomic_path, check_output_path
 
 VIDEO_DIR = "videos"
 # mp4v (MPEG-4 Part 2) is what pip's OpenCV wheels can always write; VLC, mpv, ffmpeg,

@@ -29,9 +29,10 @@ import numpy as np
 import torch
 
 from robocue.agents.agent import first_line, torch_load_weights
-from robocue.agents.commands import wrap
-from robocue.agents.runs import CHECKPOINT_DIR, atomic_path, write_json
+from robocue.agents.runs import CHECKPOINT_DIR
 from robocue.configs import Config, ConfigError
+from robocue.files import atomic_path, write_json
+from robocue.perception.command_channels import wrap
 
 RESUME_FORMAT = 1
 
@@ -66,7 +67,7 @@ class EpisodeRecorder(gym.Wrapper):
 
 
 def wrap_recorded(env: gym.Env, **kwargs) -> gym.Env:
-    """``agents.commands.wrap`` with an :class:`EpisodeRecorder` outside (training's vec envs)."""
+    """``perception.command_channels.wrap`` with an :class:`EpisodeRecorder` outside (training's vec envs)."""
     return EpisodeRecorder(wrap(env, **kwargs))
 
 

@@ -33,7 +33,6 @@ from robocue.agents.agent import (
     read_model_weights,
     resolve_device,
 )
-from robocue.agents.commands import ENCODER_FILE, load_language_encoder, wrap
 from robocue.agents.demonstrations import PolicyTeacher, expert_labels, warm_start
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.replay import replay_run
@@ -44,6 +43,7 @@ from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.envs.commands import COMMAND_DIM
 from robocue.envs.vector import ThreadedVecEnv
 from robocue.envs.wrappers import ObjectTokenNoise
+from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder, wrap
 from robocue.policies import policy_kwargs
 from robocue.policies.attention import CommandAttentionExtractor
 from robocue.policies.factory import check_extractor, policy_class

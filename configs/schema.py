@@ -45,7 +45,7 @@ class EnvConfig(_Section):
             "How the policy gets the command: onehot (the structured command), language (the simulated human says it; "
             "what the shipped language encoder understood replaces the one-hot) or gesture (the human steps to where "
             "the target stands out, points at it and swipes to the destination; what the gesture encoder recognised, "
-            "resolved against the scene, replaces it as the same belief features as words; agents/commands.py)."
+            "resolved against the scene, replaces it as the same belief features as words; perception/command_channels.py)."
         ),
     )
     command_features: Literal["belief", "embedding"] = Field(
@@ -586,7 +586,7 @@ def config_reference_markdown() -> str:
     lines = [
         "# Config reference",
         "",
-        "Generated from `configs/schema.py` by `python -m configs.reference > docs/configs.md`;",
+        "Generated from `configs/schema.py` by `python -m robocue.configs.reference > docs/configs.md`;",
         "a test fails when this file and the schema disagree.",
         "",
         "A config is a YAML file (or a preset name from `configs/`) plus dotted `key=value`",

@@ -400,7 +400,7 @@ def cmd_envs(args) -> int:
 def cmd_bench(args) -> int:
     from robocue import envs
     from robocue.agents.benchmark import markdown_table, run_benchmarks
-    from robocue.agents.runs import check_output_path, write_json
+    from robocue.files import check_output_path, write_json
 
     if args.out:
         check_output_path(args.out)  # before the measurements, not after
@@ -433,7 +433,7 @@ def _load_clip(path: str):
     too many frames) is refused before anything is allocated."""
     import numpy as np
 
-    from robocue.agents.commands import load_gesture_clip
+    from robocue.agents.follow import load_gesture_clip
 
     try:
         with open(path, "rb") as handle:
@@ -457,8 +457,8 @@ def _understood_gesture(understood: dict) -> dict:
 def _make_gesture(args) -> dict:
     import numpy as np
 
-    from robocue.agents.commands import make_gesture_clip
-    from robocue.agents.runs import atomic_path
+    from robocue.agents.follow import make_gesture_clip
+    from robocue.files import atomic_path
     from robocue.perception.gestures import load_default_gesture_encoder
 
     if args.out is None or not args.out.lower().endswith(".npy"):
@@ -479,7 +479,7 @@ def cmd_understand(args) -> int:
     import json
     from pathlib import Path
 
-    from robocue.agents.commands import ENCODER_FILE, load_language_encoder
+    from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder
 
     if args.make_gesture is not None:
         if args.text is not None or args.gesture is not None:
@@ -516,7 +516,7 @@ def cmd_command(args) -> int:
     from pathlib import Path
 
     from robocue.agents.agent import Agent
-    from robocue.agents.commands import check_follows, follow_command, follow_gesture
+    from robocue.agents.follow import check_follows, follow_command, follow_gesture
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")

@@ -94,7 +94,7 @@ CLIP_DTYPES = st.sampled_from([np.float32, np.float64, np.float16, np.int32, np.
     )
 )
 def test_gesture_clips_load_or_give_one_line(tmp_path_factory, clip):
-    from robocue.agents.commands import load_gesture_clip
+    from robocue.agents.follow import load_gesture_clip
 
     path = tmp_path_factory.mktemp("clip") / "clip.npy"
     np.save(path, clip)

@@ -268,7 +268,7 @@ def test_sigterm_saves_the_model_and_exits_143(tmp_path):
 
 # --- writing ----------------------------------------------------------------------------------
 def test_atomic_writes_keep_the_umask_permissions(tmp_path):
-    from robocue.agents.runs import write_json
+    from robocue.files import write_json
 
     previous = os.umask(0o022)
     try:
