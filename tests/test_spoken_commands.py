@@ -44,7 +44,7 @@ def test_state_observation_carries_the_encoder_features(features, size):
     assert env.observation_layout["command"] == env.features_dim
     expected = _expected_features(env, info["command"]["utterance"])
     np.testing.assert_allclose(observation[-env.features_dim :], expected, rtol=1e-5)
-    step_observation, *_ = env.step(np.zeros(4, dtype=np.float32))
+    step_observation, *_ = env.step(np.zeros(3, dtype=np.float32))
     np.testing.assert_allclose(step_observation[-env.features_dim :], expected, rtol=1e-5)
     assert info["command"]["split"] == "train"
 
