@@ -20,8 +20,9 @@ from rliable import library as rly
 from rliable import metrics
 
 from robocue.agents.plots import Curve, plot_group_curves, plot_intervals, read_curve
-from robocue.agents.runs import CONFIG_FILE, EVAL_FILE, atomic_path, write_json
+from robocue.agents.runs import CONFIG_FILE, EVAL_FILE
 from robocue.agents.seeds import GROUP_FILE, group_runs
+from robocue.files import atomic_path, write_json
 
 SUMMARY_FILE = "summary.json"
 TABLE_FILE = "summary.md"

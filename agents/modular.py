@@ -19,9 +19,9 @@ import gymnasium as gym
 import numpy as np
 
 from robocue.agents.agent import Agent
-from robocue.agents.commands import ENCODER_FILE, wrap
 from robocue.agents.evaluation import evaluate_policy
 from robocue.envs.commands import COLORS, SHAPES
+from robocue.perception.command_channels import ENCODER_FILE, wrap
 from robocue.perception.detection import DetectionError, Detections, HeatmapDetector, OpenCVDetector, env_camera
 
 

@@ -16,8 +16,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import EngFormatter, MaxNLocator
 
-from robocue.agents.runs import atomic_path
 from robocue.agents.tracking import METRICS_DIR
+from robocue.files import atomic_path
 
 CURVES_FILE = "curves.png"
 STEPS_FORMAT = EngFormatter(sep="")  # 600000 -> 600k

@@ -11,7 +11,7 @@ import numpy as np
 
 from robocue.agents.agent import Agent, ExpertAgent
 from robocue.agents.evaluation import Policy, run_episode
-from robocue.agents.runs import atomic_path
+from robocue.files import atomic_path, check_output_path
 
 VIDEO_DIR = "videos"
 # H.264 (yuv420p, faststart) through the ffmpeg that imageio-ffmpeg bundles: browsers, GitHub,
@@ -119,6 +119,7 @@ def record_episodes(env, policy: Policy, path: str | Path, seeds: list[int], fps
 
 def replay_agent(agent, episodes: int, seed: int, path: str | Path, width: int, height: int, fps: int | None = None) -> dict:
     """Records an :class:`Agent` or :class:`ExpertAgent` on seeds ``seed, seed+1, ...`` into ``path``."""
+    check_output_path(path)  # a folder, FIFO, symlink or device is refused before any episode
     env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
     try:
         return record_episodes(env, agent.policy_for(env), path, [seed + i for i in range(episodes)], fps)

@@ -22,9 +22,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from robocue.agents.runs import CONFIG_FILE, write_json
+from robocue.agents.runs import CONFIG_FILE
 from robocue.agents.training import check_runnable, train
 from robocue.configs import Config, ConfigError, load_config
+from robocue.files import write_json
 
 GROUP_FILE = "group.json"
 _SEEDS = re.compile(r"^\d+(-\d+)?$")

@@ -1,4 +1,4 @@
-"""Prints the config reference: ``python -m configs.reference > docs/configs.md``."""
+"""Prints the config reference: ``python -m robocue.configs.reference > docs/configs.md``."""
 
 from robocue.configs.schema import config_reference_markdown
 

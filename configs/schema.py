@@ -8,9 +8,10 @@ is allowed. Field descriptions double as the config reference (docs/configs.md).
 from __future__ import annotations
 
 import inspect
+import math
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -24,13 +25,13 @@ class ConfigError(ValueError):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class EnvConfig(_Section):
     id: str = Field("robocue/Reach-MuJoCo-v0", description="Registered Gymnasium id (list them with `robocue envs`).")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for gymnasium.make, e.g. reward_type, n_objects.")
-    n_envs: int = Field(1, ge=1, description="Environment copies stepped together during training.")
+    n_envs: int = Field(1, ge=1, le=256, description="Environment copies stepped together during training (at most 256).")
     vec_env: Literal["dummy", "subproc", "threaded"] = Field(
         "dummy",
         description=(
@@ -44,7 +45,7 @@ class EnvConfig(_Section):
             "How the policy gets the command: onehot (the structured command), language (the simulated human says it; "
             "what the shipped language encoder understood replaces the one-hot) or gesture (the human steps to where "
             "the target stands out, points at it and swipes to the destination; what the gesture encoder recognised, "
-            "resolved against the scene, replaces it as the same belief features as words; agents/commands.py)."
+            "resolved against the scene, replaces it as the same belief features as words; perception/command_channels.py)."
         ),
     )
     command_features: Literal["belief", "embedding"] = Field(
@@ -96,9 +97,10 @@ class AlgoConfig(BaseModel):
 
 
 class PolicyConfig(_Section):
-    net_arch: list[int] = Field(
+    net_arch: list[Annotated[int, Field(ge=1, le=8192)]] = Field(
         default_factory=lambda: [256, 256],
-        description="Hidden layer sizes of the actor and critic heads (after the features extractor).",
+        max_length=16,
+        description="Hidden layer sizes of the actor and critic heads (after the features extractor; 1-8192 each, at most 16 layers).",
     )
     activation: Literal["relu", "tanh", "elu"] = Field("relu", description="Activation between hidden layers.")
     features_extractor: Literal["attention", "flatten", "combined", "multimodal"] = Field(
@@ -174,6 +176,22 @@ class TrainConfig(_Section):
         ),
     )
     checkpoint_every: int = Field(10_000, ge=0, description="Save checkpoints/step_<N>.zip every N steps; 0 disables.")
+    checkpoint_every_seconds: float = Field(
+        120,
+        ge=0,
+        allow_inf_nan=False,
+        description=(
+            "Also save checkpoints/step_<N>.zip every this many seconds of wall time, so a run killed with SIGKILL loses "
+            "little; 0 disables. eval, replay, init_from and teacher use the newest checkpoint of a run without model.zip."
+        ),
+    )
+    resume_replay_buffer: bool = Field(
+        True,
+        description=(
+            "SAC: save the replay buffer with every exact-resume state (checkpoints/resume_<N>.npz), so that "
+            "`robocue train --resume` continues bit for bit; false saves memory and disk, and a resumed run refills it."
+        ),
+    )
     bc_episodes: int = Field(
         0,
         ge=0,
@@ -281,7 +299,9 @@ class TrainConfig(_Section):
 
 class EvalConfig(_Section):
     episodes: int = Field(50, ge=1, description="Evaluation episodes.")
-    seed: int = Field(10_000, ge=0, description="Seed of the first evaluation episode; episode i uses seed + i.")
+    seed: int = Field(
+        10_000, ge=0, le=2**32 - 2**20, description="Seed of the first evaluation episode; episode i uses seed + i (below 2**32)."
+    )
     deterministic: bool = Field(True, description="Use the policy's deterministic action.")
 
 
@@ -312,7 +332,7 @@ class Config(_Section):
     video: VideoConfig = Field(default_factory=VideoConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     run: RunConfig = Field(default_factory=RunConfig)
-    seed: int = Field(0, ge=0, description="Seed of training (env resets, network init, exploration).")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of training (env resets, network init, exploration); 0 to 2**32-1.")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Torch device; auto picks CUDA when available.")
 
     def to_dict(self) -> dict[str, Any]:
@@ -354,6 +374,50 @@ def hyperparameter_defaults(name: str) -> dict[str, Any]:
     return {key: param.default for key, param in signature.parameters.items() if key not in _RESERVED | _UNSUPPORTED}
 
 
+# Ranges SB3 needs (or that make sense) for numeric hyperparameters: key -> (low, high, low inclusive).
+_RANGES = {
+    "learning_rate": (0, 1, False),
+    "gamma": (0, 1, False),
+    "gae_lambda": (0, 1, True),
+    "tau": (0, 1, False),
+    "clip_range": (0, math.inf, False),
+    "clip_range_vf": (0, math.inf, False),
+    "target_kl": (0, math.inf, False),
+    "vf_coef": (0, math.inf, True),
+    "ent_coef": (0, math.inf, True),
+    "max_grad_norm": (0, math.inf, False),
+    "batch_size": (2, 2**20, True),
+    "n_epochs": (1, 10_000, True),
+    "buffer_size": (1, 10**8, True),
+    "learning_starts": (0, 10**9, True),
+    "target_update_interval": (1, 10**9, True),
+    "gradient_steps": (-1, 10**6, True),
+    "sde_sample_freq": (-1, 10**9, True),
+    "stats_window_size": (1, 10**6, True),
+}
+_N_STEPS_RANGE = {"ppo": (2, 2**20), "sac": (1, 1000)}  # PPO: rollout length per env copy; SAC: n-step returns
+
+
+def _check_ranges(algo: AlgoConfig) -> None:
+    for key, value in algo.hyperparameters.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"config key 'algo.{key}' must be a finite number, got {value!r}")
+        if key == "n_steps":
+            low, high = _N_STEPS_RANGE[algo.name]
+            if not low <= value <= high:
+                raise ConfigError(f"config key 'algo.n_steps' must be from {low} to {high} for {algo.name.upper()}, got {value!r}")
+        if key == "train_freq":
+            count = value[0] if isinstance(value, list) else value
+            if not isinstance(count, int) or count < 1:
+                raise ConfigError(f"config key 'algo.train_freq' must be at least 1, got {value!r}")
+        if key not in _RANGES or value is None or isinstance(value, (str, bool)):
+            continue
+        low, high, inclusive = _RANGES[key]
+        if not ((low <= value) if inclusive else (low < value)) or value > high:
+            allowed = f"{'at least' if inclusive else 'above'} {low}" + ("" if high == math.inf else f" and at most {high}")
+            raise ConfigError(f"config key 'algo.{key}' must be {allowed}, got {value!r}")
+
+
 def _check_hyperparameters(algo: AlgoConfig) -> None:
     defaults = hyperparameter_defaults(algo.name)
     for key, value in algo.hyperparameters.items():
@@ -374,6 +438,7 @@ def _check_hyperparameters(algo: AlgoConfig) -> None:
             ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
         if not ok:
             raise ConfigError(f"config key 'algo.{key}' must be like its default {default!r} ({type(default).__name__}), got {value!r}")
+    _check_ranges(algo)
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -420,6 +485,8 @@ def resolve_source(source: str | None) -> Path:
         source = DEFAULT_PRESET
     path = Path(source)
     if path.suffix in (".yaml", ".yml") or path.exists():
+        if path.is_dir():
+            raise ConfigError(f"config file {source!r} is a folder; give a .yaml file or a preset name")
         if not path.is_file():
             raise ConfigError(f"config file {source!r} does not exist")
         return path
@@ -509,9 +576,13 @@ def load_config(source: str | None = None, overrides: list[str] | tuple[str, ...
     """
     path = resolve_source(source)
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise ConfigError(f"config file {str(path)!r} is not valid YAML: {str(error).splitlines()[0]}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {str(path)!r} is not text (UTF-8 YAML)") from None
+    except OSError as error:
+        raise ConfigError(f"config file {str(path)!r} cannot be read: {error.strerror or error}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"config file {str(path)!r} must hold a mapping of keys to values")
     for override in overrides:
@@ -524,7 +595,7 @@ def config_reference_markdown() -> str:
     lines = [
         "# Config reference",
         "",
-        "Generated from `configs/schema.py` by `python -m configs.reference > docs/configs.md`;",
+        "Generated from `configs/schema.py` by `python -m robocue.configs.reference > docs/configs.md`;",
         "a test fails when this file and the schema disagree.",
         "",
         "A config is a YAML file (or a preset name from `configs/`) plus dotted `key=value`",

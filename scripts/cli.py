@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import textwrap
 
@@ -44,10 +45,35 @@ def _train_epilog() -> str:
           robocue train run.dir=runs/mine logging.wandb=disabled
           robocue train reach_ppo --seeds 0-4            # five seeds in one group folder, then compared
           robocue train reach_ppo --seeds 0-4 --parallel 2 run.dir=runs/reach5
+          robocue train --resume runs/mine               # continue a stopped run exactly
 
         Config keys are documented in docs/configs.md. A bad key or value stops before any
         work with a one-line error and exit code 2."""
     )
+
+
+def _add_trust_pickle(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trust-pickle",
+        action="store_true",
+        help="RUN_DIR is a Stable-Baselines3 zip made elsewhere (no robocue config.yaml): load it with SB3's loader, which "
+        "UNPICKLES it and so runs any code inside; only for zips from someone you trust. Needs --env-id. Run folders of "
+        "robocue never need it: they load as weights only",
+    )
+    parser.add_argument("--env-id", metavar="ENV_ID", help="with --trust-pickle: the robocue env the zip's policy acts in")
+
+
+def _trusted_agent(args):
+    """The agent of a foreign zip (``--trust-pickle``), or None when RUN_DIR is a run folder."""
+    if not args.trust_pickle:
+        if args.env_id:
+            raise ValueError("--env-id goes with --trust-pickle (a zip without a robocue config)")
+        return None
+    if args.run_dir is None or not args.env_id:
+        raise ValueError("--trust-pickle needs RUN_DIR (the zip) and --env-id ENV_ID")
+    from robocue.agents.agent import Agent
+
+    return Agent.load_trusted_zip(args.run_dir, args.env_id)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="with --seeds: seeds trained at once, in child processes (default: 1)",
+    )
+    train.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue the run in RUN_DIR in place from its newest exact-resume state (checkpoints/resume_<N>.*), as its "
+        "config.yaml says; on the CPU it ends with the weights the run would have had without the stop",
     )
 
     evaluate = commands.add_parser(
@@ -128,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="sample the policy's actions (seeded per episode) instead of taking their mean, whatever the run's "
         "eval.deterministic says (default out: RUN_DIR/eval_sampled.json)",
     )
+    _add_trust_pickle(evaluate)
     evaluate.add_argument(
         "--commands",
         metavar="SPLIT",
@@ -158,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+    _add_trust_pickle(replay)
 
     compare = commands.add_parser(
         "compare",
@@ -342,13 +376,19 @@ def cmd_train(args) -> int:
     from robocue.agents.training import train
     from robocue.configs import load_config
 
-    source, overrides = _split_train_args(args.args)
-    if args.seeds is not None:
-        return _train_seeds(source, overrides, args)
-    if args.parallel != 1:
-        raise ValueError("--parallel goes with --seeds")
-    config = load_config(source, overrides)
-    result = train(config)
+    if args.resume is not None:
+        if args.args or args.seeds is not None:
+            raise ValueError("--resume RUN_DIR continues a run as its config.yaml says; give no preset, overrides or --seeds with it")
+        from robocue.agents.runs import load_run_config
+
+        result = train(load_run_config(args.resume), resume=args.resume)
+    else:
+        source, overrides = _split_train_args(args.args)
+        if args.seeds is not None:
+            return _train_seeds(source, overrides, args)
+        if args.parallel != 1:
+            raise ValueError("--parallel goes with --seeds")
+        result = train(load_config(source, overrides))
     print("\ndone:")
     print(f"  run folder   {result.run_dir}")
     print(f"  model        {result.model_path}")
@@ -389,7 +429,17 @@ def cmd_eval(args) -> int:
         raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
     if args.expert and args.sample:
         raise ValueError("--sample samples a trained policy's actions; an --expert has no distribution to sample")
-    if args.expert:
+    trusted = _trusted_agent(args)
+    if trusted is not None:
+        from pathlib import Path
+
+        from robocue.agents.evaluation import evaluate_agent
+
+        zip_path = Path(trusted.model_file)
+        out = args.out or zip_path.parent / f"eval_{zip_path.stem}.json"
+        seed = 10_000 if args.seed is None else args.seed
+        result, path = evaluate_agent(trusted, args.episodes or trusted.config.eval.episodes, seed, out)
+    elif args.expert:
         result, path = evaluate_expert(
             args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
         )
@@ -419,7 +469,16 @@ def cmd_replay(args) -> int:
     _run_dir_or_expert(args)
     if args.out and not args.out.lower().endswith(".mp4"):
         raise ValueError(f"--out must name an .mp4 file, got {args.out!r}")
-    if args.expert:
+    trusted = _trusted_agent(args)
+    if trusted is not None:
+        from pathlib import Path
+
+        from robocue.agents.replay import replay_agent
+
+        zip_path, episodes, seed = Path(trusted.model_file), args.episodes or 2, 10_000 if args.seed is None else args.seed
+        out = args.out or zip_path.parent / "videos" / f"replay_{zip_path.stem}_seed{seed}_x{episodes}.mp4"
+        video = replay_agent(trusted, episodes, seed, out, args.width or 480, args.height or 360, args.fps)
+    elif args.expert:
         video = replay_expert(
             args.expert,
             episodes=args.episodes or 2,
@@ -455,8 +514,10 @@ def cmd_envs(args) -> int:
 def cmd_bench(args) -> int:
     from robocue import envs
     from robocue.agents.benchmark import markdown_table, run_benchmarks
-    from robocue.agents.runs import write_json
+    from robocue.files import check_output_path, write_json
 
+    if args.out:
+        check_output_path(args.out)  # before the measurements, not after
     env_ids = args.env or envs.ENV_IDS
     unknown = [env_id for env_id in env_ids if env_id not in envs.ENV_IDS]
     if unknown:
@@ -519,6 +580,30 @@ def cmd_doctor(args) -> int:
     return 0 if healthy(checks) else 1
 
 
+MAX_CLIP_FRAMES = 3600  # two minutes of hand landmarks at 30 frames a second
+
+
+def _load_clip(path: str):
+    """A gesture clip, its ``.npy`` header read first so that a file claiming a huge array (or
+    too many frames) is refused before anything is allocated."""
+    import numpy as np
+
+    from robocue.agents.follow import load_gesture_clip
+
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape = read_header(handle)[0]
+    except (OSError, ValueError):
+        shape = None  # not a readable .npy header: load_gesture_clip says what is wrong
+    if shape and shape[0] > MAX_CLIP_FRAMES:
+        raise ValueError(f"gesture clip {path!r} claims {shape[0]} frames; at most {MAX_CLIP_FRAMES} (two minutes at 30 frames a second)")
+    if shape and int(np.prod(shape, dtype=np.float64)) > MAX_CLIP_FRAMES * 21 * 3:
+        raise ValueError(f"gesture clip {path!r}: an array of shape {shape} is no (T, 21, 3) hand-landmark clip")
+    return load_gesture_clip(path)
+
+
 def _understood_gesture(understood: dict) -> dict:
     fields = ("task", "color", "shape", "destination")
     return {"gestures": understood["gestures"], **{field: understood["command"].get(field) for field in fields}}
@@ -527,7 +612,8 @@ def _understood_gesture(understood: dict) -> dict:
 def _make_gesture(args) -> dict:
     import numpy as np
 
-    from robocue.agents.commands import make_gesture_clip
+    from robocue.agents.follow import make_gesture_clip
+    from robocue.files import atomic_path
     from robocue.perception.gestures import load_default_gesture_encoder
 
     if args.out is None or not args.out.lower().endswith(".npy"):
@@ -537,7 +623,8 @@ def _make_gesture(args) -> dict:
     performer = 1 if args.performer is None else args.performer
     direction = 90.0 if args.direction is None else args.direction
     clip = make_gesture_clip(args.make_gesture, direction, performer, 0 if args.seed is None else args.seed)
-    np.save(args.out, clip.landmarks)
+    with atomic_path(args.out) as tmp, open(tmp, "wb") as handle:  # refuses a folder, FIFO, symlink or device
+        np.save(handle, clip.landmarks)
     performed = [{"label": label, "start": start, "end": end, "direction_deg": d} for label, start, end, d in clip.segments]
     understood = _understood_gesture(load_default_gesture_encoder().understand(clip.landmarks))
     return {"wrote": args.out, "frames": len(clip.landmarks), "performer": performer, "performed": performed, "understood": understood}
@@ -547,7 +634,7 @@ def cmd_understand(args) -> int:
     import json
     from pathlib import Path
 
-    from robocue.agents.commands import ENCODER_FILE, load_gesture_clip, load_language_encoder
+    from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder
 
     if args.make_gesture is not None:
         if args.text is not None or args.gesture is not None:
@@ -561,7 +648,7 @@ def cmd_understand(args) -> int:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
         from robocue.perception.gestures import load_default_gesture_encoder
 
-        understood = load_default_gesture_encoder().understand(load_gesture_clip(args.gesture))
+        understood = load_default_gesture_encoder().understand(_load_clip(args.gesture))
         print(json.dumps(_understood_gesture(understood)))
         return 0
     if args.text is None:
@@ -571,6 +658,9 @@ def cmd_understand(args) -> int:
         path = Path(args.run) / ENCODER_FILE
         if not path.is_file():
             raise ValueError(f"--run {args.run!r} has no {ENCODER_FILE}: it was not trained with env.commands=language")
+        from robocue.agents.agent import check_weights_file
+
+        check_weights_file(path)  # a crafted file: one line, and nothing of it runs
     understood = load_language_encoder(path).understand(args.text)
     print(json.dumps(understood))
     return 0
@@ -581,7 +671,7 @@ def cmd_command(args) -> int:
     from pathlib import Path
 
     from robocue.agents.agent import Agent
-    from robocue.agents.commands import check_follows, follow_command, follow_gesture, load_gesture_clip
+    from robocue.agents.follow import check_follows, follow_command, follow_gesture
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
@@ -589,7 +679,7 @@ def cmd_command(args) -> int:
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
     if args.gesture is not None:
         check_follows(agent, "gesture")
-        landmarks = load_gesture_clip(args.gesture)
+        landmarks = _load_clip(args.gesture)
         result = follow_gesture(agent, landmarks, args.seed, out_dir / f"command_{args.seed}_{Path(args.gesture).stem}.mp4")
         print(json.dumps({"clip": args.gesture, **result}))
         return 0
@@ -638,11 +728,24 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, ValueError) as error:
-        print(f"robocue {args.command}: error: {error}", file=sys.stderr)
+    except (ConfigError, ValueError, OSError, MemoryError, pickle.UnpicklingError) as error:
+        print(f"robocue {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C: 130; SIGTERM during training (agents.training.Terminated): 143
+        return getattr(stop, "exit_code", 130)
+
+
+def _one_line(error: BaseException) -> str:
+    """An exception as one line: its first line, with the type named where the message alone would be unclear."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else ""
+    if isinstance(error, MemoryError):
+        return f"out of memory{': ' + text if text else ''}"
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.strerror or text}: {str(error.filename)!r}"
+    if isinstance(error, (OSError, pickle.UnpicklingError)):
+        return f"{type(error).__name__}: {text}"
+    return text or type(error).__name__
 
 
 if __name__ == "__main__":

@@ -7,12 +7,12 @@
 For each scene (seeds SEED, SEED+1, ...) a training performer (random, per scene) points at
 the commanded object; the shipped gesture encoder recognises the direction, and the
 nearest-bearing rule picks the object whose bearing from the person is closest to it (the
-largest of agents.commands.pointing_belief, what gesture agents read). The person is the
-env's own (agents.commands.simulated_point). The rule knows the
+largest of envs.person.pointing_belief, what gesture agents read). The person is the
+env's own (envs.person.simulated_point). The rule knows the
 geometry exactly, so its accuracy bounds what any gesture-following policy can reach.
 --stances: where the person stands, `best` (the env's simulated person, who walks to the
-stance of agents.commands.STANCES from which the target stands out most) or `fixed`
-(always agents.commands.PERSON, as before stances were chosen). The performers' camera roll
+stance of envs.person.STANCES from which the target stands out most) or `fixed`
+(always envs.person.PERSON, as before stances were chosen). The performers' camera roll
 is scaled by each --roll-scales value (1: as generated, 0: a level camera); as in the env,
 the robot turns the recognised direction back by it, unless --keep-roll (the env before it
 did). Prints one JSON line per task, stance rule and scale.
@@ -43,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     from robocue import envs  # noqa: F401  (registers the ids)
-    from robocue.agents.commands import PERSON, _angle_error, pointing_belief, scene_objects, simulated_point
+    from robocue.envs.person import PERSON, angle_error, scene_objects
     from robocue.perception import gestures
+    from robocue.perception.command_channels import pointing_belief, simulated_point
     from robocue.perception.command_heads import DECODER_FIELDS
 
     encoder = gestures.load_default_gesture_encoder()
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     if point["direction_deg"] is None:  # no point recognised: nothing picked
                         continue
-                    errors.append(_angle_error(point["direction_deg"], point["bearing_deg"]))
+                    errors.append(angle_error(point["direction_deg"], point["bearing_deg"]))
                     colors, _ = pointing_belief(objects, point["direction_deg"], point["stance"], name)
                     picked += DECODER_FIELDS["color"][int(np.argmax(colors))] == target
                 result = {

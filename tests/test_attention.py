@@ -53,7 +53,7 @@ def test_all_tokens_passes_every_object_through():
 
 
 def _push_with_words(features="belief"):
-    from robocue.agents.commands import SpokenCommands
+    from robocue.perception.command_channels import SpokenCommands
 
     return SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"), features=features)
 
@@ -63,8 +63,8 @@ def test_fields_key_scores_colour_and_shape_apart():
     term pairing one field with the other, so a pair never heard scores as its parts do.
     With the colour weighted above the shape, the object of the said colour wins even when
     another has the said shape."""
-    from robocue.agents.commands import BELIEF_FIELDS
     from robocue.envs.commands import COLORS, SHAPES
+    from robocue.perception.command_channels import BELIEF_FIELDS
 
     env = _push_with_words()
     observation, _ = env.reset(seed=0)

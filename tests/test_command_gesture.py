@@ -9,23 +9,17 @@ import numpy as np
 import pytest
 
 from robocue import envs  # noqa: F401
-from robocue.agents.commands import (
-    PERSON,
-    POINT_TOLERANCE_DEG,
-    GestureCommands,
-    find_gesture_scene,
-    load_gesture_clip,
-    make_gesture_clip,
-    object_bearings,
-)
+from robocue.agents.follow import POINT_TOLERANCE_DEG, find_gesture_scene, load_gesture_clip, make_gesture_clip
 from robocue.agents.training import train
 from robocue.configs import load_config
 from robocue.envs.commands import COMMAND_DIM
+from robocue.envs.person import PERSON, object_bearings
+from robocue.perception.command_channels import GestureCommands
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.scripts.cli import main
 
 
-def _angle_error(a: float, b: float) -> float:
+def angle_error(a: float, b: float) -> float:
     return abs((a - b + 180.0) % 360.0 - 180.0)
 
 
@@ -73,7 +67,7 @@ def test_make_gesture_writes_a_clip_the_encoder_understands(tmp_path, capsys):
     assert [g["label"] for g in understood["gestures"]] == ["point", "swipe_left"]
     assert (understood["task"], understood["destination"]) == ("push", "left")
     # The camera is held level, so the recognised direction is the asked one up to the hand's wobble.
-    assert _angle_error(understood["gestures"][0]["direction_deg"], 70.0) < 8.0
+    assert angle_error(understood["gestures"][0]["direction_deg"], 70.0) < 8.0
     assert main(["understand", "--gesture", str(path)]) == 0
     assert json.loads(capsys.readouterr().out) == understood
 
@@ -114,7 +108,7 @@ def test_the_wrapper_shows_the_persons_clip_at_every_reset(point_clip):
         np.testing.assert_array_equal(features[:5], [1, 0, 0, 0, 0])
         np.testing.assert_array_equal(features[-5:], [0, 0, 0, 0, 1])
         bearings = object_bearings(env)
-        nearest = min(bearings, key=lambda color: _angle_error(bearings[color], pointed))
+        nearest = min(bearings, key=lambda color: angle_error(bearings[color], pointed))
         assert command["understood_color"] == nearest == DECODER_FIELDS["color"][int(np.argmax(features[5:10]))]
         assert features[5:10].sum() == pytest.approx(1.0) and features[10:14].sum() == pytest.approx(1.0)
 
@@ -127,8 +121,8 @@ def test_find_gesture_scene_picks_a_scene_whose_target_is_pointed_at():
     def fits(candidate: int) -> bool:
         info = env.reset(seed=candidate)[1]
         bearings = object_bearings(env)
-        nearest = min(bearings, key=lambda color: _angle_error(bearings[color], 110.0))
-        return nearest == info["command"]["color"] and _angle_error(bearings[nearest], 110.0) <= POINT_TOLERANCE_DEG
+        nearest = min(bearings, key=lambda color: angle_error(bearings[color], 110.0))
+        return nearest == info["command"]["color"] and angle_error(bearings[nearest], 110.0) <= POINT_TOLERANCE_DEG
 
     assert fits(seed) and not any(fits(candidate) for candidate in range(100, seed))
     with pytest.raises(ValueError, match="this agent does reach; the gestures ask for push"):
@@ -155,9 +149,9 @@ def test_command_follows_a_gesture_clip_and_writes_a_video(runs, point_clip, tmp
     command = env.reset(seed=result["seed"])[1]["command"]
     assert result["command"] == {field: command[field] for field in ("task", "color", "shape", "destination")}
     bearings = object_bearings(env)
-    assert min(bearings, key=lambda color: _angle_error(bearings[color], pointed)) == command["color"]
+    assert min(bearings, key=lambda color: angle_error(bearings[color], pointed)) == command["color"]
     assert result["pointed_at_deg"] == pytest.approx(bearings[command["color"]], abs=0.05)
-    assert _angle_error(result["pointed_at_deg"], pointed) <= POINT_TOLERANCE_DEG
+    assert angle_error(result["pointed_at_deg"], pointed) <= POINT_TOLERANCE_DEG
 
 
 @pytest.mark.parametrize(
@@ -267,6 +261,6 @@ def test_a_lone_point_sends_a_goto_agent_to_the_landmark():
     seed = find_gesture_scene(env, understood, 100)
     info = env.reset(seed=seed)[1]
     bearings = object_bearings(env)
-    assert min(bearings, key=lambda color: _angle_error(bearings[color], 90.0)) == info["command"]["color"]
+    assert min(bearings, key=lambda color: angle_error(bearings[color], 90.0)) == info["command"]["color"]
     with pytest.raises(ValueError, match="this agent does go_to; the gestures ask for push"):
         find_gesture_scene(env, {**understood, "task": "push", "destination": "left"}, 100)

@@ -221,7 +221,7 @@ def test_eval_and_replay_on_a_folder_that_is_not_a_run(command, tmp_path, capsys
 
 
 def test_config_reference_doc_matches_the_schema():
-    """docs/configs.md is generated from the schema (`python -m configs.reference`); keep them in sync."""
+    """docs/configs.md is generated from the schema (`python -m robocue.configs.reference`); keep them in sync."""
     doc = Path(__file__).resolve().parents[1] / "docs" / "configs.md"
     assert doc.read_text() == config_reference_markdown(), "regenerate: python -m configs.reference > docs/configs.md"
 

@@ -76,8 +76,8 @@ def test_train_exits_0_and_fills_the_run_folder(trained_run):
     progress = (run_dir / "metrics" / "progress.csv").read_text().splitlines()
     assert len(progress) >= 2 and "time/total_timesteps" in progress[0]
     assert list((run_dir / "metrics").rglob("events.out.tfevents.*"))
-    checkpoints = sorted((run_dir / "checkpoints").glob("step_*.zip"))
-    assert checkpoints and all(int(p.stem.split("_")[1]) >= 200 for p in checkpoints)
+    steps = sorted(int(p.stem.split("_")[1]) for p in (run_dir / "checkpoints").glob("step_*.zip"))
+    assert steps[0] == 0 and steps[-1] >= 200  # one as learning starts, then every checkpoint_every steps
     videos = list((run_dir / "videos").glob("*.mp4"))
     assert len(videos) == 1
     frames, _, width, height = read_video(videos[0])

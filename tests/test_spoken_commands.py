@@ -10,11 +10,11 @@ import pytest
 import torch
 
 from robocue import envs  # noqa: F401
-from robocue.agents.commands import ENCODER_FILE, SpokenCommands, wrap
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.training import train
 from robocue.configs import ConfigError, load_config
 from robocue.envs.commands import COMMAND_DIM
+from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, wrap
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.language import HELD_OUT_COMBINATIONS
 from robocue.scripts.cli import main
@@ -186,7 +186,7 @@ def test_command_refuses_one_hot_agents_and_gestures(language_run, tmp_path, tin
 
 @pytest.mark.parametrize("env_id", ["robocue/Reach-MuJoCo-v0", "robocue/Push-MuJoCo-v0", "robocue/GoTo-MuJoCo-v0"])
 def test_gesture_commands_point_at_the_target_and_swipe_to_the_destination(env_id):
-    from robocue.agents.commands import GestureCommands
+    from robocue.perception.command_channels import GestureCommands
 
     env = GestureCommands(gym.make(env_id))
     observation, info = env.reset(seed=4)
@@ -211,16 +211,17 @@ def test_gesture_commands_point_at_the_target_and_swipe_to_the_destination(env_i
 
 
 def test_the_person_steps_to_where_the_target_stands_out():
-    from robocue.agents.commands import STANCES, _angle_error, choose_stance, pointing_belief, pointing_direction
+    from robocue.envs.person import STANCES, angle_error, choose_stance, pointing_direction
+    from robocue.perception.command_channels import pointing_belief
 
     # Two objects in a line from across the table: from there the point is ambiguous; the
     # person steps to the side, from where the two lie far apart.
     target, other = (0.35, 0.0), (0.5, 0.0)
     stance = choose_stance("push", target, [other])
     assert stance != STANCES["push"][0] and stance in STANCES["push"]
-    gap = _angle_error(pointing_direction("push", target, stance), pointing_direction("push", other, stance))
+    gap = angle_error(pointing_direction("push", target, stance), pointing_direction("push", other, stance))
     assert gap > 20.0  # (from straight across the table: 0)
-    assert _angle_error(pointing_direction("push", target), pointing_direction("push", other)) == pytest.approx(0.0)
+    assert angle_error(pointing_direction("push", target), pointing_direction("push", other)) == pytest.approx(0.0)
     objects = {"red": ("cube", np.array(target)), "blue": ("ball", np.array(other))}
     colors, shapes = pointing_belief(objects, pointing_direction("push", target, stance), stance, "push")
     assert colors[0] > 0.99 and shapes[0] > 0.99  # red, cube: 21 deg apart, sigma 5 deg
@@ -234,8 +235,9 @@ def test_simulated_point_turns_the_camera_roll_back():
     """The env's simulated person and the ceiling script share ``simulated_point``: the
     recognised direction, the roll turned back, lands near the bearing pointed at; left in,
     it is off by about the roll; with a level camera, turning back changes nothing."""
-    from robocue.agents.commands import _angle_error, choose_stance, pointing_direction, simulated_point
+    from robocue.envs.person import angle_error, choose_stance, pointing_direction
     from robocue.perception import gestures
+    from robocue.perception.command_channels import simulated_point
 
     encoder, pool = gestures.load_default_gesture_encoder(), gestures.performers("train")
     objects = {"red": ("cube", np.array((0.35, 0.0))), "blue": ("ball", np.array((0.5, 0.0)))}
@@ -244,17 +246,17 @@ def test_simulated_point_turns_the_camera_roll_back():
         point = simulated_point(np.random.default_rng(seed), *args)
         assert point["stance"] == choose_stance("push", objects["red"][1], [objects["blue"][1]])
         assert point["bearing_deg"] == pointing_direction("push", objects["red"][1], point["stance"])
-        assert _angle_error(point["direction_deg"], point["bearing_deg"]) < 10.0
+        assert angle_error(point["direction_deg"], point["bearing_deg"]) < 10.0
         roll = gestures.Performer.from_seed(point["performer"]).roll_deg
         kept = simulated_point(np.random.default_rng(seed), *args, turn_back_roll=False)
         assert kept["performer"] == point["performer"]
-        assert _angle_error(kept["direction_deg"] - roll, point["direction_deg"]) < 1e-6
+        assert angle_error(kept["direction_deg"] - roll, point["direction_deg"]) < 1e-6
         level = [simulated_point(np.random.default_rng(seed), *args, roll_scale=0.0, turn_back_roll=turn) for turn in (True, False)]
         assert level[0]["direction_deg"] == pytest.approx(level[1]["direction_deg"])
 
 
 def test_gesture_heldout_split_uses_held_out_performers():
-    from robocue.agents.commands import GestureCommands
+    from robocue.perception.command_channels import GestureCommands
 
     env = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gesture-heldout")
     for seed in range(5):
@@ -264,7 +266,7 @@ def test_gesture_heldout_split_uses_held_out_performers():
 
 
 def test_pointing_direction_convention():
-    from robocue.agents.commands import pointing_direction
+    from robocue.envs.person import pointing_direction
 
     assert pointing_direction("reach", (0.4, 0.0)) == pytest.approx(90.0)  # straight ahead of the person
     assert pointing_direction("reach", (0.4, -0.3)) < 90.0  # the person's left (they face -x)
@@ -284,8 +286,8 @@ def test_say_can_name_the_object_by_colour_alone():
 
 def test_training_envs_omit_shapes_and_evaluation_envs_never_do():
     from robocue.agents.agent import make_env
-    from robocue.agents.commands import SpokenCommands
     from robocue.configs import load_config
+    from robocue.perception.command_channels import SpokenCommands
 
     config = load_config("reach_language_ppo", ["env.omit_shape=1.0"])
     for for_training, expect_none in ((True, True), (False, False)):

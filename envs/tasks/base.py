@@ -19,6 +19,15 @@ def place(engine, body: str, position, visible: bool = True) -> None:
     engine.set_body_visible(body, visible)
 
 
+def stances_on_arc(center, radius: float, angles_deg) -> tuple:
+    """Person stances on a circle round ``center``, each facing it (for ``Task.person_stances``)."""
+    stances = []
+    for angle in angles_deg:
+        c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        stances.append(((round(center[0] + radius * c, 6), round(center[1] + radius * s, 6)), (-c, -s)))
+    return tuple(stances)
+
+
 class Parking:
     """The bodies a task shows some episodes and parks, hidden, at ``spot`` the others.
 
@@ -73,6 +82,19 @@ class Task:
     token_fields: dict = {"color": (7, len(COLORS)), "shape": (7 + len(COLORS), len(SHAPES))}
     scene_dim: int = 0
     distance_threshold: float
+    # --- facts every table elsewhere is derived from (envs ids, wrappers, detector, person) ---
+    # The command verb people use for this task, one of ``envs.commands.TASKS`` (the command
+    # vocabulary, which the grammar and the command encoders know); a task with a verb of its
+    # own adds it there with its grammar words.
+    verb: str
+    id_name: str  # the task's part of env ids: robocue/<id_name><mode>-<engine>-v0
+    max_episode_steps: int  # episode length of the registered ids, env steps
+    on_table: bool = False  # table-top task: object tokens in the world frame, seen by the object detector
+    # Where the simulated person stands to give a command, ((x, y), (facing x, facing y)), and
+    # the places they may walk to before pointing (the first is ``person``; the person picks
+    # the one from which the target stands out most).
+    person: tuple
+    person_stances: tuple
 
     def __init__(self, reward_type: str = "dense"):
         if reward_type not in REWARD_TYPES:

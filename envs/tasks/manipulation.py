@@ -30,6 +30,8 @@ from robocue.envs.tasks.table import (
     MANIPULATION_SPAWN_HIGH,
     MANIPULATION_SPAWN_LOW,
     REGION_RADIUS,
+    TABLE_PERSON,
+    TABLE_STANCES,
     manipulation_table_bodies,
     table_cameras,
 )
@@ -66,6 +68,8 @@ class _TableObjectsTask(Task):
     token_dim = 7 + len(COLORS) + len(SHAPES)
     n_tokens = len(COLORS)
     verb: str
+    on_table = True
+    person, person_stances = TABLE_PERSON, TABLE_STANCES
     min_separation = 0.10  # between object centres at spawn, metres
 
     def __init__(self, reward_type: str = "dense", n_objects: int = 3, distance_threshold: float = REGION_RADIUS):
@@ -192,6 +196,7 @@ class PushTask(_TableObjectsTask):
     """
 
     name = "push"
+    id_name, max_episode_steps = "Push", 100
     verb = "push"
     robot_class = Arm
     path_clearance = 0.09
@@ -274,6 +279,7 @@ class PickAndPlaceTask(_TableObjectsTask):
     """
 
     name = "pick_and_place"
+    id_name, max_episode_steps = "PickAndPlace", 80
     verb = "pick_and_place"
     robot_class = Arm
     carry_height = 0.12  # tool-tip height while carrying, metres (object bottom ~7 cm up)

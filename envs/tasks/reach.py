@@ -10,7 +10,7 @@ from robocue.envs.commands import COLOR_RGBA, COLORS, SHAPES, Command
 from robocue.envs.robots.arm import Arm
 from robocue.envs.scene import Body, Camera, Geom
 from robocue.envs.tasks.base import Parking, Task
-from robocue.envs.tasks.table import table_bodies, table_cameras
+from robocue.envs.tasks.table import TABLE_PERSON, TABLE_STANCES, table_bodies, table_cameras
 
 OBJECT_HALF_SIZE = 0.025
 _SHAPE_GEOMS = {
@@ -39,6 +39,9 @@ class ReachTask(Task):
     """
 
     name = "reach"
+    verb = "reach"
+    id_name, max_episode_steps, on_table = "Reach", 50, True
+    person, person_stances = TABLE_PERSON, TABLE_STANCES
     robot_class = Arm
     goal_dim = 3
     token_dim = 7 + len(COLORS) + len(SHAPES)
@@ -93,7 +96,7 @@ class ReachTask(Task):
             self.parking.show(engine, object_name(color, shape), position)
             self.placed[color] = (shape, position)
         target = colors[int(rng.integers(self.n_objects))]
-        self.command = Command("reach", target, self.placed[target][0])
+        self.command = Command(self.verb, target, self.placed[target][0])
         # Everything but the offsets from the tip is fixed for the episode.
         self._tokens = np.zeros((self.n_tokens, self.token_dim))
         for i, color in enumerate(COLORS):

@@ -19,12 +19,21 @@ import numpy as np
 
 from robocue.envs.commands import DESTINATIONS
 from robocue.envs.scene import Body, Camera, Geom
+from robocue.envs.tasks.base import stances_on_arc
 
 TABLE_CENTER = (0.35, 0.0)
 TABLE_HALF_SIZE = (0.45, 0.65)
 _TABLE_RGBA = (0.78, 0.72, 0.62, 1)
 _FLOOR_RGBA = (0.32, 0.34, 0.38, 1)
 FLOOR_Z = -0.75
+
+# The person giving a command stands across the table from the arm, facing it. Before
+# pointing they may walk round the far half of the table: eleven places 0.6 m from the
+# middle of the objects' spawn area (from one side of the arm to the other; the first is
+# across the table) and seven 0.4 m from it (at the table's edge).
+TABLE_PERSON = ((1.0, 0.0), (-1.0, 0.0))
+TABLE_STANCES = stances_on_arc((0.4, 0.0), 0.6, (0, -20, 20, -40, 40, -60, 60, -80, 80, -100, 100))
+TABLE_STANCES += stances_on_arc((0.42, 0.0), 0.4, (0, -30, 30, -60, 60, -90, 90))
 
 
 @dataclass(frozen=True)

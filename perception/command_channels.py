@@ -6,7 +6,7 @@ the same place (:class:`_CommandChannel`): :class:`SpokenCommands` (words, below
 the gesture encoder's recognition, see its docstring).
 
 :class:`SpokenCommands` wraps a robocue env. At every reset the simulated human says the
-episode's command with the template grammar (``perception.language``), and the policy
+episode's command with the template grammar (``robocue.perception.language``), and the policy
 sees the language encoder's command features in place of the one-hot command: in the
 state vector's command block (the attention extractor's query) or in the ``command`` key of
 Dict observations. The encoder is robocue's shipped default, frozen.
@@ -27,14 +27,17 @@ evaluation sees nothing else.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import gymnasium as gym
 import numpy as np
 import torch
 
-from robocue.envs.commands import COMMAND_DIM, field_offsets
+from robocue.envs.commands import COMMAND_DIM, Command, field_offsets
+from robocue.envs.person import PERSON, angle_error, choose_stance, pointing_direction, scene_objects
 from robocue.envs.wrappers import wrap as wrap_frames
+from robocue.perception import gestures, language
 from robocue.perception.command_heads import DECODER_FIELDS
 
 COMMAND_MODES = ("onehot", "language", "gesture")
@@ -131,8 +134,6 @@ class SpokenCommands(_CommandChannel):
     """
 
     def __init__(self, env: gym.Env, split: str = "train", encoder=None, features: str = "belief", omit_shape: float = 0.0):
-        from robocue.perception import language
-
         if not 0.0 <= omit_shape <= 1.0:
             raise ValueError(f"omit_shape={omit_shape} must be a probability in [0, 1]")
 
@@ -172,103 +173,12 @@ class SpokenCommands(_CommandChannel):
         return embedding[0].cpu().numpy(), heard
 
 
-# Where a person stands (x, y) and which way they face, per task: across the table from the
-# arm, or outside the arena's south wall. A person's own clip (``GestureCommands.show``) is
-# taken to be shown from here.
-PERSON = {
-    "reach": ((1.0, 0.0), (-1.0, 0.0)),
-    "push": ((1.0, 0.0), (-1.0, 0.0)),
-    "pick_and_place": ((1.0, 0.0), (-1.0, 0.0)),
-    "go_to": ((0.0, -1.9), (0.0, 1.0)),
-    "maze": ((0.0, -1.6), (0.0, 1.0)),
-}
-
-
-def _arc(center, radius: float, angles_deg) -> tuple:
-    """Stances on a circle round ``center``, each facing it."""
-    stances = []
-    for angle in angles_deg:
-        c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-        stances.append(((round(center[0] + radius * c, 6), round(center[1] + radius * s, 6)), (-c, -s)))
-    return tuple(stances)
-
-
-# Where the simulated person may walk before pointing: round the far half of the table,
-# eleven places 0.6 m from the middle of the objects' spawn area (from one side of the arm
-# to the other; the first is PERSON's, across the table) and seven 0.4 m from it (at the
-# table's edge); or outside the arena, three places by each wall, facing in. The person
-# picks the one from which the target stands out most (:func:`choose_stance`), as people
-# step aside so that nobody mistakes what they point at.
-_ARM_STANCES = _arc((0.4, 0.0), 0.6, (0, -20, 20, -40, 40, -60, 60, -80, 80, -100, 100))
-_ARM_STANCES += _arc((0.42, 0.0), 0.4, (0, -30, 30, -60, 60, -90, 90))
-_ARENA_STANCES = tuple(
-    stance
-    for along in (0.0, -1.0, 1.0)
-    for stance in (
-        ((along, -1.9), (0.0, 1.0)),  # south of the arena, facing north (PERSON's first)
-        ((along, 1.9), (0.0, -1.0)),
-        ((-1.9, along), (1.0, 0.0)),
-        ((1.9, along), (-1.0, 0.0)),
-    )
-)
-STANCES = {
-    "reach": _ARM_STANCES,
-    "push": _ARM_STANCES,
-    "pick_and_place": _ARM_STANCES,
-    "go_to": _ARENA_STANCES,
-    "maze": (PERSON["maze"],),
-}
 GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout"}  # command split -> performers
 _SWIPE_FOR = {"left": "swipe_left", "right": "swipe_right", "back": "swipe_up", "front": "swipe_down"}
 # Spread of the pointing belief: the RMS error of the recognised direction (4.3 deg over 300
 # clips of training performers, the camera roll turned back; median 3.8, 95th percentile
 # 7.3), rounded up.
 POINTING_SIGMA_DEG = 5.0
-
-
-def pointing_direction(task_name: str, target_xy, stance=None) -> float:
-    """Image direction (deg, 0 = right, 90 = up) of a point at ``target_xy`` by a person
-    standing at ``stance`` = ((x, y), (facing x, facing y)) (default: ``PERSON[task_name]``),
-    seen by a camera facing them: straight ahead is 90, their left is less."""
-    (px, py), (fx, fy) = PERSON[task_name] if stance is None else stance
-    vx, vy = target_xy[0] - px, target_xy[1] - py
-    left = math.degrees(math.atan2(fx * vy - fy * vx, fx * vx + fy * vy))
-    return 90.0 - left
-
-
-def scene_objects(env: gym.Env) -> dict[str, tuple[str, np.ndarray]]:
-    """Colour -> (shape, (x, y)) of every object or landmark in the env's current scene: what
-    the robot sees, and what a pointed direction is resolved against."""
-    from robocue.envs.tasks.reach import object_name
-
-    task, engine = env.unwrapped.task, env.unwrapped.engine
-    objects = {}
-    for color, placed in task.placed.items():
-        if isinstance(placed, tuple):
-            shape, position = placed
-        else:
-            shape, position = placed, engine.body_position(object_name(color, placed))
-        objects[color] = (shape, np.asarray(position, dtype=np.float64)[:2])
-    return objects
-
-
-def object_bearings(env: gym.Env, stance=None) -> dict[str, float]:
-    """Colour -> the pointing direction (:func:`pointing_direction`) of each object in the
-    env's current scene, seen from ``stance`` (default: the task's ``PERSON``)."""
-    name = env.unwrapped.task.name
-    return {color: pointing_direction(name, xy, stance) for color, (_, xy) in scene_objects(env).items()}
-
-
-def choose_stance(task_name: str, target_xy, others_xy) -> tuple:
-    """The stance of ``STANCES[task_name]`` from which the target's bearing is furthest from
-    every other object's (the first such, so the choice is deterministic)."""
-    best, best_gap = None, -1.0
-    for stance in STANCES[task_name]:
-        bearing = pointing_direction(task_name, target_xy, stance)
-        gap = min((_angle_error(bearing, pointing_direction(task_name, xy, stance)) for xy in others_xy), default=180.0)
-        if gap > best_gap:
-            best, best_gap = stance, gap
-    return best
 
 
 def pointing_belief(objects: dict, direction: float | None, stance, task_name: str, sigma_deg: float = POINTING_SIGMA_DEG):
@@ -283,7 +193,7 @@ def pointing_belief(objects: dict, direction: float | None, stance, task_name: s
     if direction is None or not objects:
         color_belief[-1] = shape_belief[-1] = 1.0
         return color_belief, shape_belief
-    errors = {color: _angle_error(pointing_direction(task_name, xy, stance), direction) for color, (_, xy) in objects.items()}
+    errors = {color: angle_error(pointing_direction(task_name, xy, stance), direction) for color, (_, xy) in objects.items()}
     nearest = min(errors.values())  # subtracted before exponentiating: never all zero
     for color, (shape, _) in objects.items():
         weight = math.exp(-0.5 * ((errors[color] ** 2 - nearest**2) / sigma_deg**2))
@@ -321,10 +231,6 @@ def simulated_point(
         ``understood`` (``encoder.understand`` of the clip) and ``direction_deg`` (the
         recognised direction the robot resolves, None when no point was recognised).
     """
-    import dataclasses
-
-    from robocue.perception import gestures
-
     if stance is None:
         stance = choose_stance(task_name, target_xy, [xy for color, (_, xy) in objects.items() if color != target_color])
     bearing = pointing_direction(task_name, target_xy, stance)
@@ -360,8 +266,6 @@ class GestureCommands(_CommandChannel):
     """
 
     def __init__(self, env: gym.Env, split: str = "gesture", encoder=None):
-        from robocue.perception import gestures
-
         if split not in GESTURE_SPLITS:
             raise ValueError(f"gesture split {split!r} is not one of: {', '.join(GESTURE_SPLITS)}")
         super().__init__(env, BELIEF_DIM, BELIEF_FIELDS)
@@ -415,8 +319,6 @@ class GestureCommands(_CommandChannel):
 
 def _gesture_text(gestures: list[dict], command: dict) -> str:
     """One line for a video: the recognised gestures, then the command they picked."""
-    from robocue.envs.commands import Command
-
     shown = ", ".join(g["label"] + (f" {g['direction_deg']:.0f} deg" if g["direction_deg"] is not None else "") for g in gestures)
     return f"{shown or 'no gesture'} -> {Command(**command).text()}"
 
@@ -426,8 +328,6 @@ ENCODER_FILE = "language_encoder.pt"  # a spoken-command run's own copy of its e
 
 def load_language_encoder(path=None):
     """The language encoder saved at ``path``, or the shipped default when ``path`` is None."""
-    from robocue.perception import language
-
     return language.LanguageEncoder.load(path) if path else language.load_default_language_encoder()
 
 
@@ -453,226 +353,3 @@ def wrap(
     elif commands == "gesture":
         env = GestureCommands(env, "gesture" if split == "train" else split)
     return env
-
-
-def find_scene(env, understood: dict, seed: int, tries: int = 2000) -> int:
-    """The first seed from ``seed`` on whose scene and command fit what was understood.
-
-    Raises:
-        ValueError: the command asks for another task than the env's, or no scene fits.
-    """
-    _, info = env.reset(seed=seed)
-    task = info["command"]["task"]
-    if understood.get("task") not in (None, task):
-        raise ValueError(f"this agent does {task}; the words ask for {understood['task']}")
-    fields = [field for field in ("color", "shape", "destination") if understood.get(field) is not None]
-    for candidate in range(seed, seed + tries):
-        _, info = env.reset(seed=candidate)
-        if all(info["command"][field] == understood[field] for field in fields):
-            return candidate
-    wanted = ", ".join(f"{field}={understood[field]}" for field in fields)
-    raise ValueError(f"no scene among seeds {seed}-{seed + tries - 1} has a command with {wanted}")
-
-
-_FOLLOWS = {"language": "words (--say TEXT)", "gesture": "gestures (--gesture CLIP.npy)"}
-
-
-def check_follows(agent, commands: str) -> None:
-    """Raises a one-line ValueError unless ``agent`` was trained with ``env.commands=commands``."""
-    trained = agent.config.env.commands
-    if trained == commands:
-        return
-    wanted = {"language": "hear words", "gesture": "see gestures"}[commands]
-    if trained == "onehot":
-        raise ValueError(f"this agent was trained on one-hot commands, so it cannot {wanted}; train one with env.commands={commands}")
-    raise ValueError(f"this agent was trained with env.commands={trained}, so it cannot {wanted}; give it {_FOLLOWS[trained]}")
-
-
-def _find_wrapper(env: gym.Env, kind: type) -> gym.Env:
-    while not isinstance(env, kind):
-        env = env.env
-    return env
-
-
-def follow_command(agent, text: str, seed: int, out, width: int = 480, height: int = 360) -> dict:
-    """One seeded episode of a spoken-command agent following ``text``, recorded to ``out``.
-
-    The person's words replace the simulated human's; the scene is the first seed from
-    ``seed`` on whose sampled command fits what the agent's encoder understood (same task,
-    and the colour, shape and destination that the words name).
-    """
-    from robocue.agents.replay import record_episodes
-
-    check_follows(agent, "language")
-    env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
-    try:
-        spoken = _find_wrapper(env, SpokenCommands)
-        understood = spoken.encoder.understand(text)
-        spoken.utterance = text
-        scene_seed = find_scene(env, understood, seed)
-        record = record_episodes(env, agent.policy_for(env), out, [scene_seed])
-    finally:
-        env.close()
-    episode = record["episodes"][0]
-    return {"text": text, "understood": understood, "seed": scene_seed, "success": episode["success"], "video": record["path"]}
-
-
-# A person's clip: MediaPipe landmarks are normalised image coordinates; values far outside
-# [0, 1] are pixel coordinates or another format. Generated clips stay within [-0.3, 1.3].
-CLIP_XY_RANGE = (-1.0, 2.0)
-CLIP_Z_LIMIT = 2.0
-MIN_CLIP_FRAMES = 6  # the recogniser drops gestures shorter than this
-POINT_TOLERANCE_DEG = 10.0  # a pointed-at target lies this close to the recognised direction
-
-
-def load_gesture_clip(path) -> np.ndarray:
-    """A person's hand-landmark clip from a ``.npy`` file, checked, as float32 ``(T, 21, 3)``.
-
-    Accepts any real floating dtype (converted to float32). Dropped frames are all-NaN or
-    all-zero. Every other value must be finite, ``x`` and ``y`` within ``CLIP_XY_RANGE``
-    (normalised image coordinates) and ``|z|`` at most ``CLIP_Z_LIMIT``.
-
-    Raises:
-        ValueError: One line saying what is wrong with the file.
-    """
-    from pathlib import Path
-
-    path = Path(path)
-    name = f"gesture clip {str(path)!r}"
-    if not path.is_file():
-        raise ValueError(f"{name}: no such file")
-    if path.suffix.lower() != ".npy":
-        raise ValueError(f"{name}: must be a .npy file holding float32 hand landmarks (T, 21, 3)")
-    try:
-        landmarks = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ValueError(f"{name} is not a .npy array of hand landmarks ({reason})") from None
-    if not isinstance(landmarks, np.ndarray):
-        raise ValueError(f"{name} holds several arrays (.npz?); save one float32 (T, 21, 3) array with np.save")
-    if landmarks.ndim != 3 or landmarks.shape[1:] != (21, 3):
-        raise ValueError(f"{name}: hand landmarks must have shape (T, 21, 3), got {landmarks.shape}")
-    if not np.issubdtype(landmarks.dtype, np.floating):
-        raise ValueError(f"{name}: hand landmarks must be floats (float32), got {landmarks.dtype}")
-    if len(landmarks) < MIN_CLIP_FRAMES:
-        raise ValueError(f"{name} has {len(landmarks)} frames; a gesture needs at least {MIN_CLIP_FRAMES} (30 frames a second)")
-    landmarks = landmarks.astype(np.float32)
-    dropped = ~np.isfinite(landmarks).all(axis=(1, 2)) | (landmarks == 0).all(axis=(1, 2))
-    if dropped.all():
-        raise ValueError(f"{name}: every frame is dropped (NaN or all zeros)")
-    kept = landmarks[~dropped]
-    if not np.isfinite(kept).all():
-        raise ValueError(f"{name}: frames mix NaN or inf with numbers; a dropped frame must be all-NaN or all zeros")
-    low, high = CLIP_XY_RANGE
-    xy = kept[..., :2]
-    if xy.min() < low or xy.max() > high:
-        raise ValueError(
-            f"{name}: x and y run from {xy.min():.3g} to {xy.max():.3g}; MediaPipe landmarks are normalised image "
-            f"coordinates in [0, 1] (pixel coordinates? divide by the image width and height)"
-        )
-    if np.abs(kept[..., 2]).max() > CLIP_Z_LIMIT:
-        raise ValueError(
-            f"{name}: |z| reaches {np.abs(kept[..., 2]).max():.3g}; MediaPipe's z is depth relative to the wrist, on the scale of x"
-        )
-    return landmarks
-
-
-def make_gesture_clip(gestures: list[str], direction_deg: float | None = None, performer: int = 1, seed: int = 0):
-    """A synthetic clip to try ``robocue command --gesture`` with: ``perception.gestures.sample_clip``
-    by ``performer`` with the camera held level (no roll), so a ``point`` is recognised near
-    ``direction_deg`` (0 = right, 90 = up; None: a random direction). Returns the ``Clip``."""
-    import dataclasses
-
-    from robocue.perception.gestures import Performer, sample_clip
-
-    level = dataclasses.replace(Performer.from_seed(performer), roll_deg=0.0)
-    return sample_clip(np.random.default_rng(seed), level, list(gestures), point_deg=direction_deg)
-
-
-def _angle_error(a: float, b: float) -> float:
-    return abs((a - b + 180.0) % 360.0 - 180.0)
-
-
-def find_gesture_scene(env: gym.Env, understood: dict, seed: int, tries: int = 2000, tolerance_deg: float = POINT_TOLERANCE_DEG) -> int:
-    """The first seed from ``seed`` on whose scene the gestures pick the commanded object.
-
-    A scene fits when its command has the task and destination the gestures imply and the
-    pointed direction (``understood["direction_deg"]``) picks its target: the target is the
-    object whose bearing from the person is nearest to it, within ``tolerance_deg``. A lone
-    point implies ``reach``, which a GoTo agent takes as its own task (go where it points),
-    as it did from the simulated person in training.
-
-    Args:
-        env: The env below the :class:`GestureCommands` wrapper (resetting it hears nothing).
-        understood: ``GestureEncoder.understand(...)["command"]``.
-
-    Raises:
-        ValueError: the gestures ask for another task, point nowhere, or no scene fits.
-    """
-    _, info = env.reset(seed=seed)
-    task = info["command"]["task"]
-    implied = understood.get("task")
-    if task == "go_to" and implied == "reach":  # a lone point: the mobile robot goes where an arm would reach
-        implied = task
-    if implied not in (None, task):
-        raise ValueError(f"this agent does {task}; the gestures ask for {understood['task']}")
-    direction = understood.get("direction_deg")
-    if direction is None:
-        raise ValueError("the gestures point at nothing, so they pick no object: start the clip with a point at the target")
-    destination = understood.get("destination")
-    seen = []
-    for candidate in range(seed, seed + tries):
-        _, info = env.reset(seed=candidate)
-        if destination is not None and info["command"]["destination"] != destination:
-            continue
-        bearings = object_bearings(env)
-        seen.extend(bearings.values())
-        nearest = min(bearings, key=lambda color: _angle_error(bearings[color], direction))
-        if nearest == info["command"]["color"] and _angle_error(bearings[nearest], direction) <= tolerance_deg:
-            return candidate
-    wanted = f" and destination={destination}" if destination else ""
-    span = f"; the person sees objects between {min(seen):.0f} and {max(seen):.0f} deg" if seen else ""
-    raise ValueError(
-        f"no scene among seeds {seed}-{seed + tries - 1} has its target{wanted} within {tolerance_deg:.0f} deg of "
-        f"the pointed direction {direction:.0f} deg{span}"
-    )
-
-
-def follow_gesture(agent, landmarks: np.ndarray, seed: int, out, width: int = 480, height: int = 360) -> dict:
-    """One seeded episode of a gesture agent following a person's clip, recorded to ``out``.
-
-    The clip replaces the simulated person's; the scene is the first seed from ``seed`` on
-    whose scene the gestures pick the commanded object (:func:`find_gesture_scene`).
-
-    Returns:
-        ``gestures`` (recognised: label, start, end, direction_deg), ``understood`` (the
-        command fields they imply, with ``direction_deg``), ``command`` (the scene's command
-        they picked), ``pointed_at_deg`` (the target's bearing), ``seed``, ``success``, ``video``.
-    """
-    from robocue.agents.replay import record_episodes
-
-    check_follows(agent, "gesture")
-    env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
-    try:
-        gestures = _find_wrapper(env, GestureCommands)
-        understood = gestures.show(landmarks)
-        labels = [g["label"] for g in understood["gestures"]]
-        if not labels:
-            raise ValueError("no gesture recognised in the clip (the hand only rests or fidgets)")
-        if "stop" in labels:
-            raise ValueError(f"the clip shows {', '.join(labels)}: stop cancels the command")
-        scene_seed = find_gesture_scene(gestures.env, understood["command"], seed)
-        record = record_episodes(env, agent.policy_for(env), out, [scene_seed])
-    finally:
-        env.close()
-    episode = record["episodes"][0]
-    command = episode["command"]
-    return {
-        "gestures": understood["gestures"],
-        "understood": understood["command"],
-        "command": {field: command[field] for field in ("task", "color", "shape", "destination")},
-        "pointed_at_deg": command["pointed_at_deg"],
-        "seed": scene_seed,
-        "success": episode["success"],
-        "video": record["path"],
-    }
