@@ -45,17 +45,47 @@ def _number(text: str | None) -> float:
         return math.nan
 
 
+def _read_rows(path: Path) -> list[dict]:
+    with open(path, newline="") as handle:
+        return [row for row in csv.DictReader(handle) if math.isfinite(_number(row.get("time/total_timesteps")))]
+
+
+def _progress_files(metrics: Path) -> list[Path]:
+    """``progress_until_<N>.csv`` (a resumed run's earlier parts, by N) then ``progress.csv``."""
+    parts = []
+    for path in metrics.glob("progress_until_*.csv"):
+        try:
+            parts.append((int(path.stem.rsplit("_", 1)[-1]), path))
+        except ValueError:
+            continue
+    files = [path for _, path in sorted(parts)]
+    return files + ([metrics / PROGRESS_FILE] if (metrics / PROGRESS_FILE).is_file() else [])
+
+
 def read_curve(run_dir: str | Path) -> Curve:
-    """The curves in ``run_dir/metrics/progress.csv`` (empty when the run logged no rows)."""
-    path = Path(run_dir) / METRICS_DIR / PROGRESS_FILE
-    rows = []
-    if path.is_file():
-        with open(path, newline="") as handle:
-            rows = [row for row in csv.DictReader(handle) if math.isfinite(_number(row.get("time/total_timesteps")))]
-    steps = np.array([_number(row.get("time/total_timesteps")) for row in rows], dtype=float)
-    seconds = np.array([_number(row.get("time/time_elapsed")) for row in rows], dtype=float)
+    """The curves in ``run_dir/metrics/progress.csv`` (empty when the run logged no rows).
+
+    A run continued with ``--resume`` keeps its earlier rows in ``progress_until_<N>.csv``: the
+    parts are joined, each later part replacing the rows from its first step on, and its wall
+    time counted on from where the part it continues was cut.
+    """
+    steps: list[float] = []
+    seconds: list[float] = []
+    rows: list[dict] = []
+    for path in _progress_files(Path(run_dir) / METRICS_DIR):
+        part = _read_rows(path)
+        if not part:
+            continue
+        first = _number(part[0].get("time/total_timesteps"))
+        keep = [i for i, step in enumerate(steps) if step < first]
+        offset = seconds[keep[-1]] if keep else 0.0  # SB3's time_elapsed restarts at 0 in the resumed process
+        steps, seconds, rows = [steps[i] for i in keep], [seconds[i] for i in keep], [rows[i] for i in keep]
+        for row in part:
+            steps.append(_number(row.get("time/total_timesteps")))
+            seconds.append(_number(row.get("time/time_elapsed")) + offset)
+            rows.append(row)
     values = {key: np.array([_number(row.get(key)) for row in rows], dtype=float) for key, _ in CURVE_METRICS}
-    return Curve(steps, seconds, values)
+    return Curve(np.array(steps, dtype=float), np.array(seconds, dtype=float), values)
 
 
 def save_figure(figure: Figure, path: Path) -> Path:

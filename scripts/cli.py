@@ -464,8 +464,10 @@ def cmd_train(args) -> int:
     from robocue.configs import load_config
 
     if args.resume is not None:
-        if args.args or args.seeds is not None:
-            raise ValueError("--resume RUN_DIR continues a run as its config.yaml says; give no preset, overrides or --seeds with it")
+        if args.args:
+            raise ValueError("--resume RUN_DIR continues a run as its config.yaml says; give no preset or overrides with it")
+        if args.seeds is not None or args.parallel != 1:
+            raise ValueError("--resume RUN_DIR continues one run; --seeds and --parallel start a group of runs: give one or the other")
         from robocue.agents.runs import load_run_config
 
         result = train(load_run_config(args.resume), resume=args.resume)

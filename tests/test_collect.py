@@ -54,6 +54,7 @@ def test_demonstrations_pair_observations_with_actions(reach_dataset):
     assert demos["actions"].shape == (reach_dataset[1]["steps"], 3) and demos["actions"].dtype == np.float32
 
 
+@pytest.mark.slow
 def test_cloning_the_dataset_imitates_the_expert(reach_dataset):
     config = load_config("reach_ppo", ["env.n_envs=1", f"train.bc_dataset={reach_dataset[0]}"])
     model = build_model(config, "cpu")

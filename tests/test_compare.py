@@ -133,6 +133,18 @@ def test_compare_refuses_what_is_not_a_run(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_resumed_run_joins_its_progress_files(tmp_path):
+    run = fake_run(tmp_path / "run", 0, 1.0, -1.0, rows=4)  # steps 1000..4000, seconds 10..40
+    metrics = run / "metrics"
+    (metrics / "progress.csv").rename(metrics / "progress_until_2000.csv")  # killed at 4000, resumed from step 2000
+    lines = ["time/total_timesteps,time/time_elapsed,rollout/success_rate,rollout/ep_rew_mean", "3000,5,0.5,-2", "4000,10,1.0,-1"]
+    (metrics / "progress.csv").write_text("\n".join(lines) + "\n")
+    curve = read_curve(run)
+    assert list(curve.steps) == [1000, 2000, 3000, 4000]
+    assert list(curve.seconds) == [10, 20, 25, 30]  # the resumed part counts on from the cut
+    assert list(curve.values["rollout/success_rate"])[2:] == [0.5, 1.0]
+
+
 def test_run_curves_png(tmp_path):
     run = fake_run(tmp_path / "run", 0, 1.0, -1.0)
     assert len(read_curve(run)) == 4
