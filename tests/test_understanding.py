@@ -133,3 +133,25 @@ def test_outside_phrasings_exact_match_and_the_grammar_splits_stay(encoder):
     assert exact >= 0.9, exact
     accuracy = evaluate_all_splits(encoder, n=1000)
     assert all(accuracy[split]["exact"] >= 0.99 for split in SPLITS), accuracy
+
+
+def test_the_outside_splits_say_the_episodes_command():
+    import gymnasium as gym
+
+    import robocue.envs  # noqa: F401  (registers the envs)
+    from robocue.perception.command_channels import GestureCommands, SpokenCommands
+
+    texts = {text: command for text, command in outside_phrasings()}
+    spoken = SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"), split="outside")
+    for seed in range(3):
+        info = spoken.reset(seed=10_000 + seed)[1]["command"]
+        said = texts[info["utterance"]]
+        assert info["split"] == "outside" and (said["task"], said["color"], said["destination"]) == (
+            info["task"],
+            info["color"],
+            info["destination"],
+        )
+        assert said["shape"] in (info["shape"], None)
+    gestured = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gesture-outside")
+    info = gestured.reset(seed=10_000)[1]["command"]
+    assert info["split"] == "gesture-outside" and info["performer"] == "outside" and info["shown"] == ["point"]
