@@ -7,8 +7,10 @@ import time
 
 import gymnasium as gym
 import numpy as np
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
 
 from robocue import envs  # noqa: F401  (registers the robocue/ ids)
+from robocue.envs.vector import ThreadedVecEnv
 
 
 def env_steps_per_second(env_id: str, steps: int = 20_000, seed: int = 0, render: bool = False, **kwargs) -> dict:
@@ -74,10 +76,6 @@ def _make_env(env_id: str, kwargs: dict) -> gym.Env:
 
 def make_vec(kind: str, env_id: str, n_envs: int, **kwargs):
     """``n_envs`` copies of ``env_id`` in a ``DummyVecEnv``, ``SubprocVecEnv`` or :class:`ThreadedVecEnv`."""
-    from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
-
-    from robocue.envs.vector import ThreadedVecEnv
-
     if kind == "threaded":
         return ThreadedVecEnv(env_id, n_envs, env_kwargs=kwargs)
     if kind not in VEC_ENV_KINDS:

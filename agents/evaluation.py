@@ -16,8 +16,10 @@ from tqdm import tqdm
 
 from robocue import envs
 from robocue.agents.agent import Agent, ExpertAgent
-from robocue.agents.runs import EVAL_FILE, MODEL_FILE, write_json
+from robocue.agents.runs import EVAL_FILE, MODEL_FILE
 from robocue.configs import ConfigError
+from robocue.files import check_output_path, write_json
+from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
 
 Policy = Callable[[np.ndarray], np.ndarray]
 _PACKAGES = ("robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium")
@@ -116,6 +118,7 @@ def evaluate_agent(
     ``commands`` is the split a spoken-command agent hears (``perception.command_channels.COMMAND_SPLITS``);
     ``engine`` evaluates on the twin of the agent's env in that physics engine.
     """
+    path = check_output_path(out)  # a folder, FIFO, symlink or device is refused before any episode
     options = {key: value for key, value in (("split", commands), ("engine", engine)) if value}
     env = agent.make_env(**options)
     env_id = env.spec.id if env.spec is not None else agent.env_id
@@ -134,7 +137,6 @@ def evaluate_agent(
         "trained_env_id": agent.env_id,
         **result,
     }
-    path = Path(out)
     write_json(path, result)
     return result, path
 
@@ -198,8 +200,6 @@ def _default_split(agent) -> str:
 
 def check_command_split(config, commands: str | None) -> None:
     """Fails clearly when ``--commands`` cannot apply to this agent."""
-    from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
-
     if commands is None:
         return
     allowed = {"language": COMMAND_SPLITS, "gesture": tuple(GESTURE_SPLITS)}.get(config.env.commands)

@@ -1,4 +1,5 @@
-"""Run folders: naming, creation, and atomic writes of the files inside them.
+"""Run folders: naming, creation, and the files inside them (written atomically with
+``robocue.files``).
 
 A run folder holds everything needed to evaluate or replay an agent later::
 
@@ -14,20 +15,22 @@ A run folder holds everything needed to evaluate or replay an agent later::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
-from contextlib import contextmanager
+import zipfile
 from pathlib import Path
 
 import yaml
 
+from robocue import __version__
 from robocue.configs import Config, ConfigError
 from robocue.configs.schema import validate_config
+from robocue.files import atomic_path
 
 CONFIG_FILE = "config.yaml"
 MODEL_FILE = "model.zip"
 EVAL_FILE = "eval.json"
+CHECKPOINT_DIR = "checkpoints"
+STAMP_FILE = "robocue.json"  # an entry inside every model zip robocue writes: env id, algorithm, steps
 
 
 def default_run_name(config: Config) -> str:
@@ -41,34 +44,28 @@ def run_dir_for(config: Config) -> Path:
 
 
 def create_run_dir(config: Config) -> Path:
-    """Creates the run folder, refusing to reuse one that already holds a run."""
-    run_dir = run_dir_for(config)
-    if (run_dir / CONFIG_FILE).exists():
-        raise ConfigError(f"config key 'run.dir': {str(run_dir)!r} already holds a run; choose another folder")
-    if run_dir.exists() and not run_dir.is_dir():
-        raise ConfigError(f"config key 'run.dir': {str(run_dir)!r} exists and is not a folder")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    return run_dir
-
-
-@contextmanager
-def atomic_path(path: Path):
-    """Yields a temporary path in the same folder, moved over ``path`` only on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_json(path: Path, data) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2) + "\n")
+    """Creates the run folder. An explicit ``run.dir`` must be new or empty; a default name
+    that another run started in the same second already took gets a ``-2``, ``-3``, ... suffix
+    (claimed with an atomic mkdir, so concurrent runs never share a folder)."""
+    if config.run.dir:
+        run_dir = Path(config.run.dir)
+        if run_dir.is_symlink() or (run_dir.exists() and not run_dir.is_dir()):
+            raise ConfigError(f"config key 'run.dir': {str(run_dir)!r} exists and is not a folder")
+        if run_dir.is_dir() and any(run_dir.iterdir()):
+            what = "already holds a run" if (run_dir / CONFIG_FILE).exists() else "is not empty"
+            raise ConfigError(f"config key 'run.dir': {str(run_dir)!r} {what}; choose a new or empty folder")
+        run_dir.mkdir(parents=True, exist_ok=True)
+        return run_dir
+    base = run_dir_for(config)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        run_dir = base if attempt == 1 else base.with_name(f"{base.name}-{attempt}")
+        try:
+            run_dir.mkdir()
+            return run_dir
+        except FileExistsError:
+            continue
+    raise ConfigError(f"config key 'run.root': could not find a free run folder name like {str(base)!r}")
 
 
 def save_config(run_dir: Path, config: Config) -> None:
@@ -76,11 +73,18 @@ def save_config(run_dir: Path, config: Config) -> None:
         tmp.write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
 
 
-def save_model(model, path: Path) -> None:
-    """Saves an SB3 model so that ``path`` is either the old file or the complete new one."""
+def save_model(model, path: Path, env_id: str, algo: str) -> None:
+    """Saves an SB3 model so that ``path`` is either the old file or the complete new one.
+
+    The zip also holds robocue's stamp (``robocue.json``: env id, algorithm, steps), which
+    loading checks against the run's config; SB3's own loader ignores it.
+    """
+    stamp = {"format": 1, "env_id": env_id, "algo": algo, "num_timesteps": int(model.num_timesteps), "robocue": __version__}
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as handle:
             model.save(handle)
+        with zipfile.ZipFile(tmp, "a") as archive:
+            archive.writestr(STAMP_FILE, json.dumps(stamp))
 
 
 def load_run_config(run_dir: str | Path) -> Config:

@@ -6,8 +6,12 @@ build envs and the SB3 model, learn with checkpoints and logging, save, evaluate
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,12 +23,25 @@ from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecMoni
 from tqdm import tqdm
 
 from robocue import envs
-from robocue.agents.agent import Agent, make_env, resolve_device
-from robocue.agents.demonstrations import PolicyTeacher, expert_labels, warm_start
+from robocue.agents.agent import (
+    Agent,
+    build_policy_model,
+    check_stamp,
+    load_weights,
+    make_env,
+    model_path,
+    read_model_weights,
+    resolve_device,
+)
+from robocue.agents.collect import check_dataset, demonstrations, load_dataset
+from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert_labels, warm_start
 from robocue.agents.evaluation import evaluate_run
+from robocue.agents.plots import plot_run_curves
 from robocue.agents.replay import replay_run
-from robocue.agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
+from robocue.agents.resume import newest_resume_step, restore_resume_state, save_resume_state, wrap_recorded
+from robocue.agents.runs import CHECKPOINT_DIR, MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
+from robocue.agents.train_summary import write_train_summary
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.envs.commands import COMMAND_DIM
 from robocue.envs.vector import ThreadedVecEnv
@@ -34,6 +51,31 @@ from robocue.policies import policy_kwargs
 from robocue.policies.attention import CommandAttentionExtractor
 from robocue.policies.factory import check_extractor, policy_class
 from robocue.policies.multimodal import MultimodalExtractor
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived during training (what `timeout`, schedulers and `kill` send): handled like
+    Ctrl-C (the model is saved), and the CLI exits with ``exit_code`` 143 (128 + SIGTERM)."""
+
+    exit_code = 143
+
+
+@contextmanager
+def terminate_as_exception(ignore: bool = False):
+    """Within the block, SIGTERM raises :class:`Terminated` (or, with ``ignore``, is held off),
+    so training saves its model as it does on Ctrl-C. Only the main thread can take signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN if ignore else handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass
@@ -50,16 +92,37 @@ class TrainResult:
 
 
 class CheckpointEvery(BaseCallback):
-    """Saves ``checkpoints/step_<N>.zip`` every ``every`` environment steps, atomically."""
+    """Saves ``checkpoints/step_<N>.zip`` every ``every`` environment steps and every
+    ``seconds`` of wall time (either 0: off), atomically, stamped with the config's env id."""
 
-    def __init__(self, folder: Path, every: int):
+    def __init__(self, folder: Path, every: int, config: Config, seconds: float = 0):
         super().__init__()
         self.folder, self.every, self.next_save = folder, every, every
+        self.config, self.seconds = config, seconds
+        # The exact-resume state goes with each checkpoint, at the next rollout start (after the update).
+        self.resume = config.env.vec_env != "threaded"  # the threaded vec env applies no wrappers, so no recorder
+        self.resume_due = True
+
+    def _on_training_start(self) -> None:
+        # A first checkpoint at once: a run killed before the first interval still leaves a model to evaluate.
+        save_model(self.model, self.folder / f"step_{self.num_timesteps}.zip", self.config.env.id, self.config.algo.name)
+        self.next_save = (self.num_timesteps // self.every + 1) * self.every if self.every else 0
+        self.next_time = time.monotonic() + self.seconds
+
+    def _on_rollout_start(self) -> None:
+        if self.resume and self.resume_due:
+            save_resume_state(self.model, self.config, self.folder, self.config.train.resume_replay_buffer)
+            self.resume_due = False
 
     def _on_step(self) -> bool:
-        if self.num_timesteps >= self.next_save:
-            save_model(self.model, self.folder / f"step_{self.num_timesteps}.zip")
-            self.next_save += self.every
+        by_steps = self.every and self.num_timesteps >= self.next_save
+        by_time = self.seconds and time.monotonic() >= self.next_time
+        if by_steps or by_time:
+            save_model(self.model, self.folder / f"step_{self.num_timesteps}.zip", self.config.env.id, self.config.algo.name)
+            while self.every and self.next_save <= self.num_timesteps:
+                self.next_save += self.every
+            self.next_time = time.monotonic() + self.seconds
+            self.resume_due = True
         return True
 
 
@@ -155,33 +218,32 @@ class CriticWarmup(BaseCallback):
         self._release()
 
 
-def finished_run(folder: str, key: str) -> tuple[Config, Path]:
-    """The config and model file of the run ``folder`` that config key ``key`` names.
+def finished_run(folder: str, key: str, log=print) -> tuple[Config, Path]:
+    """The config and model file of the run ``folder`` that config key ``key`` names; a run
+    without model.zip (stopped by SIGKILL) gives its newest checkpoint, saying which.
 
     Raises:
-        ConfigError: naming ``key``, when the folder is not a run or its training has not finished.
+        ConfigError: naming ``key``, when the folder is not a run or has no model at all.
     """
     try:
         config = load_run_config(folder)
+        path = model_path(Path(folder), MODEL_FILE, log=lambda text: log(f"{key}: {text}"))
     except ConfigError as error:
         raise ConfigError(f"config key {key!r}: {error}") from None
-    path = Path(folder) / MODEL_FILE
-    if not path.is_file():
-        raise ConfigError(f"config key {key!r}: {str(folder)!r} has no {MODEL_FILE}; has its training finished?")
     return config, path
 
 
-def init_source(config: Config) -> Path | None:
+def init_source(config: Config, log=print) -> Path | None:
     """The model file ``train.init_from`` names, checked against the config (None when unset).
 
     Raises:
-        ConfigError: the folder is not a finished run, or its algorithm, policy or spaces
-            differ from this config's (only ``share_features_extractor`` may differ).
+        ConfigError: the folder is not a run, or its algorithm or policy differ from this
+            config's (only ``share_features_extractor`` may differ).
     """
     if not config.train.init_from:
         return None
     key = "config key 'train.init_from'"
-    source, path = finished_run(config.train.init_from, "train.init_from")
+    source, path = finished_run(config.train.init_from, "train.init_from", log)
     if source.algo.name != config.algo.name:
         raise ConfigError(f"{key}: that run trained {source.algo.name}, this config trains {config.algo.name}; they must match")
     ours, theirs = config.policy.model_dump(), source.policy.model_dump()
@@ -192,50 +254,47 @@ def init_source(config: Config) -> Path | None:
     return path
 
 
-def _as_model_sees(space: gym.spaces.Space) -> gym.spaces.Space:
-    """``space`` as an SB3 model stores it: channel-last images transposed to channel-first."""
-    from stable_baselines3.common.preprocessing import is_image_space, is_image_space_channels_first
-    from stable_baselines3.common.vec_env import VecTransposeImage
-
-    if isinstance(space, gym.spaces.Dict):
-        return gym.spaces.Dict({key: _as_model_sees(value) for key, value in space.spaces.items()})
-    if is_image_space(space) and not is_image_space_channels_first(space):
-        return VecTransposeImage.transpose_space(space)
-    return space
+def init_weights(config: Config, path: Path) -> dict:
+    """The ``train.init_from`` model's policy weights (read as weights only), checked against its own run's config."""
+    try:
+        weights, stamp = read_model_weights(path)
+        check_stamp(stamp, load_run_config(config.train.init_from), path)
+    except ConfigError as error:
+        raise ConfigError(f"config key 'train.init_from': {error}") from None
+    return weights
 
 
-def check_init_spaces(config: Config, path: Path, observation_space, action_space) -> None:
-    """Stops when the ``init_from`` model observes or acts differently from this config's env."""
-    from stable_baselines3.common.save_util import load_from_zip_file
-
-    data, _, _ = load_from_zip_file(path, device="cpu", load_data=True)
-    for name, ours in (("observation", _as_model_sees(observation_space)), ("action", action_space)):
-        theirs = data.get(f"{name}_space")
-        if theirs is not None and theirs != ours:
-            raise ConfigError(
-                f"config key 'train.init_from': that run's {name} space {theirs} differs from this env's {ours} "
-                f"({config.env.id}); start from a run of the same task and observation mode"
-            )
+def check_init_spaces(config: Config, path: Path, model) -> None:
+    """Stops when the ``init_from`` weights do not fit the policy this config builds (another
+    observation or action space: another task or observation mode)."""
+    load_weights(
+        model,
+        init_weights(config, path),
+        f"config key 'train.init_from': that run's policy does not fit this env's observation space or action space "
+        f"({config.env.id}); start from a run of the same task and observation mode",
+    )
 
 
-def check_teacher(config: Config, state_dim: int) -> None:
+def check_teacher(config: Config, state_dim: int, log=print) -> None:
     """Stops when ``train.teacher`` is not a finished state-mode run of this config's task."""
     if not config.train.teacher:
         return
-    from stable_baselines3.common.save_util import load_from_zip_file
-
     key = "config key 'train.teacher'"
-    teacher, path = finished_run(config.train.teacher, "train.teacher")
+    teacher, _ = finished_run(config.train.teacher, "train.teacher", log)
     theirs, ours = envs.ENV_SPECS.get(teacher.env.id, {}), envs.ENV_SPECS[config.env.id]
     if theirs.get("obs_mode") != "state" or theirs.get("task") != ours["task"] or teacher.env.commands != "onehot":
         raise ConfigError(
             f"{key}: the teacher must be a state-mode run of the {ours['task']} task with one-hot commands; "
             f"that run trained on {teacher.env.id} with env.commands={teacher.env.commands}"
         )
-    space = load_from_zip_file(path, device="cpu")[0].get("observation_space")
-    if space is not None and space.shape != (state_dim,):
+    try:
+        agent = Agent.load(config.train.teacher, device="cpu", log=lambda text: None)
+    except ConfigError as error:
+        raise ConfigError(f"{key}: {error}") from None
+    shape = agent.model.observation_space.shape
+    if shape != (state_dim,):
         raise ConfigError(
-            f"{key}: that run observes {space.shape[0]} state entries, this env's state has {state_dim}; "
+            f"{key}: that run observes {shape[0]} state entries, this env's state has {state_dim}; "
             "train the teacher with the same env.kwargs"
         )
 
@@ -281,17 +340,57 @@ def check_runnable(config: Config) -> str:
             layout = env.get_wrapper_attr("observation_layout")
             kwargs = policy_kwargs(config.policy, config.algo.name, layout)["features_extractor_kwargs"]
             CommandAttentionExtractor(env.observation_space, **kwargs)  # a maze planner without a maze, ...
+        check_replay_memory(config, env.observation_space)
+        check_rollout_memory(config, env.observation_space)
+        model = build_checked_model(config, env)  # every hyperparameter, the whole policy, a one-transition buffer
+        source = init_source(config)
+        if source is not None:
+            check_init_spaces(config, source, model)
+        u = env.unwrapped
+        check_teacher(config, u.robot.observation_dim + u.task.observation_dim + COMMAND_DIM)
+        check_dataset(config, env.observation_space, env.action_space)
     except ValueError as error:
+        if isinstance(error, ConfigError):
+            raise
         raise ConfigError(f"config key {key!r}: {error}") from None
     finally:
         env.close()
-    u = env.unwrapped
-    check_teacher(config, u.robot.observation_dim + u.task.observation_dim + COMMAND_DIM)
-    source = init_source(config)
-    if source is not None:
-        check_init_spaces(config, source, env.observation_space, env.action_space)
-    check_replay_memory(config, env.observation_space)
     return resolve_device(config.device)
+
+
+def build_checked_model(config: Config, env: gym.Env):
+    """Builds the config's algorithm and policy on ``env`` (no buffers), so that a config SB3 or
+    torch refuses stops here, before the run folder exists, with one line."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PPO's note on batch sizes that do not divide the rollout
+            hyperparameters = dict(config.algo.hyperparameters)
+            if config.algo.name == "sac":  # sized by check_replay_memory; one transition proves the buffer can be built
+                hyperparameters["buffer_size"] = 1
+            return build_policy_model(config, env, "cpu", hyperparameters, setup=True)
+    except (AssertionError, ValueError, TypeError, RuntimeError, KeyError, OverflowError, MemoryError) as error:
+        text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        what = f"{type(error).__name__}: {text}"
+        raise ConfigError(f"config keys 'algo' and 'policy': Stable-Baselines3 cannot build this model ({what})") from None
+
+
+def rollout_buffer_bytes(config: Config, observation_space: gym.spaces.Space) -> int:
+    """Bytes PPO's rollout buffer takes (0 for SAC): n_steps x n_envs observations as float32."""
+    if config.algo.name != "ppo":
+        return 0
+    spaces = observation_space.spaces.values() if isinstance(observation_space, gym.spaces.Dict) else [observation_space]
+    per_observation = sum(int(np.prod(space.shape)) for space in spaces) * 4
+    return int(config.algo.hyperparameters.get("n_steps", 2048)) * config.env.n_envs * (per_observation + 64)
+
+
+def check_rollout_memory(config: Config, observation_space: gym.spaces.Space) -> None:
+    """Stops before allocating a rollout buffer that the machine cannot hold."""
+    needed, available = rollout_buffer_bytes(config, observation_space), available_memory_bytes()
+    if available is not None and needed > 0.8 * available:
+        raise ConfigError(
+            f"config key 'algo.n_steps': the rollout buffer (n_steps x env.n_envs observations) needs about {needed / 2**30:.1f} GiB "
+            f"but only {available / 2**30:.1f} GiB is available; lower algo.n_steps or env.n_envs"
+        )
 
 
 def replay_buffer_bytes(config: Config, observation_space: gym.spaces.Space) -> int:
@@ -345,7 +444,7 @@ def build_model(config: Config, device: str):
             n_envs=config.env.n_envs,
             seed=config.seed,
             env_kwargs=config.env.kwargs,
-            wrapper_class=wrap,
+            wrapper_class=wrap_recorded,
             wrapper_kwargs={
                 "frame_stack": config.env.frame_stack,
                 "commands": config.env.commands,
@@ -372,10 +471,13 @@ def build_model(config: Config, device: str):
     )
 
 
-def train(config: Config, log=print) -> TrainResult:
+def train(config: Config, log=print, resume: str | Path | None = None, callbacks: list[BaseCallback] | tuple = ()) -> TrainResult:
     """Trains an agent as the config says, then evaluates and records it.
 
-    Every check that can fail on bad input runs before the run folder is created.
+    Every check that can fail on bad input runs before the run folder is created. With
+    ``resume`` (a run folder; ``config`` is its own), the run continues in place from its newest
+    resume state (agents/resume.py), exactly as it would have run without the stop.
+    ``callbacks`` are SB3 callbacks added to the run's own (a sweep reports progress to Ray Tune with one).
 
     Raises:
         ConfigError: on anything wrong with the config (nothing is written then).
@@ -383,70 +485,102 @@ def train(config: Config, log=print) -> TrainResult:
     import torch
 
     device = check_runnable(config)
-    run_dir = create_run_dir(config)
-    save_config(run_dir, config)
-    if config.env.commands == "language":  # the run keeps its own copy of the encoder its policy hears through
-        load_language_encoder().save(run_dir / ENCODER_FILE)
+    if resume is None:
+        run_dir = create_run_dir(config)
+        save_config(run_dir, config)
+        if config.env.commands == "language":  # the run keeps its own copy of the encoder its policy hears through
+            load_language_encoder().save(run_dir / ENCODER_FILE)
+    else:
+        run_dir = Path(resume)
+        if (run_dir / MODEL_FILE).is_file():  # SIGTERM and SIGINT save model.zip too: only a run that reached its steps is done
+            done = (read_model_weights(run_dir / MODEL_FILE)[1] or {}).get("num_timesteps", config.train.timesteps)
+            if done >= config.train.timesteps:
+                raise ConfigError(f"--resume {str(run_dir)!r}: that run has finished ({done} steps); nothing to resume")
+        if newest_resume_step(run_dir) is None:
+            restore_resume_state(None, config, run_dir)  # raises the one-line error
     log(f"run folder: {run_dir}")
     log(f"training {config.algo.name.upper()} on {config.env.id} for {config.train.timesteps} steps (device {device}, seed {config.seed})")
 
     if config.train.torch_threads:
         torch.set_num_threads(config.train.torch_threads)
     model = build_model(config, device)
-    if config.train.init_from:
-        from stable_baselines3.common.save_util import load_from_zip_file
-
-        _, params, _ = load_from_zip_file(Path(config.train.init_from) / MODEL_FILE, device=device)  # checked by check_runnable
-        model.policy.load_state_dict(params["policy"])
-        log(f"policy weights from {config.train.init_from}")
+    if resume is not None:
+        step = restore_resume_state(model, config, run_dir, log=log)
+        log(f"resumed at step {step} from {run_dir / CHECKPOINT_DIR}/resume_{step}.*")
+        csv = run_dir / "metrics" / "progress.csv"
+        if csv.is_file():  # SB3's CSV writer starts its file afresh: keep what came before
+            csv.replace(csv.with_name(f"progress_until_{step}.csv"))
+    elif config.train.init_from:
+        source = init_source(config, log=lambda text: None)  # checked (and its fallback said) by check_runnable
+        load_weights(model, init_weights(config, source), "config key 'train.init_from'")
+        log(f"policy weights from {source}")
     wandb_run = start_wandb(config, run_dir)
     model.set_logger(make_logger(config, run_dir, wandb_run))
-    callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar)]
+    callbacks = [ProgressBar(config.train.timesteps, config.train.progress_bar), *callbacks]
     if config.train.max_seconds:
         callbacks.append(TimeLimit(config.train.max_seconds))
     if config.train.critic_warmup:
         callbacks.append(CriticWarmup(config.train.critic_warmup, log=log))
-    if config.train.checkpoint_every:
-        callbacks.append(CheckpointEvery(run_dir / "checkpoints", config.train.checkpoint_every))
+    if config.train.checkpoint_every or config.train.checkpoint_every_seconds:
+        callbacks.append(
+            CheckpointEvery(run_dir / CHECKPOINT_DIR, config.train.checkpoint_every, config, config.train.checkpoint_every_seconds)
+        )
 
-    model_path = run_dir / MODEL_FILE
+    final_model = run_dir / MODEL_FILE
+
+    def save(_=None) -> None:
+        save_model(model, final_model, config.env.id, config.algo.name)
+
     started = time.perf_counter()
     if config.train.teacher:
         log(f"labels from the teacher in {config.train.teacher} (instead of the scripted expert)")
-    if config.train.bc_episodes:
-        # The policy after every fit goes to model.zip, so a long imitation run stopped
-        # between rounds still leaves its latest policy for `robocue eval`.
-        warm_start(
-            model,
-            lambda: make_env(config, for_training=True),
-            config.train.bc_episodes,
-            config.train.bc_epochs,
-            config.train.dagger_iterations,
-            seed=config.seed * 100_000 + 50_000,
-            log=log,
-            aux_weight=config.train.bc_aux_weight,
-            episode_steps=config.train.bc_episode_steps,
-            dagger_episodes=config.train.dagger_episodes,
-            after_success=config.train.bc_after_success,
-            lr_schedule=config.train.bc_lr_schedule,
-            on_fit=lambda _: save_model(model, model_path),
-            focus=config.train.dagger_focus,
-            aux_target=config.train.bc_aux_target,
-            labeller=PolicyTeacher(Agent.load(config.train.teacher, device=device)) if config.train.teacher else expert_labels,
-        )
     try:
-        if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
-            model.learn(total_timesteps=config.train.timesteps, callback=CallbackList(callbacks))
-    except KeyboardInterrupt:
-        save_model(model, model_path)
-        log(f"\ninterrupted at step {model.num_timesteps}; model saved to {model_path}", file=sys.stderr)
+        with terminate_as_exception():
+            if config.train.bc_dataset and resume is None:
+                demos = demonstrations(load_dataset(config.train.bc_dataset))  # spaces checked by check_runnable
+                loss = behaviour_clone(model, demos, config.train.bc_epochs, seed=config.seed)
+                save()
+                log(f"cloned {len(demos['actions'])} steps of {config.train.bc_dataset} ({config.train.bc_epochs} epochs, loss {loss:.3f})")
+            if config.train.bc_episodes and resume is None:
+                # The policy after every fit goes to model.zip, so a long imitation run stopped
+                # between rounds still leaves its latest policy for `robocue eval`.
+                warm_start(
+                    model,
+                    lambda: make_env(config, for_training=True),
+                    config.train.bc_episodes,
+                    config.train.bc_epochs,
+                    config.train.dagger_iterations,
+                    seed=config.seed * 100_000 + 50_000,
+                    log=log,
+                    aux_weight=config.train.bc_aux_weight,
+                    episode_steps=config.train.bc_episode_steps,
+                    dagger_episodes=config.train.dagger_episodes,
+                    after_success=config.train.bc_after_success,
+                    lr_schedule=config.train.bc_lr_schedule,
+                    on_fit=save,
+                    focus=config.train.dagger_focus,
+                    aux_target=config.train.bc_aux_target,
+                    labeller=PolicyTeacher(Agent.load(config.train.teacher, device=device, log=log))
+                    if config.train.teacher
+                    else expert_labels,
+                )
+            if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
+                remaining = config.train.timesteps - model.num_timesteps  # all of it, unless resumed
+                model.learn(total_timesteps=remaining, callback=CallbackList(callbacks), reset_num_timesteps=resume is None)
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM as Terminated
+        with terminate_as_exception(ignore=True):  # a second signal does not cut the save short
+            save()
+        name = "SIGTERM" if isinstance(stop, Terminated) else "SIGINT"
+        log(f"\n{name}: stopped at step {model.num_timesteps}; model saved to {final_model}", file=sys.stderr)
         raise
     finally:
         finish_wandb(wandb_run)
         model.get_env().close()
     train_seconds = time.perf_counter() - started
-    save_model(model, model_path)
-    result = TrainResult(run_dir, model_path, int(model.num_timesteps), train_seconds)
+    save()
+    plot_run_curves(run_dir)  # curves.png: success rate and return against steps (none for imitation only)
+    result = TrainResult(run_dir, final_model, int(model.num_timesteps), train_seconds)
+    write_train_summary(run_dir, result.timesteps, train_seconds, device)
     if config.train.timesteps:
         log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")
     else:

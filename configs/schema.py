@@ -8,9 +8,10 @@ is allowed. Field descriptions double as the config reference (docs/configs.md).
 from __future__ import annotations
 
 import inspect
+import math
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -24,13 +25,13 @@ class ConfigError(ValueError):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class EnvConfig(_Section):
     id: str = Field("robocue/Reach-MuJoCo-v0", description="Registered Gymnasium id (list them with `robocue envs`).")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for gymnasium.make, e.g. reward_type, n_objects.")
-    n_envs: int = Field(1, ge=1, description="Environment copies stepped together during training.")
+    n_envs: int = Field(1, ge=1, le=256, description="Environment copies stepped together during training (at most 256).")
     vec_env: Literal["dummy", "subproc", "threaded"] = Field(
         "dummy",
         description=(
@@ -96,9 +97,10 @@ class AlgoConfig(BaseModel):
 
 
 class PolicyConfig(_Section):
-    net_arch: list[int] = Field(
+    net_arch: list[Annotated[int, Field(ge=1, le=8192)]] = Field(
         default_factory=lambda: [256, 256],
-        description="Hidden layer sizes of the actor and critic heads (after the features extractor).",
+        max_length=16,
+        description="Hidden layer sizes of the actor and critic heads (after the features extractor; 1-8192 each, at most 16 layers).",
     )
     activation: Literal["relu", "tanh", "elu"] = Field("relu", description="Activation between hidden layers.")
     features_extractor: Literal["attention", "flatten", "combined", "multimodal"] = Field(
@@ -149,7 +151,9 @@ class PolicyConfig(_Section):
             "of the robot's cell shorten the way, and every cell's value, join the features."
         ),
     )
-    image_encoder: Literal["nature", "drq", "residual"] = Field("drq", description="multimodal: CNN architecture (perception/encoders.py).")
+    image_encoder: Literal["nature", "drq", "residual", "small"] = Field(
+        "drq", description="multimodal: CNN architecture (perception/encoders.py)."
+    )
     image_head: Literal["linear", "keypoints"] = Field(
         "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."
     )
@@ -174,12 +178,35 @@ class TrainConfig(_Section):
         ),
     )
     checkpoint_every: int = Field(10_000, ge=0, description="Save checkpoints/step_<N>.zip every N steps; 0 disables.")
+    checkpoint_every_seconds: float = Field(
+        120,
+        ge=0,
+        allow_inf_nan=False,
+        description=(
+            "Also save checkpoints/step_<N>.zip every this many seconds of wall time, so a run killed with SIGKILL loses "
+            "little; 0 disables. eval, replay, init_from and teacher use the newest checkpoint of a run without model.zip."
+        ),
+    )
+    resume_replay_buffer: bool = Field(
+        True,
+        description=(
+            "SAC: save the replay buffer with every exact-resume state (checkpoints/resume_<N>.npz), so that "
+            "`robocue train --resume` continues bit for bit; false saves memory and disk, and a resumed run refills it."
+        ),
+    )
     bc_episodes: int = Field(
         0,
         ge=0,
         description="Warm start: clone this many episodes of the task's scripted expert into the policy before learning (0: off).",
     )
-    bc_epochs: int = Field(20, ge=1, description="Passes over the expert demonstrations when bc_episodes > 0.")
+    bc_epochs: int = Field(20, ge=1, description="Passes over the expert demonstrations when bc_episodes > 0 (or bc_dataset is set).")
+    bc_dataset: str | None = Field(
+        None,
+        description=(
+            "Warm start from disk: clone the demonstrations of this Minari dataset folder (written by `robocue collect`) "
+            "into the policy before any DAgger or RL (None: off)."
+        ),
+    )
     dagger_iterations: int = Field(
         0,
         ge=0,
@@ -274,7 +301,9 @@ class TrainConfig(_Section):
 
 class EvalConfig(_Section):
     episodes: int = Field(50, ge=1, description="Evaluation episodes.")
-    seed: int = Field(10_000, ge=0, description="Seed of the first evaluation episode; episode i uses seed + i.")
+    seed: int = Field(
+        10_000, ge=0, le=2**32 - 2**20, description="Seed of the first evaluation episode; episode i uses seed + i (below 2**32)."
+    )
     deterministic: bool = Field(True, description="Use the policy's deterministic action.")
 
 
@@ -305,7 +334,7 @@ class Config(_Section):
     video: VideoConfig = Field(default_factory=VideoConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     run: RunConfig = Field(default_factory=RunConfig)
-    seed: int = Field(0, ge=0, description="Seed of training (env resets, network init, exploration).")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of training (env resets, network init, exploration); 0 to 2**32-1.")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Torch device; auto picks CUDA when available.")
 
     def to_dict(self) -> dict[str, Any]:
@@ -336,6 +365,9 @@ _UNSUPPORTED = {
 
 def algorithm_class(name: str):
     """The Stable-Baselines3 class for ``name`` (sac or ppo)."""
+    # lazy import: configs is the lowest floor and loads in 1.0 s; Stable-Baselines3 (with torch)
+    # takes 9.1 s more (`python -X importtime`, 2-core machine under load), which `robocue train
+    # --help` and config checks must not pay.
     from stable_baselines3 import PPO, SAC
 
     return {"sac": SAC, "ppo": PPO}[name]
@@ -345,6 +377,50 @@ def hyperparameter_defaults(name: str) -> dict[str, Any]:
     """Configurable constructor arguments of algorithm ``name`` with their defaults."""
     signature = inspect.signature(algorithm_class(name).__init__)
     return {key: param.default for key, param in signature.parameters.items() if key not in _RESERVED | _UNSUPPORTED}
+
+
+# Ranges SB3 needs (or that make sense) for numeric hyperparameters: key -> (low, high, low inclusive).
+_RANGES = {
+    "learning_rate": (0, 1, False),
+    "gamma": (0, 1, False),
+    "gae_lambda": (0, 1, True),
+    "tau": (0, 1, False),
+    "clip_range": (0, math.inf, False),
+    "clip_range_vf": (0, math.inf, False),
+    "target_kl": (0, math.inf, False),
+    "vf_coef": (0, math.inf, True),
+    "ent_coef": (0, math.inf, True),
+    "max_grad_norm": (0, math.inf, False),
+    "batch_size": (2, 2**20, True),
+    "n_epochs": (1, 10_000, True),
+    "buffer_size": (1, 10**8, True),
+    "learning_starts": (0, 10**9, True),
+    "target_update_interval": (1, 10**9, True),
+    "gradient_steps": (-1, 10**6, True),
+    "sde_sample_freq": (-1, 10**9, True),
+    "stats_window_size": (1, 10**6, True),
+}
+_N_STEPS_RANGE = {"ppo": (2, 2**20), "sac": (1, 1000)}  # PPO: rollout length per env copy; SAC: n-step returns
+
+
+def _check_ranges(algo: AlgoConfig) -> None:
+    for key, value in algo.hyperparameters.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"config key 'algo.{key}' must be a finite number, got {value!r}")
+        if key == "n_steps":
+            low, high = _N_STEPS_RANGE[algo.name]
+            if not low <= value <= high:
+                raise ConfigError(f"config key 'algo.n_steps' must be from {low} to {high} for {algo.name.upper()}, got {value!r}")
+        if key == "train_freq":
+            count = value[0] if isinstance(value, list) else value
+            if not isinstance(count, int) or count < 1:
+                raise ConfigError(f"config key 'algo.train_freq' must be at least 1, got {value!r}")
+        if key not in _RANGES or value is None or isinstance(value, (str, bool)):
+            continue
+        low, high, inclusive = _RANGES[key]
+        if not ((low <= value) if inclusive else (low < value)) or value > high:
+            allowed = f"{'at least' if inclusive else 'above'} {low}" + ("" if high == math.inf else f" and at most {high}")
+            raise ConfigError(f"config key 'algo.{key}' must be {allowed}, got {value!r}")
 
 
 def _check_hyperparameters(algo: AlgoConfig) -> None:
@@ -367,6 +443,7 @@ def _check_hyperparameters(algo: AlgoConfig) -> None:
             ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
         if not ok:
             raise ConfigError(f"config key 'algo.{key}' must be like its default {default!r} ({type(default).__name__}), got {value!r}")
+    _check_ranges(algo)
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -413,6 +490,8 @@ def resolve_source(source: str | None) -> Path:
         source = DEFAULT_PRESET
     path = Path(source)
     if path.suffix in (".yaml", ".yml") or path.exists():
+        if path.is_dir():
+            raise ConfigError(f"config file {source!r} is a folder; give a .yaml file or a preset name")
         if not path.is_file():
             raise ConfigError(f"config file {source!r} does not exist")
         return path
@@ -487,27 +566,95 @@ def validate_config(data: dict) -> Config:
             f"config key 'train.critic_warmup' ({config.train.critic_warmup}) must be below train.timesteps "
             f"({config.train.timesteps}), or the actor never learns"
         )
-    if config.train.timesteps == 0 and config.train.bc_episodes == 0:
-        raise ConfigError("train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0; or set train.timesteps >= 1")
+    if config.train.timesteps == 0 and config.train.bc_episodes == 0 and not config.train.bc_dataset:
+        raise ConfigError(
+            "train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0 or train.bc_dataset; or set train.timesteps >= 1"
+        )
     return config
 
 
+BASE_KEY = "base"
+
+
+def _read_mapping(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"config file {str(path)!r} is not valid YAML: {str(error).splitlines()[0]}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {str(path)!r} is not text (UTF-8 YAML)") from None
+    except OSError as error:
+        raise ConfigError(f"config file {str(path)!r} cannot be read: {error.strerror or error}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {str(path)!r} must hold a mapping of keys to values")
+    return data
+
+
+def _base_path(base: Any, path: Path) -> Path:
+    """The file a ``base:`` value names: a preset name, or a .yaml path relative to the file that names it."""
+    if not isinstance(base, str) or not base.strip():
+        raise ConfigError(f"config key 'base' in {str(path)!r} must name a preset or a .yaml file, got {base!r}")
+    if Path(base).suffix in (".yaml", ".yml"):
+        base_path = path.parent / base
+        if not base_path.is_file():
+            raise ConfigError(f"config key 'base' in {str(path)!r}: file {str(base_path)!r} does not exist")
+        return base_path
+    base_path = PRESET_DIR / f"{base}.yaml"
+    if not base_path.is_file():
+        raise ConfigError(f"config key 'base' in {str(path)!r}: unknown preset {base!r}; presets: {', '.join(list_presets())}")
+    return base_path
+
+
+def merge_config(base: dict, child: dict) -> dict:
+    """``child`` laid over ``base``: sections merge key by key, any other value (a list too) replaces.
+
+    An ``algo`` section that names a different algorithm replaces the base's whole ``algo``
+    section, since the base's hyperparameters belong to the base's algorithm.
+    """
+    merged = dict(base)
+    for key, value in child.items():
+        if key == "algo" and isinstance(value, dict) and isinstance(base.get(key), dict):
+            if value.get("name", base[key].get("name", "sac")) != base[key].get("name", "sac"):
+                merged[key] = value
+                continue
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_config(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_config_file(path: Path, _chain: tuple[Path, ...] = ()) -> dict:
+    """A YAML config file as a nested dict, with its ``base:`` chain (if any) resolved and merged."""
+    data = _read_mapping(path)
+    if BASE_KEY not in data:
+        return data
+    chain = (*_chain, path.resolve())
+    base_path = _base_path(data.pop(BASE_KEY), path)
+    if base_path.resolve() in chain:
+        names = " -> ".join(p.stem for p in (*chain, base_path.resolve()))
+        raise ConfigError(f"config key 'base' in {str(path)!r} makes a cycle: {names}")
+    return merge_config(read_config_file(base_path, chain), data)
+
+
 def load_config(source: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
-    """Loads a preset name or YAML path, applies ``key=value`` overrides and validates.
+    """Loads a preset name or YAML path (with its ``base:`` chain), applies ``key=value`` overrides and validates.
 
     Raises:
         ConfigError: with a one-line message naming the bad key and the allowed values.
     """
-    path = resolve_source(source)
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise ConfigError(f"config file {str(path)!r} is not valid YAML: {str(error).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"config file {str(path)!r} must hold a mapping of keys to values")
+    data = read_config_file(resolve_source(source))
     for override in overrides:
+        if override.partition("=")[0].strip() == BASE_KEY:
+            raise ConfigError(f"config key '{BASE_KEY}' belongs in a YAML file, not an override; name the preset to start from instead")
         apply_override(data, override)
     return validate_config(data)
+
+
+def _preset_base(name: str) -> str:
+    """The ``base:`` a shipped preset names, as Markdown ("-" for none)."""
+    base = _read_mapping(PRESET_DIR / f"{name}.yaml").get(BASE_KEY)
+    return f"`{base}`" if base else "-"
 
 
 def config_reference_markdown() -> str:
@@ -522,6 +669,23 @@ def config_reference_markdown() -> str:
         "overrides on the command line, e.g. `robocue train reach_sac algo.learning_rate=3e-4 seed=3`.",
         "Values are parsed as YAML (`3e-4` is read as a float). Unknown keys, wrong types and",
         "unknown choices stop with a one-line error naming the key and the allowed values (exit code 2).",
+        "",
+        "## Presets that build on others (`base:`)",
+        "",
+        "A YAML file may start from another with a top-level `base:` key naming a preset (`base: push_dagger`)",
+        "or a `.yaml` file (a relative path is read from the folder of the file that names it), and then states",
+        "only what differs. The base is resolved first (its own `base:` too), then the file is laid over it:",
+        "sections merge key by key, and any other value, a list included, replaces the base's. An `algo` section",
+        "that names another algorithm replaces the base's whole `algo` section. A cycle or an unknown base stops",
+        "with a one-line error. `base` is not an override key, and run folders store the resolved config, with",
+        "no `base:`. Each shipped preset states only values that differ from its base or, without one, from the",
+        "defaults below (a test checks it):",
+        "",
+        "| preset | base |",
+        "|---|---|",
+        *(f"| `{name}` | {_preset_base(name)} |" for name in list_presets()),
+        "",
+        "## Keys",
         "",
         "| key | type | default | description |",
         "|---|---|---|---|",

@@ -13,15 +13,15 @@ import math
 import gymnasium as gym
 import numpy as np
 
-from robocue.envs.tasks import TASKS
+from robocue.envs.tasks import TaskFacts
 from robocue.envs.tasks.reach import object_name
 
 # task -> ((x, y), (facing x, facing y)): where a person stands to give a command. A
 # person's own clip is taken to be shown from here.
-PERSON = {name: task.person for name, task in TASKS.items()}
+PERSON = TaskFacts(lambda task: task.person)
 # task -> the stances the person may walk to before pointing (:func:`choose_stance`), as
 # people step aside so that nobody mistakes what they point at.
-STANCES = {name: task.person_stances for name, task in TASKS.items()}
+STANCES = TaskFacts(lambda task: task.person_stances)
 
 
 def angle_error(a: float, b: float) -> float:

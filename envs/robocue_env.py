@@ -138,10 +138,13 @@ class RobocueEnv(gym.Env):
         if obs_mode == "goal":  # only goal envs offer compute_reward (SB3 and HER look for it)
             self.compute_reward = self.task.compute_reward
         self.command = None
+        self._closed = False
         self._command_info: dict = {}
 
     # --- Gymnasium API -----------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        if self._closed:
+            raise gym.error.ClosedEnvironmentError(f"{self.spec.id if self.spec else 'this env'} was closed; make a new one with gym.make")
         super().reset(seed=seed)
         self.engine.reset()
         self.command = self.task.reset(self.engine, self.robot, self.np_random)
@@ -163,8 +166,12 @@ class RobocueEnv(gym.Env):
     # step() in its three phases, so that a vectorised env can run every copy's physics
     # (the middle phase, ``engine.step()``) together on a thread pool.
     def act(self, action) -> None:
-        """Sends an action to the robot (phase 1 of a step)."""
-        self.robot.apply_action(self.engine, action)
+        """Sends an action to the robot (phase 1 of a step). Values outside [-1, 1], inf and NaN
+        are clipped by the robot; a wrong shape or a non-numeric action is a one-line ValueError."""
+        array = np.asarray(action)
+        if array.shape != self.action_space.shape or array.dtype.kind not in "biuf":
+            raise ValueError(f"action must be numbers of shape {self.action_space.shape}, got {array.dtype} of shape {array.shape}")
+        self.robot.apply_action(self.engine, array)
 
     def outcome(self):
         """Observation, reward, terminated, truncated and info of the state reached (phase 3)."""
@@ -180,6 +187,7 @@ class RobocueEnv(gym.Env):
         return self.engine.render(self.camera, width, height, fast=False)
 
     def close(self):
+        self._closed = True
         self.engine.close()
 
     # --- helpers -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections import deque
 import gymnasium as gym
 import numpy as np
 
-from robocue.envs.tasks import TASKS
+from robocue.envs.tasks import table_tasks
 
 IMAGE_KEYS = ("pixels", "depth")
 
@@ -55,12 +55,6 @@ class FrameStack(gym.ObservationWrapper):
         return {**observation, **{key: np.concatenate(self._frames[key], axis=-1) for key in self.keys}}
 
 
-# Tasks whose object tokens start [present, x, y, z, dx, dy, dz] in the world frame (the
-# offset is from the tool tip), the layout a detector's estimates are written into: the
-# table-top tasks.
-WORLD_TOKEN_TASKS = tuple(name for name, task in TASKS.items() if task.on_table)
-
-
 class ObjectTokenNoise(gym.ObservationWrapper):
     """Adds Gaussian noise to every present object's x and y in a state observation, as an
     object detector's error would (it lifts pixels onto the table plane, so height is exact):
@@ -76,9 +70,11 @@ class ObjectTokenNoise(gym.ObservationWrapper):
         base = env.unwrapped
         if not std > 0:
             raise ValueError(f"token noise std={std} must be positive (metres)")
-        if base.task.name not in WORLD_TOKEN_TASKS or getattr(base, "obs_mode", None) != "state":
+        # Table tasks' object tokens start [present, x, y, z, dx, dy, dz] in the world frame
+        # (the offset is from the tool tip), the layout a detector's estimates are written into.
+        if not base.task.on_table or getattr(base, "obs_mode", None) != "state":
             raise ValueError(
-                f"token noise needs a state observation of a table task ({', '.join(WORLD_TOKEN_TASKS)}); "
+                f"token noise needs a state observation of a table task ({', '.join(table_tasks())}); "
                 f"got task {base.task.name} with observation {getattr(base, 'obs_mode', '?')}"
             )
         self.std = float(std)

@@ -16,7 +16,7 @@ from there.
 The map is the maze's ``size`` x ``size`` cells and the walls around and between them on
 one grid of ``2 * size + 1`` squares: cells at odd (x, y), the wall between two cells in the
 square between them (1 where a wall stands, 0 for a passage), and the outer walls and the
-posts between four cells always 1. The scene block's entries follow :meth:`envs.tasks.navigation.MazeTask.
+posts between four cells always 1. The scene block's entries follow :meth:`envs.tasks.maze.MazeTask.
 wall_segments`: for each cell ``ix``, then ``iy``, the wall east of it, then the one north of
 it. The goal (the attended object's world position) and the robot (its own x, y) are put
 on the grid as Gaussian bumps around square centres, so both stay differentiable.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import textwrap
 
@@ -42,10 +43,37 @@ def _train_epilog() -> str:
           robocue train reach_ppo seed=3
           robocue train my_experiment.yaml algo.learning_rate=3e-4 train.timesteps=20000
           robocue train run.dir=runs/mine logging.wandb=disabled
+          robocue train --resume runs/mine               # continue a stopped run exactly
+          robocue train reach_ppo --seeds 0-4            # five seeds in one group folder, then compared
+          robocue train reach_ppo --seeds 0-4 --parallel 2 run.dir=runs/reach5
 
         Config keys are documented in docs/configs.md. A bad key or value stops before any
         work with a one-line error and exit code 2."""
     )
+
+
+def _add_trust_pickle(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trust-pickle",
+        action="store_true",
+        help="RUN_DIR is a Stable-Baselines3 zip made elsewhere (no robocue config.yaml): load it with SB3's loader, which "
+        "UNPICKLES it and so runs any code inside; only for zips from someone you trust. Needs --env-id. Run folders of "
+        "robocue never need it: they load as weights only",
+    )
+    parser.add_argument("--env-id", metavar="ENV_ID", help="with --trust-pickle: the robocue env the zip's policy acts in")
+
+
+def _trusted_agent(args):
+    """The agent of a foreign zip (``--trust-pickle``), or None when RUN_DIR is a run folder."""
+    if not args.trust_pickle:
+        if args.env_id:
+            raise ValueError("--env-id goes with --trust-pickle (a zip without a robocue config)")
+        return None
+    if args.run_dir is None or not args.env_id:
+        raise ValueError("--trust-pickle needs RUN_DIR (the zip) and --env-id ENV_ID")
+    from robocue.agents.agent import Agent
+
+    return Agent.load_trusted_zip(args.run_dir, args.env_id)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +99,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="[PRESET|path.yaml] [key=value ...]",
         help="a preset name or YAML file (optional), then dotted overrides",
     )
+    train.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue the run in RUN_DIR in place from its newest exact-resume state (checkpoints/resume_<N>.*), as its "
+        "config.yaml says; on the CPU it ends with the weights the run would have had without the stop",
+    )
+    train.add_argument(
+        "--seeds",
+        metavar="SEEDS",
+        help="train once per seed, e.g. 0-4 or 0,3,7: one run folder per seed (seed_<S>/) inside a group folder "
+        "(run.dir, default runs/<env>__<algo>__seeds<SEEDS>__<time>), then `robocue compare` on the group",
+    )
+    train.add_argument(
+        "--parallel",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="with --seeds: seeds trained at once, in child processes (default: 1)",
+    )
 
     evaluate = commands.add_parser(
         "eval",
@@ -87,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100\n"
             "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine\n"
             "  robocue eval RUN_DIR --model checkpoints/step_100000.zip   # a checkpoint -> eval_step_100000.json\n"
-            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json"
+            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json\n"
+            "  robocue eval RUN_DIR --runtime onnx --episodes 200   # the ONNX export, no torch -> eval_onnx.json"
         ),
     )
     evaluate.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
@@ -112,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="sample the policy's actions (seeded per episode) instead of taking their mean, whatever the run's "
         "eval.deterministic says (default out: RUN_DIR/eval_sampled.json)",
+    )
+    _add_trust_pickle(evaluate)
+    evaluate.add_argument(
+        "--runtime",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="torch (default): the SB3 model; onnx: the export in RUN_DIR/export (`robocue export RUN_DIR`), acted by "
+        "onnxruntime without torch (default out: RUN_DIR/eval_onnx.json)",
+    )
+    evaluate.add_argument(
+        "--int8", action="store_true", help="with --runtime onnx: the int8 policy (default out: RUN_DIR/eval_onnx_int8.json)"
     )
     evaluate.add_argument(
         "--commands",
@@ -144,6 +203,92 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+    replay.add_argument(
+        "--runtime",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="torch (default): the SB3 model; onnx: RUN_DIR/export acted by onnxruntime (default out: videos/replay_onnx_seed<S>_x<N>.mp4)",
+    )
+    replay.add_argument("--int8", action="store_true", help="with --runtime onnx: the int8 policy")
+    _add_trust_pickle(replay)
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare runs and groups of seeds: IQM with bootstrap intervals, a table and plots",
+        description=(
+            "Compare groups of runs. Each argument is one group: a group folder made by `robocue train --seeds`, a folder of\n"
+            "run folders, or one run folder. Per group, the final success rate and return (from each run's eval.json) as\n"
+            "mean, median and IQM, each with a 95% stratified bootstrap interval (rliable). Writes summary.json, summary.md\n"
+            "(the table, also printed), curves_steps.png and curves_time.png (learning curves, mean over seeds with a band\n"
+            "from the lowest to the highest seed) and final.png (the intervals)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue compare runs/Reach-MuJoCo-v0__ppo__seeds0-4__20261204-160000\n"
+            "  robocue compare runs/reach5 runs/reach5_lr1e-3 --out results/lr"
+        ),
+    )
+    compare.add_argument("paths", nargs="+", metavar="RUN_OR_GROUP", help="run folders or group folders")
+    compare.add_argument("--out", metavar="DIR", help="where the summary and plots go (default: FIRST/compare)")
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="sweep hyperparameters and seeds on Ray Tune; each trial is a run folder",
+        description=(
+            "Run the sweep that SPEC.yaml describes on Ray Tune: a preset, the config keys to vary (grid, choice, uniform,\n"
+            "loguniform), the seeds, optional ASHA early stopping. Each trial trains a normal run folder under\n"
+            "<out>/trials/; at the end <out>/summary.csv (one row per trial with its keys and final success and 95% CI) and\n"
+            "<out>/best.yaml (the best keys, averaged over seeds, as a preset file). Running the same spec again resumes:\n"
+            "finished trials are not trained again. Without --address, Ray runs on this machine; with it, on that cluster\n"
+            "(the sweep folder must then be on storage every node shares). The spec format is in docs/experiments.md."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue sweep sweep.yaml\n  robocue sweep sweep.yaml --max-concurrent 2\n"
+            "  robocue sweep sweep.yaml --address ray://head-node:10001\n  robocue compare runs/sweeps/sweep/trials"
+        ),
+    )
+    sweep.add_argument("spec", metavar="SPEC.yaml", help="the sweep spec")
+    sweep.add_argument("--address", metavar="ADDR", help="an existing Ray cluster, e.g. ray://head:10001 or auto (default: local Ray)")
+    sweep.add_argument("--max-concurrent", type=_positive_int, metavar="N", help="trials at once (default: as many as Ray has CPUs)")
+
+    collect = commands.add_parser(
+        "collect",
+        help="record a task's scripted expert as a Minari dataset",
+        description=(
+            "Play the scripted expert of ENV_ID on seeds --seed, --seed+1, ... and write the episodes as a Minari dataset\n"
+            "(Minari's HDF5 layout) into the new folder DIR. Read it with minari.MinariDataset('DIR/data'), or clone it into\n"
+            "a policy with the config key train.bc_dataset=DIR."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue collect --expert robocue/Push-MuJoCo-v0 --episodes 200 --out data/push_expert\n"
+            "  robocue train push_dagger train.bc_dataset=data/push_expert train.bc_episodes=0 train.dagger_iterations=0"
+        ),
+    )
+    collect.add_argument("--expert", metavar="ENV_ID", required=True, help="the env whose scripted expert plays (robocue envs lists them)")
+    collect.add_argument("--episodes", type=_positive_int, required=True, metavar="N", help="episodes to record")
+    collect.add_argument("--out", metavar="DIR", required=True, help="a new (or empty) folder for the dataset")
+    collect.add_argument("--seed", type=_seed, default=0, help="seed of the first episode (default: 0)")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check that training and rendering work here, and say how to fix what does not",
+        description=(
+            "Check this machine: package versions (MuJoCo, PyBullet, SB3, Gymnasium, torch, Ray, ...), the torch build and\n"
+            "CUDA, each MuJoCo rendering backend (EGL, OSMesa, GLFW) actually tried in a child process with a timeout, the\n"
+            "backend robocue will use (MUJOCO_GL, default egl), PyBullet's renderer, a tiny training step, wandb's mode and\n"
+            "whether its server answers (3 s timeout), and write access to the runs folder. Each failure comes with its fix.\n"
+            "Exit code 0 when training and rendering will work, 1 when something they need is broken."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  robocue doctor\n  robocue doctor --json\n  MUJOCO_GL=osmesa robocue doctor --runs-dir /scratch/runs",
+    )
+    doctor.add_argument("--runs-dir", metavar="DIR", default="runs", help="the runs folder to check for write access (default: runs)")
+    doctor.add_argument("--json", action="store_true", help="print the findings as JSON instead of a table")
+    doctor.add_argument(
+        "--timeout", type=_positive_int, default=60, metavar="S", help="seconds each rendering probe may take (default: 60)"
+    )
 
     understand = commands.add_parser(
         "understand",
@@ -215,6 +360,52 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (.npy, float32 (T, 21, 3))")
     command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
+    command.add_argument(
+        "--runtime", choices=("torch", "onnx"), default="torch", help="onnx: the export in RUN_DIR/export hears and acts (--say only)"
+    )
+
+    export = commands.add_parser(
+        "export",
+        help="export an agent's acting path to ONNX (or TorchScript), optionally int8",
+        description=(
+            "Export the acting path of the agent in RUN_DIR (observation preprocessing, features extractor, policy head,\n"
+            "deterministic action) and, for an agent that hears words, its language encoder's path from token ids to the\n"
+            "belief features, with manifest.json (input names, shapes, dtypes, observation layout, vocabulary).\n"
+            "--int8 adds policy_int8.onnx: dynamic int8 for MLP policies, static int8 calibrated on recorded observations\n"
+            "for CNN policies. The ONNX files run with onnxruntime alone: robocue eval RUN_DIR --runtime onnx."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue export runs/reach_ppo\n  robocue export runs/reach_ppo --int8\n"
+            "  robocue export RUN_DIR --format torchscript --out RUN_DIR/ts"
+        ),
+    )
+    export.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
+    export.add_argument("--format", default="onnx", metavar="FORMAT", help="onnx (default) or torchscript")
+    export.add_argument("--int8", action="store_true", help="also write an int8 ONNX policy (policy_int8.onnx)")
+    export.add_argument("--out", metavar="DIR", help="the folder to write (default: RUN_DIR/export)")
+
+    distill = commands.add_parser(
+        "distill",
+        help="distil a pixel agent into a small CNN (a quarter of its parameters) by DAgger from it",
+        description=(
+            "Train a small student of the pixel agent in TEACHER_RUN: the teacher's env and recipe (cloning its episodes, then\n"
+            "DAgger rounds labelled by the teacher from the pixels the student sees), with the small CNN trunk and a 64-64 MLP,\n"
+            "at most a quarter of the teacher's parameters. The student is a run folder: eval, export --int8 and bench take it."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue distill runs/reach_pixels --out runs/reach_pixels_small\n"
+            "  robocue distill runs/reach_pixels --out runs/small train.dagger_iterations=6"
+        ),
+    )
+    distill.add_argument(
+        "args",
+        nargs="+",
+        metavar="TEACHER_RUN [key=value ...]",
+        help="a pixel run folder (policy.features_extractor=multimodal), then dotted overrides on top of its config",
+    )
+    distill.add_argument("--out", metavar="DIR", required=True, help="the student's run folder (must not hold a run)")
 
     commands.add_parser(
         "envs",
@@ -225,12 +416,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench = commands.add_parser(
         "bench",
-        help="measure environment steps per second",
-        description="Step each environment with random actions and report steps per second, with and without rendering.",
+        help="measure environment steps per second, or a policy's latency per action",
+        description=(
+            "Step each environment with random actions and report steps per second, with and without rendering.\n"
+            "With --policy RUN_DIR (or --encoder language): p50 and p99 milliseconds per action (per utterance) on\n"
+            "--threads CPU threads and the peak memory of the process that acts, measured in a fresh process on\n"
+            "observations recorded from the agent's ONNX export (robocue export RUN_DIR first)."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n  robocue bench\n  robocue bench --env robocue/Reach-MuJoCo-v0 --steps 50000 --out bench.json\n"
-            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000"
+            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000\n"
+            "  robocue bench --policy runs/reach_ppo --runtime onnx --threads 1\n"
+            "  robocue bench --policy runs/reach_ppo --runtime onnx --int8\n"
+            "  robocue bench --encoder language --runtime torch\n"
+            "  robocue bench --encoder gesture --runtime onnx"
         ),
     )
     bench.add_argument("--env", action="append", metavar="ENV_ID", help="env id to measure (repeatable; default: all)")
@@ -242,6 +442,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="instead, compare vectorised envs (dummy, subproc, threaded) at 1, 2, 4 and 8 copies (default env: Reach state)",
     )
+    bench.add_argument("--policy", metavar="RUN_DIR", help="instead, time the agent in RUN_DIR per action (needs RUN_DIR/export)")
+    bench.add_argument(
+        "--encoder", metavar="NAME", help="instead, time a command encoder: language (per utterance) or gesture (per clip, at most 200)"
+    )
+    bench.add_argument("--runtime", default="onnx", metavar="RUNTIME", help="with --policy or --encoder: onnx (default) or torch")
+    bench.add_argument("--threads", type=_positive_int, default=1, help="with --policy or --encoder: CPU threads (default: 1)")
+    bench.add_argument("--int8", action="store_true", help="with --policy --runtime onnx: the int8 policy")
+    bench.add_argument("--actions", type=_positive_int, default=1000, help="with --policy or --encoder: calls timed (default: 1000)")
     return parser
 
 
@@ -255,9 +463,19 @@ def cmd_train(args) -> int:
     from robocue.agents.training import train
     from robocue.configs import load_config
 
-    source, overrides = _split_train_args(args.args)
-    config = load_config(source, overrides)
-    result = train(config)
+    if args.resume is not None:
+        if args.args or args.seeds is not None:
+            raise ValueError("--resume RUN_DIR continues a run as its config.yaml says; give no preset, overrides or --seeds with it")
+        from robocue.agents.runs import load_run_config
+
+        result = train(load_run_config(args.resume), resume=args.resume)
+    else:
+        source, overrides = _split_train_args(args.args)
+        if args.seeds is not None:
+            return _train_seeds(source, overrides, args)
+        if args.parallel != 1:
+            raise ValueError("--parallel goes with --seeds")
+        result = train(load_config(source, overrides))
     print("\ndone:")
     print(f"  run folder   {result.run_dir}")
     print(f"  model        {result.model_path}")
@@ -269,20 +487,50 @@ def cmd_train(args) -> int:
     return 0
 
 
+def _train_seeds(source, overrides, args) -> int:
+    from robocue.agents.compare import compare
+    from robocue.agents.seeds import parse_seeds, train_seeds
+
+    group, outcomes = train_seeds(source, overrides, parse_seeds(args.seeds), args.parallel)
+    print("\ndone:")
+    print(f"  group folder {group}")
+    for seed, outcome in outcomes.items():
+        print(f"  seed {seed:<6} {group / f'seed_{seed}'} ({outcome})")
+    if any(outcome == "ok" for outcome in outcomes.values()):
+        report = compare([group], group / "compare")
+        print(f"  comparison   {report['out']} (summary.json, summary.md, PNG plots)")
+        print(report["table"])
+    return 0 if all(outcome == "ok" for outcome in outcomes.values()) else 1
+
+
 def _run_dir_or_expert(args) -> None:
     if (args.run_dir is None) == (args.expert is None):
         raise ValueError("give either RUN_DIR or --expert ENV_ID (one of them)")
 
 
 def cmd_eval(args) -> int:
+    _run_dir_or_expert(args)
+    if args.runtime == "onnx":
+        return _eval_onnx(args)
+    if args.int8:
+        raise ValueError("--int8 evaluates the int8 ONNX policy; add --runtime onnx")
     from robocue.agents.evaluation import evaluate_expert, evaluate_run
 
-    _run_dir_or_expert(args)
     if args.expert and args.model:
         raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
     if args.expert and args.sample:
         raise ValueError("--sample samples a trained policy's actions; an --expert has no distribution to sample")
-    if args.expert:
+    trusted = _trusted_agent(args)
+    if trusted is not None:
+        from pathlib import Path
+
+        from robocue.agents.evaluation import evaluate_agent
+
+        zip_path = Path(trusted.model_file)
+        out = args.out or zip_path.parent / f"eval_{zip_path.stem}.json"
+        seed = 10_000 if args.seed is None else args.seed
+        result, path = evaluate_agent(trusted, args.episodes or trusted.config.eval.episodes, seed, out)
+    elif args.expert:
         result, path = evaluate_expert(
             args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
         )
@@ -297,13 +545,30 @@ def cmd_eval(args) -> int:
             model_file=args.model,
             sample=args.sample,
         )
+    _print_eval(result, path)
+    return 0
+
+
+def _eval_onnx(args) -> int:
+    # onnx_runtime imports no torch; agents.evaluation does, so the ONNX path never imports it.
+    from robocue.agents.onnx_runtime import evaluate_export
+
+    if args.expert or args.model or args.sample or args.engine:
+        raise ValueError(
+            "--runtime onnx evaluates RUN_DIR's export with its mean action; --expert, --model, --sample and --engine do not apply"
+        )
+    result, path = evaluate_export(args.run_dir, args.episodes, args.seed, args.out, int8=args.int8, commands=args.commands)
+    _print_eval(result, path)
+    return 0
+
+
+def _print_eval(result: dict, path) -> None:
     low, high = result["success_ci"]
     print(
         f"{result['env_id']}: success rate {result['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) over "
         f"{result['n_episodes']} episodes, mean return {result['mean_return']:.2f} +- {result['std_return']:.2f}"
     )
     print(f"wrote {path}")
-    return 0
 
 
 def cmd_replay(args) -> int:
@@ -312,7 +577,23 @@ def cmd_replay(args) -> int:
     _run_dir_or_expert(args)
     if args.out and not args.out.lower().endswith(".mp4"):
         raise ValueError(f"--out must name an .mp4 file, got {args.out!r}")
-    if args.expert:
+    trusted = _trusted_agent(args)
+    if trusted is not None:
+        from pathlib import Path
+
+        from robocue.agents.replay import replay_agent
+
+        zip_path, episodes, seed = Path(trusted.model_file), args.episodes or 2, 10_000 if args.seed is None else args.seed
+        out = args.out or zip_path.parent / "videos" / f"replay_{zip_path.stem}_seed{seed}_x{episodes}.mp4"
+        video = replay_agent(trusted, episodes, seed, out, args.width or 480, args.height or 360, args.fps)
+    elif args.runtime == "onnx" or args.int8:
+        from robocue.agents.onnx_runtime import replay_export
+
+        if args.runtime != "onnx" or args.expert or args.fps:
+            raise ValueError("--int8 needs --runtime onnx; --runtime onnx replays RUN_DIR's export (no --expert, no --fps)")
+        size = {"width": args.width or 480, "height": args.height or 360}
+        video = replay_export(args.run_dir, args.episodes or 2, args.seed, args.out, int8=args.int8, **size)
+    elif args.expert:
         video = replay_expert(
             args.expert,
             episodes=args.episodes or 2,
@@ -328,7 +609,8 @@ def cmd_replay(args) -> int:
         )
     successes = sum(e["success"] for e in video["episodes"])
     print(
-        f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps; {successes}/{len(video['episodes'])} episodes succeeded)"
+        f"wrote {video['path']} ({video['frames']} frames at {video['fps']} fps, {video['codec']}; "
+        f"{successes}/{len(video['episodes'])} episodes succeeded)"
     )
     return 0
 
@@ -344,11 +626,70 @@ def cmd_envs(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from robocue.agents.export import export_run
+
+    manifest = export_run(args.run_dir, args.format, int8=args.int8, out=args.out)
+    for key, name in manifest["files"].items():
+        print(f"  {key:<17} {manifest['out_dir']}/{name} ({manifest['sizes_kb'][key]:.1f} KB)")
+    print(f"wrote {manifest['out_dir']}/manifest.json")
+    return 0
+
+
+def cmd_distill(args) -> int:
+    from robocue.agents.export_distill import distill
+
+    teacher, overrides = args.args[0], args.args[1:]
+    bad = [item for item in overrides if "=" not in item]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a key=value override (give TEACHER_RUN first, then key=value ...)")
+    result = distill(teacher, args.out, overrides)
+    print(f"student in {result['run_dir']} ({result['student_parameters']:,} parameters, {result['parameter_share']:.1%} of the teacher's)")
+    return 0
+
+
+def _bench_latency(args) -> int:
+    import json
+    from pathlib import Path
+
+    from robocue.agents.latency import bench_encoder, bench_gesture_encoder, bench_policy
+    from robocue.files import write_json
+
+    if args.policy and args.encoder:
+        raise ValueError("give either --policy RUN_DIR or --encoder NAME, not both")
+    if args.env or args.vec:
+        raise ValueError("--env and --vec measure environments; --policy and --encoder measure latency, one or the other")
+    if args.encoder:
+        if args.encoder not in ("language", "gesture"):
+            raise ValueError(f"--encoder {args.encoder!r} is not one of: language, gesture")
+        if args.int8:
+            raise ValueError("--int8 applies to --policy")
+        if args.encoder == "gesture":
+            result = bench_gesture_encoder(args.runtime, args.threads, n=min(args.actions, 200))
+        else:
+            result = bench_encoder(args.runtime, args.threads, n=args.actions)
+    else:
+        result = bench_policy(args.policy, args.runtime, args.threads, int8=args.int8, max_actions=args.actions)
+    print(
+        f"{result['model']} ({result['format']}, {result['threads']} thread(s)): p50 {result['p50_ms']:.3f} ms, "
+        f"p99 {result['p99_ms']:.3f} ms per call over {result['n']}; peak memory {result['peak_memory_mb']:.0f} MB"
+    )
+    print(json.dumps(result))
+    if args.out:
+        write_json(Path(args.out), result)
+        print(f"wrote {args.out}")
+    return 0
+
+
 def cmd_bench(args) -> int:
+    if args.policy or args.encoder:
+        return _bench_latency(args)
     from robocue import envs
     from robocue.agents.benchmark import markdown_table, run_benchmarks
-    from robocue.agents.runs import write_json
+    from robocue.files import check_output_path, write_json
 
+    if args.out:
+        check_output_path(args.out)  # before the measurements, not after
     env_ids = args.env or envs.ENV_IDS
     unknown = [env_id for env_id in env_ids if env_id not in envs.ENV_IDS]
     if unknown:
@@ -370,10 +711,76 @@ def cmd_bench(args) -> int:
     return 0
 
 
+MAX_CLIP_FRAMES = 3600  # two minutes of hand landmarks at 30 frames a second
+
+
+def _load_clip(path: str):
+    """A gesture clip, its ``.npy`` header read first so that a file claiming a huge array (or
+    too many frames) is refused before anything is allocated."""
+    import numpy as np
+
+    from robocue.agents.follow import load_gesture_clip
+
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape = read_header(handle)[0]
+    except (OSError, ValueError):
+        shape = None  # not a readable .npy header: load_gesture_clip says what is wrong
+    if shape and shape[0] > MAX_CLIP_FRAMES:
+        raise ValueError(f"gesture clip {path!r} claims {shape[0]} frames; at most {MAX_CLIP_FRAMES} (two minutes at 30 frames a second)")
+    if shape and int(np.prod(shape, dtype=np.float64)) > MAX_CLIP_FRAMES * 21 * 3:
+        raise ValueError(f"gesture clip {path!r}: an array of shape {shape} is no (T, 21, 3) hand-landmark clip")
+    return load_gesture_clip(path)
+
+
+def cmd_compare(args) -> int:
+    from robocue.agents.compare import compare
+
+    report = compare(args.paths, args.out)
+    print(report["table"])
+    print(f"wrote {report['out']}/summary.json, summary.md, " + ", ".join(p.rsplit("/", 1)[-1] for p in report["plots"]))
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    from robocue.agents.sweep import run_sweep
+
+    result = run_sweep(args.spec, address=args.address, max_concurrent=args.max_concurrent)
+    print(f"\nsweep folder {result['out']}")
+    for row in result["rows"]:
+        success = f"{row['success_rate']:.2f} [{row['success_ci_low']:.2f}, {row['success_ci_high']:.2f}]" if "success_rate" in row else "-"
+        print(f"  {row['trial']}  {row['status']}  success {success}")
+    print(f"wrote {result['out']}/summary.csv")
+    if result["best"]:
+        best = result["best"]
+        low, high = best["success_ci"]
+        print(f"best: {best['params']} success {best['success_rate']:.2f} [{low:.2f}, {high:.2f}] over seeds {best['seeds']}")
+        print(f"wrote {result['out']}/best.yaml (robocue train {result['out']}/best.yaml)")
+    return 0 if not result["errors"] else 1
+
+
+def cmd_collect(args) -> int:
+    from robocue.agents.collect import collect
+
+    collect(args.expert, args.episodes, args.out, seed=args.seed)
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from robocue.agents.doctor import as_json, diagnose, healthy, report
+
+    checks = diagnose(args.runs_dir, probe_timeout=args.timeout)
+    print(as_json(checks) if args.json else report(checks))
+    return 0 if healthy(checks) else 1
+
+
 def _make_gesture(args) -> dict:
     import numpy as np
 
     from robocue.agents.follow import make_gesture_clip
+    from robocue.files import atomic_path
     from robocue.perception.gestures import load_default_gesture_encoder
 
     if args.out is None or not args.out.lower().endswith(".npy"):
@@ -383,7 +790,8 @@ def _make_gesture(args) -> dict:
     performer = 1 if args.performer is None else args.performer
     direction = 90.0 if args.direction is None else args.direction
     clip = make_gesture_clip(args.make_gesture, direction, performer, 0 if args.seed is None else args.seed)
-    np.save(args.out, clip.landmarks)
+    with atomic_path(args.out) as tmp, open(tmp, "wb") as handle:  # refuses a folder, FIFO, symlink or device
+        np.save(handle, clip.landmarks)
     performed = [{"label": label, "start": start, "end": end, "direction_deg": d} for label, start, end, d in clip.segments]
     understood = load_default_gesture_encoder().interpret(clip.landmarks)
     return {"wrote": args.out, "frames": len(clip.landmarks), "performer": performer, "performed": performed, "understood": understood}
@@ -393,7 +801,6 @@ def cmd_understand(args) -> int:
     import json
     from pathlib import Path
 
-    from robocue.agents.follow import load_gesture_clip
     from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder
 
     if args.make_gesture is not None:
@@ -408,7 +815,7 @@ def cmd_understand(args) -> int:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
         from robocue.perception.gestures import load_default_gesture_encoder
 
-        print(json.dumps(load_default_gesture_encoder().interpret(load_gesture_clip(args.gesture))))
+        print(json.dumps(load_default_gesture_encoder().interpret(_load_clip(args.gesture))))
         return 0
     if args.text is None:
         raise ValueError('give the TEXT to understand, e.g. robocue understand "push the red cube to the left"')
@@ -417,6 +824,9 @@ def cmd_understand(args) -> int:
         path = Path(args.run) / ENCODER_FILE
         if not path.is_file():
             raise ValueError(f"--run {args.run!r} has no {ENCODER_FILE}: it was not trained with env.commands=language")
+        from robocue.agents.agent import check_weights_file
+
+        check_weights_file(path)  # a crafted file: one line, and nothing of it runs
     print(json.dumps(load_language_encoder(path).interpret(args.text)))
     return 0
 
@@ -426,18 +836,26 @@ def cmd_command(args) -> int:
     from pathlib import Path
 
     from robocue.agents.agent import Agent
-    from robocue.agents.follow import check_follows, follow_command, follow_gesture, load_gesture_clip
+    from robocue.agents.follow import check_follows, follow_command, follow_gesture
     from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
+    if args.runtime == "onnx":
+        from robocue.agents.onnx_runtime import follow_command_export
+
+        if args.say is None:
+            raise ValueError("--runtime onnx follows words given with --say TEXT")
+        out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
+        print(json.dumps(follow_command_export(args.run_dir, args.say, args.seed, out_dir / f"command_onnx_{args.seed}.mp4")))
+        return 0
     agent = Agent.load(args.run_dir)
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
     if args.gesture is not None:
         from robocue.perception.gestures import load_default_gesture_encoder
 
         check_follows(agent, "gesture")
-        landmarks = load_gesture_clip(args.gesture)
+        landmarks = _load_clip(args.gesture)
         understood = load_default_gesture_encoder().interpret(landmarks)
         if not understood["understood"]:
             raise ValueError(understood["question"])  # the robot does not act on a guess
@@ -474,26 +892,49 @@ COMMANDS = {
     "train": cmd_train,
     "eval": cmd_eval,
     "replay": cmd_replay,
+    "compare": cmd_compare,
+    "doctor": cmd_doctor,
+    "sweep": cmd_sweep,
+    "collect": cmd_collect,
     "understand": cmd_understand,
     "command": cmd_command,
     "envs": cmd_envs,
     "bench": cmd_bench,
+    "export": cmd_export,
+    "distill": cmd_distill,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``robocue`` console command; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "train" and all("=" in item and not item.startswith("-") for item in extra):
+        args.args += extra  # overrides after an option: robocue train reach_ppo --seeds 0-4 train.timesteps=1000
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from robocue.configs import ConfigError
 
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, ValueError) as error:
-        print(f"robocue {args.command}: error: {error}", file=sys.stderr)
+    except (ConfigError, ValueError, OSError, MemoryError, pickle.UnpicklingError) as error:
+        print(f"robocue {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C: 130; SIGTERM during training (agents.training.Terminated): 143
+        return getattr(stop, "exit_code", 130)
+
+
+def _one_line(error: BaseException) -> str:
+    """An exception as one line: its first line, with the type named where the message alone would be unclear."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else ""
+    if isinstance(error, MemoryError):
+        return f"out of memory{': ' + text if text else ''}"
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.strerror or text}: {str(error.filename)!r}"
+    if isinstance(error, (OSError, pickle.UnpicklingError)):
+        return f"{type(error).__name__}: {text}"
+    return text or type(error).__name__
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(1)
     from robocue.agents.modular import evaluate_modular
-    from robocue.agents.runs import atomic_path as atomic
     from robocue.configs import ConfigError
+    from robocue.files import atomic_path as atomic
     from robocue.perception.detection import DetectionError
 
     out = Path(args.out) if args.out else Path(args.run_dir) / "modular.json"

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(1)
-    from robocue.agents.runs import atomic_path as atomic
+    from robocue.files import atomic_path as atomic
     from robocue.perception.detection import (
         DetectionDataset,
         DetectionError,

@@ -10,6 +10,7 @@ import pybullet as p
 import pytest
 
 from robocue.envs import ENV_IDS, ENV_SPECS, TASK_IDS
+from robocue.envs.engines import ENGINES, Engine
 from robocue.envs.engines.bullet_engine import _UNLIMITED_FORCE, BulletEngine
 from robocue.envs.engines.mujoco_engine import MuJoCoEngine
 from robocue.envs.scene import Actuator, Body, Camera, Geom, Joint, Scene, Site
@@ -346,3 +347,34 @@ def test_domain_randomisation_runs_and_keeps_the_scene():
         randomised.step(randomised.action_space.sample())
     plain.close()
     randomised.close()
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_every_engine_adapter_offers_the_whole_engine_protocol(engine_name):
+    env = gym.make(f"robocue/Reach-{'MuJoCo' if engine_name == 'mujoco' else 'PyBullet'}-v0")
+    engine = env.unwrapped.engine
+    try:
+        missing = [name for name in dir(Engine) if not name.startswith("_") and not hasattr(engine, name)]
+        missing += [name for name in Engine.__annotations__ if not hasattr(engine, name)]
+        assert not missing, f"{type(engine).__name__} lacks {missing}"
+        assert engine.name == engine_name
+        pos, lookat, fovy = engine.camera_pose(env.unwrapped.policy_camera)
+        assert np.asarray(pos).shape == np.asarray(lookat).shape == (3,) and fovy > 0
+    finally:
+        env.close()
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_camera_pose_reads_back_a_moved_camera(engine_name):
+    env = gym.make(f"robocue/Reach-{'MuJoCo' if engine_name == 'mujoco' else 'PyBullet'}-v0")
+    engine, camera = env.unwrapped.engine, env.unwrapped.policy_camera
+    try:
+        env.reset(seed=0)
+        engine.set_camera_pose(camera, (1.2, 0.3, 0.9), (0.3, -0.1, 0.0))
+        pos, lookat, _ = engine.camera_pose(camera)
+        np.testing.assert_allclose(pos, (1.2, 0.3, 0.9), atol=1e-9)
+        wanted = np.subtract((0.3, -0.1, 0.0), (1.2, 0.3, 0.9))
+        looking = np.subtract(lookat, pos)
+        np.testing.assert_allclose(looking / np.linalg.norm(looking), wanted / np.linalg.norm(wanted), atol=1e-6)
+    finally:
+        env.close()

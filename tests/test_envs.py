@@ -356,7 +356,8 @@ def test_navigation_resets_park_what_the_scene_does_not_use(task, engine):
 
 def _all_parked_names(task):
     from robocue.envs.commands import COLORS, SHAPES
-    from robocue.envs.tasks.navigation import OBSTACLE_HALF_SIZES, landmark_name, marker_name, obstacle_name
+    from robocue.envs.tasks.go_to import OBSTACLE_HALF_SIZES, landmark_name, obstacle_name
+    from robocue.envs.tasks.maze import marker_name
 
     if task.name == "go_to":
         return [landmark_name(c, s) for c in COLORS for s in SHAPES] + [obstacle_name(i) for i in range(len(OBSTACLE_HALF_SIZES))]

@@ -116,19 +116,6 @@ def test_finetune_presets_start_from_their_imitation_presets(finetune, source):
     assert 0 < tuned.train.critic_warmup < tuned.train.timesteps
 
 
-def test_image_spaces_are_compared_as_the_model_stores_them():
-    """SB3 stores channel-last images transposed; a pixel run must still match its own env."""
-    import gymnasium as gym
-    import numpy as np
-
-    from robocue.agents.training import _as_model_sees
-
-    space = gym.spaces.Dict({"pixels": gym.spaces.Box(0, 255, (84, 84, 3), np.uint8), "state": gym.spaces.Box(-1.0, 1.0, (5,), np.float32)})
-    seen = _as_model_sees(space)
-    assert seen["pixels"].shape == (3, 84, 84) and seen["state"] == space["state"]
-    assert _as_model_sees(seen) == seen  # already channel-first: unchanged
-
-
 # --- a trained state policy as the teacher (train.teacher) ------------------------------------
 def test_state_observation_is_the_state_modes_whatever_the_obs_mode():
     import gymnasium as gym

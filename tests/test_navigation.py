@@ -13,7 +13,8 @@ from robocue.envs.commands import COLORS
 from robocue.envs.engines import ENGINES, make_engine
 from robocue.envs.robots.mobile import MobileBase
 from robocue.envs.scene import Body, Geom, Scene
-from robocue.envs.tasks.navigation import generate_maze, landmark_name, marker_name, maze_distances
+from robocue.envs.tasks.go_to import landmark_name
+from robocue.envs.tasks.maze import generate_maze, marker_name, maze_distances
 
 ROBOT = MobileBase()
 WALL_X = 1.0  # the test wall's inner face is at x = WALL_X - 0.02
@@ -317,7 +318,7 @@ def test_maze_cell_features_say_where_the_robot_and_the_goal_are():
 
 
 def test_goto_scene_block_locates_every_obstacle_in_the_robot_frame():
-    from robocue.envs.tasks.navigation import OBSTACLE_HALF_SIZES
+    from robocue.envs.tasks.go_to import OBSTACLE_HALF_SIZES
 
     env = make("GoTo")
     u = env.unwrapped

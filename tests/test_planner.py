@@ -10,7 +10,7 @@ import torch
 from robocue import envs  # noqa: F401
 from robocue.agents.training import build_model
 from robocue.configs import ConfigError, load_config
-from robocue.envs.tasks.navigation import maze_distances
+from robocue.envs.tasks.maze import maze_distances
 from robocue.policies.attention import CommandAttentionExtractor
 from robocue.policies.planner import MOVES, CellGraphPlanner, ValueIterationPlanner
 

@@ -121,7 +121,9 @@ def test_maze_shaped_reward_is_minus_the_distance_through_the_maze():
     task = env.unwrapped.task
     _, reward, _, _, info = env.step(np.zeros(2, dtype=np.float32))
     assert -(reward - info["success_bonus"]) >= info["distance"] - 1e-6  # never shorter than the straight line
-    assert info["success_bonus"] - reward == pytest.approx(task.path_length(env.unwrapped.robot.base_position(env.unwrapped.engine)))
+    assert info["success_bonus"] - reward == pytest.approx(
+        task.path_length(env.unwrapped.robot, env.unwrapped.robot.base_position(env.unwrapped.engine))
+    )
     env.close()
 
 

@@ -828,6 +828,13 @@ class BulletEngine:
         self._cameras[name][1] = np.array(pos, float)
         self._cameras[name][2] = np.array(lookat, float)
 
+    def camera_pose(self, name: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """A camera's current ``(pos, lookat, fovy)`` in its body's frame."""
+        if name not in self._cameras:
+            raise KeyError(f"no camera named {name!r} in this scene")
+        _, pos, lookat, fovy = self._cameras[name]
+        return pos.copy(), lookat.copy(), float(fovy)
+
     # --- state ---------------------------------------------------------------------------
     def get_state(self) -> np.ndarray:
         """Time, every multibody's base pose and velocity and joint states, and the servo targets."""

@@ -328,6 +328,16 @@ class MuJoCoEngine:
         self.model.cam_pos[camera] = pos
         self.model.cam_quat[camera] = _camera_quaternion(pos, lookat)
 
+    def camera_pose(self, name: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """A camera's current ``(pos, lookat, fovy)`` in its body's frame (lookat one metre
+        along its view)."""
+        camera = self._id(mujoco.mjtObj.mjOBJ_CAMERA, name)
+        w, x, y, z = np.asarray(self.model.cam_quat[camera], float)
+        # The camera looks along its local -z axis.
+        forward = -np.array([2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)])
+        pos = np.asarray(self.model.cam_pos[camera], float)
+        return pos, pos + forward, float(self.model.cam_fovy[camera])
+
     # --- state -------------------------------------------------------------------------
     def get_state(self) -> np.ndarray:
         spec = mujoco.mjtState.mjSTATE_INTEGRATION

@@ -83,6 +83,10 @@ class Task:
     scene_dim: int = 0
     distance_threshold: float
     # --- facts every table elsewhere is derived from (envs ids, wrappers, detector, person) ---
+    # The command verb people use for this task, one of ``envs.commands.TASKS`` (the command
+    # vocabulary, which the grammar and the command encoders know); a task with a verb of its
+    # own adds it there with its grammar words.
+    verb: str
     id_name: str  # the task's part of env ids: robocue/<id_name><mode>-<engine>-v0
     max_episode_steps: int  # episode length of the registered ids, env steps
     on_table: bool = False  # table-top task: object tokens in the world frame, seen by the object detector

@@ -39,6 +39,7 @@ class ReachTask(Task):
     """
 
     name = "reach"
+    verb = "reach"
     id_name, max_episode_steps, on_table = "Reach", 50, True
     person, person_stances = TABLE_PERSON, TABLE_STANCES
     robot_class = Arm
@@ -95,7 +96,7 @@ class ReachTask(Task):
             self.parking.show(engine, object_name(color, shape), position)
             self.placed[color] = (shape, position)
         target = colors[int(rng.integers(self.n_objects))]
-        self.command = Command("reach", target, self.placed[target][0])
+        self.command = Command(self.verb, target, self.placed[target][0])
         # Everything but the offsets from the tip is fixed for the episode.
         self._tokens = np.zeros((self.n_tokens, self.token_dim))
         for i, color in enumerate(COLORS):
