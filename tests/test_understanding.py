@@ -155,3 +155,15 @@ def test_the_outside_splits_say_the_episodes_command():
     gestured = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gesture-outside")
     info = gestured.reset(seed=10_000)[1]["command"]
     assert info["split"] == "gesture-outside" and info["performer"] == "outside" and info["shown"] == ["point"]
+
+
+def test_a_clip_with_no_gesture_is_not_understood_and_a_point_is():
+    from robocue.perception.gestures import load_default_gesture_encoder, sample_clip
+
+    encoder = load_default_gesture_encoder()
+    idle = encoder.interpret(sample_clip(np.random.default_rng(0), 3, (), idle_frames=60).landmarks)
+    assert idle["gestures"] == [] and idle["understood"] is False and idle["question"].startswith("Sorry, I did not see")
+    assert idle["task"] is None  # not read as reach
+    point = encoder.interpret(sample_clip(np.random.default_rng(1), 5, ["point"]).landmarks)
+    assert point["understood"] is True and point["task"] == "reach" and point["direction_deg"] is not None
+    assert set(point["confidence"]) == set(DECODER_FIELDS) and all(0.0 <= p <= 1.0 for p in point["confidence"].values())
