@@ -125,7 +125,7 @@ class GestureNetworkPath(nn.Module):
             x = block(x)
         h = x.transpose(1, 2)
         frame_logits = encoder.frame_head(h)
-        local = encoder.direction_head(torch.cat([h, features[..., :60]], dim=-1))
+        local = encoder.direction_head(torch.cat([h, features[..., :60]], dim=-1))  # the 20 hand landmarks
         angle = axis + torch.atan2(local[..., 1], local[..., 0]) * mirror[:, None]
         direction = torch.stack([torch.cos(angle), torch.sin(angle)], dim=-1)
         w = valid[..., None].float()
@@ -138,9 +138,10 @@ class GestureNetworkPath(nn.Module):
 def export_gesture_encoder(encoder, out_dir: Path) -> dict:
     """Writes ``encoder``'s network (after normalisation) to ``out_dir``; returns ``{"gesture_encoder": spec}``."""
     from robocue.perception.gestures import LABELS
+    from robocue.perception.gestures.encoder import _INPUT_DIM
 
     frames = 40
-    args = (torch.zeros(1, frames, 68), torch.ones(1, frames), torch.zeros(1, frames), torch.ones(1))
+    args = (torch.zeros(1, frames, _INPUT_DIM), torch.ones(1, frames), torch.zeros(1, frames), torch.ones(1))
     names = ["features", "valid", "axis", "mirror"]
     dynamic = {"features": {1: "frames"}, "valid": {1: "frames"}, "axis": {1: "frames"}}
     dynamic |= {"frame_logits": {1: "frames"}, "direction": {1: "frames"}}

@@ -113,27 +113,51 @@ class OnnxLanguageEncoder:
         return understood
 
 
+_CHAINS = ((0, 1, 2, 3, 4), (0, 5, 6, 7, 8), (0, 9, 10, 11, 12), (0, 13, 14, 15, 16), (0, 17, 18, 19, 20))
+
+
+def _joint_cosines(points: np.ndarray) -> np.ndarray:
+    out = []
+    for chain in _CHAINS:
+        bones = [points[..., chain[i + 1], :] - points[..., chain[i], :] for i in range(4)]
+        for i in range(3):
+            a, b = bones[i], bones[i + 1]
+            norms = np.maximum(np.linalg.norm(a, axis=-1), 1e-6) * np.maximum(np.linalg.norm(b, axis=-1), 1e-6)
+            out.append((a * b).sum(axis=-1) / norms)
+    return np.stack(out, axis=-1)
+
+
 def normalise_landmarks(landmarks: np.ndarray) -> dict[str, np.ndarray]:
-    """numpy twin of ``perception.gestures.normalise_landmarks`` (the exported gesture network's
-    inputs; ``torch.cummax`` there has no ONNX translation, so this step runs outside the graph).
+    """numpy twin of ``perception.gestures.normalise_landmarks`` (feature version 2; the exported
+    gesture network's inputs; ``torch.cummax`` there has no ONNX translation, so this step runs
+    outside the graph).
 
     Args:
         landmarks: ``(B, T, 21, 3)`` MediaPipe hand landmarks.
 
     Returns:
-        ``features`` ``(B, T, 68)``, ``valid`` ``(B, T)`` float32 1/0, ``axis`` ``(B, T)``, ``mirror`` ``(B,)``.
+        ``features`` ``(B, T, 101)``, ``valid`` ``(B, T)`` float32 1/0, ``axis`` ``(B, T)``, ``mirror`` ``(B,)``.
     """
     lm = np.asarray(landmarks, dtype=np.float32)
     b, t = lm.shape[:2]
-    valid = np.isfinite(lm).all(axis=(-1, -2)) & (np.nan_to_num(lm, nan=0.0) != 0).any(axis=(-1, -2))
-    if not valid.any(axis=1).all():
+    finite = np.isfinite(lm).all(axis=(-1, -2)) & (np.nan_to_num(lm, nan=0.0) != 0).any(axis=(-1, -2))
+    repeat = np.zeros_like(finite)
+    repeat[:, 1:] = (lm[:, 1:] == lm[:, :-1]).all(axis=(-1, -2)) & finite[:, 1:]
+    valid = finite & ~repeat
+    if not finite.any(axis=1).all():
         raise ValueError("gesture clip has no valid frame: every frame is dropped (NaN or all zeros)")
+    valid = valid | (finite & ~valid.any(axis=1, keepdims=True))
     lm = np.where(valid[..., None, None], lm, np.float32(0.0))
     steps = np.broadcast_to(np.arange(t), (b, t))
-    last = np.maximum.accumulate(np.where(valid, steps, -1), axis=1)
+    before = np.maximum.accumulate(np.where(valid, steps, -1), axis=1)
+    after = t - 1 - np.maximum.accumulate(np.where(valid, t - 1 - steps, -1)[:, ::-1], axis=1)[:, ::-1]
     first = np.broadcast_to(valid.argmax(axis=1)[:, None], (b, t))
-    source = np.where(last < 0, first, last)
-    lm = np.take_along_axis(lm, np.broadcast_to(source[..., None, None], (b, t, 21, 3)), axis=1)
+    last = np.broadcast_to((t - 1 - valid[:, ::-1].argmax(axis=1))[:, None], (b, t))
+    before = np.where(before < 0, first, before)
+    after = np.where(after > t - 1, last, after)
+    w = np.clip((steps - before) / np.maximum(after - before, 1), 0.0, 1.0).astype(np.float32)[..., None, None]
+    gather = lambda index: np.take_along_axis(lm, np.broadcast_to(index[..., None, None], (b, t, 21, 3)), axis=1)  # noqa: E731
+    lm = gather(before) * (1 - w) + gather(after) * w
     lm = lm * np.array([1.0, -1.0, 1.0], dtype=np.float32)  # y up from here on
     wrist = lm[:, :, 0, :]
     rel = lm - wrist[:, :, None, :]
@@ -150,13 +174,28 @@ def normalise_landmarks(landmarks: np.ndarray) -> dict[str, np.ndarray]:
     side = ((x[:, :, 5] - x[:, :, 17]) * valid).sum(axis=1)
     mirror = np.where(side >= 0, 1.0, -1.0).astype(np.float32)
     x = x * mirror[:, None, None]
-    shape = np.stack([x, y, rel[..., 2]], axis=-1)[:, :, 1:, :].reshape(b, t, -1)
-    n_valid = np.maximum(valid.sum(axis=1, keepdims=True), 1)
-    centre = (wrist[..., :2] * valid[..., None]).sum(axis=1, keepdims=True) / n_valid[..., None]
-    position = (wrist[..., :2] - centre) / palm[:, None, None]
-    velocity = np.diff(wrist[..., :2], axis=1, prepend=wrist[:, :1, :2]) / palm[:, None, None] * 5.0
-    size = np.clip(np.log(np.maximum(palm_len, 1e-4) / palm[:, None]), -2.0, 2.0)
-    parts = [shape, np.cos(axis)[..., None], np.sin(axis)[..., None], position, velocity, size[..., None], valid[..., None]]
+    points = np.stack([x, y, rel[..., 2]], axis=-1)
+    shape = points[:, :, 1:, :].reshape(b, t, -1)
+    flat = np.concatenate([points[..., :2], np.zeros_like(points[..., :1])], axis=-1)
+    lengths = np.stack(
+        [sum(np.linalg.norm(points[..., c[i + 1], :] - points[..., c[i], :], axis=-1) for i in range(4)) for c in _CHAINS], -1
+    )
+    reach = np.stack([np.linalg.norm(points[..., c[4], :] - points[..., c[0], :], axis=-1) for c in _CHAINS], axis=-1)
+    extension = reach / np.maximum(lengths, 1e-4)
+    local_palm = np.maximum(palm_len, 1e-4)
+    velocity = np.diff(wrist[..., :2], axis=1, prepend=wrist[:, :1, :2]) / local_palm[..., None] * 5.0
+    growth = np.clip(np.diff(np.log(local_palm), axis=1, prepend=np.log(local_palm[:, :1])), -0.5, 0.5) * 10.0
+    parts = [
+        shape,
+        np.cos(axis)[..., None],
+        np.sin(axis)[..., None],
+        np.clip(velocity, -10.0, 10.0),
+        growth[..., None],
+        valid[..., None],
+        _joint_cosines(points),
+        _joint_cosines(flat),
+        extension,
+    ]
     features = np.concatenate([p.astype(np.float32) for p in parts], axis=-1)
     return {"features": features, "valid": valid.astype(np.float32), "axis": axis.astype(np.float32), "mirror": mirror}
 

@@ -26,6 +26,7 @@ import torch
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.gestures import GestureEncoder, evaluate_gesture_encoder, sample_dataset
 from robocue.perception.gestures.encoder import DEFAULT_WEIGHTS
+from robocue.perception.gestures.training import warm_start
 from robocue.perception.language import SPLITS, evaluate_all_splits, load_default_language_encoder, sample_utterances
 from robocue.perception.outside import ROOT, outside_gestures, outside_phrasings
 
@@ -61,7 +62,7 @@ def language_report(valid_n: int = 1000) -> dict:
 
 
 def gesture_report(weights: Path, clips: int, eval_clips: int) -> dict:
-    encoder = GestureEncoder.load(weights)
+    encoder = warm_start(GestureEncoder(), weights).eval()  # a feature-version-1 file too
     module = outside_gestures()
     started = time.perf_counter()
     outside = module.outside_dataset(clips, seed=1)

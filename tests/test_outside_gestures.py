@@ -76,4 +76,4 @@ def test_the_shipped_recogniser_transfers_to_the_independent_generator():
     assert score["pointing_error_deg_median"] <= 10.0, score
 
 
-LABEL_ACCURACY = 0.0  # set from the measured figure (docs/commands.md)
+LABEL_ACCURACY = 0.2  # measured 0.325 over 200 clips (seed 1, docs/commands.md): far below the 0.95 target

@@ -133,3 +133,37 @@ def test_outside_phrasings_exact_match_and_the_grammar_splits_stay(encoder):
     assert exact >= 0.9, exact
     accuracy = evaluate_all_splits(encoder, n=1000)
     assert all(accuracy[split]["exact"] >= 0.99 for split in SPLITS), accuracy
+
+
+def test_the_outside_splits_say_the_episodes_command():
+    import gymnasium as gym
+
+    import robocue.envs  # noqa: F401  (registers the envs)
+    from robocue.perception.command_channels import GestureCommands, SpokenCommands
+
+    texts = {text: command for text, command in outside_phrasings()}
+    spoken = SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"), split="outside")
+    for seed in range(3):
+        info = spoken.reset(seed=10_000 + seed)[1]["command"]
+        said = texts[info["utterance"]]
+        assert info["split"] == "outside" and (said["task"], said["color"], said["destination"]) == (
+            info["task"],
+            info["color"],
+            info["destination"],
+        )
+        assert said["shape"] in (info["shape"], None)
+    gestured = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gesture-outside")
+    info = gestured.reset(seed=10_000)[1]["command"]
+    assert info["split"] == "gesture-outside" and info["performer"] == "outside" and info["shown"] == ["point"]
+
+
+def test_a_clip_with_no_gesture_is_not_understood_and_a_point_is():
+    from robocue.perception.gestures import load_default_gesture_encoder, sample_clip
+
+    encoder = load_default_gesture_encoder()
+    idle = encoder.interpret(sample_clip(np.random.default_rng(0), 3, (), idle_frames=60).landmarks)
+    assert idle["gestures"] == [] and idle["understood"] is False and idle["question"].startswith("Sorry, I did not see")
+    assert idle["task"] is None  # not read as reach
+    point = encoder.interpret(sample_clip(np.random.default_rng(1), 5, ["point"]).landmarks)
+    assert point["understood"] is True and point["task"] == "reach" and point["direction_deg"] is not None
+    assert set(point["confidence"]) == set(DECODER_FIELDS) and all(0.0 <= p <= 1.0 for p in point["confidence"].values())

@@ -11,8 +11,9 @@ far-reaching point can carry some landmarks slightly out of frame, and those kee
 values outside [0, 1], as MediaPipe reports them.
 
 A **dropped frame** (the hand tracker lost the hand) is all-NaN in generated clips. The
-encoder treats a frame as dropped when any of its values is not finite or when all are
-exactly zero, so zero-filled exports work too.
+encoder treats a frame as dropped when any of its values is not finite, when all are
+exactly zero (zero-filled exports) or when it repeats the frame before exactly (trackers
+that hold the last frame).
 
 Vocabulary (``GESTURES``): ``point`` (index finger extended; ``direction_deg`` is where it
 points in the image, 0 = right, 90 = up), ``swipe_left``/``swipe_right``/``swipe_up``/
@@ -30,7 +31,15 @@ rotated so the hand points up, left hands mirrored onto right hands), runs a dil
 temporal CNN, and has three heads: per-frame gesture classes, per-frame index-finger
 direction (cos, sin), and pooled command features read by the shared
 :class:`~perception.command_heads.CommandDecoder`. Reproduce the shipped weights with
-``python -m perception.gestures train --seed 0 --out perception/weights/gesture.pt``.
+``python scripts/train_commands.py --only gesture --gesture-init V1`` (V1: the first shipped
+weights, ``git show 2b61d07:perception/weights/gesture.pt``).
+
+The package: :mod:`.vocabulary` (gestures, clip format, gestures -> command fields),
+:mod:`.performers` (performers and the training hand model), :mod:`.generator` (clips, and
+the widened training clips), :mod:`.rendering` (video out, optional mediapipe video in),
+:mod:`.encoder` (features and the temporal CNN), :mod:`.training`, :mod:`.cli`
+(``python -m robocue.perception.gestures train|eval|render``). The independent test
+generator is ``tests/outside_gestures.py`` (never trained on).
 """
 
 from __future__ import annotations

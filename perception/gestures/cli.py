@@ -27,7 +27,7 @@ from robocue.perception.gestures.training import (
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m perception.gestures train|eval|render ...``."""
+    """``python -m robocue.perception.gestures train|eval|render ...``."""
     parser = argparse.ArgumentParser(prog="python -m robocue.perception.gestures", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="action", required=True)
     train = sub.add_parser("train", help="train the gesture encoder from scratch and print its metrics")

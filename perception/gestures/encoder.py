@@ -336,7 +336,8 @@ def load_default_gesture_encoder() -> GestureEncoder:
     """The gesture encoder shipped with robocue (``perception/weights/gesture.pt``)."""
     if not DEFAULT_WEIGHTS.exists():
         raise FileNotFoundError(
-            f"no default gesture weights at {DEFAULT_WEIGHTS}; train them with: python -m perception.gestures train --out {DEFAULT_WEIGHTS}"
+            f"no default gesture weights at {DEFAULT_WEIGHTS}; "
+            f"train them with: python -m robocue.perception.gestures train --out {DEFAULT_WEIGHTS}"
         )
     return GestureEncoder.load(DEFAULT_WEIGHTS)
 

@@ -231,7 +231,12 @@ def _wobble(rng: np.random.Generator, n: int, amplitude: float) -> np.ndarray:
 
 
 def sample_clip(
-    rng: np.random.Generator, performer: int | Performer, gestures=None, point_deg: float | None = None, wide: bool = False
+    rng: np.random.Generator,
+    performer: int | Performer,
+    gestures=None,
+    point_deg: float | None = None,
+    wide: bool = False,
+    idle_frames: int | None = None,
 ) -> Clip:
     """One clip of one or two gestures, with idle frames before, between and after.
 
@@ -244,6 +249,8 @@ def sample_clip(
             the performer's camera roll; None draws it uniformly.
         wide: Widen the choreography (see :func:`_perform`); :func:`sample_training_clip`
             sets it.
+        idle_frames: With ``gestures=()``, a clip of about this many idle frames and no
+            gesture at all (training only: a still or fidgeting hand is no command).
     """
     performer = performer if isinstance(performer, Performer) else Performer.from_seed(performer)
     if gestures is None:
@@ -252,7 +259,7 @@ def sample_clip(
         else:
             gestures = GESTURE_PAIRS[int(rng.integers(len(GESTURE_PAIRS)))]
     gestures = tuple(gestures)
-    if not gestures:
+    if not gestures and idle_frames is None:
         raise ValueError("a clip needs at least one gesture")
     for g in gestures:
         if g not in GESTURES:
@@ -270,7 +277,7 @@ def sample_clip(
     rest[_S_SCALE] = performer.scale * rng.uniform(0.9, 1.1)
 
     tl = _Timeline(rest)
-    _idle(tl, rng, performer, rest, rng.uniform(4, 24) * performer.pause)
+    _idle(tl, rng, performer, rest, rng.uniform(4, 24) * performer.pause if idle_frames is None else idle_frames)
     spans = []
     for i, gesture in enumerate(gestures):
         start = len(tl)
@@ -393,13 +400,16 @@ def sample_training_clip(rng: np.random.Generator, performer: int) -> Clip:
     """One training clip from the widened generator (the recogniser is trained on these).
 
     On top of :func:`sample_clip`: 60% of clips come from a :func:`wide_performer`, the
-    choreography is widened (``wide=True``); 35% are one gesture, 30% a pair, 15% a long
-    recording of three or four gestures, 20% a gesture trimmed tightly (at most a few idle
-    frames, the start cut up to 40% into the gesture's lead-in); in half the clips with
+    choreography is widened (``wide=True``); 30% are one gesture, 25% a pair, 15% a long
+    recording of three or four gestures, 18% a gesture trimmed tightly (at most a few idle
+    frames, the start cut up to 40% into the gesture's lead-in), 12% no gesture at all
+    (half a second to four seconds of a resting or fidgeting hand); in half the clips with
     dropped frames the tracker repeats the last frame instead of reporting NaN.
     """
     base = wide_performer(rng, performer) if rng.random() < 0.6 else Performer.from_seed(performer)
-    kind = rng.choice(["single", "pair", "recording", "tight"], p=[0.35, 0.3, 0.15, 0.2])
+    kind = rng.choice(["single", "pair", "recording", "tight", "idle"], p=[0.3, 0.25, 0.15, 0.18, 0.12])
+    if kind == "idle":  # no gesture at all: the hand rests still or fidgets
+        return sample_clip(rng, base, (), wide=True, idle_frames=int(rng.integers(15, 120)))
     if kind == "pair":
         gestures = GESTURE_PAIRS[int(rng.integers(len(GESTURE_PAIRS)))]
     elif kind == "recording":
