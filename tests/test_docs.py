@@ -11,7 +11,8 @@ REPO = Path(__file__).resolve().parents[1]
 # Phrases of a lab notebook: what happened when, relative to other work, rather than what is.
 HISTORY = re.compile(
     r"\b(?:(?:of|back|until|since|by) then|earlier|before the (?:change|fix)|after the (?:change|fix)|(?:this|that|the same|"
-    r"a later|an earlier|the previous|previous) session|(?<!desktop )sessions?|no longer|used to|originally|formerly|previously|at the time|"
+    r"a later|an earlier|the previous|previous) session|(?<!desktop )sessions?|no longer|used to|originally|formerly|previously|"
+    r"at the time|"
     r"not yet|yesterday|today|the preset now|20\d\d-\d\d-\d\d|(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December) 20\d\d)\b",
     re.IGNORECASE,
