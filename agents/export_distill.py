@@ -89,7 +89,10 @@ def distill(teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] |
         config.train.bc_episodes,
         config.train.bc_epochs,
         config.train.dagger_iterations,
-        seed=config.seed * 100_000 + 50_000,
+        # Past the teacher's own cloning and DAgger seeds (seed * 100000 + 50000 on, 2,600 episodes
+        # for the preset): on the scenes it was fitted to, an unfinished pixel teacher succeeded in
+        # 0.62 of 40 episodes against 0.07 of 200 held-out evaluation episodes.
+        seed=config.seed * 100_000 + 70_000,
         log=log,
         aux_weight=config.train.bc_aux_weight,
         dagger_episodes=config.train.dagger_episodes,
