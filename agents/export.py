@@ -33,8 +33,11 @@ from torch import nn
 from robocue.agents.agent import Agent
 from robocue.configs import ConfigError
 from robocue.files import atomic_path, write_json
+from robocue.perception import language
 from robocue.perception.command_channels import BELIEF_FIELDS, GestureCommands, SpokenCommands
 from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.gestures import LABELS
+from robocue.perception.gestures.encoder import _INPUT_DIM
 
 FORMATS = ("onnx", "torchscript")
 EXPORT_DIR = "export"
@@ -137,8 +140,6 @@ class GestureNetworkPath(nn.Module):
 
 def export_gesture_encoder(encoder, out_dir: Path) -> dict:
     """Writes ``encoder``'s network (after normalisation) to ``out_dir``; returns ``{"gesture_encoder": spec}``."""
-    from robocue.perception.gestures import LABELS
-    from robocue.perception.gestures.encoder import _INPUT_DIM
 
     frames = 40
     args = (torch.zeros(1, frames, _INPUT_DIM), torch.ones(1, frames), torch.zeros(1, frames), torch.ones(1))
@@ -233,7 +234,6 @@ def _export_onnx(module: nn.Module, args: tuple, path: Path, input_names: list[s
 
 
 def _language_manifest(encoder) -> dict:
-    from robocue.perception import language
 
     return {
         "file": LANGUAGE_FILE,
@@ -277,6 +277,8 @@ def _find_wrapper(env: gym.Env, kind: type) -> gym.Env | None:
 
 def quantise_int8(float_path: Path, out_path: Path, cnn: bool, calibration: dict[str, np.ndarray] | None = None) -> str:
     """Writes an int8 copy of ``float_path``; returns the method (``dynamic`` or ``static``)."""
+    # lazy import: onnxruntime's quantiser takes 0.89 s to import (`python -X importtime`, 2-core
+    # machine under load) and only --int8 needs it.
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_dynamic, quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
 

@@ -13,6 +13,9 @@ Run as ``python -m robocue.agents.latency SPEC.json`` the module is that child p
 
 from __future__ import annotations
 
+# lazy imports in this module: the ONNX acting path must run where torch is absent
+# (tests/test_export.py blocks importing torch); only the paths that need torch or a
+# simulator import them, inside the functions that do.
 import json
 import os
 import resource

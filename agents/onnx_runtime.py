@@ -13,6 +13,9 @@ made there, and the acting (words -> belief -> action) runs in onnxruntime.
 
 from __future__ import annotations
 
+# lazy imports in this module: the ONNX acting path must run where torch is absent
+# (tests/test_export.py blocks importing torch); only the paths that need torch or a
+# simulator import them, inside the functions that do.
 import math
 import platform
 import time

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
+import torch
 from stable_baselines3.common.callbacks import BaseCallback, CallbackList
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecMonitor, VecNormalize
@@ -482,8 +483,6 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
     Raises:
         ConfigError: on anything wrong with the config (nothing is written then).
     """
-    import torch
-
     device = check_runnable(config)
     if resume is None:
         run_dir = create_run_dir(config)

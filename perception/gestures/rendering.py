@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from robocue.perception.gestures.generator import (
@@ -38,8 +39,6 @@ def render_clip(clip_or_landmarks, path, size: int = 256, labels=None, fps: int 
     Returns:
         The path written.
     """
-    import cv2
-
     if isinstance(clip_or_landmarks, Clip):
         landmarks = clip_or_landmarks.landmarks
         labels = clip_or_landmarks.labels if labels is None else labels
@@ -82,11 +81,10 @@ def landmarks_from_video(path) -> np.ndarray:
     no hand found are all-NaN. Only the first detected hand is kept.
     """
     try:
+        # lazy import: mediapipe is optional (landmarks from a video file only) and not a dependency.
         import mediapipe as mp
     except ImportError as error:
         raise RuntimeError("landmarks_from_video needs the optional 'mediapipe' package: pip install mediapipe") from error
-    import cv2
-
     hands_api = getattr(getattr(mp, "solutions", None), "hands", None)
     if hands_api is None:
         raise RuntimeError("this mediapipe version has no mediapipe.solutions.hands; install a version that does (e.g. 0.10.14)")
