@@ -41,6 +41,7 @@ from robocue.agents.replay import replay_run
 from robocue.agents.resume import newest_resume_step, restore_resume_state, save_resume_state, wrap_recorded
 from robocue.agents.runs import CHECKPOINT_DIR, MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
+from robocue.agents.train_summary import write_train_summary
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.envs.commands import COMMAND_DIM
 from robocue.envs.vector import ThreadedVecEnv
@@ -579,6 +580,7 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
     save()
     plot_run_curves(run_dir)  # curves.png: success rate and return against steps (none for imitation only)
     result = TrainResult(run_dir, final_model, int(model.num_timesteps), train_seconds)
+    write_train_summary(run_dir, result.timesteps, train_seconds, device)
     if config.train.timesteps:
         log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")
     else:

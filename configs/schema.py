@@ -151,7 +151,9 @@ class PolicyConfig(_Section):
             "of the robot's cell shorten the way, and every cell's value, join the features."
         ),
     )
-    image_encoder: Literal["nature", "drq", "residual"] = Field("drq", description="multimodal: CNN architecture (perception/encoders.py).")
+    image_encoder: Literal["nature", "drq", "residual", "small"] = Field(
+        "drq", description="multimodal: CNN architecture (perception/encoders.py)."
+    )
     image_head: Literal["linear", "keypoints"] = Field(
         "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."
     )
@@ -363,6 +365,9 @@ _UNSUPPORTED = {
 
 def algorithm_class(name: str):
     """The Stable-Baselines3 class for ``name`` (sac or ppo)."""
+    # lazy import: configs is the lowest floor and loads in 1.0 s; Stable-Baselines3 (with torch)
+    # takes 9.1 s more (`python -X importtime`, 2-core machine under load), which `robocue train
+    # --help` and config checks must not pay.
     from stable_baselines3 import PPO, SAC
 
     return {"sac": SAC, "ppo": PPO}[name]
@@ -568,13 +573,10 @@ def validate_config(data: dict) -> Config:
     return config
 
 
-def load_config(source: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
-    """Loads a preset name or YAML path, applies ``key=value`` overrides and validates.
+BASE_KEY = "base"
 
-    Raises:
-        ConfigError: with a one-line message naming the bad key and the allowed values.
-    """
-    path = resolve_source(source)
+
+def _read_mapping(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
@@ -585,9 +587,74 @@ def load_config(source: str | None = None, overrides: list[str] | tuple[str, ...
         raise ConfigError(f"config file {str(path)!r} cannot be read: {error.strerror or error}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"config file {str(path)!r} must hold a mapping of keys to values")
+    return data
+
+
+def _base_path(base: Any, path: Path) -> Path:
+    """The file a ``base:`` value names: a preset name, or a .yaml path relative to the file that names it."""
+    if not isinstance(base, str) or not base.strip():
+        raise ConfigError(f"config key 'base' in {str(path)!r} must name a preset or a .yaml file, got {base!r}")
+    if Path(base).suffix in (".yaml", ".yml"):
+        base_path = path.parent / base
+        if not base_path.is_file():
+            raise ConfigError(f"config key 'base' in {str(path)!r}: file {str(base_path)!r} does not exist")
+        return base_path
+    base_path = PRESET_DIR / f"{base}.yaml"
+    if not base_path.is_file():
+        raise ConfigError(f"config key 'base' in {str(path)!r}: unknown preset {base!r}; presets: {', '.join(list_presets())}")
+    return base_path
+
+
+def merge_config(base: dict, child: dict) -> dict:
+    """``child`` laid over ``base``: sections merge key by key, any other value (a list too) replaces.
+
+    An ``algo`` section that names a different algorithm replaces the base's whole ``algo``
+    section, since the base's hyperparameters belong to the base's algorithm.
+    """
+    merged = dict(base)
+    for key, value in child.items():
+        if key == "algo" and isinstance(value, dict) and isinstance(base.get(key), dict):
+            if value.get("name", base[key].get("name", "sac")) != base[key].get("name", "sac"):
+                merged[key] = value
+                continue
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_config(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_config_file(path: Path, _chain: tuple[Path, ...] = ()) -> dict:
+    """A YAML config file as a nested dict, with its ``base:`` chain (if any) resolved and merged."""
+    data = _read_mapping(path)
+    if BASE_KEY not in data:
+        return data
+    chain = (*_chain, path.resolve())
+    base_path = _base_path(data.pop(BASE_KEY), path)
+    if base_path.resolve() in chain:
+        names = " -> ".join(p.stem for p in (*chain, base_path.resolve()))
+        raise ConfigError(f"config key 'base' in {str(path)!r} makes a cycle: {names}")
+    return merge_config(read_config_file(base_path, chain), data)
+
+
+def load_config(source: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Loads a preset name or YAML path (with its ``base:`` chain), applies ``key=value`` overrides and validates.
+
+    Raises:
+        ConfigError: with a one-line message naming the bad key and the allowed values.
+    """
+    data = read_config_file(resolve_source(source))
     for override in overrides:
+        if override.partition("=")[0].strip() == BASE_KEY:
+            raise ConfigError(f"config key '{BASE_KEY}' belongs in a YAML file, not an override; name the preset to start from instead")
         apply_override(data, override)
     return validate_config(data)
+
+
+def _preset_base(name: str) -> str:
+    """The ``base:`` a shipped preset names, as Markdown ("-" for none)."""
+    base = _read_mapping(PRESET_DIR / f"{name}.yaml").get(BASE_KEY)
+    return f"`{base}`" if base else "-"
 
 
 def config_reference_markdown() -> str:
@@ -602,6 +669,23 @@ def config_reference_markdown() -> str:
         "overrides on the command line, e.g. `robocue train reach_sac algo.learning_rate=3e-4 seed=3`.",
         "Values are parsed as YAML (`3e-4` is read as a float). Unknown keys, wrong types and",
         "unknown choices stop with a one-line error naming the key and the allowed values (exit code 2).",
+        "",
+        "## Presets that build on others (`base:`)",
+        "",
+        "A YAML file may start from another with a top-level `base:` key naming a preset (`base: push_dagger`)",
+        "or a `.yaml` file (a relative path is read from the folder of the file that names it), and then states",
+        "only what differs. The base is resolved first (its own `base:` too), then the file is laid over it:",
+        "sections merge key by key, and any other value, a list included, replaces the base's. An `algo` section",
+        "that names another algorithm replaces the base's whole `algo` section. A cycle or an unknown base stops",
+        "with a one-line error. `base` is not an override key, and run folders store the resolved config, with",
+        "no `base:`. Each shipped preset states only values that differ from its base or, without one, from the",
+        "defaults below (a test checks it):",
+        "",
+        "| preset | base |",
+        "|---|---|",
+        *(f"| `{name}` | {_preset_base(name)} |" for name in list_presets()),
+        "",
+        "## Keys",
         "",
         "| key | type | default | description |",
         "|---|---|---|---|",

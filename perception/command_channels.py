@@ -19,8 +19,10 @@ took PPO far longer to ground (docs/commands.md).
 
 Splits (``perception.language.SPLITS``) choose what the human says: ``train`` (training
 templates, training colour-shape-task combinations), ``paraphrase`` (held-out templates)
-or ``composition`` (held-out combinations, training templates). An episode whose command
-does not belong to the split is redrawn (the env resets again, continuing its seeded
+or ``composition`` (held-out combinations, training templates), or ``outside`` (the
+out-of-grammar phrasings of ``tests/data/outside_phrasings.tsv``, evaluation only: a
+sentence whose task, colour and destination are the episode's and whose shape is the
+episode's or unsaid). An episode whose command does not belong to the split is redrawn (the env resets again, continuing its seeded
 random stream), so training never sees a held-out combination and a ``composition``
 evaluation sees nothing else.
 """
@@ -39,10 +41,11 @@ from robocue.envs.person import PERSON, angle_error, choose_stance, pointing_dir
 from robocue.envs.wrappers import wrap as wrap_frames
 from robocue.perception import gestures, language
 from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.outside import outside_gestures, outside_phrasings
 
 COMMAND_MODES = ("onehot", "language", "gesture")
 COMMAND_FEATURES = ("belief", "embedding")
-COMMAND_SPLITS = ("train", "paraphrase", "composition")
+COMMAND_SPLITS = ("train", "paraphrase", "composition", "outside")
 BELIEF_DIM = sum(len(classes) for classes in DECODER_FIELDS.values())  # per-field probabilities, words or gestures
 BELIEF_FIELDS = field_offsets(DECODER_FIELDS.items())  # field -> (offset, size) in the belief features
 
@@ -153,6 +156,8 @@ class SpokenCommands(_CommandChannel):
         self.omit_shape = omit_shape
 
     def _wanted(self, command: dict) -> bool:
+        if self.split == "outside" and self.utterance is None:
+            return bool(_outside_sentences(command))
         combination = (command["task"], command["color"], command["shape"])
         return self.utterance is not None or (combination in self.held_out) == (self.split == "composition")
 
@@ -161,7 +166,11 @@ class SpokenCommands(_CommandChannel):
             utterance = self.utterance
         else:
             omit = self.omit_shape > 0 and command["shape"] is not None and self._rng.random() < self.omit_shape
-            utterance = self.say(command, self._rng, split=self.split, omit_shape=omit)
+            if self.split == "outside":
+                sentences = _outside_sentences(command)
+                utterance = sentences[int(self._rng.integers(len(sentences)))]
+            else:
+                utterance = self.say(command, self._rng, split=self.split, omit_shape=omit)
         with torch.no_grad():
             embedding = self.encoder.encode_texts([utterance])
             if self.features == "belief":
@@ -173,7 +182,17 @@ class SpokenCommands(_CommandChannel):
         return embedding[0].cpu().numpy(), heard
 
 
-GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout"}  # command split -> performers
+def _outside_sentences(command: dict) -> list[str]:
+    """Outside phrasings that say ``command`` (the shape may go unsaid: colours are unique in a scene)."""
+    return [
+        text
+        for text, said in outside_phrasings()
+        if all(said[f] == command[f] for f in ("task", "color", "destination")) and said["shape"] in (command["shape"], None)
+    ]
+
+
+# command split -> performers ("outside": the independent generator of tests/outside_gestures.py)
+GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout", "gesture-outside": "outside"}
 _SWIPE_FOR = {"left": "swipe_left", "right": "swipe_right", "back": "swipe_up", "front": "swipe_down"}
 # Spread of the pointing belief: the RMS error of the recognised direction (4.3 deg over 300
 # clips of training performers, the camera roll turned back; median 3.8, 95th percentile
@@ -248,6 +267,20 @@ def simulated_point(
     return {"stance": stance, "performer": seed, "bearing_deg": bearing, "understood": understood, "direction_deg": direction}
 
 
+def outside_point(rng: np.random.Generator, encoder, task_name: str, objects: dict, target_xy, target_color, shown) -> dict:
+    """:func:`simulated_point` with a person of the independent generator (``tests/outside_gestures.py``)
+    instead of a performer: a clip of ``shown``, trimmed tightly or with a little idle, its
+    camera roll turned back as the robot knows it."""
+    stance = choose_stance(task_name, target_xy, [xy for color, (_, xy) in objects.items() if color != target_color])
+    bearing = pointing_direction(task_name, target_xy, stance)
+    clip = outside_gestures().outside_clip(rng, kind=str(rng.choice(["tight", "margin"])), gestures=list(shown), point_deg=bearing)
+    understood = encoder.understand(clip.landmarks)
+    direction = understood["command"].get("direction_deg")
+    if direction is not None:
+        direction = (direction - clip.camera_roll_deg) % 360.0
+    return {"stance": stance, "performer": "outside", "bearing_deg": bearing, "understood": understood, "direction_deg": direction}
+
+
 class GestureCommands(_CommandChannel):
     """The simulated person gives the command with hand gestures; the policy reads what the
     gesture encoder recognised, in the same 19 features as spoken commands.
@@ -271,7 +304,7 @@ class GestureCommands(_CommandChannel):
         super().__init__(env, BELIEF_DIM, BELIEF_FIELDS)
         self.split = split
         self.encoder = encoder if encoder is not None else gestures.load_default_gesture_encoder()
-        self.performers = gestures.performers(GESTURE_SPLITS[split])
+        self.performers = gestures.performers(GESTURE_SPLITS[split]) if split != "gesture-outside" else []
         self.clip: np.ndarray | None = None  # set with show(): a person's own clip, shown at every reset
         self._clip_understood: dict | None = None
 
@@ -295,7 +328,10 @@ class GestureCommands(_CommandChannel):
             pointed = understood["command"].get("direction_deg")
         else:
             shown = ["point"] + ([_SWIPE_FOR[command["destination"]]] if command["destination"] else [])
-            point = simulated_point(self._rng, self.encoder, self.performers, task_name, objects, target, command["color"], shown)
+            if self.split == "gesture-outside":
+                point = outside_point(self._rng, self.encoder, task_name, objects, target, command["color"], shown)
+            else:
+                point = simulated_point(self._rng, self.encoder, self.performers, task_name, objects, target, command["color"], shown)
             stance, performer, understood, pointed = point["stance"], point["performer"], point["understood"], point["direction_deg"]
         color_belief, shape_belief = pointing_belief(objects, pointed, stance, task_name)
         fields = {field: np.zeros(len(classes)) for field, classes in DECODER_FIELDS.items()}

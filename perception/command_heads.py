@@ -66,3 +66,16 @@ class CommandDecoder(nn.Module):
         logits = self(features)
         best = {field: logits[field].argmax(dim=-1).tolist() for field in DECODER_FIELDS}
         return [{field: DECODER_FIELDS[field][best[field][i]] for field in DECODER_FIELDS} for i in range(features.shape[0])]
+
+    @torch.no_grad()
+    def decode_with_confidence(self, features: torch.Tensor) -> list[tuple[dict, dict]]:
+        """:meth:`decode` and, per field, the probability of the value decoded (softmax over the field's classes)."""
+        logits = self(features)
+        probs = {field: logits[field].softmax(dim=-1) for field in DECODER_FIELDS}
+        best = {field: probs[field].max(dim=-1) for field in DECODER_FIELDS}
+        out = []
+        for i in range(features.shape[0]):
+            command = {field: DECODER_FIELDS[field][int(best[field].indices[i])] for field in DECODER_FIELDS}
+            confidence = {field: float(best[field].values[i]) for field in DECODER_FIELDS}
+            out.append((command, confidence))
+        return out

@@ -8,6 +8,8 @@ map into a vector:
 - ``drq``: DrQ's trunk, four 3x3 convs of 32 channels (the first with stride 2), then
   linear + LayerNorm + tanh.
 - ``residual``: a small IMPALA-style trunk, conv + max-pool + two residual blocks per stage.
+- ``small``: the NatureCNN trunk with 16-16-32 channels (about a tenth of its weights), for
+  policies distilled to run on small computers (``agents.export_distill``).
 
 Heads: ``linear`` (flatten, linear, ReLU; LayerNorm + tanh for drq) or ``keypoints``
 (spatial soft-argmax per channel: where each feature is, as image coordinates), which
@@ -27,7 +29,7 @@ import torch.nn.functional as F
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 from torch import nn
 
-ARCHITECTURES = ("nature", "drq", "residual")
+ARCHITECTURES = ("nature", "drq", "residual", "small")
 HEADS = ("linear", "keypoints")
 
 
@@ -66,8 +68,8 @@ class _Residual(nn.Module):
 
 def _trunk(architecture: str, in_channels: int) -> tuple[nn.ModuleList, list[int]]:
     """Conv blocks and the channels each outputs."""
-    if architecture == "nature":
-        spec = [(32, 8, 4), (64, 4, 2), (64, 3, 1)]
+    if architecture in ("nature", "small"):
+        spec = [(32, 8, 4), (64, 4, 2), (64, 3, 1)] if architecture == "nature" else [(16, 8, 4), (16, 4, 2), (32, 3, 1)]
         blocks, channels = [], in_channels
         for out, kernel, stride in spec:
             blocks.append(nn.Sequential(nn.Conv2d(channels, out, kernel, stride), nn.ReLU()))
@@ -90,7 +92,7 @@ def _trunk(architecture: str, in_channels: int) -> tuple[nn.ModuleList, list[int
 
 
 # Smallest square image each trunk accepts (its feature map must keep at least 1x1).
-MIN_IMAGE_SIZE = {"nature": 36, "drq": 16, "residual": 8}
+MIN_IMAGE_SIZE = {"nature": 36, "drq": 16, "residual": 8, "small": 36}
 
 
 class SpatialSoftArgmax(nn.Module):

@@ -41,282 +41,34 @@ import numpy as np
 import torch
 from torch import nn
 
-from robocue.envs.commands import COLORS, DESTINATIONS, SHAPES, TASKS, TASKS_WITH_DESTINATION, Command
+from robocue.envs.commands import TASKS
+from robocue.perception.clarify import clarify_words, rule_words
 from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
+from robocue.perception.grammar import (  # noqa: F401  (the grammar's public names, importable from here as before)
+    ALL_COMBINATIONS,
+    BARE_OBJECT,
+    COLOR_WORDS,
+    DESTINATION_LOCATION,
+    DESTINATION_MOTION,
+    DESTINATION_SIDE,
+    HELD_OUT_COMBINATIONS,
+    OBJECT_PHRASES,
+    POLITE_PREFIXES,
+    POLITE_SUFFIXES,
+    SHAPE_WORDS,
+    SPLITS,
+    TEMPLATES,
+    TRAIN_COMBINATIONS,
+    render_command,
+    sample_command,
+    sample_utterances,
+    say,
+    split_templates,
+)
 
-SPLITS = ("train", "paraphrase", "composition")
 PAD, UNK = "<pad>", "<unk>"
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "language.pt"
 CHECKPOINT_FORMAT = "robocue.language/1"
-
-# ---------------------------------------------------------------------------------------------
-# Grammar
-# ---------------------------------------------------------------------------------------------
-
-COLOR_WORDS = {
-    "red": ("red", "crimson", "scarlet"),
-    "green": ("green", "emerald", "lime"),
-    "blue": ("blue", "navy", "azure"),
-    "yellow": ("yellow", "golden", "gold"),
-}
-SHAPE_WORDS = {
-    "cube": ("cube", "block", "box"),
-    "ball": ("ball", "sphere", "orb"),
-    "cylinder": ("cylinder", "can", "tube"),
-}
-# Destination as a motion ("push it {motion}"), a location ("put it {location}"), a short side.
-DESTINATION_MOTION = {
-    "left": ("to the left", "left", "leftwards", "to the left side", "towards the left", "over to the left"),
-    "right": ("to the right", "right", "rightwards", "to the right side", "towards the right", "over to the right"),
-    "front": ("to the front", "forward", "forwards", "to the front side", "towards the front", "over to the front"),
-    "back": ("to the back", "back", "backwards", "to the back side", "towards the back", "to the rear"),
-}
-DESTINATION_LOCATION = {
-    "left": ("on the left", "on the left side", "at the left", "in the left area"),
-    "right": ("on the right", "on the right side", "at the right", "in the right area"),
-    "front": ("at the front", "in front", "on the front side", "in the front area"),
-    "back": ("at the back", "at the rear", "on the back side", "in the back area"),
-}
-DESTINATION_SIDE = {
-    "left": ("left", "left side", "the left", "leftwards"),
-    "right": ("right", "right side", "the right", "rightwards"),
-    "front": ("front", "front side", "the front", "forward"),
-    "back": ("back", "back side", "the back", "backwards"),
-}
-
-# Object phrases: {c} colour word, {s} shape word. "full" names both; "no_shape"/"no_color" omit one.
-OBJECT_PHRASES = {
-    "train": {
-        "full": ("the {c} {s}", "that {c} {s}", "the {s} in {c}", "the {s}, the {c} one"),
-        "no_shape": ("the {c} one", "the {c} thing", "the {c} object", "something {c}"),
-        "no_color": ("the {s}", "that {s}"),
-    },
-    "paraphrase": {
-        "full": ("the {s} that is {c}", "this {c} {s}", "the {c} colored {s}", "the {s} which is {c}"),
-        "no_shape": ("this {c} one", "whatever is {c}"),
-        "no_color": ("this {s}",),
-    },
-}
-BARE_OBJECT = {"full": ("{c} {s}",), "no_shape": ("{c} one",), "no_color": ("{s}",)}
-
-POLITE_PREFIXES = {
-    "train": ("please ", "could you ", "can you ", "i want you to ", "now ", "robot, ", "hey robot, "),
-    "paraphrase": ("would you ", "kindly ", "i would like you to ", "i need you to ", "okay robot, "),
-}
-POLITE_SUFFIXES = {
-    "train": (" please", " now", ", thanks", " thank you", " if you can"),
-    "paraphrase": (" if possible", ", cheers", " when you are ready", " straight away", ", would you?"),
-}
-
-# Sentence templates: {o} object phrase, {b} bare object (no determiner), {m} destination
-# motion, {l} destination location, {d} short destination side.
-TEMPLATES = {
-    "train": {
-        "reach": (
-            "reach {o}",
-            "reach for {o}",
-            "touch {o}",
-            "tap {o}",
-            "move your hand to {o}",
-            "move your gripper to {o}",
-            "put your gripper on {o}",
-            "go for {o}",
-            "reach out and touch {o}",
-            "touch {o} with your hand",
-            "use your arm to reach {o}",
-            "use your gripper to touch {o}",
-            "{b}, touch it",
-            "{o} is the one to touch",
-        ),
-        "push": (
-            "push {o} {m}",
-            "slide {o} {m}",
-            "shove {o} {m}",
-            "nudge {o} {m}",
-            "move {o} {m}",
-            "drag {o} {m}",
-            "give {o} a push {m}",
-            "use your arm to shove {o} {m}",
-            "use your gripper to slide {o} {m}",
-            "push {o} so it ends up {l}",
-            "slide {o} until it is {l}",
-            "{b}, {d} please",
-            "{b}, {d}",
-            "{b} {d}",
-        ),
-        "pick_and_place": (
-            "put {o} {l}",
-            "place {o} {l}",
-            "pick up {o} and place it {l}",
-            "pick up {o} and put it {l}",
-            "lift {o} and set it down {l}",
-            "grab {o} and drop it {l}",
-            "carry {o} {m}",
-            "pick {o} up and move it {m}",
-            "grasp {o} and put it {l}",
-            "set {o} down {l}",
-            "{o} is to be put {l}",
-            "{l}, put {o}",
-            "use your gripper to put {o} {l}",
-        ),
-        "go_to": (
-            "go to {o}",
-            "drive to {o}",
-            "navigate to {o}",
-            "head to {o}",
-            "roll over to {o}",
-            "drive over to {o}",
-            "move to {o}",
-            "travel to {o}",
-            "go over to {o}",
-            "find {o} and drive there",
-            "drive to where {o} is",
-            "make your way to {o}",
-            "use your wheels to drive to {o}",
-            "use your base to go to {o}",
-        ),
-    },
-    "paraphrase": {
-        "reach": (
-            "stretch out and touch {o}",
-            "i want your gripper on {o}",
-            "see {o}? reach for it",
-            "get your hand onto {o}",
-            "{o}: touch it with your gripper",
-            "your hand should touch {o}",
-        ),
-        "push": (
-            "{m}, push {o}",
-            "slide {o} a bit {m}",
-            "nudge {o} gently {m}",
-            "{b} {d}, push it",
-            "use your gripper to push {o} {m}",
-            "shove {o} along the table {m}",
-        ),
-        "pick_and_place": (
-            "{l}: that is where you place {o}",
-            "grab {o}, lift it, and put it {l}",
-            "carry {o} all the way {m}",
-            "pick up {o}; it goes {l}",
-            "lift {o} up and carry it {m}",
-            "{o} should be put {l}",
-        ),
-        "go_to": (
-            "head on over to {o}",
-            "get yourself to {o}",
-            "drive up to {o}",
-            "your goal: go to {o}",
-            "drive next to {o}",
-            "{o}, drive there",
-        ),
-    },
-}
-# Which template set and phrase sets each split draws from.
-_SPLIT_TEMPLATES = {"train": "train", "paraphrase": "paraphrase", "composition": "train"}
-_SPLIT_PHRASES = {"train": ("train",), "paraphrase": ("train", "paraphrase"), "composition": ("train",)}
-# How often a field is left out of an utterance (train and paraphrase splits only).
-OMIT_SHAPE_PROB = 0.1
-OMIT_COLOR_PROB = 0.05
-POLITE_PROB = 0.5
-
-
-def _held_out(task: str, color: str, shape: str) -> bool:
-    return (TASKS.index(task) + COLORS.index(color) + SHAPES.index(shape)) % 4 == 0
-
-
-ALL_COMBINATIONS = tuple((t, c, s) for t in TASKS for c in COLORS for s in SHAPES)
-HELD_OUT_COMBINATIONS = tuple(combo for combo in ALL_COMBINATIONS if _held_out(*combo))
-TRAIN_COMBINATIONS = tuple(combo for combo in ALL_COMBINATIONS if not _held_out(*combo))
-
-
-def split_templates(split: str) -> dict[str, tuple[str, ...]]:
-    """The sentence templates per task that ``split`` draws from."""
-    _check_split(split)
-    return TEMPLATES[_SPLIT_TEMPLATES[split]]
-
-
-def _check_split(split: str) -> None:
-    if split not in SPLITS:
-        raise ValueError(f"unknown command split {split!r}; choose one of: {', '.join(SPLITS)}")
-
-
-def _pick(rng: np.random.Generator, options: Sequence[str]) -> str:
-    return options[int(rng.integers(len(options)))]
-
-
-def render_command(
-    command: Command, split: str, rng: np.random.Generator, allow_omission: bool = True, kind: str | None = None
-) -> tuple[str, dict]:
-    """Says ``command`` with a random template of ``split``; returns the text and its target dict.
-
-    ``kind`` forces how the object is named: ``full``, ``no_shape`` or ``no_color`` (None:
-    drawn, omissions only where ``allow_omission``)."""
-    _check_split(split)
-    phrase_sets = _SPLIT_PHRASES[split]
-    if kind not in (None, "full", "no_shape", "no_color"):
-        raise ValueError(f"kind={kind!r} is not one of: full, no_shape, no_color")
-    if kind is None:
-        kind = "full"
-    elif allow_omission:
-        allow_omission = False  # forced
-    if allow_omission and split != "composition":
-        u = rng.random()
-        if u < OMIT_SHAPE_PROB:
-            kind = "no_shape"
-        elif u < OMIT_SHAPE_PROB + OMIT_COLOR_PROB:
-            kind = "no_color"
-    objects = tuple(p for name in phrase_sets for p in OBJECT_PHRASES[name][kind])
-    c, s = _pick(rng, COLOR_WORDS[command.color]), _pick(rng, SHAPE_WORDS[command.shape])
-    slots = {"o": _pick(rng, objects).format(c=c, s=s), "b": _pick(rng, BARE_OBJECT[kind]).format(c=c, s=s)}
-    if command.destination is not None:
-        slots["m"] = _pick(rng, DESTINATION_MOTION[command.destination])
-        slots["l"] = _pick(rng, DESTINATION_LOCATION[command.destination])
-        slots["d"] = _pick(rng, DESTINATION_SIDE[command.destination])
-    text = _pick(rng, split_templates(split)[command.task]).format(**slots)
-    if rng.random() < POLITE_PROB:
-        if rng.random() < 0.5:
-            text = _pick(rng, tuple(p for name in phrase_sets for p in POLITE_PREFIXES[name])) + text
-        else:
-            text = text + _pick(rng, tuple(p for name in phrase_sets for p in POLITE_SUFFIXES[name]))
-    # Surface variety the tokenizer must undo: capitals and end punctuation.
-    if rng.random() < 0.3:
-        text = text[:1].upper() + text[1:]
-    if rng.random() < 0.3:
-        text += _pick(rng, (".", "!", "?"))
-    target = command.to_dict()
-    if kind == "no_shape":
-        target["shape"] = None
-    elif kind == "no_color":
-        target["color"] = None
-    return text, target
-
-
-def sample_command(split: str, rng: np.random.Generator) -> Command:
-    """A random valid command whose (task, colour, shape) belongs to ``split``."""
-    _check_split(split)
-    combos = HELD_OUT_COMBINATIONS if split == "composition" else TRAIN_COMBINATIONS
-    task, color, shape = combos[int(rng.integers(len(combos)))]
-    destination = _pick(rng, DESTINATIONS) if task in TASKS_WITH_DESTINATION else None
-    return Command(task=task, color=color, shape=shape, destination=destination)
-
-
-def sample_utterances(split: str, n: int, rng: np.random.Generator | int | None = None) -> list[tuple[str, dict]]:
-    """``n`` seeded (text, command dict) pairs from ``split`` ("train", "paraphrase", "composition").
-
-    The command dict has keys task, color, shape, destination; a field the text leaves out is None.
-    """
-    _check_split(split)
-    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-    return [render_command(sample_command(split, rng), split, rng) for _ in range(n)]
-
-
-def say(command: Command | dict, rng: np.random.Generator | int | None = None, split: str = "train", omit_shape: bool = False) -> str:
-    """One utterance for ``command`` from the templates of ``split``: every field named, or
-    with ``omit_shape`` the object named by its colour alone ("the red one")."""
-    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-    command = command if isinstance(command, Command) else Command(**command)
-    return render_command(command, split, rng, allow_omission=False, kind="no_shape" if omit_shape else None)[0]
-
 
 # ---------------------------------------------------------------------------------------------
 # Tokenizer
@@ -326,18 +78,165 @@ _APOSTROPHES = re.compile(r"['\u2019`]")
 _NON_WORD = re.compile(r"[^0-9a-z\u00c0-\u024f]+")
 
 
+WORD_MAP_THRESHOLD = 0.35  # cosine similarity a meaning match needs (wordllama, 256-d) ...
+CONTENT_MAP_THRESHOLD = 0.5  # ... and onto a word that names a colour, shape or destination
+_SUFFIXES = (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("es", ""), ("s", ""), ("ly", ""))
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (insert, delete, substitute, swap neighbours), capped at ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        previous2, previous = previous, row
+    return min(previous[-1], limit + 1)
+
+
+class WordMapper:
+    """Maps a word the vocabulary lacks onto a word it has, or None: inflection, spelling, meaning.
+
+    1. **Inflection**: ``pushing``, ``pushed``, ``slides`` -> the known stem (``push``,
+       ``slide``).
+    2. **Spelling**: a word that the pretrained tokenizer splits into pieces (so not a common
+       English word: ``yelow``, ``rigth``, ``teh``) within one edit of a known word (two
+       from 7 letters), the same first letter for words of up to 4 letters; the closest wins,
+       ties to the longer known word.
+    3. **Meaning**: the known word whose wordllama embedding (static token embeddings that
+       ship inside the ``wordllama`` wheel, read offline) is nearest by cosine, when it
+       reaches :data:`WORD_MAP_THRESHOLD` (:data:`CONTENT_MAP_THRESHOLD` when the known word
+       names a colour, a shape or a destination, where a wrong match changes the command:
+       ``transfer`` -> ``move``, but ``okay`` does not become ``right``).
+
+    Without ``wordllama`` installed, steps 2 and 3 fall back to spelling alone for every
+    word. Results are cached per word.
+    """
+
+    def __init__(self, vocabulary: Sequence[str], threshold: float = WORD_MAP_THRESHOLD, content_threshold: float = CONTENT_MAP_THRESHOLD):
+        self.vocabulary = sorted(w for w in vocabulary if w not in (PAD, UNK))
+        self.known = set(self.vocabulary)
+        content = content_words()
+        self.thresholds = np.array([content_threshold if w in content else threshold for w in self.vocabulary], dtype=np.float32)
+        self._cache: dict[str, str | None] = {}
+        self._model = None  # (tokenizer, embedding table, vocabulary vectors), loaded on the first unknown word
+
+    def _load(self):
+        if self._model is None:
+            self._model = _wordllama_words(tuple(self.vocabulary))
+        return self._model
+
+    def __call__(self, word: str) -> str | None:
+        if word in self.known:
+            return word
+        if word not in self._cache:
+            self._cache[word] = self._map(word)
+        return self._cache[word]
+
+    def _map(self, word: str) -> str | None:
+        for suffix, add in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3 and word[: -len(suffix)] + add in self.known:
+                return word[: -len(suffix)] + add
+        model = self._load()
+        common = model is not None and len(model[0].encode(word, add_special_tokens=False).ids) == 1
+        if not common and len(word) >= 3:
+            limit = 2 if len(word) >= 7 else 1
+            best, best_distance = None, limit + 1
+            for known in self.vocabulary:
+                if len(known) < 3 or (len(word) <= 4 and known[0] != word[0]):
+                    continue
+                distance = _edit_distance(word, known, limit)
+                if distance < best_distance or (distance == best_distance and best is not None and len(known) > len(best)):
+                    best, best_distance = known, distance
+            if best is not None:
+                return best
+        if model is None:
+            return None
+        tokenizer, table, vectors = model
+        vector = _embed_word(tokenizer, table, word)
+        if vector is None:
+            return None
+        similarity = vectors @ vector
+        index = int(np.argmax(similarity))
+        return self.vocabulary[index] if similarity[index] >= self.thresholds[index] else None
+
+
+@cache
+def _wordllama_words(vocabulary: tuple[str, ...]):
+    """(tokenizer, token embedding table, unit vectors of ``vocabulary``) from the wordllama wheel, or None."""
+    loaded = _wordllama_table()
+    if loaded is None:
+        return None
+    tokenizer, table = loaded
+    vectors = np.stack([_embed_word(tokenizer, table, w) for w in vocabulary])
+    return tokenizer, table, vectors
+
+
+@cache
+def _wordllama_table():
+    # Imported here, not at the top: importing wordllama and reading its table takes 1-5 s
+    # (measured: `python -X importtime -c "import wordllama"` 1.0 s, the load 4.7 s on the
+    # shared machine), which every `robocue` command would otherwise pay.
+    try:
+        import wordllama
+        from safetensors import safe_open
+        from wordllama import WordLlama
+    except ImportError:
+        return None
+    root = Path(wordllama.__file__).parent
+    tokenizer = WordLlama.load_tokenizer(root / "tokenizers" / "l2_supercat_tokenizer_config.json", hf_model_id=None)
+    with safe_open(str(root / "weights" / "l2_supercat_256.safetensors"), framework="np", device="cpu") as f:
+        table = f.get_tensor("embedding.weight").astype(np.float32)
+    return tokenizer, table
+
+
+def _embed_word(tokenizer, table: np.ndarray, word: str) -> np.ndarray | None:
+    ids = tokenizer.encode(word, add_special_tokens=False).ids
+    if not ids:
+        return None
+    vector = table[ids].mean(axis=0)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else None
+
+
+@cache
+def _mapper(vocabulary: tuple[str, ...]) -> WordMapper:
+    return WordMapper(vocabulary)
+
+
 class Tokenizer:
     """Word-level tokenizer: lower-case, punctuation stripped, ``<pad>`` = 0, ``<unk>`` = 1.
+
+    A word outside the vocabulary goes through a :class:`WordMapper` (inflection, spelling,
+    wordllama meaning) and becomes ``<unk>`` only when nothing matches; ``map_unknown=False``
+    turns that off.
 
     Args:
         words: Vocabulary words (without the two special tokens), in id order.
         max_len: Longer inputs keep their first ``max_len`` words.
+        map_unknown: Map unknown words onto known ones.
     """
 
-    def __init__(self, words: Sequence[str], max_len: int = 32):
+    def __init__(self, words: Sequence[str], max_len: int = 32, map_unknown: bool = True):
         self.itos = [PAD, UNK] + [w for w in words if w not in (PAD, UNK)]
         self.stoi = {w: i for i, w in enumerate(self.itos)}
         self.max_len = int(max_len)
+        self.map_unknown = map_unknown
+
+    def read(self, text: str) -> list[tuple[str, str | None]]:
+        """Each word of ``text`` (up to ``max_len``) with the known word it is read as (None: ``<unk>``)."""
+        mapper = _mapper(tuple(self.itos[2:])) if self.map_unknown else None
+        out = []
+        for word in self.split(text)[: self.max_len]:
+            if word in self.stoi:
+                out.append((word, word))
+            else:
+                out.append((word, mapper(word) if mapper is not None else None))
+        return out
 
     pad_id, unk_id = 0, 1
 
@@ -356,8 +255,8 @@ class Tokenizer:
         return cls(sorted({w for t in texts for w in cls.split(t)}), max_len=max_len)
 
     def encode(self, text: str) -> list[int]:
-        """Token ids of ``text`` (unknown words -> ``<unk>``); may be empty."""
-        return [self.stoi.get(w, self.unk_id) for w in self.split(text)[: self.max_len]]
+        """Token ids of ``text`` (unknown words mapped, else ``<unk>``); may be empty."""
+        return [self.unk_id if known is None else self.stoi[known] for _, known in self.read(text)]
 
     def batch(self, texts: Sequence[str]) -> torch.Tensor:
         """Right-padded ``(B, L)`` LongTensor of ids, ``L >= 1``."""
@@ -454,6 +353,43 @@ class LanguageEncoder(nn.Module):
             return _decode_one(self.decoder, self(torch.tensor([ids], dtype=torch.long, device=self.device())))
         finally:
             self.train(was_training)
+
+    @torch.no_grad()
+    def interpret(self, text: str) -> dict:
+        """What ``text`` asks for, whether it was understood, and what to ask back when not.
+
+        Returns:
+            ``{"task", "color", "shape", "destination", "understood", "confidence": {field:
+            p}, "question": str or None}`` plus ``"read_as"`` ``{word: known word}`` for
+            every unknown word that was mapped (see :class:`WordMapper`) and ``"unknown"``
+            (words read as ``<unk>``). See :mod:`perception.clarify` for the rules.
+
+        Raises:
+            ValueError: ``text`` is empty (nothing but white space).
+        """
+        if not str(text).strip():
+            raise ValueError(f"cannot understand {text!r}: it is empty (try e.g. 'push the red cube to the left')")
+        read = self.tokenizer.read(text)
+        known = [k for _, k in read if k is not None]
+        fields = dict.fromkeys(DECODER_FIELDS)
+        confidence = dict.fromkeys(DECODER_FIELDS, 0.0)
+        if known:
+            ids = [self.tokenizer.stoi[k] if k is not None else Tokenizer.unk_id for _, k in read]
+            was_training = self.training
+            self.eval()
+            try:
+                fields, confidence = self.decoder.decode_with_confidence(self(torch.tensor([ids], dtype=torch.long, device=self.device())))[
+                    0
+                ]
+            finally:
+                self.train(was_training)
+        verdict = clarify_words(rule_words(read), fields, confidence)
+        return {
+            **fields,
+            **verdict,
+            "read_as": {w: k for w, k in read if k is not None and k != w},
+            "unknown": [w for w, k in read if k is None],
+        }
 
     def to_checkpoint(self) -> dict:
         """Weights, vocabulary and config as one dict of plain types and tensors."""

@@ -43,9 +43,9 @@ def _train_epilog() -> str:
           robocue train reach_ppo seed=3
           robocue train my_experiment.yaml algo.learning_rate=3e-4 train.timesteps=20000
           robocue train run.dir=runs/mine logging.wandb=disabled
+          robocue train --resume runs/mine               # continue a stopped run exactly
           robocue train reach_ppo --seeds 0-4            # five seeds in one group folder, then compared
           robocue train reach_ppo --seeds 0-4 --parallel 2 run.dir=runs/reach5
-          robocue train --resume runs/mine               # continue a stopped run exactly
 
         Config keys are documented in docs/configs.md. A bad key or value stops before any
         work with a one-line error and exit code 2."""
@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a preset name or YAML file (optional), then dotted overrides",
     )
     train.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue the run in RUN_DIR in place from its newest exact-resume state (checkpoints/resume_<N>.*), as its "
+        "config.yaml says; on the CPU it ends with the weights the run would have had without the stop",
+    )
+    train.add_argument(
         "--seeds",
         metavar="SEEDS",
         help="train once per seed, e.g. 0-4 or 0,3,7: one run folder per seed (seed_<S>/) inside a group folder "
@@ -111,12 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="with --seeds: seeds trained at once, in child processes (default: 1)",
-    )
-    train.add_argument(
-        "--resume",
-        metavar="RUN_DIR",
-        help="continue the run in RUN_DIR in place from its newest exact-resume state (checkpoints/resume_<N>.*), as its "
-        "config.yaml says; on the CPU it ends with the weights the run would have had without the stop",
     )
 
     evaluate = commands.add_parser(
@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100\n"
             "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine\n"
             "  robocue eval RUN_DIR --model checkpoints/step_100000.zip   # a checkpoint -> eval_step_100000.json\n"
-            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json"
+            "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json\n"
+            "  robocue eval RUN_DIR --runtime onnx --episodes 200   # the ONNX export, no torch -> eval_onnx.json"
         ),
     )
     evaluate.add_argument("run_dir", metavar="RUN_DIR", nargs="?", help="a run folder made by `robocue train`")
@@ -162,11 +163,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_trust_pickle(evaluate)
     evaluate.add_argument(
+        "--runtime",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="torch (default): the SB3 model; onnx: the export in RUN_DIR/export (`robocue export RUN_DIR`), acted by "
+        "onnxruntime without torch (default out: RUN_DIR/eval_onnx.json)",
+    )
+    evaluate.add_argument(
+        "--int8", action="store_true", help="with --runtime onnx: the int8 policy (default out: RUN_DIR/eval_onnx_int8.json)"
+    )
+    evaluate.add_argument(
         "--commands",
         metavar="SPLIT",
-        help="for agents trained with env.commands=language: what the simulated human says, train, paraphrase or "
-        "composition; with env.commands=gesture: who gestures, gesture (training performers) or gesture-heldout "
-        "(default out: RUN_DIR/eval_<SPLIT>.json)",
+        help="for agents trained with env.commands=language: what the simulated human says, train, paraphrase, "
+        "composition or outside (hand-written out-of-grammar phrasings, tests/data/outside_phrasings.tsv); with "
+        "env.commands=gesture: who gestures, gesture (training performers), gesture-heldout or gesture-outside (the "
+        "independent clip generator of tests/outside_gestures.py) (default out: RUN_DIR/eval_<SPLIT>.json)",
     )
 
     replay = commands.add_parser(
@@ -191,6 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--width", type=_positive_int, help="frame width in pixels (default: the run's video.width)")
     replay.add_argument("--height", type=_positive_int, help="frame height in pixels (default: the run's video.height)")
     replay.add_argument("--fps", type=_positive_int, help="frames per second (default: the env's control rate)")
+    replay.add_argument(
+        "--runtime",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="torch (default): the SB3 model; onnx: RUN_DIR/export acted by onnxruntime (default out: videos/replay_onnx_seed<S>_x<N>.mp4)",
+    )
+    replay.add_argument("--int8", action="store_true", help="with --runtime onnx: the int8 policy")
     _add_trust_pickle(replay)
 
     compare = commands.add_parser(
@@ -276,10 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="say which command the robot understood from words or gestures",
         description=(
             "Print, as JSON, the command robocue's language encoder understood from TEXT: task, color, shape and\n"
-            "destination (null where the words do not say). Uses the shipped encoder, or a run's own with --run.\n"
+            'destination (null where the words do not say), "understood" (true or false), "confidence" per field in\n'
+            "[0, 1] and, when not understood (nonsense, two objects or places named, a field missing or unsure), a\n"
+            '"question" to ask back; "read_as" shows how words the grammar lacks were read (spelling, wordllama\n'
+            'meaning) and "unknown" the words ignored. Uses the shipped encoder, or a run\'s own with --run.\n'
             "With --gesture CLIP.npy (MediaPipe hand landmarks, float32 (T, 21, 3)), print the recognised gestures\n"
-            "(label, start and end frames, direction_deg for point: 0 = right, 90 = up in the image) and the\n"
-            "command fields they imply.\n"
+            "(label, start and end frames, direction_deg for point: 0 = right, 90 = up in the image), the\n"
+            "command fields they imply, and the same understood, confidence and question.\n"
             "With --make-gesture LABEL [LABEL] --out CLIP.npy, write a synthetic clip of those gestures (a point aimed\n"
             "at --direction degrees, the camera held level) to try `robocue command RUN_DIR --gesture CLIP.npy` with,\n"
             "and print what the encoder understands of it."
@@ -290,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue understand --gesture clip.npy\n"
             "  robocue understand --make-gesture point --direction 100 --out clip.npy\n"
             "  robocue understand --make-gesture point swipe_left --direction 80 --performer 7 --out push.npy\n"
-            "  python -m perception.gestures render clip --gestures point swipe_left   # writes clip.npy and clip.mp4"
+            "  python -m robocue.perception.gestures render clip --gestures point swipe_left   # writes clip.npy and clip.mp4"
         ),
     )
     understand.add_argument("text", metavar="TEXT", nargs="?", help="what the person says")
@@ -315,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="tell a trained agent what to do in words or gestures and watch it",
         description=(
             "Run one seeded episode of the agent in RUN_DIR following a person's command: print, as JSON, what it understood\n"
-            "and whether it succeeded, and write a video with the command overlaid.\n"
+            "and whether it succeeded, and write a video with the command overlaid. A command that was not understood\n"
+            "(see `robocue understand`) is refused: --say and --gesture exit with the robot's question as the error;\n"
+            'reading standard input, it prints {"said", "understood": false, "question"} and goes on to the next line.\n'
             "--say TEXT (agents trained with env.commands=language): the scene is the first seed from --seed on whose command\n"
             "fits the words. Without --say or --gesture, read commands in words from standard input, one per line: one\n"
             "episode and one video each.\n"
@@ -336,6 +360,52 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--gesture", metavar="CLIP.npy", help="the command as a hand-gesture clip (.npy, float32 (T, 21, 3))")
     command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
+    command.add_argument(
+        "--runtime", choices=("torch", "onnx"), default="torch", help="onnx: the export in RUN_DIR/export hears and acts (--say only)"
+    )
+
+    export = commands.add_parser(
+        "export",
+        help="export an agent's acting path to ONNX (or TorchScript), optionally int8",
+        description=(
+            "Export the acting path of the agent in RUN_DIR (observation preprocessing, features extractor, policy head,\n"
+            "deterministic action) and, for an agent that hears words, its language encoder's path from token ids to the\n"
+            "belief features, with manifest.json (input names, shapes, dtypes, observation layout, vocabulary).\n"
+            "--int8 adds policy_int8.onnx: dynamic int8 for MLP policies, static int8 calibrated on recorded observations\n"
+            "for CNN policies. The ONNX files run with onnxruntime alone: robocue eval RUN_DIR --runtime onnx."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue export runs/reach_ppo\n  robocue export runs/reach_ppo --int8\n"
+            "  robocue export RUN_DIR --format torchscript --out RUN_DIR/ts"
+        ),
+    )
+    export.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `robocue train`")
+    export.add_argument("--format", default="onnx", metavar="FORMAT", help="onnx (default) or torchscript")
+    export.add_argument("--int8", action="store_true", help="also write an int8 ONNX policy (policy_int8.onnx)")
+    export.add_argument("--out", metavar="DIR", help="the folder to write (default: RUN_DIR/export)")
+
+    distill = commands.add_parser(
+        "distill",
+        help="distil a pixel agent into a small CNN (a quarter of its parameters) by DAgger from it",
+        description=(
+            "Train a small student of the pixel agent in TEACHER_RUN: the teacher's env and recipe (cloning its episodes, then\n"
+            "DAgger rounds labelled by the teacher from the pixels the student sees), with the small CNN trunk and a 64-64 MLP,\n"
+            "at most a quarter of the teacher's parameters. The student is a run folder: eval, export --int8 and bench take it."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n  robocue distill runs/reach_pixels --out runs/reach_pixels_small\n"
+            "  robocue distill runs/reach_pixels --out runs/small train.dagger_iterations=6"
+        ),
+    )
+    distill.add_argument(
+        "args",
+        nargs="+",
+        metavar="TEACHER_RUN [key=value ...]",
+        help="a pixel run folder (policy.features_extractor=multimodal), then dotted overrides on top of its config",
+    )
+    distill.add_argument("--out", metavar="DIR", required=True, help="the student's run folder (must not hold a run)")
 
     commands.add_parser(
         "envs",
@@ -346,12 +416,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench = commands.add_parser(
         "bench",
-        help="measure environment steps per second",
-        description="Step each environment with random actions and report steps per second, with and without rendering.",
+        help="measure environment steps per second, or a policy's latency per action",
+        description=(
+            "Step each environment with random actions and report steps per second, with and without rendering.\n"
+            "With --policy RUN_DIR (or --encoder language): p50 and p99 milliseconds per action (per utterance) on\n"
+            "--threads CPU threads and the peak memory of the process that acts, measured in a fresh process on\n"
+            "observations recorded from the agent's ONNX export (robocue export RUN_DIR first)."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n  robocue bench\n  robocue bench --env robocue/Reach-MuJoCo-v0 --steps 50000 --out bench.json\n"
-            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000"
+            "  robocue bench --vec --env robocue/Reach-MuJoCo-v0 --steps 20000\n"
+            "  robocue bench --policy runs/reach_ppo --runtime onnx --threads 1\n"
+            "  robocue bench --policy runs/reach_ppo --runtime onnx --int8\n"
+            "  robocue bench --encoder language --runtime torch\n"
+            "  robocue bench --encoder gesture --runtime onnx"
         ),
     )
     bench.add_argument("--env", action="append", metavar="ENV_ID", help="env id to measure (repeatable; default: all)")
@@ -363,6 +442,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="instead, compare vectorised envs (dummy, subproc, threaded) at 1, 2, 4 and 8 copies (default env: Reach state)",
     )
+    bench.add_argument("--policy", metavar="RUN_DIR", help="instead, time the agent in RUN_DIR per action (needs RUN_DIR/export)")
+    bench.add_argument(
+        "--encoder", metavar="NAME", help="instead, time a command encoder: language (per utterance) or gesture (per clip, at most 200)"
+    )
+    bench.add_argument("--runtime", default="onnx", metavar="RUNTIME", help="with --policy or --encoder: onnx (default) or torch")
+    bench.add_argument("--threads", type=_positive_int, default=1, help="with --policy or --encoder: CPU threads (default: 1)")
+    bench.add_argument("--int8", action="store_true", help="with --policy --runtime onnx: the int8 policy")
+    bench.add_argument("--actions", type=_positive_int, default=1000, help="with --policy or --encoder: calls timed (default: 1000)")
     return parser
 
 
@@ -424,9 +511,13 @@ def _run_dir_or_expert(args) -> None:
 
 
 def cmd_eval(args) -> int:
+    _run_dir_or_expert(args)
+    if args.runtime == "onnx":
+        return _eval_onnx(args)
+    if args.int8:
+        raise ValueError("--int8 evaluates the int8 ONNX policy; add --runtime onnx")
     from robocue.agents.evaluation import evaluate_expert, evaluate_run
 
-    _run_dir_or_expert(args)
     if args.expert and args.model:
         raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
     if args.expert and args.sample:
@@ -456,13 +547,30 @@ def cmd_eval(args) -> int:
             model_file=args.model,
             sample=args.sample,
         )
+    _print_eval(result, path)
+    return 0
+
+
+def _eval_onnx(args) -> int:
+    # onnx_runtime imports no torch; agents.evaluation does, so the ONNX path never imports it.
+    from robocue.agents.onnx_runtime import evaluate_export
+
+    if args.expert or args.model or args.sample or args.engine:
+        raise ValueError(
+            "--runtime onnx evaluates RUN_DIR's export with its mean action; --expert, --model, --sample and --engine do not apply"
+        )
+    result, path = evaluate_export(args.run_dir, args.episodes, args.seed, args.out, int8=args.int8, commands=args.commands)
+    _print_eval(result, path)
+    return 0
+
+
+def _print_eval(result: dict, path) -> None:
     low, high = result["success_ci"]
     print(
         f"{result['env_id']}: success rate {result['success_rate']:.2f} (95% CI {low:.2f}-{high:.2f}) over "
         f"{result['n_episodes']} episodes, mean return {result['mean_return']:.2f} +- {result['std_return']:.2f}"
     )
     print(f"wrote {path}")
-    return 0
 
 
 def cmd_replay(args) -> int:
@@ -480,6 +588,13 @@ def cmd_replay(args) -> int:
         zip_path, episodes, seed = Path(trusted.model_file), args.episodes or 2, 10_000 if args.seed is None else args.seed
         out = args.out or zip_path.parent / "videos" / f"replay_{zip_path.stem}_seed{seed}_x{episodes}.mp4"
         video = replay_agent(trusted, episodes, seed, out, args.width or 480, args.height or 360, args.fps)
+    elif args.runtime == "onnx" or args.int8:
+        from robocue.agents.onnx_runtime import replay_export
+
+        if args.runtime != "onnx" or args.expert or args.fps:
+            raise ValueError("--int8 needs --runtime onnx; --runtime onnx replays RUN_DIR's export (no --expert, no --fps)")
+        size = {"width": args.width or 480, "height": args.height or 360}
+        video = replay_export(args.run_dir, args.episodes or 2, args.seed, args.out, int8=args.int8, **size)
     elif args.expert:
         video = replay_expert(
             args.expert,
@@ -513,7 +628,64 @@ def cmd_envs(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from robocue.agents.export import export_run
+
+    manifest = export_run(args.run_dir, args.format, int8=args.int8, out=args.out)
+    for key, name in manifest["files"].items():
+        print(f"  {key:<17} {manifest['out_dir']}/{name} ({manifest['sizes_kb'][key]:.1f} KB)")
+    print(f"wrote {manifest['out_dir']}/manifest.json")
+    return 0
+
+
+def cmd_distill(args) -> int:
+    from robocue.agents.export_distill import distill
+
+    teacher, overrides = args.args[0], args.args[1:]
+    bad = [item for item in overrides if "=" not in item]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a key=value override (give TEACHER_RUN first, then key=value ...)")
+    result = distill(teacher, args.out, overrides)
+    print(f"student in {result['run_dir']} ({result['student_parameters']:,} parameters, {result['parameter_share']:.1%} of the teacher's)")
+    return 0
+
+
+def _bench_latency(args) -> int:
+    import json
+    from pathlib import Path
+
+    from robocue.agents.latency import bench_encoder, bench_gesture_encoder, bench_policy
+    from robocue.files import write_json
+
+    if args.policy and args.encoder:
+        raise ValueError("give either --policy RUN_DIR or --encoder NAME, not both")
+    if args.env or args.vec:
+        raise ValueError("--env and --vec measure environments; --policy and --encoder measure latency, one or the other")
+    if args.encoder:
+        if args.encoder not in ("language", "gesture"):
+            raise ValueError(f"--encoder {args.encoder!r} is not one of: language, gesture")
+        if args.int8:
+            raise ValueError("--int8 applies to --policy")
+        if args.encoder == "gesture":
+            result = bench_gesture_encoder(args.runtime, args.threads, n=min(args.actions, 200))
+        else:
+            result = bench_encoder(args.runtime, args.threads, n=args.actions)
+    else:
+        result = bench_policy(args.policy, args.runtime, args.threads, int8=args.int8, max_actions=args.actions)
+    print(
+        f"{result['model']} ({result['format']}, {result['threads']} thread(s)): p50 {result['p50_ms']:.3f} ms, "
+        f"p99 {result['p99_ms']:.3f} ms per call over {result['n']}; peak memory {result['peak_memory_mb']:.0f} MB"
+    )
+    print(json.dumps(result))
+    if args.out:
+        write_json(Path(args.out), result)
+        print(f"wrote {args.out}")
+    return 0
+
+
 def cmd_bench(args) -> int:
+    if args.policy or args.encoder:
+        return _bench_latency(args)
     from robocue import envs
     from robocue.agents.benchmark import markdown_table, run_benchmarks
     from robocue.files import check_output_path, write_json
@@ -539,6 +711,30 @@ def cmd_bench(args) -> int:
         write_json(Path(args.out), results)
         print(f"wrote {args.out}")
     return 0
+
+
+MAX_CLIP_FRAMES = 3600  # two minutes of hand landmarks at 30 frames a second
+
+
+def _load_clip(path: str):
+    """A gesture clip, its ``.npy`` header read first so that a file claiming a huge array (or
+    too many frames) is refused before anything is allocated."""
+    import numpy as np
+
+    from robocue.agents.follow import load_gesture_clip
+
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape = read_header(handle)[0]
+    except (OSError, ValueError):
+        shape = None  # not a readable .npy header: load_gesture_clip says what is wrong
+    if shape and shape[0] > MAX_CLIP_FRAMES:
+        raise ValueError(f"gesture clip {path!r} claims {shape[0]} frames; at most {MAX_CLIP_FRAMES} (two minutes at 30 frames a second)")
+    if shape and int(np.prod(shape, dtype=np.float64)) > MAX_CLIP_FRAMES * 21 * 3:
+        raise ValueError(f"gesture clip {path!r}: an array of shape {shape} is no (T, 21, 3) hand-landmark clip")
+    return load_gesture_clip(path)
 
 
 def cmd_compare(args) -> int:
@@ -582,35 +778,6 @@ def cmd_doctor(args) -> int:
     return 0 if healthy(checks) else 1
 
 
-MAX_CLIP_FRAMES = 3600  # two minutes of hand landmarks at 30 frames a second
-
-
-def _load_clip(path: str):
-    """A gesture clip, its ``.npy`` header read first so that a file claiming a huge array (or
-    too many frames) is refused before anything is allocated."""
-    import numpy as np
-
-    from robocue.agents.follow import load_gesture_clip
-
-    try:
-        with open(path, "rb") as handle:
-            version = np.lib.format.read_magic(handle)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape = read_header(handle)[0]
-    except (OSError, ValueError):
-        shape = None  # not a readable .npy header: load_gesture_clip says what is wrong
-    if shape and shape[0] > MAX_CLIP_FRAMES:
-        raise ValueError(f"gesture clip {path!r} claims {shape[0]} frames; at most {MAX_CLIP_FRAMES} (two minutes at 30 frames a second)")
-    if shape and int(np.prod(shape, dtype=np.float64)) > MAX_CLIP_FRAMES * 21 * 3:
-        raise ValueError(f"gesture clip {path!r}: an array of shape {shape} is no (T, 21, 3) hand-landmark clip")
-    return load_gesture_clip(path)
-
-
-def _understood_gesture(understood: dict) -> dict:
-    fields = ("task", "color", "shape", "destination")
-    return {"gestures": understood["gestures"], **{field: understood["command"].get(field) for field in fields}}
-
-
 def _make_gesture(args) -> dict:
     import numpy as np
 
@@ -628,7 +795,7 @@ def _make_gesture(args) -> dict:
     with atomic_path(args.out) as tmp, open(tmp, "wb") as handle:  # refuses a folder, FIFO, symlink or device
         np.save(handle, clip.landmarks)
     performed = [{"label": label, "start": start, "end": end, "direction_deg": d} for label, start, end, d in clip.segments]
-    understood = _understood_gesture(load_default_gesture_encoder().understand(clip.landmarks))
+    understood = load_default_gesture_encoder().interpret(clip.landmarks)
     return {"wrote": args.out, "frames": len(clip.landmarks), "performer": performer, "performed": performed, "understood": understood}
 
 
@@ -650,8 +817,7 @@ def cmd_understand(args) -> int:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
         from robocue.perception.gestures import load_default_gesture_encoder
 
-        understood = load_default_gesture_encoder().understand(_load_clip(args.gesture))
-        print(json.dumps(_understood_gesture(understood)))
+        print(json.dumps(load_default_gesture_encoder().interpret(_load_clip(args.gesture))))
         return 0
     if args.text is None:
         raise ValueError('give the TEXT to understand, e.g. robocue understand "push the red cube to the left"')
@@ -663,8 +829,7 @@ def cmd_understand(args) -> int:
         from robocue.agents.agent import check_weights_file
 
         check_weights_file(path)  # a crafted file: one line, and nothing of it runs
-    understood = load_language_encoder(path).understand(args.text)
-    print(json.dumps(understood))
+    print(json.dumps(load_language_encoder(path).interpret(args.text)))
     return 0
 
 
@@ -674,24 +839,46 @@ def cmd_command(args) -> int:
 
     from robocue.agents.agent import Agent
     from robocue.agents.follow import check_follows, follow_command, follow_gesture
+    from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder
 
     if args.say is not None and args.gesture is not None:
         raise ValueError("give either --say TEXT or --gesture CLIP.npy, not both")
+    if args.runtime == "onnx":
+        from robocue.agents.onnx_runtime import follow_command_export
+
+        if args.say is None:
+            raise ValueError("--runtime onnx follows words given with --say TEXT")
+        out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
+        print(json.dumps(follow_command_export(args.run_dir, args.say, args.seed, out_dir / f"command_onnx_{args.seed}.mp4")))
+        return 0
     agent = Agent.load(args.run_dir)
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
     if args.gesture is not None:
+        from robocue.perception.gestures import load_default_gesture_encoder
+
         check_follows(agent, "gesture")
         landmarks = _load_clip(args.gesture)
+        understood = load_default_gesture_encoder().interpret(landmarks)
+        if not understood["understood"]:
+            raise ValueError(understood["question"])  # the robot does not act on a guess
         result = follow_gesture(agent, landmarks, args.seed, out_dir / f"command_{args.seed}_{Path(args.gesture).stem}.mp4")
         print(json.dumps({"clip": args.gesture, **result}))
         return 0
     check_follows(agent, "language")
+    own = Path(args.run_dir) / ENCODER_FILE
+    encoder = load_language_encoder(own if own.is_file() else None)
     texts = [args.say] if args.say is not None else (line.strip() for line in sys.stdin)
     seed = args.seed
     for index, text in enumerate(texts):
         if not text:
             continue
         try:
+            understood = encoder.interpret(text)
+            if not understood["understood"]:
+                if args.say is not None:
+                    raise ValueError(understood["question"])  # the robot does not act on a guess
+                print(json.dumps({"said": text, "understood": False, "question": understood["question"]}), flush=True)
+                continue  # it asks, and goes on to the next line
             result = follow_command(agent, text, seed, out_dir / f"command_{seed}_{index}.mp4")
         except ValueError as error:
             if args.say is not None:
@@ -715,6 +902,8 @@ COMMANDS = {
     "command": cmd_command,
     "envs": cmd_envs,
     "bench": cmd_bench,
+    "export": cmd_export,
+    "distill": cmd_distill,
 }
 
 

@@ -224,7 +224,7 @@ def test_command_refuses_bad_clip_files_with_one_line(runs, kind, message, tmp_p
     [
         (["point", "swipe_left"], "this agent does reach; the gestures ask for push"),
         (["stop"], "stop cancels the command"),
-        (["swipe_right"], "point at nothing"),
+        (["swipe_right"], "What should I do there? Point at the object first, then swipe."),
     ],
 )
 def test_command_refuses_gestures_the_agent_cannot_follow(runs, gestures, message, tmp_path, capsys):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import torch
+import yaml
 from conftest import PPO_PRESET, SAC_PRESET
 
 from robocue import envs
 from robocue.configs import DEFAULT_PRESET, Config, ConfigError, list_presets, load_config
-from robocue.configs.schema import config_reference_markdown, hyperparameter_defaults
+from robocue.configs.schema import PRESET_DIR, config_reference_markdown, hyperparameter_defaults
 from robocue.scripts.cli import main
 
 
@@ -45,6 +47,38 @@ def test_every_preset_loads_and_validates(preset):
     assert set(config.algo.hyperparameters) <= set(hyperparameter_defaults(config.algo.name))
     # The dumped config validates again to the same thing (what run folders store).
     assert Config.model_validate(config.to_dict()) == config
+
+
+# Every preset's fully resolved config, recorded from the self-contained presets; rewriting the
+# YAML files (say with `base:` inheritance) must leave each one resolving to exactly this.
+RESOLVED_PRESETS = Path(__file__).resolve().parent / "data" / "resolved_presets.json"
+
+
+def test_the_snapshot_covers_every_preset():
+    assert sorted(json.loads(RESOLVED_PRESETS.read_text())) == list_presets()
+
+
+def _flat(tree: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in tree.items():
+        if isinstance(value, dict) and key != "kwargs":
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+@pytest.mark.parametrize("preset", list_presets())
+def test_every_preset_resolves_as_recorded(preset):
+    """Compared as canonical JSON, so an int that turned into a float (100 vs 100.0) also fails.
+    Keys added to the schema after the recording must hold their defaults (no preset sets them)."""
+    expected = _flat(json.loads(RESOLVED_PRESETS.read_text())[preset])
+    resolved = _flat(load_config(preset).model_dump(mode="json"))
+    defaults = _flat(Config().model_dump(mode="json"))
+    recorded = {key: resolved.get(key, "<missing>") for key in expected}
+    assert json.dumps(recorded, sort_keys=True, indent=1) == json.dumps(expected, sort_keys=True, indent=1)
+    added = {key: value for key, value in resolved.items() if key not in expected and not key.startswith("algo.")}
+    assert added == {key: defaults[key] for key in added}
 
 
 def test_preset_by_yaml_path(tmp_path):
@@ -157,6 +191,95 @@ def test_unknown_key_inside_a_yaml_file(tmp_path):
     assert_one_line_error(error, "'train.timestep'")
 
 
+# --- presets that inherit (base:) ---------------------------------------------------------------
+
+
+def _leaves(data: dict, prefix: tuple[str, ...] = ()):
+    for key, value in data.items():
+        if isinstance(value, dict) and value:
+            yield from _leaves(value, (*prefix, key))
+        else:
+            yield (*prefix, key), value
+
+
+@pytest.mark.parametrize("preset", list_presets())
+def test_every_preset_states_only_what_differs_from_its_base(preset):
+    """A preset restates nothing it inherits: each value it sets differs from its base's
+    resolved value, or from the schema default when it has no base."""
+    stated = yaml.safe_load((PRESET_DIR / f"{preset}.yaml").read_text())
+    base = stated.pop("base", None)
+    inherited = (load_config(base) if base else Config()).model_dump(mode="json")
+    for path, value in _leaves(stated):
+        node = inherited
+        for part in path:
+            node = node.get(part, KeyError) if isinstance(node, dict) else KeyError
+        assert node != value, f"{preset}.yaml restates {'.'.join(path)}={value!r}, which it inherits from {base or 'the schema defaults'}"
+
+
+def test_presets_build_on_each_other():
+    """The language and gesture variants start from their onehot preset."""
+    for child, parent in [("push_language_dagger", "push_dagger"), ("push_gesture_dagger", "push_dagger"), ("maze_ppo", "goto_ppo")]:
+        assert yaml.safe_load((PRESET_DIR / f"{child}.yaml").read_text())["base"] == parent
+
+
+def test_a_user_file_builds_on_a_preset(tmp_path):
+    """Sections merge key by key; a list or value replaces the base's; overrides apply last."""
+    path = tmp_path / "mine.yaml"
+    path.write_text("base: push_dagger\nenv:\n  commands: language\npolicy:\n  net_arch: [64]\nalgo:\n  n_epochs: 3\n")
+    config = load_config(str(path), ["train.bc_episodes=20"])
+    push = load_config("push_dagger")
+    assert config.env.id == push.env.id and config.env.n_envs == push.env.n_envs
+    assert config.env.commands == "language"
+    assert config.policy.net_arch == [64] and config.policy.activation == push.policy.activation
+    assert config.algo.hyperparameters == {**push.algo.hyperparameters, "n_epochs": 3}
+    assert config.train.bc_episodes == 20 and config.train.dagger_iterations == push.train.dagger_iterations
+
+
+def test_a_base_file_is_found_next_to_the_file_naming_it(tmp_path):
+    (tmp_path / "common.yaml").write_text("base: reach_ppo\nseed: 5\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "mine.yaml").write_text("base: ../common.yaml\ntrain:\n  timesteps: 1000\n")
+    config = load_config(str(tmp_path / "sub" / "mine.yaml"))
+    assert config.seed == 5 and config.train.timesteps == 1000
+    assert config.algo.hyperparameters == load_config("reach_ppo").algo.hyperparameters
+
+
+def test_another_algorithm_replaces_the_base_algo_section(tmp_path):
+    """SAC on top of a PPO preset does not inherit PPO's n_steps or n_epochs."""
+    path = tmp_path / "sac.yaml"
+    path.write_text("base: reach_ppo\nalgo:\n  name: sac\n  learning_starts: 10\n")
+    config = load_config(str(path))
+    assert config.algo.name == "sac" and config.algo.hyperparameters == {"learning_starts": 10}
+    assert config.policy.net_arch == load_config("reach_ppo").policy.net_arch
+
+
+@pytest.mark.parametrize(
+    "files, needles",
+    [
+        ({"a.yaml": "base: b.yaml\n", "b.yaml": "base: a.yaml\n"}, ["cycle", "a -> b -> a"]),
+        ({"a.yaml": "base: a.yaml\n"}, ["cycle", "a -> a"]),
+        ({"a.yaml": "base: no_such_preset\n"}, ["'base'", "no_such_preset", "reach_ppo"]),
+        ({"a.yaml": "base: missing.yaml\n"}, ["'base'", "missing.yaml", "does not exist"]),
+        ({"a.yaml": "base: [reach_ppo]\n"}, ["'base'", "must name a preset"]),
+        ({"a.yaml": "base: b.yaml\n", "b.yaml": "seed: [\n"}, ["b.yaml", "not valid YAML"]),
+        ({"a.yaml": "base: b.yaml\n", "b.yaml": "train:\n  timestep: 1\n"}, ["'train.timestep'"]),
+    ],
+    ids=["cycle", "self", "unknown-preset", "missing-file", "not-a-name", "base-not-yaml", "base-bad-key"],
+)
+def test_bad_bases_raise_one_line_config_error(tmp_path, files, needles):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(str(tmp_path / "a.yaml"))
+    assert_one_line_error(error, *needles)
+
+
+def test_base_is_not_an_override():
+    with pytest.raises(ConfigError) as error:
+        load_config(PPO_PRESET, ["base=push_dagger"])
+    assert_one_line_error(error, "'base'", "YAML file")
+
+
 # --- the CLI on bad input ---------------------------------------------------------------------
 
 
@@ -223,7 +346,7 @@ def test_eval_and_replay_on_a_folder_that_is_not_a_run(command, tmp_path, capsys
 def test_config_reference_doc_matches_the_schema():
     """docs/configs.md is generated from the schema (`python -m robocue.configs.reference`); keep them in sync."""
     doc = Path(__file__).resolve().parents[1] / "docs" / "configs.md"
-    assert doc.read_text() == config_reference_markdown(), "regenerate: python -m configs.reference > docs/configs.md"
+    assert doc.read_text() == config_reference_markdown(), "regenerate: python -m robocue.configs.reference > docs/configs.md"
 
 
 def test_field_matching_needs_command_features_with_fields():

@@ -194,7 +194,7 @@ def test_expert_solves_the_task(state_id):
     """The task's scripted expert succeeds on 9 of 10 seeded episodes: the task is solvable.
 
     (Observation modes share the task, so the state ids cover them; 100-episode rates are
-    measured by `robocue eval --expert` and reported in docs/benchmarks.md.)"""
+    measured by `robocue eval --expert` and reported in docs/notes/benchmarks.md.)"""
     env = make(state_id)
     successes = 0
     for seed in range(10):

@@ -142,7 +142,26 @@ def test_normalised_hand_shape_ignores_the_mirror_but_motion_does_not():
     assert norm["mirror"][0] == -norm["mirror"][1]
     features = norm["features"]
     torch.testing.assert_close(features[0, :, :60], features[1, :, :60], atol=1e-4, rtol=0)
-    torch.testing.assert_close(features[0, :, 62:66:2], -features[1, :, 62:66:2], atol=1e-4, rtol=0)  # x position, x velocity
+    torch.testing.assert_close(features[0, :, 62], -features[1, :, 62], atol=1e-4, rtol=0)  # x velocity
+    torch.testing.assert_close(features[0, :, 63], features[1, :, 63], atol=1e-4, rtol=0)  # y velocity
+    torch.testing.assert_close(features[0, :, 66:], features[1, :, 66:], atol=1e-4, rtol=0)  # joint angles, extension
+
+
+def test_features_read_a_repeated_frame_as_dropped_and_do_not_depend_on_the_clip_around():
+    landmarks = sample_clip(np.random.default_rng(4), 6, ["point"]).landmarks.copy()
+    landmarks = landmarks[np.isfinite(landmarks).all(axis=(1, 2))]
+    repeated, nan = landmarks.copy(), landmarks.copy()
+    repeated[[10, 11, 30]] = repeated[[9, 9, 29]]
+    nan[[10, 11, 30]] = np.nan
+    a = normalise_landmarks(torch.from_numpy(repeated[None]))
+    b = normalise_landmarks(torch.from_numpy(nan[None]))
+    assert not a["valid"][0, [10, 11, 30]].any()
+    torch.testing.assert_close(a["features"], b["features"])
+    # A frame's features do not change when idle frames are cut from the clip's ends (the
+    # palm's median length aside, which scales the hand coordinates only).
+    whole = normalise_landmarks(torch.from_numpy(landmarks[None]))["features"][0, 20:40, 60:]
+    cut = normalise_landmarks(torch.from_numpy(landmarks[None, 15:45]))["features"][0, 5:25, 60:]
+    torch.testing.assert_close(whole, cut, atol=1e-4, rtol=1e-4)
 
 
 def test_command_from_gestures():

@@ -151,7 +151,7 @@ def test_frame_stack_stacks_images_only():
     assert observation["command"].shape == (16,)
     np.testing.assert_array_equal(observation["pixels"][..., :3], observation["pixels"][..., 6:])
     for _ in range(3):
-        observation = env.step(np.ones(4, dtype=np.float32))[0]
+        observation = env.step(np.ones(env.action_space.shape, dtype=np.float32))[0]
     assert observation in env.observation_space
     assert not np.array_equal(observation["pixels"][..., :3], observation["pixels"][..., 6:])
     with pytest.raises(ValueError, match="needs a pixel observation mode"):

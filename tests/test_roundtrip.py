@@ -14,6 +14,7 @@ import yaml
 from conftest import PPO_PRESET, SAC_PRESET, TINY_OVERRIDES, TINY_PPO_OVERRIDES
 
 from robocue import envs
+from robocue.scripts import results_table
 from robocue.scripts.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -243,3 +244,15 @@ def test_pixel_env_trains_with_the_combined_extractor(tmp_path, tiny_ppo_overrid
     result = json.loads((run_dir / "eval.json").read_text())
     assert result["env_id"] == "robocue/ReachPixels-MuJoCo-v0" and result["n_episodes"] == 2
     assert list((run_dir / "videos").glob("*.mp4"))
+
+
+def test_train_writes_train_json_that_the_results_table_reads(trained_run):
+    """train.json records the training wall time and machine; docs/results.md is built from it."""
+    algo, code, run_dir = trained_run
+    summary = json.loads((run_dir / "train.json").read_text())
+    assert summary["timesteps"] > 0 and summary["train_seconds"] > 0
+    assert summary["machine"]["cpu_count"] >= 1 and summary["machine"]["description"]
+    # Other tests here evaluate the run again (other engine, checkpoints); eval.json's row has no `robocue eval`.
+    (row,) = [row for row in results_table.run_rows(run_dir) if "robocue eval" not in row.reproduce]
+    assert row.wall_seconds == summary["train_seconds"] and row.machine == summary["machine"]["description"]
+    assert row.preset == f"reach_{algo}" and row.reproduce.startswith(f"robocue train reach_{algo} ")

@@ -44,7 +44,7 @@ def test_state_observation_carries_the_encoder_features(features, size):
     assert env.observation_layout["command"] == env.features_dim
     expected = _expected_features(env, info["command"]["utterance"])
     np.testing.assert_allclose(observation[-env.features_dim :], expected, rtol=1e-5)
-    step_observation, *_ = env.step(np.zeros(4, dtype=np.float32))
+    step_observation, *_ = env.step(np.zeros(env.action_space.shape, dtype=np.float32))
     np.testing.assert_allclose(step_observation[-env.features_dim :], expected, rtol=1e-5)
     assert info["command"]["split"] == "train"
 
@@ -108,7 +108,20 @@ def test_commands_split_needs_a_language_agent(tmp_path, tiny_ppo_overrides):
 def test_understand_prints_json(capsys):
     assert main(["understand", "please push the red cube to the left"]) == 0
     understood = json.loads(capsys.readouterr().out)
-    assert understood == {"task": "push", "color": "red", "shape": "cube", "destination": "left"}
+    assert {f: understood[f] for f in ("task", "color", "shape", "destination")} == {
+        "task": "push",
+        "color": "red",
+        "shape": "cube",
+        "destination": "left",
+    }
+    assert understood["understood"] is True and understood["question"] is None
+    assert set(understood["confidence"]) == {"task", "color", "shape", "destination"}
+
+
+def test_understand_prints_a_question_when_it_did_not_understand(capsys):
+    assert main(["understand", "pick the red ball and the blue cube"]) == 0
+    understood = json.loads(capsys.readouterr().out)
+    assert understood["understood"] is False and understood["question"] == "Which one: the red ball or the blue cube?"
 
 
 @pytest.mark.parametrize("argv, message", [(["understand", ""], "it is empty"), (["understand"], "give the TEXT")])
@@ -134,7 +147,8 @@ def test_understand_a_gesture_clip(tmp_path, capsys):
     assert [g["label"] for g in understood["gestures"]] == ["point", "swipe_left"]
     assert understood["gestures"][0]["direction_deg"] is not None
     assert understood["destination"] == "left" and understood["task"] == "push"
-    assert set(understood) == {"gestures", "task", "color", "shape", "destination"}
+    assert {"gestures", "task", "color", "shape", "destination", "understood", "confidence", "question"} <= set(understood)
+    assert understood["understood"] is True and understood["question"] is None
 
 
 @pytest.mark.parametrize("content, message", [(np.zeros((5, 3)), "must have shape"), (None, "no such file")])
@@ -173,6 +187,19 @@ def test_command_runs_one_episode_per_text_and_writes_videos(language_run, tmp_p
     lines = [json.loads(line) for line in captured.out.splitlines()]
     assert [line["understood"]["color"] for line in lines] == ["red", "green"]
     assert "this agent does reach; the words ask for push" in captured.err
+
+
+def test_command_refuses_what_it_did_not_understand_and_the_repl_asks(language_run, tmp_path, capsys, monkeypatch):
+    import io
+
+    assert main(["command", str(language_run), "--say", "touch the red ball and the blue cube", "--out-dir", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "robocue command: error: Which one: the red ball or the blue cube?\n" and not captured.out
+    monkeypatch.setattr("sys.stdin", io.StringIO("flibber the quux zorp\ntouch the green one\n"))
+    assert main(["command", str(language_run), "--out-dir", str(tmp_path)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0] == {"said": "flibber the quux zorp", "understood": False, "question": "Sorry, what should I do?"}
+    assert lines[1]["understood"]["color"] == "green" and isinstance(lines[1]["success"], bool)
 
 
 def test_command_refuses_one_hot_agents_and_gestures(language_run, tmp_path, tiny_ppo_overrides, capsys):

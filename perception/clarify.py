@@ -1,0 +1,193 @@
+"""Knowing when a command was not understood, and the one question a robot could ask back.
+
+Both command encoders (words and gestures) end in the shared decoder's per-field
+probabilities. :func:`clarify_words` and :func:`clarify_gestures` turn those probabilities,
+and what the input itself says (which colours, shapes and destinations the words name; which
+gestures were seen), into ``{"understood": bool, "confidence": {field: p}, "question": str or
+None}``. A command is not understood when:
+
+- nothing in it names an action, an object or a place ("flibber the quux zorp"): "Sorry,
+  what should I do?";
+- it names two different objects, colours, shapes or destinations ("the red ball and the
+  blue cube"): "Which one: the red ball or the blue cube?";
+- a field the task needs is missing (no object; a push or a pick-and-place whose words
+  name no place, whatever the decoder guesses);
+- the decoder is unsure of a field (its probability under :data:`CONFIDENT`).
+
+No model is trained here: the rules read the grammar's word tables and the decoder's output.
+"""
+
+from __future__ import annotations
+
+from robocue.perception.grammar import COLOR_WORDS, DESTINATION_SIDE, SHAPE_WORDS, TEMPLATES
+
+CONFIDENT = 0.6  # a field whose decoder probability is under this is not understood
+VERB = {"reach": "touch", "push": "push", "pick_and_place": "pick up", "go_to": "go to"}
+SORRY = "Sorry, what should I do?"
+NO_GESTURE = "Sorry, I did not see a gesture I know. Could you show it again?"
+
+COLOR_OF = {word: color for color, words in COLOR_WORDS.items() for word in words}
+SHAPE_OF = {word: shape for shape, words in SHAPE_WORDS.items() for word in words}
+DESTINATION_OF = {word: destination for destination, phrases in DESTINATION_SIDE.items() for word in phrases if " " not in word}
+DESTINATION_OF.update({"rear": "back", "forwards": "front", "backwards": "back"})
+_PRONOUNS = {"you", "u", "ya", "i", "we", "they", "he", "she", "it"}
+_DETERMINERS = {"the", "that", "this", "a", "an", "each", "my", "your"}
+# Words that say what to do: every word of the grammar's task templates but the fillers.
+_FILLERS = {"the", "a", "to", "it", "and", "your", "you", "is", "of", "on", "in", "with", "for", "one", "use", "so", "up", "at", "be"}
+ACTION_WORDS = {
+    word
+    for templates in TEMPLATES.values()
+    for task in templates.values()
+    for template in task
+    for word in template.replace(",", " ").replace(":", " ").replace(";", " ").replace("?", " ").split()
+    if not word.startswith("{") and word not in _FILLERS
+}
+
+
+def mentions(words: list[str]) -> dict:
+    """The objects, colours, shapes and destinations named in ``words`` (known, lower-case).
+
+    A colour followed by a shape within two words is one object; ``can`` is a shape after a
+    colour or a determiner ("the red can", "this can") or first with no pronoun after it
+    ("can, the front please"; not "can you ..." nor "... if you can"). Returns ``{"objects":
+    [(color or None, shape or None)], "colors": [...], "shapes": [...], "destinations":
+    [...], "content": bool}``, each list in order of first mention without repeats.
+    """
+    objects, colors, shapes, destinations = [], [], [], []
+    pending = None  # a colour waiting for its shape
+    content = False
+    for i, word in enumerate(words):
+        if word in COLOR_OF:
+            if pending is not None:
+                objects.append((pending[0], None))
+            pending = (COLOR_OF[word], i)
+            _add(colors, COLOR_OF[word])
+            content = True
+        elif word in SHAPE_OF and (word != "can" or _can_is_a_shape(words, i)):
+            shape = SHAPE_OF[word]
+            color = pending[0] if pending is not None and i - pending[1] <= 2 else None
+            if pending is not None and color is None:
+                objects.append((pending[0], None))
+            pending = None
+            objects.append((color, shape))
+            _add(shapes, shape)
+            content = True
+        elif word in DESTINATION_OF:
+            _add(destinations, DESTINATION_OF[word])
+            content = True
+        elif word in ACTION_WORDS:
+            content = True
+    if pending is not None:
+        objects.append((pending[0], None))
+    unique = []
+    for obj in objects:
+        if obj not in unique:
+            unique.append(obj)
+    return {"objects": unique, "colors": colors, "shapes": shapes, "destinations": destinations, "content": content}
+
+
+def _can_is_a_shape(words: list[str], i: int) -> bool:
+    before = words[i - 1] if i else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return before in COLOR_OF or before in _DETERMINERS or (i == 0 and after not in _PRONOUNS)
+
+
+def _add(seq: list, value) -> None:
+    if value not in seq:
+        seq.append(value)
+
+
+def _name(color: str | None, shape: str | None) -> str:
+    return "the " + (f"{color} {shape}" if color and shape else f"{color} one" if color else shape or "object")
+
+
+def _or(options: list[str]) -> str:
+    return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
+
+
+def clarify_words(words: list[str], command: dict, confidence: dict) -> dict:
+    """Whether a command in words was understood, and the question to ask when it was not.
+
+    Args:
+        words: The input's words as the encoder read them (unknown words already mapped or
+            left out).
+        command: The decoder's ``{"task", "color", "shape", "destination"}``.
+        confidence: The decoder's probability of each field's value.
+
+    Returns:
+        ``{"understood", "confidence", "question"}``; confidences of contradicted fields are
+        capped at 0.5.
+    """
+    said = mentions(words)
+    confidence = {field: round(float(p), 3) for field, p in confidence.items()}
+    question = None
+    if not said["content"]:
+        question = SORRY
+    elif len(said["colors"]) > 1 or len(said["shapes"]) > 1:
+        objects = [o for o in said["objects"] if o != (None, None)]
+        if len(objects) < 2:
+            objects = [(c, None) for c in said["colors"]] if len(said["colors"]) > 1 else [(None, s) for s in said["shapes"]]
+        question = f"Which one: {_or([_name(c, s) for c, s in objects])}?"
+        for field in ("color", "shape"):
+            if len(said[field + "s"]) > 1:
+                confidence[field] = min(confidence[field], 0.5)
+    elif len(said["destinations"]) > 1:
+        question = f"Where to: {_or(said['destinations'])}?"
+        confidence["destination"] = min(confidence["destination"], 0.5)
+    else:
+        question = _missing_or_unsure(command, confidence, said)
+    return {"understood": question is None, "confidence": confidence, "question": question}
+
+
+def _missing_or_unsure(command: dict, confidence: dict, said: dict) -> str | None:
+    """The question for a missing field or one the decoder is unsure of; a field the words
+    name once, with the value decoded, is sure whatever its probability."""
+    named = {"color": said["colors"], "shape": said["shapes"], "destination": said["destinations"]}
+    confidence = {f: 1.0 if named.get(f) == [command[f]] else p for f, p in confidence.items()}
+    task, color, shape, destination = (command[f] for f in ("task", "color", "shape", "destination"))
+    obj = _name(color, shape)
+    if task is None or confidence["task"] < CONFIDENT:
+        return f"What should I do with {obj}?" if (color or shape) else SORRY
+    verb = VERB[task]
+    if (color is None and shape is None) or not (said["colors"] or said["shapes"]):
+        return f"Which object should I {verb}?"
+    if confidence["color"] < CONFIDENT:
+        return f"Which colour is {_name(None, shape)}?" if shape else f"Which object should I {verb}?"
+    if confidence["shape"] < CONFIDENT:
+        return f"Which object should I {verb}: {_or([_name(color, s) for s in ('cube', 'ball', 'cylinder')])}?"
+    if task in ("push", "pick_and_place") and (destination is None or not said["destinations"] or confidence["destination"] < CONFIDENT):
+        return f"Where should I {'push' if task == 'push' else 'put'} {obj}: left, right, front or back?"
+    return None
+
+
+def clarify_gestures(labels: list[str], command: dict, confidence: dict) -> dict:
+    """Whether a gesture clip was understood, and the question to ask when it was not.
+
+    ``labels`` are the recognised gestures in order, ``command`` the fields they imply
+    (``command_from_gestures``), ``confidence`` the probability of each field's value. No
+    gesture, gestures that imply no action (a swipe alone), or an unsure recognition is not
+    understood; ``stop`` is understood (it asks for nothing).
+    """
+    confidence = {field: round(float(p), 3) for field, p in confidence.items()}
+    if not labels:
+        question = NO_GESTURE
+    elif "stop" in labels:
+        question = None
+    elif command.get("task") is None:
+        question = "What should I do there? Point at the object first, then swipe."
+    elif any(p < CONFIDENT for p in confidence.values()):
+        question = NO_GESTURE
+    elif "point" not in labels:
+        question = f"Which one should I {VERB[command['task']]}? Point at it."
+    else:
+        question = None
+    return {"understood": question is None, "confidence": confidence, "question": question}
+
+
+LEXICON = set(COLOR_OF) | set(SHAPE_OF) | set(DESTINATION_OF) | _PRONOUNS | _DETERMINERS  # words the rules read as written
+
+
+def rule_words(read: list[tuple[str, str | None]]) -> list[str]:
+    """The words the rules read from ``(word, known word or None)`` pairs: a word of
+    :data:`LEXICON` as written, else the known word it was mapped to, else as written."""
+    return [word if word in LEXICON or known is None else known for word, known in read]

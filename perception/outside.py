@@ -1,0 +1,60 @@
+"""Commands from outside robocue's own generators, for evaluation only: never trained on.
+
+Two sets live under ``tests/`` (the repository's, not the installed package's): the
+independent gesture clip generator ``tests/outside_gestures.py`` (its own hand model,
+camera and timing; see its docstring) and the out-of-grammar phrasings
+``tests/data/outside_phrasings.tsv`` (205 sentences written by hand without the grammar's
+templates). ``robocue eval RUN --commands outside`` (words) and ``--commands
+gesture-outside`` (gestures) read them through this module; in an installed copy without
+``tests/`` they fail with a message saying so.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PHRASINGS = ROOT / "tests" / "data" / "outside_phrasings.tsv"
+GENERATOR = ROOT / "tests" / "outside_gestures.py"
+FIELDS = ("task", "color", "shape", "destination")
+
+
+def _need(path: Path) -> None:
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: the outside command sets live in the repository's tests/ folder, not in an installed copy"
+        )
+
+
+@cache
+def outside_phrasings(path: str | Path | None = None) -> tuple[tuple[str, dict], ...]:
+    """The out-of-grammar phrasings: ``((text, {"task", "color", "shape", "destination"}), ...)``.
+
+    The file holds one tab-separated line per sentence (text, task, colour, shape,
+    destination; ``-`` for a field the sentence does not say); ``#`` starts a comment line.
+    """
+    path = Path(path) if path is not None else PHRASINGS
+    _need(path)
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 5:
+            raise ValueError(f"{path}:{number}: expected 5 tab-separated columns (text, task, color, shape, destination), got {len(parts)}")
+        rows.append((parts[0], {field: None if value == "-" else value for field, value in zip(FIELDS, parts[1:])}))
+    return tuple(rows)
+
+
+@cache
+def outside_gestures():
+    """The independent gesture generator module (``tests/outside_gestures.py``)."""
+    _need(GENERATOR)
+    spec = importlib.util.spec_from_file_location("robocue_outside_gestures", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module

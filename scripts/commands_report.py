@@ -1,0 +1,101 @@
+"""Measure command understanding outside robocue's own generators (the figures of docs/commands.md).
+
+    python scripts/commands_report.py                      # words and gestures
+    python scripts/commands_report.py --only language
+    python scripts/commands_report.py --only gesture --gesture-clips 200 --weights perception/weights/gesture.pt
+
+Words: exact match on the hand-written out-of-grammar phrasings (tests/data/outside_phrasings.tsv)
+with unknown words mapped and without; how often the inputs of tests/data/not_understood.txt are
+answered with a question; how often valid grammar commands are understood; the grammar's
+splits. Gestures: label accuracy and pointing error of the recogniser on clips of the
+independent generator (tests/outside_gestures.py, seed 1), overall and per kind of clip, and
+on the training generator's performers. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.gestures import GestureEncoder, evaluate_gesture_encoder, sample_dataset
+from robocue.perception.gestures.encoder import DEFAULT_WEIGHTS
+from robocue.perception.gestures.training import warm_start
+from robocue.perception.language import SPLITS, evaluate_all_splits, load_default_language_encoder, sample_utterances
+from robocue.perception.outside import ROOT, outside_gestures, outside_phrasings
+
+
+def language_report(valid_n: int = 1000) -> dict:
+    encoder = load_default_language_encoder()
+    rows = outside_phrasings()
+    report = {}
+    for mapped in (True, False):
+        encoder.tokenizer.map_unknown = mapped
+        results = [encoder.interpret(text) for text, _ in rows]
+        exact = [all(r[f] == c[f] for f in DECODER_FIELDS) for r, (_, c) in zip(results, rows)]
+        key = "outside_phrasings" + ("" if mapped else "_unknown_words_not_mapped")
+        report[key] = {
+            "sentences": len(rows),
+            "exact": round(float(np.mean(exact)), 4),
+            "understood": round(float(np.mean([r["understood"] for r in results])), 4),
+            "exact_when_understood": round(float(np.mean([e for e, r in zip(exact, results) if r["understood"]])), 4),
+        }
+    encoder.tokenizer.map_unknown = True
+    lines = (ROOT / "tests" / "data" / "not_understood.txt").read_text(encoding="utf-8").splitlines()
+    nonsense = [line for line in lines if line.strip() and not line.startswith("#")]
+    asked = [not r["understood"] and bool(r["question"]) for r in (encoder.interpret(t) for t in nonsense)]
+    report["not_understood_inputs"] = {"inputs": len(nonsense), "asked_a_question": round(float(np.mean(asked)), 4)}
+    report["valid_grammar_commands_understood"] = {}
+    for split in SPLITS:
+        samples = sample_utterances(split, valid_n, np.random.default_rng([12345, SPLITS.index(split)]))
+        report["valid_grammar_commands_understood"][split] = round(
+            float(np.mean([encoder.interpret(t)["understood"] for t, _ in samples])), 4
+        )
+    report["grammar_splits_exact"] = {split: r["exact"] for split, r in evaluate_all_splits(encoder, n=2000).items()}
+    return report
+
+
+def gesture_report(weights: Path, clips: int, eval_clips: int) -> dict:
+    encoder = warm_start(GestureEncoder(), weights).eval()  # a feature-version-1 file too
+    module = outside_gestures()
+    started = time.perf_counter()
+    outside = module.outside_dataset(clips, seed=1)
+    score = module.score_recogniser(encoder.recognise, outside)
+    understood = [encoder.interpret(c.landmarks)["understood"] for c in outside if len(c.gestures) == 1]
+    score["single_gesture_clips_understood"] = round(float(np.mean(understood)), 4)
+    return {
+        "weights": str(weights),
+        "independent_generator": score,
+        "training_generator": {
+            "train": evaluate_gesture_encoder(encoder, sample_dataset("train", eval_clips, seed=10_000)),
+            "heldout": evaluate_gesture_encoder(encoder, sample_dataset("heldout", eval_clips, seed=20_000)),
+        },
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=("language", "gesture"), help="measure just this (default: both)")
+    parser.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS, help="gesture encoder weights (default: the shipped ones)")
+    parser.add_argument("--gesture-clips", type=int, default=200, help="clips of the independent generator (default: 200)")
+    parser.add_argument("--eval-clips", type=int, default=300, help="clips per training-generator split (default: 300)")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    report = {}
+    if args.only in (None, "language"):
+        report["language"] = language_report()
+    if args.only in (None, "gesture"):
+        report["gesture"] = gesture_report(args.weights, args.gesture_clips, args.eval_clips)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

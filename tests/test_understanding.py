@@ -1,0 +1,169 @@
+"""Knowing when a command was not understood: the rules, the JSON fields, unknown words, and the outside sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from robocue.perception.clarify import SORRY, clarify_gestures, clarify_words, mentions
+from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.language import SPLITS, WordMapper, evaluate_all_splits, load_default_language_encoder, sample_utterances
+from robocue.perception.outside import outside_phrasings
+
+DATA = Path(__file__).parent / "data"
+SURE = dict.fromkeys(DECODER_FIELDS, 0.99)
+
+
+def _not_understood_inputs() -> list[str]:
+    lines = (DATA / "not_understood.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    torch.set_num_threads(1)
+    return load_default_language_encoder()
+
+
+def test_mentions_pair_colours_with_shapes_and_tell_can_the_verb_from_can_the_shape():
+    said = mentions("pick the red ball and the blue cube".split())
+    assert said["objects"] == [("red", "ball"), ("blue", "cube")] and said["content"]
+    assert mentions("can you touch the red can".split())["shapes"] == ["cylinder"]
+    assert mentions("touch the red ball if you can".split())["shapes"] == ["ball"]
+    assert mentions("can the front please".split())["shapes"] == ["cylinder"]
+    assert not mentions("the weather is nice".split())["content"]
+
+
+@pytest.mark.parametrize(
+    "words, command, question",
+    [
+        ("flibber the quux zorp", {"task": "reach", "color": None, "shape": None, "destination": None}, SORRY),
+        ("pick the red ball and the blue cube", {"task": "pick_and_place", "color": "blue", "shape": "cube", "destination": "left"},
+         "Which one: the red ball or the blue cube?"),
+        ("push the red cube to the left and to the right", {"task": "push", "color": "red", "shape": "cube", "destination": "left"},
+         "Where to: left or right?"),
+        ("push the red cube", {"task": "push", "color": "red", "shape": "cube", "destination": "front"},
+         "Where should I push the red cube: left, right, front or back?"),
+        ("touch it", {"task": "reach", "color": "red", "shape": None, "destination": None}, "Which object should I touch?"),
+    ],
+)  # fmt: skip
+def test_clarify_words_asks_the_right_question(words, command, question):
+    verdict = clarify_words(words.split(), command, SURE)
+    assert verdict["understood"] is False and verdict["question"] == question
+
+
+def test_clarify_words_understands_a_plain_command_and_doubts_an_unsure_field():
+    command = {"task": "push", "color": "red", "shape": "cube", "destination": "left"}
+    verdict = clarify_words("push the red cube to the left".split(), command, SURE)
+    assert verdict == {"understood": True, "confidence": SURE, "question": None}
+    unsure = clarify_words("shove the red cube to the left".split(), command, {**SURE, "task": 0.3})
+    assert not unsure["understood"] and unsure["question"] == "What should I do with the red cube?"
+    contradicted = clarify_words("touch the red ball and the blue ball".split(), command, SURE)
+    assert contradicted["confidence"]["color"] == 0.5
+
+
+def test_clarify_gestures():
+    reach = {"task": "reach", "color": None, "shape": None, "destination": None}
+    assert clarify_gestures(["point"], reach, SURE)["understood"]
+    assert clarify_gestures([], dict.fromkeys(DECODER_FIELDS), dict.fromkeys(DECODER_FIELDS, 0.0))["question"].startswith("Sorry")
+    swipe = clarify_gestures(["swipe_left"], {**reach, "task": None, "destination": "left"}, SURE)
+    assert not swipe["understood"] and "Point at" in swipe["question"]
+    assert not clarify_gestures(["point"], reach, {**SURE, "task": 0.2})["understood"]
+    assert clarify_gestures(["stop"], dict.fromkeys(DECODER_FIELDS), SURE)["understood"]
+
+
+def test_interpret_keeps_the_fields_and_adds_understood_confidence_question(encoder):
+    result = encoder.interpret("please push the red cube to the left")
+    assert {f: result[f] for f in DECODER_FIELDS} == {"task": "push", "color": "red", "shape": "cube", "destination": "left"}
+    assert result["understood"] is True and result["question"] is None
+    assert set(result["confidence"]) == set(DECODER_FIELDS) and all(0.0 <= p <= 1.0 for p in result["confidence"].values())
+    two = encoder.interpret("pick the red ball and the blue cube")
+    assert two["understood"] is False and two["question"] == "Which one: the red ball or the blue cube?"
+    assert encoder.interpret("!!! ???")["question"] == SORRY
+    with pytest.raises(ValueError, match="it is empty"):
+        encoder.interpret("   ")
+
+
+@pytest.mark.slow
+def test_unknown_words_are_read_by_inflection_spelling_and_meaning(encoder):
+    mapper = WordMapper(encoder.tokenizer.itos[2:])
+    assert mapper("pushing") == "push" and mapper("slides") == "slide"
+    assert mapper("yelow") == "yellow" and mapper("rigth") == "right" and mapper("teh") == "the"
+    assert mapper("sit") is None  # a common word is not a misspelling of "set"
+    assert mapper("ruby") is None  # a colour needs cosine >= 0.5 (0.32 to red)
+    assert mapper("transfer") == "move"
+    result = encoder.interpret("shove teh yelow box to the rigth")
+    assert result["read_as"] == {"teh": "the", "yelow": "yellow", "rigth": "right"}
+    assert (result["task"], result["color"], result["shape"], result["destination"]) == ("push", "yellow", "cube", "right")
+
+
+@pytest.mark.slow
+def test_nonsense_and_contradictions_are_not_understood(encoder):
+    inputs = _not_understood_inputs()
+    assert len(inputs) >= 50
+    asked = [not (r := encoder.interpret(text))["understood"] and bool(r["question"]) for text in inputs]
+    assert np.mean(asked) >= 0.95, [text for text, ok in zip(inputs, asked) if not ok]
+
+
+@pytest.mark.slow
+def test_valid_commands_are_understood(encoder):
+    for split in SPLITS:
+        samples = sample_utterances(split, 300, np.random.default_rng([99, SPLITS.index(split)]))
+        understood = np.mean([encoder.interpret(text)["understood"] for text, _ in samples])
+        assert understood >= 0.99, (split, understood)
+
+
+def test_outside_phrasings_are_at_least_200_valid_commands_none_from_the_grammar():
+    rows = outside_phrasings()
+    assert len(rows) >= 200 and len({text for text, _ in rows}) == len(rows)
+    grammar = {text.lower().strip(".!?") for split in SPLITS for text, _ in sample_utterances(split, 3000, np.random.default_rng(0))}
+    for text, command in rows:
+        assert set(command) == set(DECODER_FIELDS) and command["task"] in DECODER_FIELDS["task"]
+        assert (command["destination"] is not None) == (command["task"] in ("push", "pick_and_place")), text
+        assert text.lower() not in grammar, text
+
+
+@pytest.mark.slow
+def test_outside_phrasings_exact_match_and_the_grammar_splits_stay(encoder):
+    rows = outside_phrasings()
+    exact = np.mean([all(encoder.interpret(text)[f] == command[f] for f in DECODER_FIELDS) for text, command in rows])
+    assert exact >= 0.9, exact
+    accuracy = evaluate_all_splits(encoder, n=1000)
+    assert all(accuracy[split]["exact"] >= 0.99 for split in SPLITS), accuracy
+
+
+def test_the_outside_splits_say_the_episodes_command():
+    import gymnasium as gym
+
+    import robocue.envs  # noqa: F401  (registers the envs)
+    from robocue.perception.command_channels import GestureCommands, SpokenCommands
+
+    texts = {text: command for text, command in outside_phrasings()}
+    spoken = SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"), split="outside")
+    for seed in range(3):
+        info = spoken.reset(seed=10_000 + seed)[1]["command"]
+        said = texts[info["utterance"]]
+        assert info["split"] == "outside" and (said["task"], said["color"], said["destination"]) == (
+            info["task"],
+            info["color"],
+            info["destination"],
+        )
+        assert said["shape"] in (info["shape"], None)
+    gestured = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gesture-outside")
+    info = gestured.reset(seed=10_000)[1]["command"]
+    assert info["split"] == "gesture-outside" and info["performer"] == "outside" and info["shown"] == ["point"]
+
+
+def test_a_clip_with_no_gesture_is_not_understood_and_a_point_is():
+    from robocue.perception.gestures import load_default_gesture_encoder, sample_clip
+
+    encoder = load_default_gesture_encoder()
+    idle = encoder.interpret(sample_clip(np.random.default_rng(0), 3, (), idle_frames=60).landmarks)
+    assert idle["gestures"] == [] and idle["understood"] is False and idle["question"].startswith("Sorry, I did not see")
+    assert idle["task"] is None  # not read as reach
+    point = encoder.interpret(sample_clip(np.random.default_rng(1), 5, ["point"]).landmarks)
+    assert point["understood"] is True and point["task"] == "reach" and point["direction_deg"] is not None
+    assert set(point["confidence"]) == set(DECODER_FIELDS) and all(0.0 <= p <= 1.0 for p in point["confidence"].values())
