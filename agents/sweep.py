@@ -302,7 +302,9 @@ def run_sweep(spec_path: str | Path, address: str | None = None, max_concurrent:
             if spec["asha"]:
                 scheduler = ASHAScheduler(
                     time_attr="timesteps",
-                    max_t=max(spec["timesteps"], 1),
+                    # Above the last report's steps: a trial that reaches train.timesteps is not stopped
+                    # at its last progress report, before its evaluation, as one at max_t would be.
+                    max_t=spec["timesteps"] + 1,
                     grace_period=int(spec["asha"].get("grace_steps", max(1, spec["timesteps"] // 4))),
                     reduction_factor=spec["asha"].get("reduction_factor", 2),
                 )
