@@ -1,25 +1,7 @@
-"""Language commands: a template grammar, a word tokenizer, and encoders that understand words.
+"""Language commands: a word tokenizer and encoders that understand words.
 
-The grammar turns a structured command (task, colour, shape, destination) into many English
-utterances: synonyms ("cube", "block", "box"), word orders, politeness ("could you ...",
-"... please"), terse forms ("red cube, left side please") and utterances that leave a field
-out ("the red one" names no shape, so its shape target is ``None``). It is split three ways:
-
-- ``train``: training sentence templates on the training colour-shape-task combinations.
-- ``paraphrase``: held-out sentence templates (and a few held-out object phrases and
-  politeness forms) never used in training, on the training combinations. They reuse the
-  training content words (a word-level encoder trained from scratch cannot know a word it
-  never saw) but put them in new frames, orders and fillers; unseen filler words become
-  ``<unk>``.
-- ``composition``: training templates on the held-out combinations
-  :data:`HELD_OUT_COMBINATIONS`: (task, colour, shape) with
-  ``(TASKS.index(task) + COLORS.index(color) + SHAPES.index(shape)) % 4 == 0`` (12 of 48).
-  Every colour-shape, colour-task and shape-task pair still occurs in training; only the
-  triple is new. Composition utterances always name colour and shape.
-
-Terse utterances without a verb ("red cube, left side please") mean ``push``. Every sampled
-command dict has the four keys of :data:`perception.command_heads.DECODER_FIELDS`; it comes
-from a valid :class:`envs.commands.Command` with the fields the words leave out set to None.
+The grammar that turns a structured command into many English utterances, and its
+``train``, ``paraphrase`` and ``composition`` splits, live in :mod:`perception.grammar`.
 
 :class:`LanguageEncoder` is BabyAI's instruction encoder (word embedding + GRU, here
 bidirectional) with the shared :class:`~perception.command_heads.CommandDecoder` on top;
