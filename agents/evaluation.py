@@ -3,7 +3,6 @@ summarised in eval.json."""
 
 from __future__ import annotations
 
-import math
 import platform
 import time
 from collections.abc import Callable
@@ -20,21 +19,10 @@ from robocue.agents.runs import EVAL_FILE, MODEL_FILE
 from robocue.configs import ConfigError
 from robocue.files import check_output_path, write_json
 from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
+from robocue.stats import wilson_interval
 
 Policy = Callable[[np.ndarray], np.ndarray]
 _PACKAGES = ("robocue", "mujoco", "pybullet", "stable-baselines3", "torch", "gymnasium")
-
-
-def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval for a success rate (sensible at 0 and 1, unlike the normal one)."""
-    if trials <= 0:
-        return (0.0, 1.0)
-    p = successes / trials
-    denominator = 1 + z**2 / trials
-    centre = (p + z**2 / (2 * trials)) / denominator
-    half = z * math.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
-    # Clamp so that float rounding never puts the observed rate outside its own interval.
-    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 def package_versions() -> dict[str, str | None]:

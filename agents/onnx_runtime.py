@@ -16,7 +16,6 @@ from __future__ import annotations
 # lazy imports in this module: the ONNX acting path must run where torch is absent
 # (tests/test_export.py blocks importing torch); only the paths that need torch or a
 # simulator import them, inside the functions that do.
-import math
 import platform
 import time
 from importlib.metadata import PackageNotFoundError, version
@@ -30,6 +29,7 @@ from robocue.agents.onnx_policy import OnnxLanguageEncoder, OnnxPolicy, load_man
 from robocue.configs import ConfigError
 from robocue.envs.wrappers import wrap as wrap_frames
 from robocue.files import write_json
+from robocue.stats import wilson_interval
 
 EXPORT_DIR = "export"
 
@@ -62,17 +62,6 @@ def make_env(manifest: dict, export_dir: str | Path, split: str | None = None, r
     elif split is not None:
         raise ConfigError(f"--commands {split}: this agent was trained on one-hot commands")
     return env
-
-
-def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval, as ``agents.evaluation.wilson_interval`` (kept here so this module needs no torch)."""
-    if trials <= 0:
-        return (0.0, 1.0)
-    p = successes / trials
-    denominator = 1 + z**2 / trials
-    centre = (p + z**2 / (2 * trials)) / denominator
-    half = z * math.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
-    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 def _versions() -> dict:

@@ -44,13 +44,13 @@ from ray.tune.schedulers import ASHAScheduler
 from ray.tune.search.basic_variant import BasicVariantGenerator
 from stable_baselines3.common.callbacks import BaseCallback
 
-from robocue.agents.evaluation import wilson_interval
 from robocue.agents.runs import CONFIG_FILE, EVAL_FILE
 from robocue.agents.seeds import parse_seeds
 from robocue.agents.training import check_runnable, train
 from robocue.configs import ConfigError, load_config
 from robocue.configs.schema import resolve_source
 from robocue.files import atomic_path
+from robocue.stats import wilson_interval
 
 SPEC_KEYS = ("preset", "overrides", "params", "seeds", "samples", "asha", "out", "search_seed")
 DOMAINS = ("grid", "choice", "uniform", "loguniform")

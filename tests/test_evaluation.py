@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from robocue.agents.evaluation import package_versions, summarise, wilson_interval
+from robocue.agents.evaluation import package_versions, summarise
+from robocue.stats import wilson_interval
 
 
 def test_wilson_all_failures():

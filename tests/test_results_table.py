@@ -9,10 +9,10 @@ import os
 import pytest
 import yaml
 
-from robocue.agents.evaluation import wilson_interval
 from robocue.configs import load_config
 from robocue.scripts import results_table
 from robocue.scripts.results_table import README_END, README_START, add_run, build, collect_rows, main, results_markdown
+from robocue.stats import wilson_interval
 
 
 def make_run(folder, preset, overrides=(), evals=None, train=None, files=()):
