@@ -104,7 +104,7 @@ class DetectionDataset:
         metadata = json.loads(meta.read_text())
         if metadata.get("format") != FORMAT:
             raise DetectionError(f"{str(meta)!r} is not a {FORMAT} dataset (format={metadata.get('format')!r})")
-        with np.load(npz) as data:
+        with np.load(npz, allow_pickle=False) as data:
             missing = [key for key in ARRAY_KEYS if key not in data]
             if missing:
                 raise DetectionError(f"{str(npz)!r} lacks arrays: {', '.join(missing)}")
