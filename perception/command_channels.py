@@ -283,7 +283,8 @@ def outside_point(rng: np.random.Generator, encoder, task_name: str, objects: di
 
 class GestureCommands(_CommandChannel):
     """The simulated person gives the command with hand gestures; the policy reads what the
-    gesture encoder recognised, in the same 19 features as spoken commands.
+    gesture reader recognised (``encoder``; default: :func:`load_gesture_reader`'s geometric
+    reader), in the same 19 features as spoken commands.
 
     The person walks to the stance from which the target stands out most
     (:func:`choose_stance`), points at it (:func:`pointing_direction`) and, where the task
@@ -303,7 +304,7 @@ class GestureCommands(_CommandChannel):
             raise ValueError(f"gesture split {split!r} is not one of: {', '.join(GESTURE_SPLITS)}")
         super().__init__(env, BELIEF_DIM, BELIEF_FIELDS)
         self.split = split
-        self.encoder = encoder if encoder is not None else gestures.load_default_gesture_encoder()
+        self.encoder = encoder if encoder is not None else gestures.load_gesture_reader()
         self.performers = gestures.performers(GESTURE_SPLITS[split]) if split != "gesture-outside" else []
         self.clip: np.ndarray | None = None  # set with show(): a person's own clip, shown at every reset
         self._clip_understood: dict | None = None

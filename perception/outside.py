@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS = ROOT / "tests" / "data" / "outside_phrasings.tsv"
 GENERATOR = ROOT / "tests" / "outside_gestures.py"
+BLIND_GENERATOR = ROOT / "tests" / "blind_gestures.py"  # a second independent generator, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 
@@ -49,12 +50,16 @@ def outside_phrasings(path: str | Path | None = None) -> tuple[tuple[str, dict],
     return tuple(rows)
 
 
-@cache
-def outside_gestures():
-    """The independent gesture generator module (``tests/outside_gestures.py``)."""
-    _need(GENERATOR)
-    spec = importlib.util.spec_from_file_location("robocue_outside_gestures", GENERATOR)
+def load_test_module(name: str, path: Path):
+    _need(path)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+@cache
+def outside_gestures():
+    """The independent gesture generator module (``tests/outside_gestures.py``)."""
+    return load_test_module("robocue_outside_gestures", GENERATOR)

@@ -304,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
             'meaning) and "unknown" the words ignored. Uses the shipped encoder, or a run\'s own with --run.\n'
             "With --gesture CLIP.npy (MediaPipe hand landmarks, float32 (T, 21, 3)), print the recognised gestures\n"
             "(label, start and end frames, direction_deg for point: 0 = right, 90 = up in the image), the\n"
-            "command fields they imply, and the same understood, confidence and question.\n"
+            "command fields they imply, and the same understood, confidence and question. Gestures are read from\n"
+            "finger angles and wrist strokes (--reader geometric, the default) or by the shipped temporal CNN\n"
+            "(--reader learned).\n"
             "With --make-gesture LABEL [LABEL] --out CLIP.npy, write a synthetic clip of those gestures (a point aimed\n"
             "at --direction degrees, the camera held level) to try `robocue command RUN_DIR --gesture CLIP.npy` with,\n"
             "and print what the encoder understands of it."
@@ -321,6 +323,12 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("text", metavar="TEXT", nargs="?", help="what the person says")
     understand.add_argument("--gesture", metavar="CLIP.npy", help="a hand-landmark clip to understand instead of words")
     understand.add_argument("--run", metavar="RUN_DIR", help="use the language encoder saved in this run folder")
+    understand.add_argument(
+        "--reader",
+        choices=("geometric", "learned"),
+        default="geometric",
+        help="how gestures are read: geometric (finger angles and wrist strokes, the default) or learned (the shipped temporal CNN)",
+    )
     understand.add_argument(
         "--make-gesture",
         metavar="LABEL",
@@ -786,7 +794,7 @@ def _make_gesture(args) -> dict:
 
     from robocue.agents.follow import make_gesture_clip
     from robocue.files import atomic_path
-    from robocue.perception.gestures import load_default_gesture_encoder
+    from robocue.perception.gestures import load_gesture_reader
 
     if args.out is None or not args.out.lower().endswith(".npy"):
         raise ValueError(f"--make-gesture needs --out CLIP.npy (a .npy file), got {args.out!r}")
@@ -798,7 +806,7 @@ def _make_gesture(args) -> dict:
     with atomic_path(args.out) as tmp, open(tmp, "wb") as handle:  # refuses a folder, FIFO, symlink or device
         np.save(handle, clip.landmarks)
     performed = [{"label": label, "start": start, "end": end, "direction_deg": d} for label, start, end, d in clip.segments]
-    understood = load_default_gesture_encoder().interpret(clip.landmarks)
+    understood = load_gesture_reader(args.reader).interpret(clip.landmarks)
     return {"wrote": args.out, "frames": len(clip.landmarks), "performer": performer, "performed": performed, "understood": understood}
 
 
@@ -818,9 +826,9 @@ def cmd_understand(args) -> int:
     if args.gesture is not None:
         if args.text is not None:
             raise ValueError("give either TEXT or --gesture CLIP.npy, not both")
-        from robocue.perception.gestures import load_default_gesture_encoder
+        from robocue.perception.gestures import load_gesture_reader
 
-        print(json.dumps(load_default_gesture_encoder().interpret(_load_clip(args.gesture))))
+        print(json.dumps(load_gesture_reader(args.reader).interpret(_load_clip(args.gesture))))
         return 0
     if args.text is None:
         raise ValueError('give the TEXT to understand, e.g. robocue understand "push the red cube to the left"')
@@ -857,11 +865,11 @@ def cmd_command(args) -> int:
     agent = Agent.load(args.run_dir)
     out_dir = Path(args.out_dir) if args.out_dir else Path(args.run_dir) / "videos"
     if args.gesture is not None:
-        from robocue.perception.gestures import load_default_gesture_encoder
+        from robocue.perception.gestures import load_gesture_reader
 
         check_follows(agent, "gesture")
         landmarks = _load_clip(args.gesture)
-        understood = load_default_gesture_encoder().interpret(landmarks)
+        understood = load_gesture_reader().interpret(landmarks)
         if not understood["understood"]:
             raise ValueError(understood["question"])  # the robot does not act on a guess
         result = follow_gesture(agent, landmarks, args.seed, out_dir / f"command_{args.seed}_{Path(args.gesture).stem}.mp4")

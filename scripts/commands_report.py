@@ -7,9 +7,11 @@
 Words: exact match on the hand-written out-of-grammar phrasings (tests/data/outside_phrasings.tsv)
 with unknown words mapped and without; how often the inputs of tests/data/not_understood.txt are
 answered with a question; how often valid grammar commands are understood; the grammar's
-splits. Gestures: label accuracy and pointing error of the recogniser on clips of the
-independent generator (tests/outside_gestures.py, seed 1), overall and per kind of clip, and
-on the training generator's performers. Prints one JSON object.
+splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
+sequence equals the performed one) and pointing error on clips of the independent generator
+(tests/outside_gestures.py, seed 1), of the blind generator (tests/blind_gestures.py, seed 1,
+never looked at while the geometric reader's thresholds were set), and of the training
+generator's performers, overall and per kind of clip. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -19,16 +21,17 @@ import json
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import torch
 
 from robocue.perception.command_heads import DECODER_FIELDS
-from robocue.perception.gestures import GestureEncoder, evaluate_gesture_encoder, sample_dataset
+from robocue.perception.gestures import GESTURE_READERS, GestureEncoder, evaluate_gesture_encoder, load_gesture_reader, sample_dataset
 from robocue.perception.gestures.encoder import DEFAULT_WEIGHTS
 from robocue.perception.gestures.training import warm_start
 from robocue.perception.language import SPLITS, evaluate_all_splits, load_default_language_encoder, sample_utterances
-from robocue.perception.outside import ROOT, outside_gestures, outside_phrasings
+from robocue.perception.outside import BLIND_GENERATOR, ROOT, load_test_module, outside_gestures, outside_phrasings
 
 
 def language_report(valid_n: int = 1000) -> dict:
@@ -61,29 +64,49 @@ def language_report(valid_n: int = 1000) -> dict:
     return report
 
 
-def gesture_report(weights: Path, clips: int, eval_clips: int) -> dict:
-    encoder = warm_start(GestureEncoder(), weights).eval()  # a feature-version-1 file too
+def _training_clips_as_outside(clips) -> list:
+    """Training-generator clips in the scorer's shape (``gestures`` tuples and a ``kind``)."""
+    return [SimpleNamespace(landmarks=c.landmarks, gestures=c.segments, kind=f"{len(c.segments)} gestures") for c in clips]
+
+
+def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[str, ...]) -> dict:
     module = outside_gestures()
-    started = time.perf_counter()
     outside = module.outside_dataset(clips, seed=1)
-    score = module.score_recogniser(encoder.recognise, outside)
-    understood = [encoder.interpret(c.landmarks)["understood"] for c in outside if len(c.gestures) == 1]
-    score["single_gesture_clips_understood"] = round(float(np.mean(understood)), 4)
-    return {
-        "weights": str(weights),
-        "independent_generator": score,
-        "training_generator": {
-            "train": evaluate_gesture_encoder(encoder, sample_dataset("train", eval_clips, seed=10_000)),
-            "heldout": evaluate_gesture_encoder(encoder, sample_dataset("heldout", eval_clips, seed=20_000)),
-        },
-        "seconds": round(time.perf_counter() - started, 1),
-    }
+    sets = {"independent_generator": (module.score_recogniser, outside)}
+    if BLIND_GENERATOR.is_file():
+        blind = load_test_module("robocue_blind_gestures", BLIND_GENERATOR)
+        sets["blind_generator"] = (blind.score, blind.blind_dataset(clips, seed=1))
+    for split, seed in (("train", 10_000), ("heldout", 20_000)):
+        sets[f"training_generator_{split}"] = (
+            module.score_recogniser,
+            _training_clips_as_outside(sample_dataset(split, eval_clips, seed=seed)),
+        )
+    report = {}
+    for name in readers:
+        reader = warm_start(GestureEncoder(), weights).eval() if name == "learned" else load_gesture_reader(name)
+        started = time.perf_counter()
+        entry = {"weights": str(weights)} if name == "learned" else {}
+        for set_name, (score, set_clips) in sets.items():
+            entry[set_name] = score(reader.recognise, set_clips)
+        single = [reader.interpret(c.landmarks)["understood"] for c in outside if len(c.gestures) == 1]
+        entry["independent_generator"]["single_gesture_clips_understood"] = round(float(np.mean(single)), 4)
+        if name == "learned":
+            entry["training_generator_frames"] = {
+                split: evaluate_gesture_encoder(reader, sample_dataset(split, eval_clips, seed=seed))
+                for split, seed in (("train", 10_000), ("heldout", 20_000))
+            }
+        entry["seconds"] = round(time.perf_counter() - started, 1)
+        report[name] = entry
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("language", "gesture"), help="measure just this (default: both)")
-    parser.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS, help="gesture encoder weights (default: the shipped ones)")
+    parser.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS, help="learned gesture encoder weights (default: the shipped ones)")
+    parser.add_argument(
+        "--readers", nargs="+", choices=GESTURE_READERS, default=list(GESTURE_READERS), help="gesture readers to measure (default: both)"
+    )
     parser.add_argument("--gesture-clips", type=int, default=200, help="clips of the independent generator (default: 200)")
     parser.add_argument("--eval-clips", type=int, default=300, help="clips per training-generator split (default: 300)")
     args = parser.parse_args(argv)
@@ -92,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "language"):
         report["language"] = language_report()
     if args.only in (None, "gesture"):
-        report["gesture"] = gesture_report(args.weights, args.gesture_clips, args.eval_clips)
+        report["gesture"] = gesture_report(args.weights, args.gesture_clips, args.eval_clips, tuple(args.readers))
     print(json.dumps(report, indent=1))
     return 0
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from outside_gestures import GESTURE_NAMES, outside_clip, outside_dataset, score_recogniser
 
-from robocue.perception.gestures import GESTURES, load_default_gesture_encoder
+from robocue.perception.gestures import GESTURES, load_default_gesture_encoder, load_gesture_reader
 
 SOURCE = Path(__file__).parent / "outside_gestures.py"
 
@@ -68,12 +68,19 @@ def test_the_score_counts_exact_sequences_and_point_errors():
 
 
 @pytest.mark.slow
-def test_the_shipped_recogniser_transfers_to_the_independent_generator():
+def test_the_learned_recogniser_on_the_independent_generator():
     torch.set_num_threads(1)
     encoder = load_default_gesture_encoder()
     score = score_recogniser(encoder.recognise, outside_dataset(120, seed=7))
-    assert score["label_accuracy"] >= LABEL_ACCURACY, score
+    assert score["label_accuracy"] >= LEARNED_LABEL_ACCURACY, score
     assert score["pointing_error_deg_median"] <= 10.0, score
 
 
-LABEL_ACCURACY = 0.2  # measured 0.325 over 200 clips (seed 1, docs/commands.md): far below the 0.95 target
+LEARNED_LABEL_ACCURACY = 0.2  # measured 0.325 over 200 clips (seed 1, docs/commands.md): it does not transfer
+
+
+def test_the_default_reader_transfers_to_the_independent_generator():
+    # Seed 7, not the seed 1 the thresholds were set on (docs/commands.md).
+    score = score_recogniser(load_gesture_reader().recognise, outside_dataset(60, seed=7))
+    assert score["label_accuracy"] >= 0.9, score
+    assert score["pointing_error_deg_median"] <= 5.0, score

@@ -37,7 +37,8 @@ weights, ``git show 2b61d07:perception/weights/gesture.pt``).
 The package: :mod:`.vocabulary` (gestures, clip format, gestures -> command fields),
 :mod:`.performers` (performers and the training hand model), :mod:`.generator` (clips, and
 the widened training clips), :mod:`.rendering` (video out, optional mediapipe video in),
-:mod:`.encoder` (features and the temporal CNN), :mod:`.training`, :mod:`.cli`
+:mod:`.encoder` (features and the temporal CNN), :mod:`.geometric` (the default reader:
+gestures from finger angles and wrist strokes, nothing learned), :mod:`.training`, :mod:`.cli`
 (``python -m robocue.perception.gestures train|eval|render``). The independent test
 generator is ``tests/outside_gestures.py`` (never trained on).
 """
@@ -65,6 +66,13 @@ from robocue.perception.gestures.generator import (  # noqa: F401
     sample_dataset,
     sample_training_clip,
     wide_performer,
+)
+from robocue.perception.gestures.geometric import (  # noqa: F401
+    GESTURE_READERS,
+    GeometricRecogniser,
+    Thresholds,
+    hand_measures,
+    load_gesture_reader,
 )
 from robocue.perception.gestures.performers import (  # noqa: F401
     _S_CX,

@@ -1,0 +1,457 @@
+"""A gesture recogniser from hand geometry: finger bend angles, hand direction and wrist motion.
+
+It learns nothing. Each gesture is read from what defines it in docs/commands.md, measured
+in quantities every hand model shares: how far each finger is bent (the sum of its three
+joint angles, in 3-D), which way the hand and the index finger point in the image, and how
+far and how fast the wrist travels, in palm lengths. A learned recogniser trained on one
+synthetic hand reads another hand model's resting posture as ``stop`` or ``grab``; angles
+and distances do not depend on whose hand model drew the clip.
+
+Steps (:func:`hand_measures`, then :meth:`GeometricRecogniser.recognise`):
+
+1. Dropped frames (non-finite, all zero, or an exact repeat of the frame before) are
+   filled by linear interpolation between the nearest valid frames.
+2. Per frame: each finger's **curl** (degrees, 0 straight, about 250 in a fist), the hand
+   axis and the index finger's image direction, and the wrist's position in palm lengths
+   (the clip's median wrist-to-middle-knuckle length, in 3-D when depth is given).
+3. **Postures** per frame, each finger straight, curled or in between: ``open`` (all four
+   straight), ``fist`` (all four curled), ``pointing`` (index straight, the other three
+   curled), and anything else.
+4. **Strokes**: the wrist's path is cut where it stops or turns back; a stroke travelling at
+   least ``swipe_distance`` palm lengths fast enough is a swipe in its main direction, and
+   the shorter strokes that wind up before it or bring the hand back after it are not.
+5. **Finger cycles**: the four fingers' mean curl closing and opening again twice or more
+   is ``come_here``; an open hand closing once into a fist is ``grab``.
+6. ``point``: the pointing posture held with the wrist slow; ``stop``: the open hand held
+   still with the fingers up (within ``stop_tilt_deg`` of the image's up), not closing into
+   a fist or beckoning next.
+
+Segments come out as :class:`~perception.gestures.encoder.GestureEncoder` gives them:
+``{"label", "start", "end", "direction_deg"}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from robocue.perception.clarify import clarify_gestures
+from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.gestures.encoder import load_default_gesture_encoder
+from robocue.perception.gestures.vocabulary import GESTURE_DESTINATION, _check_landmarks, command_from_gestures
+
+_CHAINS = ((0, 1, 2, 3, 4), (0, 5, 6, 7, 8), (0, 9, 10, 11, 12), (0, 13, 14, 15, 16), (0, 17, 18, 19, 20))
+SWIPE_OF = {0: "swipe_right", 1: "swipe_up", 2: "swipe_left", 3: "swipe_down"}  # quadrant of the stroke's image angle
+
+
+def _valid_frames(lm: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(lm).all(axis=(1, 2)) & (np.nan_to_num(lm) != 0).any(axis=(1, 2))
+    repeat = np.zeros_like(finite)
+    repeat[1:] = (lm[1:] == lm[:-1]).all(axis=(1, 2)) & finite[1:]
+    valid = finite & ~repeat
+    if not valid.any():
+        valid = finite
+    return valid
+
+
+def _fill(lm: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    t = np.arange(len(lm))
+    good = np.flatnonzero(valid)
+    flat = lm[good].reshape(len(good), -1)
+    out = np.empty((len(lm), flat.shape[1]), dtype=np.float64)
+    for k in range(flat.shape[1]):
+        out[:, k] = np.interp(t, good, flat[:, k])
+    return out.reshape(lm.shape)
+
+
+def _bend_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    cos = (a * b).sum(-1) / np.maximum(np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1), 1e-9)
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def _smooth(x: np.ndarray, n: int) -> np.ndarray:
+    """Centred moving median over ``n`` frames (edges use what exists)."""
+    if n <= 1 or len(x) < 2:
+        return x
+    half = n // 2
+    padded = np.concatenate([np.repeat(x[:1], half, axis=0), x, np.repeat(x[-1:], half, axis=0)])
+    windows = np.stack([padded[i : i + len(x)] for i in range(n)])
+    return np.median(windows, axis=0)
+
+
+@dataclass
+class HandMeasures:
+    """Per-frame measurements of one clip (``T`` frames)."""
+
+    valid: np.ndarray  # (T,) bool: the tracker saw the hand
+    curl: np.ndarray  # (T, 5) degrees, thumb..pinky: the sum of the three joint bends
+    axis_deg: np.ndarray  # (T,) image direction of wrist -> middle knuckle, 0 = right, 90 = up
+    index_deg: np.ndarray  # (T,) image direction of index knuckle -> tip
+    wrist: np.ndarray  # (T, 2) wrist in palm lengths, y up
+    palm: float  # the clip's median palm length in image units
+
+
+def hand_measures(landmarks: np.ndarray, smooth: int = 5) -> HandMeasures:
+    """Finger curls, directions and the wrist's path of one clip ``(T, 21, 3)``.
+
+    Raises:
+        ValueError: A wrong shape, or a clip whose every frame is dropped.
+    """
+    lm = np.asarray(_check_landmarks(np.asarray(landmarks)), dtype=np.float64)
+    if lm.ndim != 3:
+        raise ValueError(f"one gesture clip (T, 21, 3) expected, got shape {lm.shape}")
+    valid = _valid_frames(lm)
+    if not valid.any():
+        raise ValueError("gesture clip has no valid frame: every frame is dropped (NaN or all zeros)")
+    lm = _fill(lm, valid)
+    pts = lm * np.array([1.0, -1.0, 1.0])  # y up
+    if not np.any(np.abs(pts[..., 2]) > 1e-6):
+        pts[..., 2] = 0.0
+    curl = np.zeros((len(lm), 5))
+    for f, chain in enumerate(_CHAINS):
+        # The fingertip's direction from the knuckle against the metacarpal's: one angle between
+        # two long vectors, so tracker noise on short bones biases it far less than summed bends.
+        curl[:, f] = _bend_deg(pts[:, chain[1]] - pts[:, chain[0]], pts[:, chain[4]] - pts[:, chain[1]])
+    palm_len = np.linalg.norm(pts[:, 9] - pts[:, 0], axis=-1)
+    palm = float(max(np.median(palm_len[valid]), 1e-4))
+    axis = pts[:, 9, :2] - pts[:, 0, :2]
+    index = pts[:, 8, :2] - pts[:, 5, :2]
+    return HandMeasures(
+        valid=valid,
+        curl=_smooth(curl, smooth),
+        axis_deg=np.degrees(np.arctan2(axis[:, 1], axis[:, 0])) % 360.0,
+        index_deg=np.degrees(np.arctan2(index[:, 1], index[:, 0])) % 360.0,
+        wrist=_smooth(pts[:, 0, :2] / palm, 3),
+        palm=palm,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Postures, strokes and finger cycles
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The recogniser's settings (angles in degrees, distances in palm lengths, times in frames).
+
+    A finger's curl is the angle between its metacarpal (wrist to knuckle) and its knuckle-to-tip
+    direction: about 10 held straight, 40-65 relaxed, 120-135 in a fist.
+    """
+
+    straight: float = 30.0  # a finger under this is straight
+    curled: float = 80.0  # a finger over this is curled
+    open_mean: float = 26.0  # open hand: the four fingers' mean curl under this...
+    fist_mean: float = 90.0  # fist: their mean over this
+    swipe_distance: float = 1.2  # a stroke this long (palm lengths)...
+    swipe_speed: float = 0.12  # ...at this peak speed (palm lengths per frame)...
+    swipe_sure: float = 2.5  # a stroke this long is a swipe even next to a held open palm
+    swipe_curl: float = 45.0  # ...with the fingers out (median mean curl under this) can be a swipe
+    still_speed: float = 0.035  # the wrist under this speed is still
+    move_speed: float = 0.02  # a stroke is the wrist over this speed
+    episode_gap: int = 10  # strokes closer than this belong to one motion episode
+    return_ratio: float = 0.85  # in an episode, opposite strokes shorter than this x the main one are wind-ups or returns
+    stop_tilt_deg: float = 55.0  # stop: the hand axis within this of the image's up
+    hold: int = 6  # a point or stop held at least this long
+    cycle: float = 35.0  # come_here: the mean curl closing and opening by this much...
+    cycles: int = 2  # ...this many times
+    cycle_frames: int = 40  # closing and opening each within half this; closings at most this far apart
+    grab_frames: int = 30  # grab: from open to fist within this many frames...
+    grab_travel: float = 1.0  # ...the wrist travelling less than this (palm lengths) meanwhile
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) runs of True."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+def _circular_mean_deg(angles: np.ndarray, weights: np.ndarray | None = None) -> float:
+    r = np.radians(angles)
+    w = np.ones_like(r) if weights is None else weights
+    return float(np.degrees(np.arctan2((w * np.sin(r)).sum(), (w * np.cos(r)).sum())) % 360.0)
+
+
+def _angle_gap(a, b):
+    return np.abs((np.asarray(a) - np.asarray(b) + 180.0) % 360.0 - 180.0)
+
+
+def postures(m: HandMeasures, th: Thresholds = Thresholds()) -> np.ndarray:
+    """Per-frame posture: ``"open"``, ``"fist"``, ``"point"`` or ``"other"``."""
+    four = m.curl[:, 1:]
+    mean4 = four.mean(axis=1)
+    out = np.full(len(four), "other", dtype=object)
+    out[(mean4 < th.open_mean) & (four.max(axis=1) < th.straight + 10.0)] = "open"
+    out[(mean4 > th.fist_mean) & (four.min(axis=1) > th.curled - 10.0)] = "fist"
+    out[(four[:, 0] < th.straight + 10.0) & (four[:, 1:].min(axis=1) > th.curled - 5.0)] = "point"
+    return out
+
+
+@dataclass
+class Stroke:
+    start: int
+    end: int  # exclusive
+    displacement: np.ndarray  # (2,) palm lengths, y up
+    peak_speed: float
+
+    @property
+    def length(self) -> float:
+        return float(np.linalg.norm(self.displacement))
+
+    @property
+    def angle_deg(self) -> float:
+        return float(np.degrees(np.arctan2(self.displacement[1], self.displacement[0])) % 360.0)
+
+
+def strokes(m: HandMeasures, th: Thresholds = Thresholds()) -> list[Stroke]:
+    """The wrist's path cut into strokes: runs of motion, split where the motion turns back."""
+    w = m.wrist
+    v = np.gradient(w, axis=0) if len(w) > 1 else np.zeros_like(w)
+    speed = np.linalg.norm(v, axis=1)
+    out = []
+    for start, end in _runs(speed > th.move_speed):
+        cut = start
+        for t in range(start + 1, end):
+            so_far = w[t] - w[cut]
+            if np.linalg.norm(so_far) > 0.3 and float(v[t] @ so_far) < 0.0:  # turned back
+                out.append((cut, t))
+                cut = t
+        out.append((cut, end))
+    result = []
+    for start, end in out:
+        if end - start < 2:
+            continue
+        result.append(Stroke(start, end, w[end - 1] - w[start], float(speed[start:end].max())))
+    return result
+
+
+def _curl_cycles(mean4: np.ndarray, th: Thresholds) -> list[tuple[int, int, int]]:
+    """Closings of the hand: ``(start, peak, end)`` where the mean curl rises by ``th.cycle`` from
+    a low at ``start`` to a high at ``peak`` and falls by as much by ``end`` (or the clip ends)."""
+    out = []
+    low_at, high_at, rising, floor = 0, None, True, 0
+
+    def local_low(t: int) -> int:  # the low the rise to ``t`` started from, not an older, lower point
+        k = t - 1
+        while k > floor and mean4[k - 1] <= mean4[k]:
+            k -= 1
+        return k
+
+    for t in range(1, len(mean4)):
+        if rising:
+            if mean4[t] < mean4[low_at]:
+                low_at = t
+            elif mean4[t] - mean4[low_at] >= th.cycle:
+                rising, high_at, low_at = False, t, local_low(t)
+        elif mean4[t] > mean4[high_at]:
+            high_at, low_at = t, local_low(t)
+        elif mean4[high_at] - mean4[t] >= th.cycle:
+            out.append((low_at, high_at, t))
+            rising, low_at, floor = True, t, t
+    if not rising:
+        out.append((low_at, high_at, len(mean4)))
+    return out
+
+
+def _same_beat(a: tuple, b: tuple, mean4: np.ndarray, th: Thresholds) -> bool:
+    """Two closings of one beckoning: back to back, close in time and of a similar size."""
+    size_a, size_b = mean4[a[1]] - mean4[a[0]], mean4[b[1]] - mean4[b[0]]
+    similar = min(size_a, size_b) >= 0.6 * max(size_a, size_b)
+    return b[0] - a[2] <= 10 and b[1] - a[1] <= th.cycle_frames and similar
+
+
+def _event(label: str, start: int, end: int, direction: float | None = None, sure: float = 1.0) -> dict:
+    return {"label": label, "start": int(start), "end": int(end), "direction_deg": direction, "sure": float(sure)}
+
+
+def _overlap(a: dict, b: dict) -> int:
+    return min(a["end"], b["end"]) - max(a["start"], b["start"])
+
+
+class GeometricRecogniser:
+    """Gestures from hand geometry (see the module's docstring); nothing is learned.
+
+    Args:
+        thresholds: The settings; the defaults are documented in docs/commands.md.
+    """
+
+    PRIORITY = ("come_here", "grab", "swipe", "point", "stop")
+
+    def __init__(self, thresholds: Thresholds | None = None):
+        self.th = thresholds or Thresholds()
+
+    def events(self, landmarks) -> list[dict]:
+        """Every candidate gesture found, before overlaps are resolved (for inspection)."""
+        th = self.th
+        m = hand_measures(landmarks)
+        t_len = len(m.curl)
+        pose = postures(m, th)
+        mean4 = m.curl[:, 1:].mean(axis=1)
+        # Speed for stillness over 5 frames, so tracker jitter does not read as motion.
+        k = min(5, t_len)
+        steady = np.stack(
+            [np.convolve(np.pad(m.wrist[:, i], (k // 2, k - 1 - k // 2), mode="edge"), np.ones(k) / k, "valid") for i in (0, 1)], 1
+        )
+        speed = np.linalg.norm(np.gradient(steady, axis=0), axis=1) if t_len > 1 else np.zeros(t_len)
+        events = []
+
+        # come_here: two or more quick closings back to back; grab: one closing from open to a fist.
+        cycles = [c for c in _curl_cycles(mean4, th) if c[1] - c[0] <= th.cycle_frames // 2 and c[2] - c[1] <= th.cycle_frames // 2]
+        i = 0
+        while i < len(cycles):
+            j = i
+            while j + 1 < len(cycles) and _same_beat(cycles[j], cycles[j + 1], mean4, th):
+                j += 1
+            if j - i + 1 >= th.cycles:
+                events.append(_event("come_here", cycles[i][0], cycles[j][2]))
+            i = j + 1
+        for start, end in _runs(pose == "fist"):
+            before = slice(max(0, start - th.grab_frames), start + 1)
+            opened = np.flatnonzero(mean4[before] < th.open_mean + 15.0)
+            if len(opened) and end - start >= 3:
+                lead = before.start + int(opened[-1])
+                if np.abs(np.diff(m.wrist[lead : start + 1], axis=0)).sum() > th.grab_travel:
+                    continue  # the hand closing as it drops back to rest after a swipe, not a grab
+                while lead > 0 and pose[lead - 1] == "open":
+                    lead -= 1
+                events.append(_event("grab", lead, end))
+
+        # Swipes: in each motion episode, the strongest stroke (long, open-handed) is a swipe and the
+        # opposite strokes right before and after it are its wind-up and return; repeat on the rest.
+        episodes, current = [], []
+        for s in strokes(m, th):
+            if s.length < 0.3:
+                continue
+            if current and s.start - current[-1].end > th.episode_gap:
+                episodes.append(current)
+                current = []
+            current.append(s)
+        if current:
+            episodes.append(current)
+        openness = lambda s: float(np.mean(mean4[s.start : s.end] < th.open_mean + 10.0))  # noqa: E731
+        for episode in episodes:
+            score = [s.length * (0.5 + openness(s)) for s in episode]
+            free = set(range(len(episode)))
+            for k in sorted(range(len(episode)), key=lambda k: -score[k]):
+                if k not in free:
+                    continue
+                s = episode[k]
+                free.discard(k)
+                if s.length < th.swipe_distance or s.peak_speed < th.swipe_speed:
+                    continue
+                if np.median(mean4[s.start : s.end]) > th.swipe_curl:
+                    continue
+                for n in (k - 1, k + 1):
+                    if n in free and _angle_gap(episode[n].angle_deg, s.angle_deg) > 120.0:
+                        free.discard(n)
+                label = SWIPE_OF[int(((s.angle_deg + 45.0) % 360.0) // 90.0)]
+                events.append(_event(label, s.start, s.end, sure=s.length))
+
+        # point: the pointing posture held with the wrist slow; the direction from the held frames.
+        for start, end in _runs(pose == "point"):
+            if end - start < th.hold:
+                continue
+            slow = speed[start:end] < 3 * th.still_speed
+            if slow.sum() < th.hold:
+                continue
+            held = np.arange(start, end)[slow]
+            held = held[len(held) // 3 :]
+            events.append(_event("point", start, end, round(_circular_mean_deg(m.index_deg[held]), 1)))
+
+        # stop: the open hand held still, fingers up. A short stroke into or out of a long stop
+        # is the hand rising to show it or dropping after; otherwise an open hand held just
+        # before a grab or a swipe, or as beckoning ends, is part of that gesture.
+        upright = _angle_gap(m.axis_deg, 90.0) < th.stop_tilt_deg
+        near = lambda e, start, end: -th.hold <= start - e["end"] <= th.hold or -th.hold <= e["start"] - end <= th.hold  # noqa: E731
+        for start, end in _runs((pose == "open") & upright & (speed < th.still_speed)):
+            if end - start < th.hold + 2:
+                continue
+            beside = [e for e in events if e["label"] != "point" and near(e, start, end)]
+            if end - start >= 2 * th.hold and all(e["label"].startswith("swipe") and e["sure"] < th.swipe_sure for e in beside):
+                events = [e for e in events if not any(e is b for b in beside)]
+            elif beside:
+                continue
+            events.append(_event("stop", start, end))
+        return sorted(events, key=lambda e: e["start"])
+
+    def recognise(self, landmarks) -> list[dict]:
+        """The gestures of one clip ``(T, 21, 3)``: ``[{"label", "start", "end", "direction_deg"}]``
+        in order, ``end`` exclusive, ``direction_deg`` (0 = right, 90 = up) for ``point``."""
+        kept: list[dict] = []
+        rank = lambda e: self.PRIORITY.index("swipe" if e["label"].startswith("swipe") else e["label"])  # noqa: E731
+        for event in sorted(self.events(landmarks), key=lambda e: (rank(e), e["start"])):
+            if all(_overlap(event, k) <= 0 for k in kept):
+                kept.append(event)
+        kept.sort(key=lambda e: e["start"])
+        merged: list[dict] = []
+        for event in kept:
+            gap = event["start"] - merged[-1]["end"] if merged else None
+            if merged and merged[-1]["label"] == event["label"] in ("stop", "come_here") and gap <= self.th.hold:
+                merged[-1]["end"] = event["end"]
+                continue
+            merged.append(event)
+        return [{k: e[k] for k in ("label", "start", "end", "direction_deg")} for e in merged]
+
+    def _one_clip(self, landmarks) -> np.ndarray:
+        if isinstance(landmarks, torch.Tensor):
+            landmarks = landmarks.detach().cpu().numpy()
+        if not isinstance(landmarks, np.ndarray):
+            raise ValueError(f"gesture landmarks must be a numpy array or a torch tensor, got {type(landmarks).__name__}")
+        _check_landmarks(landmarks)
+        if landmarks.ndim == 4:
+            if landmarks.shape[0] != 1:
+                raise ValueError(f"the gesture reader takes one clip (T, 21, 3), got a batch of shape {tuple(landmarks.shape)}")
+            landmarks = landmarks[0]
+        return landmarks
+
+    def understand(self, landmarks) -> dict:
+        """What one clip asks for: ``{"gestures": [...], "command": {...}}``, the command by
+        :func:`command_from_gestures` (``task``, ``color``, ``shape``, ``destination``,
+        ``direction_deg``: the first point's)."""
+        gestures = self.recognise(self._one_clip(landmarks))
+        return {"gestures": gestures, "command": command_from_gestures(gestures)}
+
+    def interpret(self, landmarks) -> dict:
+        """What one clip asks for, whether it was understood, and what to ask back when not.
+
+        A field's confidence is the share of tracked (not dropped) frames in the gesture
+        that set it: a gesture read mostly through frames the tracker lost is unsure. The
+        verdict and question come from :func:`perception.clarify.clarify_gestures`, as for
+        the learned encoder.
+
+        Returns:
+            ``{"gestures", "task", "color", "shape", "destination", "direction_deg",
+            "understood", "confidence", "question"}``.
+        """
+        landmarks = self._one_clip(landmarks)
+        gestures = self.recognise(landmarks)
+        valid = _valid_frames(np.asarray(landmarks, dtype=np.float64))
+        sure = [float(valid[g["start"] : g["end"]].mean()) if g["end"] > g["start"] else 0.0 for g in gestures]
+        command = command_from_gestures(gestures)
+        labels = [g["label"] for g in gestures]
+        confidence = dict.fromkeys(DECODER_FIELDS, 1.0 if gestures else 0.0)
+        setting = [c for g, c in zip(labels, sure) if g in ("point", "grab", "come_here")]
+        if command["task"] is not None and setting:
+            confidence["task"] = min(setting)
+        swipes = [c for g, c in zip(labels, sure) if g in GESTURE_DESTINATION]
+        if command["destination"] is not None and swipes:
+            confidence["destination"] = swipes[-1]
+        if "stop" in labels:
+            confidence = {field: sure[labels.index("stop")] for field in DECODER_FIELDS}
+        return {"gestures": gestures, **command, **clarify_gestures(labels, command, confidence)}
+
+
+GESTURE_READERS = ("geometric", "learned")
+
+
+def load_gesture_reader(kind: str = "geometric"):
+    """The gesture reader robocue uses: ``"geometric"`` (:class:`GeometricRecogniser`, the
+    default) or ``"learned"`` (the shipped :class:`~perception.gestures.encoder.GestureEncoder`).
+    Both have ``recognise``, ``understand`` and ``interpret`` with the same outputs."""
+    if kind == "geometric":
+        return GeometricRecogniser()
+    if kind == "learned":
+        return load_default_gesture_encoder()
+    raise ValueError(f"unknown gesture reader {kind!r}; known: {', '.join(GESTURE_READERS)}")

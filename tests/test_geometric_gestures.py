@@ -1,0 +1,108 @@
+"""The geometric gesture reader: finger curls, strokes, and what it makes of whole clips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from robocue.perception.gestures import GeometricRecogniser, hand_measures, load_gesture_reader, sample_clip, sample_dataset
+from robocue.perception.gestures.geometric import Thresholds, _curl_cycles
+
+READER = GeometricRecogniser()
+
+
+def _labels(landmarks) -> list[str]:
+    return [g["label"] for g in READER.recognise(landmarks)]
+
+
+def _mirror_x(landmarks: np.ndarray) -> np.ndarray:
+    out = landmarks.copy()
+    out[..., 0] = 1.0 - out[..., 0]
+    return out
+
+
+def _rotate(landmarks: np.ndarray, degrees: float) -> np.ndarray:
+    """The clip seen by a camera rolled by ``degrees`` (anticlockwise in the image, y down)."""
+    a = np.radians(degrees)
+    x, y = landmarks[..., 0] - 0.5, -(landmarks[..., 1] - 0.5)
+    out = landmarks.copy()
+    out[..., 0] = 0.5 + np.cos(a) * x - np.sin(a) * y
+    out[..., 1] = 0.5 - (np.sin(a) * x + np.cos(a) * y)
+    return out
+
+
+def test_curls_tell_an_open_hand_from_a_fist_and_a_point():
+    rng = np.random.default_rng(0)
+    stop = sample_clip(rng, 2, ["stop"])
+    grab = sample_clip(rng, 2, ["grab"])
+    point = sample_clip(rng, 2, ["point"])
+    held = lambda clip: slice(clip.segments[0][2] - 5, clip.segments[0][2])  # noqa: E731
+    assert hand_measures(stop.landmarks).curl[held(stop), 1:].mean() < 30.0
+    assert hand_measures(grab.landmarks).curl[held(grab), 1:].mean() > 90.0
+    curl = hand_measures(point.landmarks).curl[held(point)]
+    assert curl[:, 1].mean() < 30.0 and curl[:, 2:].min() > 75.0
+
+
+def test_each_gesture_alone_is_read_and_a_point_aims_where_the_finger_does():
+    rng = np.random.default_rng(1)
+    for gesture in ("point", "swipe_left", "swipe_right", "swipe_up", "swipe_down", "grab", "come_here", "stop"):
+        clip = sample_clip(rng, 3, [gesture], point_deg=120.0)
+        found = READER.recognise(clip.landmarks)
+        assert [g["label"] for g in found] == [gesture], (gesture, found)
+        if gesture == "point":
+            assert abs((found[0]["direction_deg"] - clip.segments[0][3] + 180) % 360 - 180) < 8.0
+
+
+def test_a_still_hand_is_no_gesture_and_the_robot_asks_again():
+    idle = sample_clip(np.random.default_rng(2), 3, (), idle_frames=90)
+    result = READER.interpret(idle.landmarks)
+    assert result["gestures"] == [] and result["understood"] is False and result["question"]
+
+
+def test_a_mirrored_clip_swaps_left_and_right_and_mirrors_the_point():
+    rng = np.random.default_rng(3)
+    swipe = sample_clip(rng, 4, ["swipe_left"])
+    assert _labels(swipe.landmarks) == ["swipe_left"]
+    assert _labels(_mirror_x(swipe.landmarks)) == ["swipe_right"]
+    point = sample_clip(rng, 4, ["point"], point_deg=30.0)
+    d = READER.recognise(point.landmarks)[0]["direction_deg"]
+    mirrored = READER.recognise(_mirror_x(point.landmarks))[0]["direction_deg"]
+    assert abs(((180.0 - d) - mirrored + 180) % 360 - 180) < 1.0
+
+
+def test_a_rolled_camera_turns_the_point_with_it():
+    point = sample_clip(np.random.default_rng(4), 6, ["point"], point_deg=200.0)
+    d = READER.recognise(point.landmarks)[0]["direction_deg"]
+    turned = READER.recognise(_rotate(point.landmarks, 25.0))
+    assert [g["label"] for g in turned] == ["point"]
+    assert abs((turned[0]["direction_deg"] - (d + 25.0) + 180) % 360 - 180) < 2.0
+
+
+def test_dropped_frames_are_bridged_and_a_clip_of_only_dropped_frames_is_refused():
+    clip = sample_clip(np.random.default_rng(5), 7, ["grab"])
+    holes = clip.landmarks.copy()
+    holes[10:14] = np.nan
+    holes[30] = holes[29]  # a tracker that repeats the last frame
+    assert _labels(holes) == ["grab"]
+    with pytest.raises(ValueError, match="no valid frame"):
+        READER.recognise(np.full((20, 21, 3), np.nan, dtype=np.float32))
+    with pytest.raises(ValueError, match="shape"):
+        READER.recognise(np.zeros((20, 20, 3), dtype=np.float32))
+
+
+def test_beckoning_is_two_or_more_closings_back_to_back_and_one_closing_is_not():
+    beat = np.concatenate([np.linspace(15, 100, 8), np.linspace(100, 15, 8)])
+    assert len(_curl_cycles(np.concatenate([np.full(5, 15.0), beat, beat, np.full(5, 15.0)]), Thresholds())) == 2
+    assert len(_curl_cycles(np.concatenate([np.full(5, 15.0), np.linspace(15, 110, 10), np.full(20, 110.0)]), Thresholds())) == 1
+
+
+def test_the_training_generators_held_out_performers_are_read():
+    clips = sample_dataset("heldout", 40, seed=20_000)
+    exact = np.mean([_labels(c.landmarks) == c.gestures for c in clips])
+    assert exact >= 0.85, exact
+
+
+def test_the_reader_is_chosen_by_name():
+    assert isinstance(load_gesture_reader(), GeometricRecogniser)
+    with pytest.raises(ValueError, match="known: geometric, learned"):
+        load_gesture_reader("magic")
