@@ -139,6 +139,11 @@ def clarify_words(words: list[str], command: dict, confidence: dict) -> dict:
     return {"understood": question is None, "confidence": confidence, "question": question}
 
 
+def no_such_color(word: str) -> str:
+    """The question for a colour name no object has ("orange")."""
+    return f"I see no {word} object. Which colour: {_or(list(COLOR_WORDS))}?"
+
+
 def _missing_or_unsure(command: dict, confidence: dict, said: dict) -> str | None:
     """The question for a missing field or one the decoder is unsure of; a field the words
     name once, with the value decoded, is sure whatever its probability."""

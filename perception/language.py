@@ -24,7 +24,8 @@ import torch
 from torch import nn
 
 from robocue.envs.commands import TASKS
-from robocue.perception.clarify import clarify_words, rule_words
+from robocue.perception.clarify import clarify_words, no_such_color, rule_words
+from robocue.perception.color_names import color_of_name, is_color_name
 from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
 from robocue.perception.grammar import (  # noqa: F401  (the grammar's public names, importable from here as before)
     ALL_COMBINATIONS,
@@ -85,17 +86,20 @@ class WordMapper:
 
     1. **Inflection**: ``pushing``, ``pushed``, ``slides`` -> the known stem (``push``,
        ``slide``).
-    2. **Spelling**: a word that the pretrained tokenizer splits into pieces (so not a common
+    2. **Colour names**: a colour name people use, read by its hue
+       (:func:`perception.color_names.color_of_name`: ``cobalt`` -> ``blue``, ``ruby`` ->
+       ``red``); a colour no object has (``orange``, ``grey``) maps to nothing.
+    3. **Spelling**: a word that the pretrained tokenizer splits into pieces (so not a common
        English word: ``yelow``, ``rigth``, ``teh``) within one edit of a known word (two
        from 7 letters), the same first letter for words of up to 4 letters; the closest wins,
        ties to the longer known word.
-    3. **Meaning**: the known word whose wordllama embedding (static token embeddings that
+    4. **Meaning**: the known word whose wordllama embedding (static token embeddings that
        ship inside the ``wordllama`` wheel, read offline) is nearest by cosine, when it
        reaches :data:`WORD_MAP_THRESHOLD` (:data:`CONTENT_MAP_THRESHOLD` when the known word
        names a colour, a shape or a destination, where a wrong match changes the command:
        ``transfer`` -> ``move``, but ``okay`` does not become ``right``).
 
-    Without ``wordllama`` installed, steps 2 and 3 fall back to spelling alone for every
+    Without ``wordllama`` installed, steps 3 and 4 fall back to spelling alone for every
     word. Results are cached per word.
     """
 
@@ -123,6 +127,11 @@ class WordMapper:
         for suffix, add in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3 and word[: -len(suffix)] + add in self.known:
                 return word[: -len(suffix)] + add
+        color = color_of_name(word)
+        if color is not None and color in self.known:
+            return color
+        if is_color_name(word):
+            return None  # orange, purple, grey: a colour no object has; not a near word by meaning
         model = self._load()
         common = model is not None and len(model[0].encode(word, add_special_tokens=False).ids) == 1
         if not common and len(word) >= 3:
@@ -366,6 +375,9 @@ class LanguageEncoder(nn.Module):
             finally:
                 self.train(was_training)
         verdict = clarify_words(rule_words(read), fields, confidence)
+        foreign = [w for w, k in read if k is None and is_color_name(w)]
+        if foreign and verdict["understood"]:  # "the orange ball": no object has that colour
+            verdict = {**verdict, "understood": False, "question": no_such_color(foreign[0])}
         return {
             **fields,
             **verdict,

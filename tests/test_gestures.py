@@ -17,8 +17,6 @@ from robocue.perception.gestures import (
     Clip,
     GestureEncoder,
     Performer,
-    _collate,
-    _loss,
     command_from_gestures,
     hand_shape,
     landmarks_from_video,
@@ -30,6 +28,7 @@ from robocue.perception.gestures import (
     sample_clip,
     sample_dataset,
 )
+from robocue.perception.gestures.training import _collate, _loss
 
 
 def _clips(n: int = 12, seed: int = 0) -> list[Clip]:

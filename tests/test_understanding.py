@@ -93,7 +93,8 @@ def test_unknown_words_are_read_by_inflection_spelling_and_meaning(encoder):
     assert mapper("pushing") == "push" and mapper("slides") == "slide"
     assert mapper("yelow") == "yellow" and mapper("rigth") == "right" and mapper("teh") == "the"
     assert mapper("sit") is None  # a common word is not a misspelling of "set"
-    assert mapper("ruby") is None  # a colour needs cosine >= 0.5 (0.32 to red)
+    assert mapper("ruby") == "red" and mapper("orange") is None  # colour names by hue (perception/color_names.py)
+    assert mapper("scarlett") == "scarlet"  # a misspelt colour word the grammar has
     assert mapper("transfer") == "move"
     result = encoder.interpret("shove teh yelow box to the rigth")
     assert result["read_as"] == {"teh": "the", "yelow": "yellow", "rigth": "right"}

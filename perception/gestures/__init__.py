@@ -49,19 +49,14 @@ from robocue.perception.gestures.cli import (  # noqa: F401
     main,
 )
 from robocue.perception.gestures.encoder import (  # noqa: F401
-    _INPUT_DIM,
-    _SHAPE_DIM,
     DEFAULT_WEIGHTS,
     FEATURES_VERSION,
     GestureEncoder,
-    _runs,
-    _segments_from_probs,
     load_default_gesture_encoder,
     normalise_landmarks,
 )
 from robocue.perception.gestures.generator import (  # noqa: F401
     Clip,
-    _crop,
     sample_clip,
     sample_dataset,
     sample_training_clip,
@@ -75,21 +70,7 @@ from robocue.perception.gestures.geometric import (  # noqa: F401
     load_gesture_reader,
 )
 from robocue.perception.gestures.performers import (  # noqa: F401
-    _S_CX,
-    _S_CY,
-    _S_FLEX,
-    _S_PHI,
-    _S_PITCH,
-    _S_SCALE,
-    _S_SPREAD,
-    _S_YAW,
-    _STATE_DIM,
-    _STATE_KEYS,
     Performer,
-    _circular_mean_deg,
-    _direction_deg,
-    _rotation,
-    _unit_rows,
     hand_shape,
     performer_split,
     performers,
@@ -100,9 +81,6 @@ from robocue.perception.gestures.rendering import (  # noqa: F401
     render_clip,
 )
 from robocue.perception.gestures.training import (  # noqa: F401
-    _angle_error,
-    _collate,
-    _loss,
     evaluate_gesture_encoder,
     train_gesture_encoder,
 )
@@ -118,9 +96,5 @@ from robocue.perception.gestures.vocabulary import (  # noqa: F401
     PERFORMER_POOL,
     SPLITS,
     SWIPE_DIRECTION_DEG,
-    _check_landmarks,
-    _frame_valid_np,
-    _gesture_direction,
-    _gesture_label,
     command_from_gestures,
 )
