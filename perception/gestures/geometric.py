@@ -145,7 +145,7 @@ class Thresholds:
     curled: float = 80.0  # a finger over this is curled
     open_mean: float = 26.0  # open hand: the four fingers' mean curl under this...
     fist_mean: float = 90.0  # fist: their mean over this
-    swipe_distance: float = 1.2  # a stroke this long (palm lengths)...
+    swipe_distance: float = 1.0  # a stroke this long (palm lengths)...
     swipe_speed: float = 0.12  # ...at this peak speed (palm lengths per frame)...
     swipe_sure: float = 2.5  # a stroke this long is a swipe even next to a held open palm
     swipe_curl: float = 45.0  # ...with the fingers out (median mean curl under this) can be a swipe
@@ -258,7 +258,7 @@ def _curl_cycles(mean4: np.ndarray, th: Thresholds) -> list[tuple[int, int, int]
 def _same_beat(a: tuple, b: tuple, mean4: np.ndarray, th: Thresholds) -> bool:
     """Two closings of one beckoning: back to back, close in time and of a similar size."""
     size_a, size_b = mean4[a[1]] - mean4[a[0]], mean4[b[1]] - mean4[b[0]]
-    similar = min(size_a, size_b) >= 0.6 * max(size_a, size_b)
+    similar = min(size_a, size_b) >= 0.5 * max(size_a, size_b)
     return b[0] - a[2] <= 10 and b[1] - a[1] <= th.cycle_frames and similar
 
 
@@ -385,6 +385,15 @@ class GeometricRecogniser:
             if all(_overlap(event, k) <= 0 for k in kept):
                 kept.append(event)
         kept.sort(key=lambda e: e["start"])
+        beckons = [e for e in kept if e["label"] == "come_here"]
+        hold = self.th.hold
+        # A hand closing just before or after beckoning is the beckoning starting or settling to rest.
+        kept = [
+            e
+            for e in kept
+            if e["label"] != "grab"
+            or not any(-hold <= e["start"] - b["end"] <= hold or -hold <= b["start"] - e["end"] <= hold for b in beckons)
+        ]
         merged: list[dict] = []
         for event in kept:
             gap = event["start"] - merged[-1]["end"] if merged else None
