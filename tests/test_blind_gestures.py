@@ -87,7 +87,7 @@ def test_shapes_kinds_and_spans(clips):
 def test_point_direction_matches_the_index_finger(deg):
     for seed in range(3):
         c = one("point", 100 * deg + seed, point_deg=deg)
-        (label, s, e, d), m = c.gestures[0], c.landmarks[:, :, :2].astype(float)
+        (_, s, e, d), m = c.gestures[0], c.landmarks[:, :, :2].astype(float)
         assert circ_diff(d, deg) < 4, (seed, d)
         held = m[(s + e) // 2 : e]
         held = held[~np.isnan(held).any((1, 2))]
@@ -193,10 +193,8 @@ def test_score_counts_labels_and_pointing_error(clips):
     truth = {id(c.landmarks): c for c in clips}
 
     def oracle(lm, shift=0.0):
-        return [
-            {"label": g[0], "start": g[1], "end": g[2], "direction_deg": None if g[3] is None else g[3] + shift}
-            for g in truth[id(lm)].gestures
-        ]
+        gs = truth[id(lm)].gestures
+        return [{"label": g[0], "start": g[1], "end": g[2], "direction_deg": None if g[3] is None else g[3] + shift} for g in gs]
 
     r = bg.score(oracle, clips)
     assert r["accuracy"] == 1 and set(r["by_kind"]) == set(bg.KINDS) and all(v == 1 for v in r["by_gesture"].values())
