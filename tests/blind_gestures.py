@@ -47,17 +47,9 @@ EX, EY, EZ = np.eye(3)
 
 # ----------------------------------------------------------------------------------------- quaternions (w, x, y, z)
 def qmul(a, b):
-    aw, ax, ay, az = np.moveaxis(np.asarray(a, float), -1, 0)
-    bw, bx, by, bz = np.moveaxis(np.asarray(b, float), -1, 0)
-    return np.stack(
-        [
-            aw * bw - ax * bx - ay * by - az * bz,
-            aw * bx + ax * bw + ay * bz - az * by,
-            aw * by - ax * bz + ay * bw + az * bx,
-            aw * bz + ax * by - ay * bx + az * bw,
-        ],
-        -1,
-    )
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    w = a[..., :1] * b[..., :1] - (a[..., 1:] * b[..., 1:]).sum(-1, keepdims=True)
+    return np.concatenate([w, a[..., :1] * b[..., 1:] + b[..., :1] * a[..., 1:] + np.cross(a[..., 1:], b[..., 1:])], -1)
 
 
 def qaxis(axis, angle):
@@ -183,9 +175,9 @@ def _person(rng):
     return per
 
 
-def world(per, u, v, dz=0.0):
-    """Image point (unrolled, normalised) of the wrist at the working depth (+dz metres) -> camera-frame metres."""
-    z = per["Z"] + dz
+def world(per, u, v):
+    """Image point (before the camera roll, normalised) of the wrist at the working depth -> camera-frame metres."""
+    z = per["Z"]
     return np.array([(u - 0.5) * z / per["f"], (v - 0.5) * z / (per["f"] * per["aspect"]), z])
 
 
@@ -215,16 +207,15 @@ class Track:
     def add(self, P, W, Q, loose):
         self.P.append(P), self.W.append(W), self.Q.append(Q), self.L.append(np.full(len(P), float(loose)))
 
-    def go(self, n, pose=None, pos=None, q=None, loose=0.3, pose_by=1.0, arc=None, stagger=None, ease=minjerk):
+    def go(self, n, pose=None, pos=None, q=None, loose=0.3, arc=None, stagger=None):
+        """Append n frames easing (minimum jerk, slerp) from the last state to the given targets; None keeps a value."""
         n = int(round(n))
         if n <= 0:
             return
         p0, w0, q0 = self.last()
         t = np.arange(1, n + 1) / n
-        tp = np.clip(t / pose_by, 0, 1)[:, None]
-        if stagger is not None:
-            tp = np.clip((tp - stagger) / (1 - stagger.max()), 0, 1)
-        e = ease(t)
+        tp = t[:, None] if stagger is None else np.clip((t[:, None] - stagger) / (1 - stagger.max()), 0, 1)
+        e = minjerk(t)
         P = p0 + minjerk(tp) * ((p0 if pose is None else pose) - p0)
         W = w0 + e[:, None] * ((w0 if pos is None else pos) - w0)
         if arc is not None:
