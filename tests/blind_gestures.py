@@ -603,6 +603,12 @@ def main(argv=None) -> int:
     print(f"{a.n} clips (seed {a.seed}), {frames.sum()} frames, {frames.mean() / FPS:.1f} s mean, {dropped} all-NaN frames")
     print("kinds:    " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(c.kind for c in clips).items())))
     print("gestures: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(g[0] for c in clips for g in c.gestures).items())))
+    sizes = [c.meta["size"] for c in clips]
+    print(
+        f"people:   {sum(c.meta['left'] for c in clips)} left hands, hand length {min(sizes):.2f}-{max(sizes):.2f} image widths, "
+        f"roll {min(c.meta['roll_deg'] for c in clips):+.0f} to {max(c.meta['roll_deg'] for c in clips):+.0f} deg, "
+        f"{sum(c.meta['tracker'] == 'repeat' for c in clips)} clips from trackers that repeat dropped frames"
+    )
     if a.save:
         os.makedirs(a.save, exist_ok=True)
         for i, c in enumerate(clips[: a.save_count]):
