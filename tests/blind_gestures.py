@@ -12,8 +12,12 @@ the wrist, 30 fps, dropped frames all-NaN or repeated, 8 gestures), with numpy a
   0.09-0.45 image widths long (wrist to middle tip) at its working depth, so near hands show perspective.
 - Tracker: AR(1) jitter per landmark plus a shared whole-hand term, both relative to hand size; frames
   with the hand mostly outside the image are lost; single and burst drops, all-NaN or repeated frames.
-- Idle: loosely curled relaxed hands held low, slow drifting moves (at most about 0.2 widths/s on
+- Idle: loosely curled relaxed hands held low, slow drifting moves (at most 0.18 image widths/s on
   average), fidgets, the hand entering from below.
+- Labels: a gesture's frames run from the moment the hand starts forming it (posture and orientation)
+  to the end of its hold; a swipe's slower partial return, when there is one, belongs to the swipe; the
+  release into a relaxed hand belongs to the idle after it. A point's direction_deg is measured on the
+  noise-free landmarks (MCP 5 -> tip 8) over its hold, within 2 deg of point_deg when that is given.
 
 ``python tests/blind_gestures.py --n 40 --seed 0 [--save DIR]`` prints a summary and can save clips.
 """
