@@ -28,11 +28,16 @@ from robocue.agents.agent import (
     Agent,
     build_policy_model,
     check_stamp,
+    first_line,
+    foreign_model,
+    foreign_refusal,
     load_weights,
     make_env,
     model_path,
     read_model_weights,
     resolve_device,
+    state_twin,
+    zip_algorithm,
 )
 from robocue.agents.collect import check_dataset, demonstrations, load_dataset
 from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert_labels, warm_start
@@ -244,6 +249,17 @@ def init_source(config: Config, log=print) -> Path | None:
     if not config.train.init_from:
         return None
     key = "config key 'train.init_from'"
+    foreign = foreign_model(config.train.init_from)
+    if foreign is not None:  # a Stable-Baselines3 zip made elsewhere: only with train.trust_pickle
+        if not config.train.trust_pickle:
+            raise ConfigError(f"{key}: {foreign_refusal(config.train.init_from, 'set train.trust_pickle=true')}")
+        try:
+            algo = zip_algorithm(foreign)  # from the JSON keys of its data entry: nothing unpickled yet
+        except ConfigError as error:
+            raise ConfigError(f"{key}: {error}") from None
+        if algo != config.algo.name:
+            raise ConfigError(f"{key}: that zip holds a {algo} model, this config trains {config.algo.name}; they must match")
+        return foreign
     source, path = finished_run(config.train.init_from, "train.init_from", log)
     if source.algo.name != config.algo.name:
         raise ConfigError(f"{key}: that run trained {source.algo.name}, this config trains {config.algo.name}; they must match")
@@ -256,7 +272,15 @@ def init_source(config: Config, log=print) -> Path | None:
 
 
 def init_weights(config: Config, path: Path) -> dict:
-    """The ``train.init_from`` model's policy weights (read as weights only), checked against its own run's config."""
+    """The ``train.init_from`` model's policy weights (read as weights only), checked against its own run's config;
+    a foreign zip (allowed by ``train.trust_pickle``, checked by :func:`init_source`) through SB3's loader, which unpickles it."""
+    if foreign_model(config.train.init_from) is not None:
+        try:
+            return algorithm_class(config.algo.name).load(path, device="cpu").policy.state_dict()
+        except Exception as error:  # noqa: BLE001  (whatever a zip made elsewhere makes SB3 raise: one line)
+            raise ConfigError(
+                f"config key 'train.init_from': Stable-Baselines3 cannot load {str(path)!r} ({type(error).__name__}: {first_line(error)})"
+            ) from None
     try:
         weights, stamp = read_model_weights(path)
         check_stamp(stamp, load_run_config(config.train.init_from), path)
@@ -281,6 +305,14 @@ def check_teacher(config: Config, state_dim: int, log=print) -> None:
     if not config.train.teacher:
         return
     key = "config key 'train.teacher'"
+    if foreign_model(config.train.teacher) is not None:
+        if not config.train.trust_pickle:
+            raise ConfigError(f"{key}: {foreign_refusal(config.train.teacher, 'set train.trust_pickle=true')}")
+        agent = load_teacher(config, "cpu", log)
+        if agent.config.env.commands != "onehot":
+            commands = agent.config.env.commands
+            raise ConfigError(f"{key}: the teacher must observe one-hot commands; that zip's policy hears env.commands={commands}")
+        return
     teacher, _ = finished_run(config.train.teacher, "train.teacher", log)
     theirs, ours = envs.ENV_SPECS.get(teacher.env.id, {}), envs.ENV_SPECS[config.env.id]
     if theirs.get("obs_mode") != "state" or theirs.get("task") != ours["task"] or teacher.env.commands != "onehot":
@@ -298,6 +330,22 @@ def check_teacher(config: Config, state_dim: int, log=print) -> None:
             f"{key}: that run observes {shape[0]} state entries, this env's state has {state_dim}; "
             "train the teacher with the same env.kwargs"
         )
+
+
+def load_teacher(config: Config, device: str, log=print) -> Agent:
+    """The ``train.teacher`` policy: a run folder's weights, or (with ``train.trust_pickle``) a
+    Stable-Baselines3 zip made elsewhere through SB3's loader, acting in the state-mode env of this task."""
+    foreign = foreign_model(config.train.teacher)
+    if foreign is None:
+        return Agent.load(config.train.teacher, device=device, log=log)
+    try:
+        return Agent.load_trusted_zip(foreign, state_twin(config.env.id), device, key="the teacher's state-mode env")
+    except ConfigError as error:
+        raise ConfigError(f"config key 'train.teacher': {error}") from None
+    except Exception as error:  # noqa: BLE001  (whatever a zip made elsewhere makes SB3 raise: one line)
+        raise ConfigError(
+            f"config key 'train.teacher': Stable-Baselines3 cannot load {str(foreign)!r} ({type(error).__name__}: {first_line(error)})"
+        ) from None
 
 
 def check_runnable(config: Config) -> str:
@@ -559,9 +607,7 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
                     on_fit=save,
                     focus=config.train.dagger_focus,
                     aux_target=config.train.bc_aux_target,
-                    labeller=PolicyTeacher(Agent.load(config.train.teacher, device=device, log=log))
-                    if config.train.teacher
-                    else expert_labels,
+                    labeller=PolicyTeacher(load_teacher(config, device, log)) if config.train.teacher else expert_labels,
                 )
             if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
                 remaining = config.train.timesteps - model.num_timesteps  # all of it, unless resumed
