@@ -44,7 +44,16 @@ from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.plots import plot_run_curves
 from robocue.agents.replay import replay_run
-from robocue.agents.resume import newest_resume_step, restore_resume_state, save_resume_state, wrap_recorded
+from robocue.agents.resume import (
+    load_dagger_state,
+    newest_resume_step,
+    read_dagger_meta,
+    remove_dagger_states,
+    restore_resume_state,
+    save_dagger_state,
+    save_resume_state,
+    wrap_recorded,
+)
 from robocue.agents.runs import CHECKPOINT_DIR, MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
 from robocue.agents.train_summary import write_train_summary
@@ -118,6 +127,7 @@ class CheckpointEvery(BaseCallback):
     def _on_rollout_start(self) -> None:
         if self.resume and self.resume_due:
             save_resume_state(self.model, self.config, self.folder, self.config.train.resume_replay_buffer)
+            remove_dagger_states(self.folder)  # RL's resume state supersedes the cloning and DAgger rounds'
             self.resume_due = False
 
     def _on_step(self) -> bool:
@@ -539,11 +549,13 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
             load_language_encoder().save(run_dir / ENCODER_FILE)
     else:
         run_dir = Path(resume)
-        if (run_dir / MODEL_FILE).is_file():  # SIGTERM and SIGINT save model.zip too: only a run that reached its steps is done
+        dagger = read_dagger_meta(run_dir)
+        dagger_left = dagger is not None and dagger["round"] < config.train.dagger_iterations and newest_resume_step(run_dir) is None
+        if (run_dir / MODEL_FILE).is_file() and not dagger_left:  # SIGTERM, SIGINT and every cloning or DAgger fit save model.zip too
             done = (read_model_weights(run_dir / MODEL_FILE)[1] or {}).get("num_timesteps", config.train.timesteps)
             if done >= config.train.timesteps:
                 raise ConfigError(f"--resume {str(run_dir)!r}: that run has finished ({done} steps); nothing to resume")
-        if newest_resume_step(run_dir) is None:
+        if newest_resume_step(run_dir) is None and dagger is None:
             restore_resume_state(None, config, run_dir)  # raises the one-line error
     log(f"run folder: {run_dir}")
     log(f"training {config.algo.name.upper()} on {config.env.id} for {config.train.timesteps} steps (device {device}, seed {config.seed})")
@@ -551,7 +563,13 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
     if config.train.torch_threads:
         torch.set_num_threads(config.train.torch_threads)
     model = build_model(config, device)
-    if resume is not None:
+    resumed_rl, dagger_start = False, None
+    if resume is not None and newest_resume_step(run_dir) is None:  # stopped during cloning or DAgger: from its last round
+        dagger_start = load_dagger_state(model, config, run_dir)
+        round_ = dagger_start["round"]
+        log(f"resumed after cloning and DAgger round {round_} from {run_dir / CHECKPOINT_DIR}/dagger_{round_}.*")
+    elif resume is not None:
+        resumed_rl = True
         step = restore_resume_state(model, config, run_dir, log=log)
         log(f"resumed at step {step} from {run_dir / CHECKPOINT_DIR}/resume_{step}.*")
         csv = run_dir / "metrics" / "progress.csv"
@@ -588,7 +606,7 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
                 loss = behaviour_clone(model, demos, config.train.bc_epochs, seed=config.seed)
                 save()
                 log(f"cloned {len(demos['actions'])} steps of {config.train.bc_dataset} ({config.train.bc_epochs} epochs, loss {loss:.3f})")
-            if config.train.bc_episodes and resume is None:
+            if config.train.bc_episodes and (resume is None or dagger_start is not None):
                 # The policy after every fit goes to model.zip, so a long imitation run stopped
                 # between rounds still leaves its latest policy for `robocue eval`.
                 warm_start(
@@ -608,10 +626,12 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
                     focus=config.train.dagger_focus,
                     aux_target=config.train.bc_aux_target,
                     labeller=PolicyTeacher(load_teacher(config, device, log)) if config.train.teacher else expert_labels,
+                    on_state=lambda done, data, head: save_dagger_state(run_dir / CHECKPOINT_DIR, config, done, data, model, head),
+                    start=dagger_start,
                 )
             if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
                 remaining = config.train.timesteps - model.num_timesteps  # all of it, unless resumed
-                model.learn(total_timesteps=remaining, callback=CallbackList(callbacks), reset_num_timesteps=resume is None)
+                model.learn(total_timesteps=remaining, callback=CallbackList(callbacks), reset_num_timesteps=not resumed_rl)
     except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM as Terminated
         with terminate_as_exception(ignore=True):  # a second signal does not cut the save short
             save()
