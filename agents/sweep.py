@@ -40,6 +40,7 @@ import math
 import os
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -334,6 +335,31 @@ def _save_spec(spec: dict, out: Path) -> None:
         tmp.write_text(text)
 
 
+def connect_ray(address: str | None, runtime_env: dict) -> None:
+    """``ray.init``: a local Ray without ``address``, else the cluster at ``address`` (``auto``,
+    ``HOST:PORT``, or ``ray://HOST:PORT`` through Ray Client).
+
+    Raises:
+        SpecError: one line, when a Ray Client address does not connect (Ray gives up after about 40 s).
+    """
+    client = bool(address) and address.startswith("ray://")
+    try:
+        with warnings.catch_warnings():
+            if client:  # Ray's own "connection timed out" warning: the error below says it in one line
+                warnings.simplefilter("ignore", UserWarning)
+            ray.init(address=address, runtime_env=runtime_env, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    except (ConnectionError, TimeoutError, RuntimeError) as error:
+        if not client:
+            raise
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SpecError(
+            f"--address {address}: Ray Client did not connect ({type(error).__name__}: {reason}); the head must run "
+            f"`ray start --head --ray-client-server-port PORT` reachable from here, and Ray Client (ray {ray.__version__}) "
+            "connects only to a cluster without token authentication (`RAY_AUTH_MODE=disabled ray start --head ...`); "
+            "on a node of the cluster use --address auto"
+        ) from None
+
+
 def run_sweep(spec_path: str | Path, address: str | None = None, max_concurrent: int | None = None, log=print) -> dict:
     """Runs (or resumes) the sweep in ``spec_path`` on Ray Tune; writes summary.csv and best.yaml.
 
@@ -344,7 +370,7 @@ def run_sweep(spec_path: str | Path, address: str | None = None, max_concurrent:
     _save_spec(spec, out)
     (out / TRIALS_DIR).mkdir(exist_ok=True)
     runtime_env = {"env_vars": {"RAY_CHDIR_TO_TRIAL_DIR": "0", "MUJOCO_GL": os.environ.get("MUJOCO_GL", "egl"), "WANDB_SILENT": "true"}}
-    ray.init(address=address, runtime_env=runtime_env, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    connect_ray(address, runtime_env)
     try:
         trainable = tune.with_parameters(run_trial, spec=spec)
         tune_path = out / TUNE_DIR
