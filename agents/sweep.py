@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import logging
 import math
 import os
 import re
@@ -345,8 +346,9 @@ def connect_ray(address: str | None, runtime_env: dict) -> None:
     client = bool(address) and address.startswith("ray://")
     try:
         with warnings.catch_warnings():
-            if client:  # Ray's own "connection timed out" warning: the error below says it in one line
+            if client:  # Ray's own "connection timed out" warning and kwargs note: the error below says it in one line
                 warnings.simplefilter("ignore", UserWarning)
+                logging.getLogger("ray.client_builder").setLevel(logging.WARNING)
             ray.init(address=address, runtime_env=runtime_env, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
     except (ConnectionError, TimeoutError, RuntimeError) as error:
         if not client:
