@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import pickle
+import signal
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -61,6 +64,35 @@ def test_a_run_stopped_after_a_dagger_round_resumes_from_it(tmp_path, monkeypatc
         assert newest_dagger_round(stopped) is None and newest_dagger_round(whole) is None
     assert main(["train", "--resume", str(stopped)]) == 2
     assert "that run has finished" in capsys.readouterr().err
+
+
+# Trains in a child process that SIGKILLs itself once the DAgger state of round 1 is written.
+KILLER = """
+import os, signal, sys
+from robocue.agents import training
+from robocue.configs import load_config
+save = training.save_dagger_state
+def killing(folder, config, round_, *args):
+    path = save(folder, config, round_, *args)
+    if round_ == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return path
+training.save_dagger_state = killing
+training.train(load_config(sys.argv[1], sys.argv[2:]))
+"""
+
+
+@pytest.mark.slow
+def test_a_dagger_run_killed_with_sigkill_resumes_from_its_round(tmp_path, capsys):
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    assert main(_dagger_argv(whole, 0)) == 0
+    child = subprocess.run([sys.executable, "-c", KILLER, *_dagger_argv(killed, 0)[1:]], capture_output=True)
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
+    assert newest_dagger_round(killed) == 1
+    assert main(["train", "--resume", str(killed)]) == 0
+    ended, reference = read_model_weights(killed / "model.zip")[0], read_model_weights(whole / "model.zip")[0]
+    assert all(torch.equal(ended[key], reference[key]) for key in reference)
+    assert read_dagger_meta(killed)["labels"] == read_dagger_meta(whole)["labels"]
 
 
 def test_a_crafted_dagger_state_runs_no_code(tmp_path, capsys):
