@@ -26,7 +26,7 @@ from robocue import envs  # noqa: F401  (registers the robocue/ ids)
 from robocue.agents.runs import CHECKPOINT_DIR, CONFIG_FILE, MODEL_FILE, STAMP_FILE, load_run_config
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.configs.schema import validate_config
-from robocue.perception.command_channels import ENCODER_FILE, wrap
+from robocue.perception.command_channels import COMMAND_MODES, ENCODER_FILE, wrap
 from robocue.policies import policy_kwargs
 from robocue.policies.factory import policy_class
 
@@ -85,12 +85,8 @@ class Agent:
                 (a crafted pickle), was saved for another env or algorithm, or does not fit.
         """
         run_dir = Path(run_dir)
-        foreign_zip = run_dir.is_file() and run_dir.suffix == ".zip"
-        if foreign_zip or ((run_dir / MODEL_FILE).is_file() and not (run_dir / CONFIG_FILE).is_file()):
-            raise ConfigError(
-                f"{str(run_dir)!r} is a Stable-Baselines3 model without a robocue config.yaml; loading it would unpickle it, "
-                "which runs any code it holds: pass --trust-pickle --env-id ENV_ID only if you trust whoever made it"
-            )
+        if foreign_model(run_dir) is not None:
+            raise ConfigError(foreign_refusal(run_dir, "pass --trust-pickle --env-id ENV_ID"))
         config = load_run_config(run_dir)
         path = model_path(run_dir, model_file, log)
         agent = cls(config, None, run_dir, str(path.relative_to(run_dir)))
@@ -106,19 +102,36 @@ class Agent:
         return agent
 
     @classmethod
-    def load_trusted_zip(cls, path: str | Path, env_id: str, device: str = "auto") -> Agent:
+    def load_trusted_zip(cls, path: str | Path, env_id: str, device: str = "auto", key: str = "--env-id") -> Agent:
         """Loads a Stable-Baselines3 zip made elsewhere with SB3's own loader, which UNPICKLES it
-        (and so runs any code it holds): for zips whose author the user trusts (``--trust-pickle``)."""
+        (and so runs any code it holds): for zips whose author the user trusts (``--trust-pickle``,
+        ``train.trust_pickle``). ``env.commands`` is the first of onehot, language and gesture whose
+        wrapped env has the zip's observation space; ``key`` names where ``env_id`` came from in errors."""
         path = Path(path)
         if env_id not in envs.ENV_IDS:
-            raise ConfigError(f"--env-id {env_id!r} is not a robocue env; registered: {', '.join(envs.ENV_IDS)}")
+            raise ConfigError(f"{key} {env_id!r} is not a robocue env; registered: {', '.join(envs.ENV_IDS)}")
         if path.is_dir():
             path = path / MODEL_FILE
         if not path.is_file():
             raise ConfigError(f"{str(path)!r} is not a file")
         algo = zip_algorithm(path)
-        config = validate_config({"env": {"id": env_id}, "algo": {"name": algo}})
         model = algorithm_class(algo).load(path, device=resolve_device(device))
+        config = None
+        for commands in COMMAND_MODES:
+            candidate = validate_config({"env": {"id": env_id, "commands": commands}, "algo": {"name": algo}})
+            env = make_env(candidate)
+            try:
+                fits = env.observation_space == model.observation_space and env.action_space == model.action_space
+            finally:
+                env.close()
+            if fits:
+                config = candidate
+                break
+        if config is None:
+            raise ConfigError(
+                f"{str(path)!r}: its policy's observation space {model.observation_space} or action space {model.action_space} "
+                f"is not that of {env_id} with any of env.commands={', '.join(COMMAND_MODES)}; name the env it was trained on"
+            )
         return cls(config, model, None, str(path))
 
     def check_encoder(self) -> None:
@@ -150,6 +163,34 @@ class Agent:
     def policy_for(self, env: gym.Env):
         """observation -> action in ``env`` (the config's deterministic setting)."""
         return lambda observation: self.act(observation, deterministic=self.config.eval.deterministic)
+
+
+def foreign_model(path: str | Path) -> Path | None:
+    """The model file when ``path`` is a Stable-Baselines3 model made elsewhere (a ``.zip`` file, or a
+    folder holding model.zip but no robocue config.yaml), else None (a run folder, or nothing there)."""
+    path = Path(path)
+    if path.is_file() and path.suffix == ".zip":
+        return path
+    if path.is_dir() and (path / MODEL_FILE).is_file() and not (path / CONFIG_FILE).is_file():
+        return path / MODEL_FILE
+    return None
+
+
+def foreign_refusal(path: str | Path, how: str) -> str:
+    """The one-line refusal of a foreign model; ``how`` says how a user who trusts it loads it anyway."""
+    return (
+        f"{str(path)!r} is a Stable-Baselines3 model without a robocue config.yaml; loading it would unpickle it, "
+        f"which runs any code it holds: {how} only if you trust whoever made it"
+    )
+
+
+def state_twin(env_id: str) -> str:
+    """The state-mode env of ``env_id``'s task in the same engine (what a teacher policy observes)."""
+    spec = envs.ENV_SPECS[env_id]
+    for other, other_spec in envs.ENV_SPECS.items():
+        if other_spec["obs_mode"] == "state" and other_spec["task"] == spec["task"] and other_spec["engine"] == spec["engine"]:
+            return other
+    raise ConfigError(f"{env_id} has no state-mode twin")
 
 
 def model_path(run_dir: Path, model_file: str = MODEL_FILE, log=None) -> Path:

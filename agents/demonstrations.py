@@ -180,6 +180,8 @@ def warm_start(
     focus: float = 0.0,
     aux_target: str = "goals",
     labeller=expert_labels,
+    on_state=None,
+    start: dict | None = None,
 ) -> None:
     """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
     of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
@@ -193,24 +195,40 @@ def warm_start(
     where the policy's action was off the expert's by ``d`` (module docstring; 0: all
     labels weigh 1). ``aux_target``: what the auxiliary head predicts, ``goals`` or
     ``state`` (module docstring). ``labeller``: who acts in the cloning episodes and labels
-    every state (default the scripted expert; a :class:`PolicyTeacher` for a trained one)."""
+    every state (default the scripted expert; a :class:`PolicyTeacher` for a trained one).
+    ``on_state``: called with ``(round, data, aux_head)`` after every fit, to save what a
+    stopped run continues from. ``start``: continue after round ``start["round"]`` with its
+    aggregated ``data`` (the policy already holds that round's weights), ``aux_head`` weights
+    and ``restore_rngs`` (agents/resume.py ``load_dagger_state``)."""
     if focus < 0:
         raise ValueError(f"focus must be >= 0, got {focus}")
-    data = collect_demonstrations(
-        make_env, episodes, seed, max_steps=episode_steps, after_success=after_success, aux_target=aux_target, labeller=labeller
-    )
-    data["weights"] = np.ones(len(data["actions"]), dtype=np.float32)
-    aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
+    if start is None:
+        data = collect_demonstrations(
+            make_env, episodes, seed, max_steps=episode_steps, after_success=after_success, aux_target=aux_target, labeller=labeller
+        )
+        data["weights"] = np.ones(len(data["actions"]), dtype=np.float32)
+        aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
+    else:
+        data = start["data"]
+        aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
+        if aux_head is not None and start.get("aux_head"):
+            aux_head.load_state_dict(start["aux_head"])
+        start["restore_rngs"]()  # after the head's initialisation drew from torch's RNG, as the stopped run's had
     fit = dict(epochs=epochs, aux_head=aux_head, aux_weight=aux_weight, lr_schedule=lr_schedule)
-    loss = behaviour_clone(model, data, seed=seed, **fit)
-    log(
-        f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
-        f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {_describe(loss)}"
-    )
-    if on_fit is not None:
-        on_fit(0)
+    if start is None:
+        loss = behaviour_clone(model, data, seed=seed, **fit)
+        log(
+            f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
+            f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {_describe(loss)}"
+        )
+        if on_fit is not None:
+            on_fit(0)
+        if on_state is not None:
+            on_state(0, data, aux_head)
+    else:
+        log(f"DAgger resumed after round {start['round']} of {dagger_iterations}, with {len(data['actions'])} labelled steps")
     rollouts = dagger_episodes or episodes
-    for iteration in range(1, dagger_iterations + 1):
+    for iteration in range(1 if start is None else start["round"] + 1, dagger_iterations + 1):
         # Seeds past the cloning episodes' and every earlier round's: new scenes each round.
         visited = collect_demonstrations(
             make_env,
@@ -231,6 +249,8 @@ def warm_start(
         )
         if on_fit is not None:
             on_fit(iteration)
+        if on_state is not None:
+            on_state(iteration, data, aux_head)
 
 
 def _describe(loss) -> str:

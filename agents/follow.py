@@ -80,15 +80,18 @@ def follow_command(agent, text: str, seed: int, out, width: int = 480, height: i
 CLIP_XY_RANGE = (-1.0, 2.0)
 CLIP_Z_LIMIT = 2.0
 MIN_CLIP_FRAMES = 6  # the recogniser drops gestures shorter than this
+MAX_CLIP_FRAMES = 3600  # two minutes of hand landmarks at 30 frames a second: bounds the memory a clip takes
 POINT_TOLERANCE_DEG = 10.0  # a pointed-at target lies this close to the recognised direction
 
 
 def load_gesture_clip(path) -> np.ndarray:
     """A person's hand-landmark clip from a ``.npy`` file, checked, as float32 ``(T, 21, 3)``.
 
-    Accepts any real floating dtype (converted to float32). Dropped frames are all-NaN or
-    all-zero. Every other value must be finite, ``x`` and ``y`` within ``CLIP_XY_RANGE``
-    (normalised image coordinates) and ``|z|`` at most ``CLIP_Z_LIMIT``.
+    Accepts any real floating dtype (converted to float32) and from ``MIN_CLIP_FRAMES`` to
+    ``MAX_CLIP_FRAMES`` frames; the ``.npy`` header is read first, so a file claiming more (or a
+    huge array of another shape) is refused before anything is allocated. Dropped frames are
+    all-NaN or all-zero. Every other value must be finite, ``x`` and ``y`` within
+    ``CLIP_XY_RANGE`` (normalised image coordinates) and ``|z|`` at most ``CLIP_Z_LIMIT``.
 
     Raises:
         ValueError: One line saying what is wrong with the file.
@@ -99,6 +102,11 @@ def load_gesture_clip(path) -> np.ndarray:
         raise ValueError(f"{name}: no such file")
     if path.suffix.lower() != ".npy":
         raise ValueError(f"{name}: must be a .npy file holding float32 hand landmarks (T, 21, 3)")
+    shape = _npy_shape(path)
+    if shape and shape[0] > MAX_CLIP_FRAMES:
+        raise ValueError(f"{name} claims {shape[0]} frames; at most {MAX_CLIP_FRAMES} (two minutes at 30 frames a second)")
+    if shape and int(np.prod(shape, dtype=np.float64)) > MAX_CLIP_FRAMES * 21 * 3:
+        raise ValueError(f"{name}: an array of shape {shape} is no (T, 21, 3) hand-landmark clip")
     try:
         landmarks = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as error:
@@ -131,6 +139,18 @@ def load_gesture_clip(path) -> np.ndarray:
             f"{name}: |z| reaches {np.abs(kept[..., 2]).max():.3g}; MediaPipe's z is depth relative to the wrist, on the scale of x"
         )
     return landmarks
+
+
+def _npy_shape(path: Path) -> tuple | None:
+    """The shape a ``.npy`` file's header claims, read without loading the array (None: no readable header)."""
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape = read_header(handle)[0]
+    except (OSError, ValueError):
+        return None  # np.load then says what is wrong
+    return tuple(shape)
 
 
 def make_gesture_clip(gestures: list[str], direction_deg: float | None = None, performer: int = 1, seed: int = 0):

@@ -14,6 +14,13 @@ update, robocue can write ``checkpoints/resume_<N>.*``:
   generator's state before the reset) and the actions taken since. Resuming replays those
   actions, so each env reaches exactly the physical state it was in.
 
+A run stopped while it clones or runs DAgger rounds (before RL starts) continues from the
+round it was in: after every fit (0: the cloning fit, then each DAgger round) robocue writes
+``checkpoints/dagger_<R>.*`` (``.pt``: the policy's and the auxiliary head's weights and torch's
+RNG state; ``.npz``: the aggregated labelled data set and numpy's RNG key; ``.json``, last: the
+round, the data set's size and the other RNG states), keeping only the newest. Once RL has
+written its first resume state, the DAgger states are removed (RL's state supersedes them).
+
 Nothing here unpickles anything.
 """
 
@@ -35,6 +42,8 @@ from robocue.files import atomic_path, write_json
 from robocue.perception.command_channels import wrap
 
 RESUME_FORMAT = 1
+DAGGER_FORMAT = 1
+DATA_KEYS = ("actions", "goals", "weights")  # DAgger's data set besides its observations
 
 
 class EpisodeRecorder(gym.Wrapper):
@@ -188,8 +197,9 @@ def restore_resume_state(model, config: Config, run_dir: Path, log=print) -> int
     step = newest_resume_step(run_dir)
     if step is None:
         raise ConfigError(
-            f"--resume {str(run_dir)!r}: no complete checkpoints/resume_<N>.json; a run saves one at its first rollout "
-            "and then with every checkpoint (train.checkpoint_every, train.checkpoint_every_seconds)"
+            f"--resume {str(run_dir)!r}: no complete checkpoints/resume_<N>.json or dagger_<R>.json; a run saves a dagger "
+            "state after each cloning or DAgger fit, a resume state at its first rollout and then with every checkpoint "
+            "(train.checkpoint_every, train.checkpoint_every_seconds)"
         )
     paths = _paths(Path(run_dir) / CHECKPOINT_DIR, step)
     try:
@@ -258,3 +268,127 @@ def _check_replayed(observations: list, last_obs, log) -> None:
         if not equal:
             log(f"resume: env copy {index} did not replay to its saved observation; the run continues, but not bit for bit")
             return
+
+
+def _rng_meta() -> dict:
+    """numpy's global RNG (without its key, which goes to the .npz) and Python's, as JSON."""
+    np_state, py_state = np.random.get_state(), random.getstate()
+    return {
+        "np_rng": [np_state[0], int(np_state[2]), int(np_state[3]), float(np_state[4])],
+        "python_rng": [py_state[0], list(py_state[1]), py_state[2]],
+    }
+
+
+def _restore_rngs(meta: dict, np_key: np.ndarray, torch_rng: torch.Tensor) -> None:
+    torch.set_rng_state(torch_rng)
+    kind, pos, has_gauss, cached = meta["np_rng"]
+    np.random.set_state((kind, np_key, pos, has_gauss, cached))
+    version, internal, gauss = meta["python_rng"]
+    random.setstate((version, tuple(internal), gauss))
+
+
+def _dagger_paths(folder: Path, round_: int) -> dict[str, Path]:
+    return {suffix: folder / f"dagger_{round_}.{suffix}" for suffix in ("pt", "npz", "json")}
+
+
+def newest_dagger_round(run_dir: Path) -> int | None:
+    """The round of the newest complete DAgger state in ``run_dir/checkpoints``, or None."""
+    rounds = []
+    for path in (Path(run_dir) / CHECKPOINT_DIR).glob("dagger_*.json"):
+        match = re.fullmatch(r"dagger_(\d+)\.json", path.name)
+        if match and all(p.is_file() for p in _dagger_paths(path.parent, int(match.group(1))).values()):
+            rounds.append(int(match.group(1)))
+    return max(rounds) if rounds else None
+
+
+def read_dagger_meta(run_dir: Path) -> dict | None:
+    """The ``.json`` of the newest complete DAgger state (round, rounds, labels), or None."""
+    round_ = newest_dagger_round(run_dir)
+    if round_ is None:
+        return None
+    try:
+        return json.loads(_dagger_paths(Path(run_dir) / CHECKPOINT_DIR, round_)["json"].read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def remove_dagger_states(folder: Path, keep: int | None = None) -> None:
+    """Removes ``folder``'s DAgger states (all, or all but round ``keep``)."""
+    for old in Path(folder).glob("dagger_*.*"):
+        match = re.fullmatch(r"dagger_(\d+)\.(pt|npz|json)", old.name)
+        if match and int(match.group(1)) != keep:
+            old.unlink(missing_ok=True)
+
+
+def save_dagger_state(folder: Path, config: Config, round_: int, data: dict, model, aux_head=None) -> Path:
+    """Writes the DAgger state after fit ``round_`` (0: cloning): the aggregated data set ``data``,
+    the policy (and auxiliary head) weights and the RNG states; removes older states."""
+    paths = _dagger_paths(Path(folder), round_)
+    tensors = {
+        "policy": model.policy.state_dict(),
+        "aux_head": aux_head.state_dict() if aux_head is not None else {},
+        "torch_rng": torch.get_rng_state(),
+    }
+    arrays = {"np_rng_key": np.random.get_state()[1]}
+    arrays.update(_observation_arrays("observations", data["observations"]))
+    arrays.update({key: np.asarray(data[key]) for key in DATA_KEYS})
+    observations = data["observations"]
+    meta = {
+        "format": DAGGER_FORMAT,
+        "env_id": config.env.id,
+        "algo": config.algo.name,
+        "round": round_,
+        "rounds": config.train.dagger_iterations,
+        "labels": int(len(data["actions"])),
+        "goal_entries": int(data.get("goal_entries", np.asarray(data["goals"]).shape[1])),
+        "observation_keys": list(observations) if isinstance(observations, dict) else None,
+        **_rng_meta(),
+    }
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with atomic_path(paths["pt"]) as tmp:
+        torch.save(tensors, tmp)
+    with atomic_path(paths["npz"]) as tmp, open(tmp, "wb") as handle:
+        np.savez(handle, **arrays)
+    write_json(paths["json"], meta)  # last: its presence marks a complete state
+    remove_dagger_states(folder, keep=round_)
+    return paths["json"]
+
+
+def load_dagger_state(model, config: Config, run_dir: Path) -> dict | None:
+    """Loads the newest DAgger state of ``run_dir`` into ``model``'s policy (read as data:
+    ``weights_only=True``, ``allow_pickle=False``, JSON); returns what ``warm_start`` continues
+    from (``round``, ``data``, ``aux_head`` weights, ``restore_rngs``), or None when there is none.
+
+    Raises:
+        ConfigError: the state cannot be read, or belongs to another env, algorithm or policy.
+    """
+    round_ = newest_dagger_round(run_dir)
+    if round_ is None:
+        return None
+    paths = _dagger_paths(Path(run_dir) / CHECKPOINT_DIR, round_)
+    try:
+        meta = json.loads(paths["json"].read_text())
+        tensors = torch_load_weights(paths["pt"])
+        with np.load(paths["npz"], allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+        keys = meta["observation_keys"]
+        data = {key: arrays[key] for key in DATA_KEYS}
+        data["observations"] = _observation_from(arrays, "observations", keys)
+        data["goal_entries"] = int(meta["goal_entries"])
+        policy, aux_head, torch_rng = tensors["policy"], tensors["aux_head"], tensors["torch_rng"]
+    except Exception as error:  # noqa: BLE001  (a damaged or crafted state: one line)
+        raise ConfigError(
+            f"--resume: the DAgger state {str(paths['json'])!r} cannot be read ({type(error).__name__}: {first_line(error)})"
+        ) from None
+    if meta.get("format") != DAGGER_FORMAT or meta.get("env_id") != config.env.id or meta.get("algo") != config.algo.name:
+        raise ConfigError(f"--resume: {str(paths['json'])!r} was saved for {meta.get('algo')} on {meta.get('env_id')}, not this run")
+    try:
+        model.policy.load_state_dict(policy)
+    except (RuntimeError, KeyError, ValueError) as error:
+        raise ConfigError(f"--resume: {str(paths['pt'])!r} does not fit this run's policy: {first_line(error)}") from None
+    return {
+        "round": int(meta["round"]),
+        "data": data,
+        "aux_head": aux_head or None,
+        "restore_rngs": lambda: _restore_rngs(meta, arrays["np_rng_key"], torch_rng),
+    }

@@ -12,7 +12,8 @@ A sweep spec is a YAML file::
       policy.net_arch: [[64, 64]]      # a plain value: fixed
     seeds: 0-2                         # a grid over seeds: "0-2", "0,5" or a list (default [0])
     samples: 4                         # draws of the random keys (choice, uniform, loguniform) per grid point
-    asha: {grace_steps: 20000}         # optional ASHA early stopping on the training success rate
+    asha: {grace_steps: 20000}         # optional ASHA early stopping on a periodic evaluation's score
+                                       # (also: reduction_factor, report_every, eval_episodes)
     out: runs/sweeps/lr                # the sweep folder (default runs/sweeps/<spec file name>)
 
 The sweep folder holds ``spec.yaml`` (a copy of the spec), ``trials/<params>/`` (one run folder
@@ -23,6 +24,11 @@ share keys and differ only in seed are averaged). Running the same spec again re
 Tune restores its experiment and a trial whose run folder already holds eval.json reports it
 without training again. Ray does the scheduling: locally by default, on an existing cluster
 with ``address``.
+
+Ray Tune ranks trials by ``score``: a success rate with the mean return as a tie-breaker
+(:func:`score`). With ``asha``, every report evaluates the policy so far on ``eval_episodes``
+fixed scenes (default 5), so ASHA separates trials that all fail (success 0) by how close
+they come; the final report's score is eval.json's.
 """
 
 from __future__ import annotations
@@ -30,20 +36,25 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import logging
 import math
 import os
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
 import ray
+import torch
 import yaml
 from ray import tune
 from ray.tune.schedulers import ASHAScheduler
 from ray.tune.search.basic_variant import BasicVariantGenerator
 from stable_baselines3.common.callbacks import BaseCallback
 
+from robocue.agents.agent import make_env
+from robocue.agents.evaluation import run_episode
 from robocue.agents.runs import CONFIG_FILE, EVAL_FILE
 from robocue.agents.seeds import parse_seeds
 from robocue.agents.training import check_runnable, train
@@ -54,7 +65,10 @@ from robocue.stats import wilson_interval
 
 SPEC_KEYS = ("preset", "overrides", "params", "seeds", "samples", "asha", "out", "search_seed")
 DOMAINS = ("grid", "choice", "uniform", "loguniform")
-ASHA_KEYS = ("grace_steps", "reduction_factor", "report_every")
+ASHA_KEYS = ("grace_steps", "reduction_factor", "report_every", "eval_episodes")
+ASHA_EVAL_EPISODES = 5  # episodes of each periodic evaluation that ASHA ranks trials by (asha.eval_episodes)
+ASHA_EVAL_SEED = 20_000  # its scenes: the same at every report and in every trial, apart from eval.json's (10_000 on)
+METRIC = "score"  # what Ray Tune ranks trials by: success rate, ties broken by mean return (see score())
 SPEC_COPY = "spec.yaml"
 TRIALS_DIR = "trials"
 TUNE_DIR = "tune"
@@ -143,8 +157,10 @@ def load_spec(path: str | Path) -> dict:
     if asha is not None:
         if not isinstance(asha, dict) or set(asha) - set(ASHA_KEYS):
             _fail(f"'asha' must be a mapping with keys among {', '.join(ASHA_KEYS)}")
-        if not all(isinstance(v, (int, float)) and v > 0 for v in asha.values()):
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in asha.values()):
             _fail("'asha' values must be positive numbers")
+        if not isinstance(asha.get("eval_episodes", 1), int) or asha.get("eval_episodes", 1) > 1000:
+            _fail(f"'asha.eval_episodes' must be an integer from 1 to 1000, got {asha['eval_episodes']!r}")
     search_seed = spec.get("search_seed", 0)
     if not isinstance(search_seed, int) or isinstance(search_seed, bool):
         _fail(f"'search_seed' must be an integer, got {search_seed!r}")
@@ -209,12 +225,28 @@ def trial_name(params: dict) -> str:
     return f"{text[:80]}__seed={params['seed']}__{digest}" if text else f"seed={params['seed']}__{digest}"
 
 
-class TuneReport(BaseCallback):
-    """Reports the training success rate and return to Ray Tune every ``every`` steps (for ASHA)."""
+def score(success_rate: float, mean_return: float, episodes: int) -> float:
+    """The success rate with the mean return as a tie-breaker: ``success + 0.49 / episodes * r / (1 + |r|)``.
 
-    def __init__(self, every: int):
+    Success rates over ``episodes`` episodes are multiples of ``1 / episodes``; the return term
+    lies strictly within half of that step and rises with the return, so it orders trials of the
+    same success rate (all 0 early on) by return and never reorders different success rates.
+    """
+    if not math.isfinite(mean_return):
+        return float(success_rate)
+    return float(success_rate) + 0.49 / max(episodes, 1) * mean_return / (1.0 + abs(mean_return))
+
+
+class TuneReport(BaseCallback):
+    """Reports to Ray Tune every ``every`` steps (for ASHA): the training success rate and return,
+    and with ``eval_episodes`` > 0 a deterministic evaluation of the policy so far on
+    ``eval_episodes`` fixed scenes (``eval_success``, ``eval_return``); ``score`` comes from the
+    evaluation when there is one, else from the training episodes."""
+
+    def __init__(self, every: int, config=None, eval_episodes: int = 0):
         super().__init__()
         self.every, self.next_report = every, every
+        self.config, self.eval_episodes, self.eval_env = config, eval_episodes, None
 
     def _on_step(self) -> bool:
         return True
@@ -223,16 +255,37 @@ class TuneReport(BaseCallback):
         if self.num_timesteps < self.next_report:
             return
         self.next_report += self.every
-        tune.report(_training_metrics(self.model))
+        metrics = _training_metrics(self.model)
+        if self.eval_episodes:
+            metrics.update(self.evaluate())
+        tune.report(metrics)
+
+    def evaluate(self) -> dict:
+        """``eval_episodes`` deterministic episodes on seeds from ``ASHA_EVAL_SEED``; training's RNGs are left as they were."""
+        if self.eval_env is None:
+            self.eval_env = make_env(self.config)
+        policy = lambda observation: self.model.predict(observation, deterministic=True)[0]  # noqa: E731
+        with torch.random.fork_rng(devices=[]):  # a deterministic policy draws nothing, but an env may: keep training's stream
+            episodes = [run_episode(self.eval_env, policy, ASHA_EVAL_SEED + i) for i in range(self.eval_episodes)]
+        success = float(np.mean([e["success"] for e in episodes]))
+        mean_return = float(np.mean([e["return"] for e in episodes]))
+        return {"eval_success": success, "eval_return": mean_return, METRIC: score(success, mean_return, len(episodes))}
+
+    def _on_training_end(self) -> None:
+        if self.eval_env is not None:
+            self.eval_env.close()
+            self.eval_env = None
 
 
 def _training_metrics(model) -> dict:
     success = float(np.mean(model.ep_success_buffer)) if model.ep_success_buffer else 0.0
     returns = [info["r"] for info in model.ep_info_buffer]
+    mean_return = float(np.mean(returns)) if returns else math.nan
     return {
         "timesteps": int(model.num_timesteps),
         "train_success": success,
-        "train_return": float(np.mean(returns)) if returns else math.nan,
+        "train_return": mean_return,
+        METRIC: score(success, mean_return, len(model.ep_success_buffer)),
     }
 
 
@@ -244,6 +297,7 @@ def _final_metrics(run_dir: Path) -> dict:
         "success_ci_high": result["success_ci"][1],
         "mean_return": result["mean_return"],
         "eval_episodes": result["n_episodes"],
+        METRIC: score(result["success_rate"], result["mean_return"], result["n_episodes"]),
     }
 
 
@@ -260,10 +314,12 @@ def run_trial(params: dict, spec: dict) -> None:
         shutil.rmtree(run_dir)
     overrides = [*spec["overrides"], *(_override(key, value) for key, value in params.items()), f"run.dir={run_dir}"]
     config = load_config(spec["preset"], overrides)
-    every = int((spec.get("asha") or {}).get("report_every", max(1, config.train.timesteps // 20)))
-    train(config, callbacks=[TuneReport(every)])  # its output goes to the Ray worker's log
+    asha = spec.get("asha") or {}
+    every = int(asha.get("report_every", max(1, config.train.timesteps // 20)))
+    eval_episodes = int(asha.get("eval_episodes", ASHA_EVAL_EPISODES)) if spec.get("asha") else 0
+    train(config, callbacks=[TuneReport(every, config, eval_episodes)])  # its output goes to the Ray worker's log
     final = _final_metrics(run_dir)
-    # The last report carries the evaluation's success rate in train_success too, so ASHA's metric is never missing.
+    # The last report carries eval.json's score, and its success rate in train_success too, so no report lacks a metric.
     tune.report({**base, "timesteps": config.train.timesteps, "train_success": final["success_rate"], **final, "resumed": False})
 
 
@@ -280,6 +336,32 @@ def _save_spec(spec: dict, out: Path) -> None:
         tmp.write_text(text)
 
 
+def connect_ray(address: str | None, runtime_env: dict) -> None:
+    """``ray.init``: a local Ray without ``address``, else the cluster at ``address`` (``auto``,
+    ``HOST:PORT``, or ``ray://HOST:PORT`` through Ray Client).
+
+    Raises:
+        SpecError: one line, when a Ray Client address does not connect (Ray gives up after about 40 s).
+    """
+    client = bool(address) and address.startswith("ray://")
+    try:
+        with warnings.catch_warnings():
+            if client:  # Ray's own "connection timed out" warning and kwargs note: the error below says it in one line
+                warnings.simplefilter("ignore", UserWarning)
+                logging.getLogger("ray.client_builder").setLevel(logging.WARNING)
+            ray.init(address=address, runtime_env=runtime_env, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    except (ConnectionError, TimeoutError, RuntimeError) as error:
+        if not client:
+            raise
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SpecError(
+            f"--address {address}: Ray Client did not connect ({type(error).__name__}: {reason}); the head must run "
+            f"`ray start --head --ray-client-server-port PORT` reachable from here, and Ray Client (ray {ray.__version__}) "
+            "connects only to a cluster without token authentication (`RAY_AUTH_MODE=disabled ray start --head ...`); "
+            "on a node of the cluster use --address auto"
+        ) from None
+
+
 def run_sweep(spec_path: str | Path, address: str | None = None, max_concurrent: int | None = None, log=print) -> dict:
     """Runs (or resumes) the sweep in ``spec_path`` on Ray Tune; writes summary.csv and best.yaml.
 
@@ -290,7 +372,7 @@ def run_sweep(spec_path: str | Path, address: str | None = None, max_concurrent:
     _save_spec(spec, out)
     (out / TRIALS_DIR).mkdir(exist_ok=True)
     runtime_env = {"env_vars": {"RAY_CHDIR_TO_TRIAL_DIR": "0", "MUJOCO_GL": os.environ.get("MUJOCO_GL", "egl"), "WANDB_SILENT": "true"}}
-    ray.init(address=address, runtime_env=runtime_env, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    connect_ray(address, runtime_env)
     try:
         trainable = tune.with_parameters(run_trial, spec=spec)
         tune_path = out / TUNE_DIR
@@ -312,7 +394,7 @@ def run_sweep(spec_path: str | Path, address: str | None = None, max_concurrent:
                 trainable,
                 param_space=param_space(spec),
                 tune_config=tune.TuneConfig(
-                    metric="train_success",
+                    metric=METRIC,
                     mode="max",
                     scheduler=scheduler,
                     num_samples=spec["samples"],

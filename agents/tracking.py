@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import secrets
+import string
 import sys
 import warnings
 from pathlib import Path
@@ -11,8 +15,10 @@ import numpy as np
 from stable_baselines3.common.logger import KVWriter, Logger, make_output_format
 
 from robocue.configs import Config
+from robocue.files import write_json
 
 METRICS_DIR = "metrics"
+WANDB_RUN_FILE = "wandb_run.json"  # {"id": ...}: the wandb run a resumed run continues
 
 
 class WandbWriter(KVWriter):
@@ -38,7 +44,9 @@ def start_wandb(config: Config, run_dir: Path):
     """Starts a wandb run in ``run_dir/wandb``, or returns None when disabled.
 
     Offline mode never touches the network. Online mode gives up after a short timeout
-    and falls back to offline, so a missing network never blocks or fails training.
+    and falls back to offline, so a missing network never blocks or fails training. The run's
+    wandb id is kept in ``run_dir/wandb_run.json``; a resumed run (``robocue train --resume``)
+    starts wandb with the same id and ``resume="allow"``, so its metrics continue that wandb run.
     """
     mode = config.logging.wandb
     if mode == "disabled":
@@ -48,8 +56,12 @@ def start_wandb(config: Config, run_dir: Path):
     # machine under load) and a run with logging.wandb=disabled never needs it.
     import wandb
 
+    run_id = wandb_run_id(run_dir)
+
     def init(init_mode: str):
         return wandb.init(
+            id=run_id,
+            resume="allow",
             project=config.logging.wandb_project,
             name=run_dir.name,
             dir=str(run_dir),
@@ -70,6 +82,20 @@ def start_wandb(config: Config, run_dir: Path):
                 error = offline_error
         warnings.warn(f"wandb disabled for this run: {error}", stacklevel=2)
         return None
+
+
+def wandb_run_id(run_dir: Path) -> str:
+    """The wandb run id of ``run_dir`` from its ``wandb_run.json``; a new one (8 random base-36 characters,
+    as wandb makes them) is written there first."""
+    path = Path(run_dir) / WANDB_RUN_FILE
+    try:
+        run_id = json.loads(path.read_text()).get("id")
+    except (OSError, ValueError, AttributeError):
+        run_id = None
+    if not isinstance(run_id, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", run_id):
+        run_id = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
+        write_json(path, {"id": run_id})
+    return run_id
 
 
 def make_logger(config: Config, run_dir: Path, wandb_run=None) -> Logger:

@@ -28,18 +28,32 @@ from robocue.agents.agent import (
     Agent,
     build_policy_model,
     check_stamp,
+    first_line,
+    foreign_model,
+    foreign_refusal,
     load_weights,
     make_env,
     model_path,
     read_model_weights,
     resolve_device,
+    state_twin,
+    zip_algorithm,
 )
 from robocue.agents.collect import check_dataset, demonstrations, load_dataset
 from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert_labels, warm_start
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.plots import plot_run_curves
 from robocue.agents.replay import replay_run
-from robocue.agents.resume import newest_resume_step, restore_resume_state, save_resume_state, wrap_recorded
+from robocue.agents.resume import (
+    load_dagger_state,
+    newest_resume_step,
+    read_dagger_meta,
+    remove_dagger_states,
+    restore_resume_state,
+    save_dagger_state,
+    save_resume_state,
+    wrap_recorded,
+)
 from robocue.agents.runs import CHECKPOINT_DIR, MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
 from robocue.agents.train_summary import write_train_summary
@@ -113,6 +127,7 @@ class CheckpointEvery(BaseCallback):
     def _on_rollout_start(self) -> None:
         if self.resume and self.resume_due:
             save_resume_state(self.model, self.config, self.folder, self.config.train.resume_replay_buffer)
+            remove_dagger_states(self.folder)  # RL's resume state supersedes the cloning and DAgger rounds'
             self.resume_due = False
 
     def _on_step(self) -> bool:
@@ -244,6 +259,17 @@ def init_source(config: Config, log=print) -> Path | None:
     if not config.train.init_from:
         return None
     key = "config key 'train.init_from'"
+    foreign = foreign_model(config.train.init_from)
+    if foreign is not None:  # a Stable-Baselines3 zip made elsewhere: only with train.trust_pickle
+        if not config.train.trust_pickle:
+            raise ConfigError(f"{key}: {foreign_refusal(config.train.init_from, 'set train.trust_pickle=true')}")
+        try:
+            algo = zip_algorithm(foreign)  # from the JSON keys of its data entry: nothing unpickled yet
+        except ConfigError as error:
+            raise ConfigError(f"{key}: {error}") from None
+        if algo != config.algo.name:
+            raise ConfigError(f"{key}: that zip holds a {algo} model, this config trains {config.algo.name}; they must match")
+        return foreign
     source, path = finished_run(config.train.init_from, "train.init_from", log)
     if source.algo.name != config.algo.name:
         raise ConfigError(f"{key}: that run trained {source.algo.name}, this config trains {config.algo.name}; they must match")
@@ -256,7 +282,15 @@ def init_source(config: Config, log=print) -> Path | None:
 
 
 def init_weights(config: Config, path: Path) -> dict:
-    """The ``train.init_from`` model's policy weights (read as weights only), checked against its own run's config."""
+    """The ``train.init_from`` model's policy weights (read as weights only), checked against its own run's config;
+    a foreign zip (allowed by ``train.trust_pickle``, checked by :func:`init_source`) through SB3's loader, which unpickles it."""
+    if foreign_model(config.train.init_from) is not None:
+        try:
+            return algorithm_class(config.algo.name).load(path, device="cpu").policy.state_dict()
+        except Exception as error:  # noqa: BLE001  (whatever a zip made elsewhere makes SB3 raise: one line)
+            raise ConfigError(
+                f"config key 'train.init_from': Stable-Baselines3 cannot load {str(path)!r} ({type(error).__name__}: {first_line(error)})"
+            ) from None
     try:
         weights, stamp = read_model_weights(path)
         check_stamp(stamp, load_run_config(config.train.init_from), path)
@@ -281,6 +315,14 @@ def check_teacher(config: Config, state_dim: int, log=print) -> None:
     if not config.train.teacher:
         return
     key = "config key 'train.teacher'"
+    if foreign_model(config.train.teacher) is not None:
+        if not config.train.trust_pickle:
+            raise ConfigError(f"{key}: {foreign_refusal(config.train.teacher, 'set train.trust_pickle=true')}")
+        agent = load_teacher(config, "cpu", log)
+        if agent.config.env.commands != "onehot":
+            commands = agent.config.env.commands
+            raise ConfigError(f"{key}: the teacher must observe one-hot commands; that zip's policy hears env.commands={commands}")
+        return
     teacher, _ = finished_run(config.train.teacher, "train.teacher", log)
     theirs, ours = envs.ENV_SPECS.get(teacher.env.id, {}), envs.ENV_SPECS[config.env.id]
     if theirs.get("obs_mode") != "state" or theirs.get("task") != ours["task"] or teacher.env.commands != "onehot":
@@ -298,6 +340,22 @@ def check_teacher(config: Config, state_dim: int, log=print) -> None:
             f"{key}: that run observes {shape[0]} state entries, this env's state has {state_dim}; "
             "train the teacher with the same env.kwargs"
         )
+
+
+def load_teacher(config: Config, device: str, log=print) -> Agent:
+    """The ``train.teacher`` policy: a run folder's weights, or (with ``train.trust_pickle``) a
+    Stable-Baselines3 zip made elsewhere through SB3's loader, acting in the state-mode env of this task."""
+    foreign = foreign_model(config.train.teacher)
+    if foreign is None:
+        return Agent.load(config.train.teacher, device=device, log=log)
+    try:
+        return Agent.load_trusted_zip(foreign, state_twin(config.env.id), device, key="the teacher's state-mode env")
+    except ConfigError as error:
+        raise ConfigError(f"config key 'train.teacher': {error}") from None
+    except Exception as error:  # noqa: BLE001  (whatever a zip made elsewhere makes SB3 raise: one line)
+        raise ConfigError(
+            f"config key 'train.teacher': Stable-Baselines3 cannot load {str(foreign)!r} ({type(error).__name__}: {first_line(error)})"
+        ) from None
 
 
 def check_runnable(config: Config) -> str:
@@ -491,11 +549,13 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
             load_language_encoder().save(run_dir / ENCODER_FILE)
     else:
         run_dir = Path(resume)
-        if (run_dir / MODEL_FILE).is_file():  # SIGTERM and SIGINT save model.zip too: only a run that reached its steps is done
+        dagger = read_dagger_meta(run_dir)
+        dagger_left = dagger is not None and dagger["round"] < config.train.dagger_iterations and newest_resume_step(run_dir) is None
+        if (run_dir / MODEL_FILE).is_file() and not dagger_left:  # SIGTERM, SIGINT and every cloning or DAgger fit save model.zip too
             done = (read_model_weights(run_dir / MODEL_FILE)[1] or {}).get("num_timesteps", config.train.timesteps)
             if done >= config.train.timesteps:
                 raise ConfigError(f"--resume {str(run_dir)!r}: that run has finished ({done} steps); nothing to resume")
-        if newest_resume_step(run_dir) is None:
+        if newest_resume_step(run_dir) is None and dagger is None:
             restore_resume_state(None, config, run_dir)  # raises the one-line error
     log(f"run folder: {run_dir}")
     log(f"training {config.algo.name.upper()} on {config.env.id} for {config.train.timesteps} steps (device {device}, seed {config.seed})")
@@ -503,7 +563,13 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
     if config.train.torch_threads:
         torch.set_num_threads(config.train.torch_threads)
     model = build_model(config, device)
-    if resume is not None:
+    resumed_rl, dagger_start = False, None
+    if resume is not None and newest_resume_step(run_dir) is None:  # stopped during cloning or DAgger: from its last round
+        dagger_start = load_dagger_state(model, config, run_dir)
+        round_ = dagger_start["round"]
+        log(f"resumed after cloning and DAgger round {round_} from {run_dir / CHECKPOINT_DIR}/dagger_{round_}.*")
+    elif resume is not None:
+        resumed_rl = True
         step = restore_resume_state(model, config, run_dir, log=log)
         log(f"resumed at step {step} from {run_dir / CHECKPOINT_DIR}/resume_{step}.*")
         csv = run_dir / "metrics" / "progress.csv"
@@ -540,7 +606,7 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
                 loss = behaviour_clone(model, demos, config.train.bc_epochs, seed=config.seed)
                 save()
                 log(f"cloned {len(demos['actions'])} steps of {config.train.bc_dataset} ({config.train.bc_epochs} epochs, loss {loss:.3f})")
-            if config.train.bc_episodes and resume is None:
+            if config.train.bc_episodes and (resume is None or dagger_start is not None):
                 # The policy after every fit goes to model.zip, so a long imitation run stopped
                 # between rounds still leaves its latest policy for `robocue eval`.
                 warm_start(
@@ -559,13 +625,13 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
                     on_fit=save,
                     focus=config.train.dagger_focus,
                     aux_target=config.train.bc_aux_target,
-                    labeller=PolicyTeacher(Agent.load(config.train.teacher, device=device, log=log))
-                    if config.train.teacher
-                    else expert_labels,
+                    labeller=PolicyTeacher(load_teacher(config, device, log)) if config.train.teacher else expert_labels,
+                    on_state=lambda done, data, head: save_dagger_state(run_dir / CHECKPOINT_DIR, config, done, data, model, head),
+                    start=dagger_start,
                 )
             if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
                 remaining = config.train.timesteps - model.num_timesteps  # all of it, unless resumed
-                model.learn(total_timesteps=remaining, callback=CallbackList(callbacks), reset_num_timesteps=resume is None)
+                model.learn(total_timesteps=remaining, callback=CallbackList(callbacks), reset_num_timesteps=not resumed_rl)
     except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM as Terminated
         with terminate_as_exception(ignore=True):  # a second signal does not cut the save short
             save()

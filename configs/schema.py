@@ -281,6 +281,14 @@ class TrainConfig(_Section):
             "Any warm start and RL steps continue from there."
         ),
     )
+    trust_pickle: bool = Field(
+        False,
+        description=(
+            "Let init_from and teacher name a Stable-Baselines3 zip made elsewhere (a .zip, or a folder with model.zip "
+            "and no robocue config.yaml), loaded with SB3's loader, which UNPICKLES it and so runs any code inside: only "
+            "for zips from someone you trust. robocue run folders never need it (they load as weights only)."
+        ),
+    )
     critic_warmup: int = Field(
         0,
         ge=0,
