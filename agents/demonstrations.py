@@ -180,6 +180,7 @@ def warm_start(
     focus: float = 0.0,
     aux_target: str = "goals",
     labeller=expert_labels,
+    evaluate=None,
 ) -> None:
     """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
     of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
@@ -193,7 +194,10 @@ def warm_start(
     where the policy's action was off the expert's by ``d`` (module docstring; 0: all
     labels weigh 1). ``aux_target``: what the auxiliary head predicts, ``goals`` or
     ``state`` (module docstring). ``labeller``: who acts in the cloning episodes and labels
-    every state (default the scripted expert; a :class:`PolicyTeacher` for a trained one)."""
+    every state (default the scripted expert; a :class:`PolicyTeacher` for a trained one).
+    ``evaluate``: called after every fit (after ``on_fit``) with the environment steps the
+    episodes so far took (every step is labelled); returning True ends the DAgger rounds
+    (training's periodic evaluation and stop at a target success)."""
     if focus < 0:
         raise ValueError(f"focus must be >= 0, got {focus}")
     data = collect_demonstrations(
@@ -209,6 +213,8 @@ def warm_start(
     )
     if on_fit is not None:
         on_fit(0)
+    if evaluate is not None and evaluate(len(data["actions"])):
+        return
     rollouts = dagger_episodes or episodes
     for iteration in range(1, dagger_iterations + 1):
         # Seeds past the cloning episodes' and every earlier round's: new scenes each round.
@@ -231,6 +237,8 @@ def warm_start(
         )
         if on_fit is not None:
             on_fit(iteration)
+        if evaluate is not None and evaluate(len(data["actions"])):
+            return
 
 
 def _describe(loss) -> str:
