@@ -14,8 +14,9 @@ written to TensorBoard and wandb at its step as ``eval/success`` and ``eval/retu
 to the next row of ``metrics/progress.csv``. The first one whose success rate reaches
 ``train.target_success`` gives ``steps_to_target`` and ``seconds_to_target``: the wall seconds
 of training since it began, *excluding* the time spent in periodic evaluations (the same figure
-with them is ``wall_seconds_to_target``). Both go to ``train.json``; with
-``train.stop_at_target`` training stops there.
+with them is ``wall_seconds_to_target``; the CPU seconds the training process used until then,
+evaluations excluded, are ``cpu_seconds_to_target``, a figure that other jobs on a shared machine
+disturb less). They go to ``train.json``; with ``train.stop_at_target`` training stops there.
 """
 
 from __future__ import annotations
@@ -62,13 +63,16 @@ class TimeToTarget(BaseCallback):
     ``started`` is the ``time.perf_counter()`` at which training began (before any imitation).
     """
 
-    def __init__(self, config: Config, run_dir: Path, started: float, log=print):
+    def __init__(self, config: Config, run_dir: Path, started: float, log=print, cpu_started: float | None = None):
         super().__init__()
         self.config, self.run_dir, self.started, self.log = config, Path(run_dir), started, log
+        self.cpu_started = time.process_time() if cpu_started is None else cpu_started
         train = config.train
         self.target, self.every, self.episodes = train.target_success, train.eval_every, train.eval_episodes
         self.stop = train.stop_at_target
         self.eval_seconds = 0.0  # wall time spent in periodic evaluations so far
+        self.eval_cpu_seconds = 0.0  # and CPU time of this process
+        self.cpu_seconds_to_target: float | None = None
         self.steps_to_target: int | None = None
         self.seconds_to_target: float | None = None
         self.wall_seconds_to_target: float | None = None
@@ -88,6 +92,7 @@ class TimeToTarget(BaseCallback):
             "steps_to_target": self.steps_to_target,
             "seconds_to_target": None if self.seconds_to_target is None else round(self.seconds_to_target, 1),
             "wall_seconds_to_target": None if self.wall_seconds_to_target is None else round(self.wall_seconds_to_target, 1),
+            "cpu_seconds_to_target": None if self.cpu_seconds_to_target is None else round(self.cpu_seconds_to_target, 1),
             "target_phase": self.phase_at_target,
             "periodic_evaluations": self.evaluations,
             "periodic_eval_seconds": round(self.eval_seconds, 1),
@@ -95,8 +100,9 @@ class TimeToTarget(BaseCallback):
 
     def evaluate(self, model, step: int, phase: str = "rl") -> bool:
         """Evaluates ``model`` now, records it, and returns whether training should stop."""
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         train_seconds = began - self.started - self.eval_seconds
+        cpu_seconds = cpu_began - self.cpu_started - self.eval_cpu_seconds
         training = model.policy.training
         with random_state_kept():
             if self.env is None:
@@ -106,12 +112,14 @@ class TimeToTarget(BaseCallback):
             result = evaluate_policy(self.env, policy, self.config.env.id, self.episodes, EVAL_SEED, progress=False)
         model.policy.set_training_mode(training)
         self.eval_seconds += time.perf_counter() - began
+        self.eval_cpu_seconds += time.process_time() - cpu_began
         self.evaluations += 1
         success, mean_return = float(result["success_rate"]), float(result["mean_return"])
         self._record(model, phase, step, train_seconds, began - self.started, success, mean_return)
         if self.target is not None and not self.reached and success >= self.target:
             self.steps_to_target, self.seconds_to_target = int(step), train_seconds
             self.wall_seconds_to_target, self.phase_at_target = began - self.started, phase
+            self.cpu_seconds_to_target = cpu_seconds
             self.log(
                 f"success {success:.2f} >= target {self.target:g} over {self.episodes} evaluation episodes at step {step} "
                 f"after {train_seconds:.1f}s of training{' (stopping: train.stop_at_target)' if self.stop else ''}"

@@ -531,9 +531,9 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
     def save() -> None:
         save_model(model, final_model, config.env.id, config.algo.name)
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     measured = config.train.target_success is not None or config.train.eval_every
-    periodic = TimeToTarget(config, run_dir, started, log=log) if measured else None
+    periodic = TimeToTarget(config, run_dir, started, log=log, cpu_started=cpu_started) if measured else None
     if periodic is not None and config.train.eval_every:
         callbacks.append(periodic)
     if config.train.teacher:
@@ -596,7 +596,8 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
         if periodic.reached:
             log(
                 f"time to success {periodic.target:g}: {periodic.steps_to_target} steps, {periodic.seconds_to_target:.1f}s of training "
-                f"({periodic.wall_seconds_to_target:.1f}s with {periodic.evaluations} periodic evaluations)"
+                f"({periodic.wall_seconds_to_target:.1f}s with {periodic.evaluations} periodic evaluations; "
+                f"{periodic.cpu_seconds_to_target:.1f} CPU seconds)"
             )
         else:
             log(f"success {periodic.target:g} was not reached in {periodic.evaluations} periodic evaluations")

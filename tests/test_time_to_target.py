@@ -81,6 +81,7 @@ def test_stop_at_target_stops_and_records_steps_and_seconds(tmp_path, tiny_ppo_o
     summary = json.loads((result.run_dir / "train.json").read_text())
     assert summary["steps_to_target"] == 256 and summary["target_success"] == 0.9
     assert 0 < summary["seconds_to_target"] <= summary["wall_seconds_to_target"] <= summary["train_seconds"]
+    assert summary["cpu_seconds_to_target"] > 0
     assert summary["periodic_evaluations"] == 1 and summary["target_phase"] == "rl"
     assert result.timesteps < 1024  # stopped: the rollout after the evaluation is cut at its first step
     assert len(_evaluations(result.run_dir)) == 1
