@@ -22,6 +22,7 @@ from rliable import metrics
 from robocue.agents.plots import Curve, plot_group_curves, plot_intervals, read_curve
 from robocue.agents.runs import CONFIG_FILE, EVAL_FILE
 from robocue.agents.seeds import GROUP_FILE, group_runs
+from robocue.agents.train_summary import TRAIN_FILE
 from robocue.files import atomic_path, write_json
 
 SUMMARY_FILE = "summary.json"
@@ -64,6 +65,16 @@ def _read_eval(run: Path) -> dict | None:
     if not isinstance(data, dict) or "success_rate" not in data or "mean_return" not in data:
         raise ValueError(f"{str(path)!r} has no success_rate and mean_return; re-run `robocue eval {run}`")
     return data
+
+
+def _time_to_target(run: Path) -> dict:
+    """The run's target success and its steps and seconds to it, from train.json (None where absent)."""
+    keys = ("target_success", "steps_to_target", "seconds_to_target")
+    try:
+        data = json.loads((run / TRAIN_FILE).read_text())
+    except (OSError, json.JSONDecodeError):
+        return dict.fromkeys(keys)
+    return {key: data.get(key) if isinstance(data, dict) else None for key in keys}
 
 
 def _seed_of(run: Path) -> int | None:
@@ -116,18 +127,39 @@ def summarise_group(name: str, runs: list[Path]) -> dict:
                 "eval_episodes": None if evaluation is None else evaluation.get("n_episodes"),
                 "steps": int(curve.steps[-1]) if len(curve) else None,
                 "train_seconds": float(curve.seconds[-1]) if len(curve) else None,
+                **_time_to_target(run),
             }
         )
     evaluated = [entry for entry in per_run if entry["success_rate"] is not None]
     if not evaluated:
         raise ValueError(f"no run of {name!r} has an {EVAL_FILE}; evaluate them with `robocue eval RUN_DIR` first")
+    targets = sorted({entry["target_success"] for entry in per_run if entry["target_success"] is not None})
     return {
         "runs": len(runs),
         "evaluated_runs": len(evaluated),
+        "time_to_target": _time_to_target_summary(per_run, targets) if targets else None,
         "success_rate": interval_estimates([entry["success_rate"] for entry in evaluated]),
         "return": interval_estimates([entry["mean_return"] for entry in evaluated]),
         "per_run": per_run,
     }
+
+
+def _time_to_target_summary(per_run: list[dict], targets: list[float]) -> dict:
+    """How many runs that measured time to their target reached it, and the median and range of steps and seconds."""
+    measured = [entry for entry in per_run if entry["target_success"] is not None]
+    reached = [entry for entry in measured if entry["steps_to_target"] is not None]
+    summary = {"targets": targets, "measured_runs": len(measured), "reached_runs": len(reached)}
+    for key in ("steps_to_target", "seconds_to_target"):
+        values = [float(entry[key]) for entry in reached if entry[key] is not None]
+        summary[key] = {"median": float(np.median(values)), "min": min(values), "max": max(values)} if values else None
+    return summary
+
+
+def _time_cell(entry: dict | None, key: str, digits: int) -> str:
+    if entry is None or entry[key] is None:
+        return "-"
+    values = entry[key]
+    return f"{values['median']:.{digits}f} [{values['min']:.{digits}f}, {values['max']:.{digits}f}]"
 
 
 def _cell(estimate: dict, digits: int) -> str:
@@ -136,17 +168,33 @@ def _cell(estimate: dict, digits: int) -> str:
 
 
 def markdown_table(summary: dict) -> str:
-    """One row per group: IQM, mean and median of success rate and return with their 95% intervals."""
-    lines = [
-        "| group | runs | success IQM [95% CI] | success mean [95% CI] | success median | return IQM [95% CI] | return mean [95% CI] |",
-        "|---|---:|---|---|---:|---|---|",
-    ]
+    """One row per group: IQM, mean and median of success rate and return with their 95% intervals; and,
+    when any run measured time to a target success (train.target_success), how many reached it and the
+    median [min, max] of their steps and seconds to it."""
+    timed = any(entry.get("time_to_target") for entry in summary.values())
+    header = "| group | runs | success IQM [95% CI] | success mean [95% CI] | success median | return IQM [95% CI] | return mean [95% CI] |"
+    rule = "|---|---:|---|---|---:|---|---|"
+    if timed:
+        header += " target | reached | steps to target, median [min, max] | seconds to target, median [min, max] |"
+        rule += "---:|---:|---|---|"
+    lines = [header, rule]
     for name, entry in summary.items():
         success, returns = entry["success_rate"], entry["return"]
-        lines.append(
+        line = (
             f"| {name} | {entry['evaluated_runs']} | {_cell(success['iqm'], 2)} | {_cell(success['mean'], 2)} | "
             f"{success['median']['value']:.2f} | {_cell(returns['iqm'], 1)} | {_cell(returns['mean'], 1)} |"
         )
+        if timed:
+            ttt = entry.get("time_to_target")
+            if ttt is None:
+                line += " - | - | - | - |"
+            else:
+                target = "/".join(f"{value:g}" for value in ttt["targets"])
+                line += (
+                    f" {target} | {ttt['reached_runs']}/{ttt['measured_runs']} | {_time_cell(ttt, 'steps_to_target', 0)} | "
+                    f"{_time_cell(ttt, 'seconds_to_target', 1)} |"
+                )
+        lines.append(line)
     return "\n".join(lines)
 
 

@@ -163,6 +163,23 @@ def merge(first: dict, second: dict) -> dict:
     return merged
 
 
+def imitation_recipe(train) -> dict:
+    """``warm_start``'s keyword arguments from a config's ``train`` section: the imitation
+    recipe, shared by training and distillation so that both read every key."""
+    return dict(
+        episodes=train.bc_episodes,
+        epochs=train.bc_epochs,
+        dagger_iterations=train.dagger_iterations,
+        aux_weight=train.bc_aux_weight,
+        episode_steps=train.bc_episode_steps,
+        dagger_episodes=train.dagger_episodes,
+        after_success=train.bc_after_success,
+        lr_schedule=train.bc_lr_schedule,
+        focus=train.dagger_focus,
+        aux_target=train.bc_aux_target,
+    )
+
+
 def warm_start(
     model,
     make_env,
@@ -182,6 +199,7 @@ def warm_start(
     labeller=expert_labels,
     on_state=None,
     start: dict | None = None,
+    evaluate=None,
 ) -> None:
     """Behaviour cloning from ``episodes`` expert episodes (the first ``episode_steps`` steps
     of each; 0: all), then ``dagger_iterations`` rounds of DAgger: the policy drives
@@ -199,7 +217,10 @@ def warm_start(
     ``on_state``: called with ``(round, data, aux_head)`` after every fit, to save what a
     stopped run continues from. ``start``: continue after round ``start["round"]`` with its
     aggregated ``data`` (the policy already holds that round's weights), ``aux_head`` weights
-    and ``restore_rngs`` (agents/resume.py ``load_dagger_state``)."""
+    and ``restore_rngs`` (agents/resume.py ``load_dagger_state``). ``evaluate``: called after
+    every fit (after ``on_fit`` and ``on_state``) with the environment steps the episodes so
+    far took (every step is labelled); returning True ends the DAgger rounds (training's
+    periodic evaluation and stop at a target success)."""
     if focus < 0:
         raise ValueError(f"focus must be >= 0, got {focus}")
     if start is None:
@@ -225,6 +246,8 @@ def warm_start(
             on_fit(0)
         if on_state is not None:
             on_state(0, data, aux_head)
+        if evaluate is not None and evaluate(len(data["actions"])):
+            return
     else:
         log(f"DAgger resumed after round {start['round']} of {dagger_iterations}, with {len(data['actions'])} labelled steps")
     rollouts = dagger_episodes or episodes
@@ -251,6 +274,8 @@ def warm_start(
             on_fit(iteration)
         if on_state is not None:
             on_state(iteration, data, aux_head)
+        if evaluate is not None and evaluate(len(data["actions"])):
+            return
 
 
 def _describe(loss) -> str:

@@ -18,7 +18,7 @@ import gymnasium as gym
 import numpy as np
 
 from robocue.agents.agent import Agent, make_env
-from robocue.agents.demonstrations import warm_start
+from robocue.agents.demonstrations import imitation_recipe, warm_start
 from robocue.agents.export import _acting_parameters
 from robocue.agents.runs import CONFIG_FILE, MODEL_FILE, create_run_dir, save_config, save_model
 from robocue.agents.training import build_model
@@ -86,20 +86,13 @@ def distill(teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] |
     warm_start(
         model,
         lambda: LastObservation(make_env(config)),
-        config.train.bc_episodes,
-        config.train.bc_epochs,
-        config.train.dagger_iterations,
+        **imitation_recipe(config.train),
         # Past the teacher's own cloning and DAgger seeds (seed * 100000 + 50000 on, 2,600 episodes
         # for the preset): on the scenes it was fitted to, an unfinished pixel teacher succeeded in
         # 0.62 of 40 episodes against 0.07 of 200 held-out evaluation episodes.
         seed=config.seed * 100_000 + 70_000,
         log=log,
-        aux_weight=config.train.bc_aux_weight,
-        dagger_episodes=config.train.dagger_episodes,
-        after_success=config.train.bc_after_success,
-        lr_schedule=config.train.bc_lr_schedule,
         on_fit=lambda _: save_model(model, model_path, config.env.id, config.algo.name),
-        aux_target=config.train.bc_aux_target,
         labeller=ObservationTeacher(teacher),
     )
     save_model(model, model_path, config.env.id, config.algo.name)

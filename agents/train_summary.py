@@ -40,14 +40,19 @@ def machine_summary(device: str) -> dict:
     }
 
 
-def write_train_summary(run_dir: Path, timesteps: int, train_seconds: float, device: str) -> dict:
-    """Writes ``run_dir/train.json`` (atomically) and returns its body."""
+def write_train_summary(run_dir: Path, timesteps: int, train_seconds: float, device: str, time_to_target: dict | None = None) -> dict:
+    """Writes ``run_dir/train.json`` (atomically) and returns its body.
+
+    ``time_to_target``: the periodic evaluation's entries (agents/time_to_target.py):
+    ``target_success``, ``steps_to_target`` and ``seconds_to_target`` (None when never reached), ...
+    """
     summary = {
         "timesteps": int(timesteps),
         "train_seconds": round(float(train_seconds), 1),
         "device": device,
         "torch_threads": torch.get_num_threads(),
         "machine": machine_summary(device),
+        **(time_to_target or {}),
     }
     write_json(Path(run_dir) / TRAIN_FILE, summary)
     return summary

@@ -40,7 +40,7 @@ from robocue.agents.agent import (
     zip_algorithm,
 )
 from robocue.agents.collect import check_dataset, demonstrations, load_dataset
-from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert_labels, warm_start
+from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert_labels, imitation_recipe, warm_start
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.plots import plot_run_curves
 from robocue.agents.replay import replay_run
@@ -55,6 +55,7 @@ from robocue.agents.resume import (
     wrap_recorded,
 )
 from robocue.agents.runs import CHECKPOINT_DIR, MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
+from robocue.agents.time_to_target import TimeToTarget
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
 from robocue.agents.train_summary import write_train_summary
 from robocue.configs import Config, ConfigError, algorithm_class
@@ -593,10 +594,14 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
 
     final_model = run_dir / MODEL_FILE
 
-    def save(_=None) -> None:
+    def save() -> None:
         save_model(model, final_model, config.env.id, config.algo.name)
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    measured = config.train.target_success is not None or config.train.eval_every
+    periodic = TimeToTarget(config, run_dir, started, log=log, cpu_started=cpu_started) if measured else None
+    if periodic is not None and config.train.eval_every:
+        callbacks.append(periodic)
     if config.train.teacher:
         log(f"labels from the teacher in {config.train.teacher} (instead of the scripted expert)")
     try:
@@ -612,24 +617,16 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
                 warm_start(
                     model,
                     lambda: make_env(config, for_training=True),
-                    config.train.bc_episodes,
-                    config.train.bc_epochs,
-                    config.train.dagger_iterations,
+                    **imitation_recipe(config.train),
                     seed=config.seed * 100_000 + 50_000,
                     log=log,
-                    aux_weight=config.train.bc_aux_weight,
-                    episode_steps=config.train.bc_episode_steps,
-                    dagger_episodes=config.train.dagger_episodes,
-                    after_success=config.train.bc_after_success,
-                    lr_schedule=config.train.bc_lr_schedule,
-                    on_fit=save,
-                    focus=config.train.dagger_focus,
-                    aux_target=config.train.bc_aux_target,
+                    on_fit=lambda _round: save(),
+                    evaluate=None if periodic is None else lambda steps: periodic.evaluate(model, steps, phase="imitation"),
                     labeller=PolicyTeacher(load_teacher(config, device, log)) if config.train.teacher else expert_labels,
                     on_state=lambda done, data, head: save_dagger_state(run_dir / CHECKPOINT_DIR, config, done, data, model, head),
                     start=dagger_start,
                 )
-            if config.train.timesteps:  # 0: imitation only, the warm start is the whole training
+            if config.train.timesteps and not (periodic is not None and periodic.stop and periodic.reached):  # 0: imitation only
                 remaining = config.train.timesteps - model.num_timesteps  # all of it, unless resumed
                 model.learn(total_timesteps=remaining, callback=CallbackList(callbacks), reset_num_timesteps=not resumed_rl)
     except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM as Terminated
@@ -641,16 +638,27 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
     finally:
         finish_wandb(wandb_run)
         model.get_env().close()
+        if periodic is not None:
+            periodic.close()
     train_seconds = time.perf_counter() - started
     save()
     plot_run_curves(run_dir)  # curves.png: success rate and return against steps (none for imitation only)
     result = TrainResult(run_dir, final_model, int(model.num_timesteps), train_seconds)
-    write_train_summary(run_dir, result.timesteps, train_seconds, device)
+    write_train_summary(run_dir, result.timesteps, train_seconds, device, None if periodic is None else periodic.summary())
     if config.train.timesteps:
         log(f"trained {result.timesteps} steps in {train_seconds:.0f}s ({result.timesteps / train_seconds:.0f} steps/s)")
     else:
         log(f"trained by imitation only (train.timesteps=0) in {train_seconds:.0f}s")
-    if result.timesteps < config.train.timesteps:
+    if periodic is not None and periodic.target is not None:
+        if periodic.reached:
+            log(
+                f"time to success {periodic.target:g}: {periodic.steps_to_target} steps, {periodic.seconds_to_target:.1f}s of training "
+                f"({periodic.wall_seconds_to_target:.1f}s with {periodic.evaluations} periodic evaluations; "
+                f"{periodic.cpu_seconds_to_target:.1f} CPU seconds)"
+            )
+        else:
+            log(f"success {periodic.target:g} was not reached in {periodic.evaluations} periodic evaluations")
+    if result.timesteps < config.train.timesteps and not (periodic is not None and periodic.stop and periodic.reached):
         log(f"stopped early by train.max_seconds={config.train.max_seconds:g} ({config.train.timesteps} steps were asked for)")
 
     if config.train.evaluate:

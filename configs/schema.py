@@ -301,6 +301,27 @@ class TrainConfig(_Section):
     max_seconds: float = Field(
         0, ge=0, description="Stop learning after this much wall time (then save, evaluate and record as usual); 0: no limit."
     )
+    target_success: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        allow_inf_nan=False,
+        description=(
+            "Time to success: the success rate (0 < x <= 1) the periodic evaluation waits for; the first evaluation "
+            "that reaches it sets steps_to_target and seconds_to_target in train.json (None: off)."
+        ),
+    )
+    eval_every: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Periodic evaluation every this many RL environment steps (> 0 when target_success is set and "
+            "timesteps > 0): eval_episodes fixed-seed episodes with deterministic actions in a separate env, without "
+            "drawing from training's random streams; imitation evaluates after every fit instead (0: off)."
+        ),
+    )
+    eval_episodes: int = Field(20, ge=1, description="Episodes of each periodic evaluation (seeds 20000, 20001, ...).")
+    stop_at_target: bool = Field(False, description="Stop training at the first periodic evaluation that reaches target_success.")
     progress_bar: bool = Field(True, description="Show a progress bar with the running success rate.")
     torch_threads: int = Field(1, ge=0, description="torch.set_num_threads for training; 0 keeps torch's default.")
     evaluate: bool = Field(True, description="Evaluate the final model and write eval.json when training ends.")
@@ -574,6 +595,13 @@ def validate_config(data: dict) -> Config:
             f"config key 'train.critic_warmup' ({config.train.critic_warmup}) must be below train.timesteps "
             f"({config.train.timesteps}), or the actor never learns"
         )
+    if config.train.target_success is not None and config.train.timesteps and not config.train.eval_every:
+        raise ConfigError(
+            f"config key 'train.eval_every' must be > 0 (environment steps between evaluations) when train.target_success is set "
+            f"(got target_success={config.train.target_success:g}, eval_every=0)"
+        )
+    if config.train.stop_at_target and config.train.target_success is None:
+        raise ConfigError("config key 'train.stop_at_target' needs train.target_success, a success rate in (0, 1]")
     if config.train.timesteps == 0 and config.train.bc_episodes == 0 and not config.train.bc_dataset:
         raise ConfigError(
             "train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0 or train.bc_dataset; or set train.timesteps >= 1"
