@@ -2,6 +2,7 @@
 
     python scripts/commands_report.py                      # words and gestures
     python scripts/commands_report.py --only language
+    python scripts/commands_report.py --markdown           # the tables of docs/commands.md
     python scripts/commands_report.py --only gesture --gesture-clips 200 --weights perception/weights/gesture.pt
 
 Words: exact match on the hand-written out-of-grammar phrasings (tests/data/outside_phrasings.tsv)
@@ -100,6 +101,58 @@ def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[st
     return report
 
 
+def _fmt(value, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(report: dict) -> str:
+    """The report as the Markdown tables of docs/commands.md."""
+    out = []
+    if "language" in report:
+        lang = report["language"]
+        out += ["| | exact match | understood | exact when understood |", "|---|---:|---:|---:|"]
+        for key, name in (
+            ("outside_phrasings", "unknown words mapped (shipped)"),
+            ("outside_phrasings_unknown_words_not_mapped", "unknown words as `<unk>` (`Tokenizer.map_unknown = False`)"),
+        ):
+            row = lang[key]
+            out.append(f"| {name} | {_fmt(row['exact'])} | {_fmt(row['understood'])} | {_fmt(row['exact_when_understood'])} |")
+        asked = lang["not_understood_inputs"]
+        valid = lang["valid_grammar_commands_understood"]
+        out += [
+            "",
+            f"| not-understood inputs asked a question | valid grammar commands understood ({', '.join(valid)}) "
+            f"| grammar splits exact ({', '.join(lang['grammar_splits_exact'])}) |",
+            "|---:|---:|---:|",
+            f"| {_fmt(asked['asked_a_question'])} ({asked['inputs']} inputs) | "
+            + " / ".join(_fmt(v) for v in valid.values())
+            + " | "
+            + " / ".join(_fmt(v, 4) for v in lang["grammar_splits_exact"].values())
+            + " |",
+            "",
+        ]
+    if "gesture" in report:
+        out += [
+            "| reader | independent: all | tight | idle around | recordings | pointing error, median (°) "
+            "| blind: all | tight | idle around | pairs | recordings | pointing error, median (°) "
+            "| training performers | held-out performers |",
+            "|---|" + "---:|" * 13,
+        ]
+        for name, entry in report["gesture"].items():
+            ind, blind = entry["independent_generator"], entry.get("blind_generator")
+            cells = [_fmt(ind["label_accuracy"]), *(_fmt(ind["by_kind"].get(k)) for k in ("tight", "margin", "recording"))]
+            cells.append(_fmt(ind["pointing_error_deg_median"], 1))
+            if blind is None:
+                cells += [""] * 6
+            else:
+                cells += [_fmt(blind["accuracy"]), *(_fmt(blind["by_kind"].get(k)) for k in ("tight", "margin", "pair", "recording"))]
+                cells.append(_fmt(blind["pointing_error_deg"]["median"], 1))
+            cells += [_fmt(entry[f"training_generator_{split}"]["label_accuracy"]) for split in ("train", "heldout")]
+            label = f"{name} (default)" if name == GESTURE_READERS[0] else name
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("language", "gesture"), help="measure just this (default: both)")
@@ -109,14 +162,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--gesture-clips", type=int, default=200, help="clips of the independent generator (default: 200)")
     parser.add_argument("--eval-clips", type=int, default=300, help="clips per training-generator split (default: 300)")
+    parser.add_argument("--markdown", action="store_true", help="print the tables of docs/commands.md instead of JSON")
+    parser.add_argument("--from-json", type=Path, metavar="REPORT.json", help="read a report this script printed instead of measuring")
     args = parser.parse_args(argv)
+    if args.from_json is not None:
+        report = json.loads(args.from_json.read_text(encoding="utf-8"))
+        print(markdown(report) if args.markdown else json.dumps(report, indent=1))
+        return 0
     torch.set_num_threads(1)
     report = {}
     if args.only in (None, "language"):
         report["language"] = language_report()
     if args.only in (None, "gesture"):
         report["gesture"] = gesture_report(args.weights, args.gesture_clips, args.eval_clips, tuple(args.readers))
-    print(json.dumps(report, indent=1))
+    print(markdown(report) if args.markdown else json.dumps(report, indent=1))
     return 0
 
 

@@ -1,0 +1,29 @@
+"""scripts/commands_report.py turns its JSON report into the tables of docs/commands.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from robocue.scripts.commands_report import main, markdown
+
+REPORT = Path(__file__).resolve().parents[1] / "docs" / "results" / "commands_report.json"
+
+
+def test_the_shipped_report_renders_the_tables_of_the_docs(capsys):
+    assert main(["--from-json", str(REPORT), "--markdown"]) == 0
+    tables = capsys.readouterr().out
+    docs = (REPORT.parents[1] / "commands.md").read_text(encoding="utf-8")
+    rows = [line for line in tables.splitlines() if line.startswith("| ") and not line.startswith("| reader") and "---" not in line]
+    assert len(rows) >= 5
+    for row in rows:  # the docs bold headline figures; compare without the bold
+        assert row in docs.replace("**", ""), row
+
+
+def test_a_report_without_a_blind_generator_leaves_its_cells_empty():
+    report = json.loads(REPORT.read_text(encoding="utf-8"))
+    for entry in report["gesture"].values():
+        entry.pop("blind_generator")
+    rows = markdown({"gesture": report["gesture"]}).splitlines()[2:]
+    assert [row.split(" | ")[0] for row in rows] == ["| geometric (default)", "| learned"]
+    assert all(row.count("|  |") >= 3 for row in rows)
