@@ -106,3 +106,35 @@ def test_the_reader_is_chosen_by_name():
     assert isinstance(load_gesture_reader(), GeometricRecogniser)
     with pytest.raises(ValueError, match="known: geometric, learned"):
         load_gesture_reader("magic")
+
+
+def _one_finger_beckon(clip, beats: int) -> np.ndarray:
+    """A point clip whose held index finger curls towards the palm and out again ``beats``
+    times (the curled middle finger's pose moved onto the index knuckle), 14 frames a beat,
+    before the hand goes back to rest."""
+    _, start, end, _ = clip.segments[0]
+    held = (start + end) // 2
+    beckon = np.repeat(clip.landmarks[held : held + 1], 14 * beats + 4, axis=0)
+    lm = np.concatenate([clip.landmarks[:held], beckon, clip.landmarks[end:]])
+    frames = np.arange(held + 4, held + 4 + 14 * beats)
+    bend = (0.5 - 0.5 * np.cos(2 * np.pi * (frames - frames[0]) / 14.0))[:, None, None]
+    curled = lm[frames, 10:13] + (lm[frames, 5:6] - lm[frames, 9:10])
+    lm[frames, 6:9] = (1 - bend) * lm[frames, 6:9] + bend * curled
+    return lm
+
+
+def test_a_one_finger_beckon_is_come_here_and_one_curl_of_the_index_is_not():
+    clip = sample_clip(np.random.default_rng(5), 3, ["point"], point_deg=100.0, idle_frames=20)
+    assert _labels(clip.landmarks) == ["point"]
+    assert _labels(_one_finger_beckon(clip, beats=3)) == ["come_here"]
+    assert "come_here" not in _labels(_one_finger_beckon(clip, beats=1))
+
+
+def test_a_swipe_whose_open_hand_stays_up_is_the_swipe_not_a_stop():
+    rng = np.random.default_rng(0)
+    for gesture in ("swipe_left", "swipe_right", "swipe_down"):
+        clip = sample_clip(rng, 3, [gesture], idle_frames=20)
+        end = clip.segments[0][2]
+        for held in (10, 30):
+            lm = np.concatenate([clip.landmarks[:end], np.repeat(clip.landmarks[end - 1 : end], held, axis=0), clip.landmarks[end:]])
+            assert _labels(lm) == [gesture], (gesture, held)

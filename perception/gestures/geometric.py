@@ -1,8 +1,8 @@
 """A gesture recogniser from hand geometry: finger bend angles, hand direction and wrist motion.
 
 It learns nothing. Each gesture is read from what defines it in docs/commands.md, measured
-in quantities every hand model shares: how far each finger is bent (the sum of its three
-joint angles, in 3-D), which way the hand and the index finger point in the image, and how
+in quantities every hand model shares: how far each finger is bent (the angle between its
+metacarpal and its knuckle-to-tip direction, in 3-D), which way the hand and the index finger point in the image, and how
 far and how fast the wrist travels, in palm lengths. A learned recogniser trained on one
 synthetic hand reads another hand model's resting posture as ``stop`` or ``grab``; angles
 and distances do not depend on whose hand model drew the clip.
@@ -11,7 +11,7 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecogniser.recognise`):
 
 1. Dropped frames (non-finite, all zero, or an exact repeat of the frame before) are
    filled by linear interpolation between the nearest valid frames.
-2. Per frame: each finger's **curl** (degrees, 0 straight, about 250 in a fist), the hand
+2. Per frame: each finger's **curl** (degrees, about 10 straight, 120-135 in a fist), the hand
    axis and the index finger's image direction, and the wrist's position in palm lengths
    (the clip's median wrist-to-middle-knuckle length, in 3-D when depth is given).
 3. **Postures** per frame, each finger straight, curled or in between: ``open`` (all four
@@ -20,11 +20,13 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecogniser.recognise`):
 4. **Strokes**: the wrist's path is cut where it stops or turns back; a stroke travelling at
    least ``swipe_distance`` palm lengths fast enough is a swipe in its main direction, and
    the shorter strokes that wind up before it or bring the hand back after it are not.
-5. **Finger cycles**: the four fingers' mean curl closing and opening again twice or more
-   is ``come_here``; an open hand closing once into a fist is ``grab``.
+5. **Finger cycles**: the four fingers' mean curl (or the index finger's alone, the other
+   three curled: the one-finger beckon) closing and opening again twice or more is
+   ``come_here``; an open hand closing once into a fist is ``grab``.
 6. ``point``: the pointing posture held with the wrist slow; ``stop``: the open hand held
    still with the fingers up (within ``stop_tilt_deg`` of the image's up), not closing into
-   a fist or beckoning next.
+   a fist, beckoning or swiping next to it (a short stroke up into it or down out of it is
+   the hand rising to show it or dropping after).
 
 Segments come out as :class:`~perception.gestures.encoder.GestureEncoder` gives them:
 ``{"label", "start", "end", "direction_deg"}``.
@@ -86,7 +88,7 @@ class HandMeasures:
     """Per-frame measurements of one clip (``T`` frames)."""
 
     valid: np.ndarray  # (T,) bool: the tracker saw the hand
-    curl: np.ndarray  # (T, 5) degrees, thumb..pinky: the sum of the three joint bends
+    curl: np.ndarray  # (T, 5) degrees, thumb..pinky: metacarpal against knuckle-to-tip
     axis_deg: np.ndarray  # (T,) image direction of wrist -> middle knuckle, 0 = right, 90 = up
     index_deg: np.ndarray  # (T,) image direction of index knuckle -> tip
     wrist: np.ndarray  # (T, 2) wrist in palm lengths, y up
@@ -297,16 +299,26 @@ class GeometricRecogniser:
         speed = np.linalg.norm(np.gradient(steady, axis=0), axis=1) if t_len > 1 else np.zeros(t_len)
         events = []
 
-        # come_here: two or more quick closings back to back; grab: one closing from open to a fist.
-        cycles = [c for c in _curl_cycles(mean4, th) if c[1] - c[0] <= th.cycle_frames // 2 and c[2] - c[1] <= th.cycle_frames // 2]
-        i = 0
-        while i < len(cycles):
-            j = i
-            while j + 1 < len(cycles) and _same_beat(cycles[j], cycles[j + 1], mean4, th):
-                j += 1
-            if j - i + 1 >= th.cycles:
-                events.append(_event("come_here", cycles[i][0], cycles[j][2]))
-            i = j + 1
+        # come_here: two or more quick closings back to back, of the four fingers or of the index
+        # finger alone with the other three curled (the one-finger beckon); grab: one closing from
+        # open to a fist.
+        others_curled = m.curl[:, 2:].min(axis=1) > th.curled - 10.0
+        for signal, beckoning in ((mean4, None), (m.curl[:, 1], others_curled)):
+            cycles = [
+                c
+                for c in _curl_cycles(signal, th)
+                if c[1] - c[0] <= th.cycle_frames // 2
+                and c[2] - c[1] <= th.cycle_frames // 2
+                and (beckoning is None or beckoning[c[0] : c[2]].mean() > 0.8)
+            ]
+            i = 0
+            while i < len(cycles):
+                j = i
+                while j + 1 < len(cycles) and _same_beat(cycles[j], cycles[j + 1], signal, th):
+                    j += 1
+                if j - i + 1 >= th.cycles:
+                    events.append(_event("come_here", cycles[i][0], cycles[j][2]))
+                i = j + 1
         for start, end in _runs(pose == "fist"):
             before = slice(max(0, start - th.grab_frames), start + 1)
             opened = np.flatnonzero(mean4[before] < th.open_mean + 15.0)
@@ -360,16 +372,17 @@ class GeometricRecogniser:
             held = held[len(held) // 3 :]
             events.append(_event("point", start, end, round(_circular_mean_deg(m.index_deg[held]), 1)))
 
-        # stop: the open hand held still, fingers up. A short stroke into or out of a long stop
-        # is the hand rising to show it or dropping after; otherwise an open hand held just
-        # before a grab or a swipe, or as beckoning ends, is part of that gesture.
+        # stop: the open hand held still, fingers up. A short stroke up into a long stop or down
+        # out of it is the hand rising to show it or dropping after; otherwise an open hand held
+        # just before or after a grab or a swipe, or as beckoning ends, is part of that gesture.
         upright = _angle_gap(m.axis_deg, 90.0) < th.stop_tilt_deg
         near = lambda e, start, end: -th.hold <= start - e["end"] <= th.hold or -th.hold <= e["start"] - end <= th.hold  # noqa: E731
         for start, end in _runs((pose == "open") & upright & (speed < th.still_speed)):
             if end - start < th.hold + 2:
                 continue
             beside = [e for e in events if e["label"] != "point" and near(e, start, end)]
-            if end - start >= 2 * th.hold and all(e["label"].startswith("swipe") and e["sure"] < th.swipe_sure for e in beside):
+            rising_or_dropping = [e["label"] == ("swipe_up" if e["start"] < start else "swipe_down") for e in beside]
+            if end - start >= 2 * th.hold and all(r and e["sure"] < th.swipe_sure for r, e in zip(rising_or_dropping, beside)):
                 events = [e for e in events if not any(e is b for b in beside)]
             elif beside:
                 continue
@@ -387,11 +400,12 @@ class GeometricRecogniser:
         kept.sort(key=lambda e: e["start"])
         beckons = [e for e in kept if e["label"] == "come_here"]
         hold = self.th.hold
-        # A hand closing just before or after beckoning is the beckoning starting or settling to rest.
+        # A hand closing just before or after beckoning is the beckoning starting or settling to rest;
+        # a finger held out for a moment next to a one-finger beckon is that beckon's first or last beat.
         kept = [
             e
             for e in kept
-            if e["label"] != "grab"
+            if not (e["label"] == "grab" or (e["label"] == "point" and e["end"] - e["start"] < 2 * hold))
             or not any(-hold <= e["start"] - b["end"] <= hold or -hold <= b["start"] - e["end"] <= hold for b in beckons)
         ]
         merged: list[dict] = []
