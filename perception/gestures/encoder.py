@@ -10,15 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from robocue.perception.clarify import clarify_gestures
-from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder
-from robocue.perception.gestures.vocabulary import (
-    GESTURE_DESTINATION,
-    LABELS,
-    NUM_LANDMARKS,
-    _check_landmarks,
-    command_from_gestures,
-)
+from robocue.perception.command_heads import CommandDecoder
+from robocue.perception.gestures.vocabulary import LABELS, NUM_LANDMARKS, _check_landmarks, interpret_gestures
 
 DEFAULT_WEIGHTS = Path(__file__).parent.parent / "weights" / "gesture.pt"
 
@@ -290,19 +283,7 @@ class GestureEncoder(nn.Module):
         probs = out["frame_logits"][0].softmax(dim=-1).cpu().numpy()
         gestures = _segments_from_probs(probs, out["direction"][0].cpu().numpy(), smooth, min_frames)
         sure = [float(probs[g["start"] : g["end"], LABELS.index(g["label"])].mean()) for g in gestures]
-        command = command_from_gestures(gestures)
-        labels = [g["label"] for g in gestures]
-        confidence = dict.fromkeys(DECODER_FIELDS, 1.0 if gestures else 0.0)
-        setting = [c for g, c in zip(labels, sure) if g in ("point", "grab", "come_here")]
-        if command["task"] is not None and setting:
-            confidence["task"] = min(setting)
-        swipes = [c for g, c in zip(labels, sure) if g in GESTURE_DESTINATION]
-        if command["destination"] is not None and swipes:
-            confidence["destination"] = swipes[-1]
-        if "stop" in labels:
-            confidence = {field: sure[labels.index("stop")] for field in DECODER_FIELDS}
-        verdict = clarify_gestures(labels, command, confidence)
-        return {"gestures": gestures, **command, **verdict}
+        return interpret_gestures(gestures, sure)
 
     def save(self, path) -> Path:
         """Writes config and weights to one file."""

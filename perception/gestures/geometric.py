@@ -39,10 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from robocue.perception.clarify import clarify_gestures
-from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.gestures.encoder import load_default_gesture_encoder
-from robocue.perception.gestures.vocabulary import GESTURE_DESTINATION, _check_landmarks, command_from_gestures
+from robocue.perception.gestures.vocabulary import _check_landmarks, command_from_gestures, interpret_gestures
 
 _CHAINS = ((0, 1, 2, 3, 4), (0, 5, 6, 7, 8), (0, 9, 10, 11, 12), (0, 13, 14, 15, 16), (0, 17, 18, 19, 20))
 SWIPE_OF = {0: "swipe_right", 1: "swipe_up", 2: "swipe_left", 3: "swipe_down"}  # quadrant of the stroke's image angle
@@ -452,18 +450,7 @@ class GeometricRecogniser:
         gestures = self.recognise(landmarks)
         valid = _valid_frames(np.asarray(landmarks, dtype=np.float64))
         sure = [float(valid[g["start"] : g["end"]].mean()) if g["end"] > g["start"] else 0.0 for g in gestures]
-        command = command_from_gestures(gestures)
-        labels = [g["label"] for g in gestures]
-        confidence = dict.fromkeys(DECODER_FIELDS, 1.0 if gestures else 0.0)
-        setting = [c for g, c in zip(labels, sure) if g in ("point", "grab", "come_here")]
-        if command["task"] is not None and setting:
-            confidence["task"] = min(setting)
-        swipes = [c for g, c in zip(labels, sure) if g in GESTURE_DESTINATION]
-        if command["destination"] is not None and swipes:
-            confidence["destination"] = swipes[-1]
-        if "stop" in labels:
-            confidence = {field: sure[labels.index("stop")] for field in DECODER_FIELDS}
-        return {"gestures": gestures, **command, **clarify_gestures(labels, command, confidence)}
+        return interpret_gestures(gestures, sure)
 
 
 GESTURE_READERS = ("geometric", "learned")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from robocue.perception.clarify import clarify_gestures
+from robocue.perception.command_heads import DECODER_FIELDS
+
 FPS = 30
 NUM_LANDMARKS = 21
 GESTURES = ("point", "swipe_left", "swipe_right", "swipe_up", "swipe_down", "grab", "come_here", "stop")
@@ -105,3 +108,25 @@ def _check_landmarks(landmarks) -> np.ndarray | torch.Tensor:
     if shape[-3] == 0 or (len(shape) == 4 and shape[0] == 0):
         raise ValueError(f"gesture clip is empty: shape {shape}")
     return landmarks
+
+
+def interpret_gestures(gestures: list[dict], sure: list[float]) -> dict:
+    """A reader's answer for one clip: the recognised ``gestures``, the command they imply,
+    whether it was understood, a confidence per field and the question to ask back.
+
+    ``sure``: how sure the reader is of each gesture, in [0, 1]. A field's confidence is that
+    of the gestures that set it (the task: the least sure point, grab or come_here; the
+    destination: the last swipe; every field: the stop's, when there is one).
+    """
+    command = command_from_gestures(gestures)
+    labels = [g["label"] for g in gestures]
+    confidence = dict.fromkeys(DECODER_FIELDS, 1.0 if gestures else 0.0)
+    setting = [c for g, c in zip(labels, sure) if g in ("point", "grab", "come_here")]
+    if command["task"] is not None and setting:
+        confidence["task"] = min(setting)
+    swipes = [c for g, c in zip(labels, sure) if g in GESTURE_DESTINATION]
+    if command["destination"] is not None and swipes:
+        confidence["destination"] = swipes[-1]
+    if "stop" in labels:
+        confidence = {field: sure[labels.index("stop")] for field in DECODER_FIELDS}
+    return {"gestures": gestures, **command, **clarify_gestures(labels, command, confidence)}
