@@ -80,18 +80,28 @@ def wrap_recorded(env: gym.Env, **kwargs) -> gym.Env:
     return EpisodeRecorder(wrap(env, **kwargs))
 
 
+def _state_paths(folder: Path, kind: str, number: int) -> dict[str, Path]:
+    """The three files of one saved state, ``<kind>_<number>.{pt,npz,json}``."""
+    return {suffix: folder / f"{kind}_{number}.{suffix}" for suffix in ("pt", "npz", "json")}
+
+
 def _paths(folder: Path, step: int) -> dict[str, Path]:
-    return {suffix: folder / f"resume_{step}.{suffix}" for suffix in ("pt", "npz", "json")}
+    return _state_paths(folder, "resume", step)
+
+
+def _newest_state(run_dir: Path, kind: str) -> int | None:
+    """The number of the newest complete ``kind`` state in ``run_dir/checkpoints`` (all three files there), or None."""
+    numbers = []
+    for path in (Path(run_dir) / CHECKPOINT_DIR).glob(f"{kind}_*.json"):
+        match = re.fullmatch(rf"{kind}_(\d+)\.json", path.name)
+        if match and all(p.is_file() for p in _state_paths(path.parent, kind, int(match.group(1))).values()):
+            numbers.append(int(match.group(1)))
+    return max(numbers) if numbers else None
 
 
 def newest_resume_step(run_dir: Path) -> int | None:
     """The step of the newest complete resume state in ``run_dir/checkpoints``, or None."""
-    steps = []
-    for path in (Path(run_dir) / CHECKPOINT_DIR).glob("resume_*.json"):
-        match = re.fullmatch(r"resume_(\d+)\.json", path.name)
-        if match and all(p.is_file() for p in _paths(path.parent, int(match.group(1))).values()):
-            steps.append(int(match.group(1)))
-    return max(steps) if steps else None
+    return _newest_state(run_dir, "resume")
 
 
 def _observation_arrays(prefix: str, observation) -> dict[str, np.ndarray]:
@@ -288,17 +298,12 @@ def _restore_rngs(meta: dict, np_key: np.ndarray, torch_rng: torch.Tensor) -> No
 
 
 def _dagger_paths(folder: Path, round_: int) -> dict[str, Path]:
-    return {suffix: folder / f"dagger_{round_}.{suffix}" for suffix in ("pt", "npz", "json")}
+    return _state_paths(folder, "dagger", round_)
 
 
 def newest_dagger_round(run_dir: Path) -> int | None:
     """The round of the newest complete DAgger state in ``run_dir/checkpoints``, or None."""
-    rounds = []
-    for path in (Path(run_dir) / CHECKPOINT_DIR).glob("dagger_*.json"):
-        match = re.fullmatch(r"dagger_(\d+)\.json", path.name)
-        if match and all(p.is_file() for p in _dagger_paths(path.parent, int(match.group(1))).values()):
-            rounds.append(int(match.group(1)))
-    return max(rounds) if rounds else None
+    return _newest_state(run_dir, "dagger")
 
 
 def read_dagger_meta(run_dir: Path) -> dict | None:
