@@ -38,6 +38,7 @@ from robocue.perception.command_channels import BELIEF_FIELDS, GestureCommands, 
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.gestures import LABELS
 from robocue.perception.gestures.encoder import _INPUT_DIM
+from robocue.perception.words import APOSTROPHES, NON_WORD
 
 FORMATS = ("onnx", "torchscript")
 EXPORT_DIR = "export"
@@ -247,8 +248,8 @@ def _language_manifest(encoder) -> dict:
             "unk_id": language.Tokenizer.unk_id,
             "max_len": encoder.tokenizer.max_len,
             "lowercase": True,
-            "remove": language._APOSTROPHES.pattern,
-            "split": language._NON_WORD.pattern,
+            "remove": APOSTROPHES.pattern,
+            "split": NON_WORD.pattern,
         },
     }
 

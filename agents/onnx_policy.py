@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from robocue.perception.words import word_mapper
+
 MANIFEST_FILE = "manifest.json"
 EXPORT_DIR = "export"
 
@@ -92,12 +94,16 @@ class OnnxLanguageEncoder:
         self.stoi = {word: index for index, word in enumerate(tokenizer["words"])}
         self.unk_id, self.max_len = tokenizer["unk_id"], tokenizer["max_len"]
         self.remove, self.split = re.compile(tokenizer["remove"]), re.compile(tokenizer["split"])
+        self.mapper = word_mapper(tuple(tokenizer["words"]))
         self.session = session(Path(export_dir) / spec["file"], threads)
         self.out_dim = spec["output"]["shape"][1]
 
     def token_ids(self, text: str) -> np.ndarray:
+        """Token ids of ``text``; a word the vocabulary lacks is read as a known one when it
+        can be (:class:`~perception.words.WordMapper`, as the PyTorch encoder reads it), else ``<unk>``."""
         words = [w for w in self.split.split(self.remove.sub("", str(text).lower())) if w][: self.max_len]
-        ids = [self.stoi.get(word, self.unk_id) for word in words] or [self.unk_id]
+        mapped = [word if word in self.stoi else self.mapper(word) for word in words]
+        ids = [self.unk_id if word is None else self.stoi[word] for word in mapped] or [self.unk_id]
         return np.asarray([ids], dtype=np.int64)
 
     def belief(self, text: str) -> np.ndarray:
