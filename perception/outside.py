@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS = ROOT / "tests" / "data" / "outside_phrasings.tsv"
 GENERATOR = ROOT / "tests" / "outside_gestures.py"
 BLIND_GENERATOR = ROOT / "tests" / "blind_gestures.py"  # a second independent generator, for reports only
+BLIND2_GENERATOR = ROOT / "tests" / "blind2_gestures.py"  # a third, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

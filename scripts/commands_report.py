@@ -10,8 +10,9 @@ with unknown words mapped and without; how often the inputs of tests/data/not_un
 answered with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
-(tests/outside_gestures.py, seed 1), of the blind generator (tests/blind_gestures.py, seed 1,
-never looked at while the geometric reader's thresholds were set), and of the training
+(tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py and
+tests/blind2_gestures.py, seed 1, written apart from the geometric reader and never read while
+its thresholds were set), and of the training
 generator's performers, overall and per kind of clip. Prints one JSON object.
 """
 
@@ -32,7 +33,7 @@ from robocue.perception.gestures import GESTURE_READERS, GestureEncoder, evaluat
 from robocue.perception.gestures.encoder import DEFAULT_WEIGHTS
 from robocue.perception.gestures.training import warm_start
 from robocue.perception.language import SPLITS, evaluate_all_splits, load_default_language_encoder, sample_utterances
-from robocue.perception.outside import BLIND_GENERATOR, ROOT, load_test_module, outside_gestures, outside_phrasings
+from robocue.perception.outside import BLIND2_GENERATOR, BLIND_GENERATOR, ROOT, load_test_module, outside_gestures, outside_phrasings
 
 
 def language_report(valid_n: int = 1000) -> dict:
@@ -77,6 +78,9 @@ def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[st
     if BLIND_GENERATOR.is_file():
         blind = load_test_module("robocue_blind_gestures", BLIND_GENERATOR)
         sets["blind_generator"] = (blind.score, blind.blind_dataset(clips, seed=1))
+    if BLIND2_GENERATOR.is_file():
+        blind2 = load_test_module("robocue_blind2_gestures", BLIND2_GENERATOR)
+        sets["blind2_generator"] = (blind2.score, blind2.blind2_dataset(clips, seed=1))
     for split, seed in (("train", 10_000), ("heldout", 20_000)):
         sets[f"training_generator_{split}"] = (
             module.score_recogniser,
@@ -132,24 +136,33 @@ def markdown(report: dict) -> str:
             "",
         ]
     if "gesture" in report:
+        blinds = [("blind_generator", "blind"), ("blind2_generator", "blind 2")]
         out += [
-            "| reader | independent: all | tight | idle around | recordings | pointing error, median (°) "
-            "| blind: all | tight | idle around | pairs | recordings | pointing error, median (°) "
-            "| training performers | held-out performers |",
-            "|---|" + "---:|" * 13,
+            "| reader | independent | " + " | ".join(name for _, name in blinds) + " | training performers | held-out performers "
+            "| pointing error, median (°): independent / " + " / ".join(name for _, name in blinds) + " |",
+            "|---|" + "---:|" * (len(blinds) + 4),
         ]
         for name, entry in report["gesture"].items():
-            ind, blind = entry["independent_generator"], entry.get("blind_generator")
-            cells = [_fmt(ind["label_accuracy"]), *(_fmt(ind["by_kind"].get(k)) for k in ("tight", "margin", "recording"))]
-            cells.append(_fmt(ind["pointing_error_deg_median"], 1))
-            if blind is None:
-                cells += [""] * 6
-            else:
-                cells += [_fmt(blind["accuracy"]), *(_fmt(blind["by_kind"].get(k)) for k in ("tight", "margin", "pair", "recording"))]
-                cells.append(_fmt(blind["pointing_error_deg"]["median"], 1))
+            ind = entry["independent_generator"]
+            cells = [_fmt(ind["label_accuracy"])]
+            cells += [_fmt(entry[key]["accuracy"]) if key in entry else "" for key, _ in blinds]
             cells += [_fmt(entry[f"training_generator_{split}"]["label_accuracy"]) for split in ("train", "heldout")]
+            errors = [_fmt(ind["pointing_error_deg_median"], 1)]
+            errors += [_fmt(entry[key]["pointing_error_deg"]["median"], 1) if key in entry else "" for key, _ in blinds]
+            cells.append(" / ".join(errors))
             label = f"{name} (default)" if name == GESTURE_READERS[0] else name
             out.append(f"| {label} | " + " | ".join(cells) + " |")
+        kinds = [("tight", "tight"), ("margin", "idle around"), ("pair", "pairs"), ("recording", "recordings")]
+        out += [
+            "",
+            "| reader | generator | " + " | ".join(name for _, name in kinds) + " |",
+            "|---|---|" + "---:|" * len(kinds),
+        ]
+        for name, entry in report["gesture"].items():
+            for key, generator in [("independent_generator", "independent"), *blinds]:
+                if key in entry:
+                    cells = [_fmt(entry[key]["by_kind"].get(kind)) for kind, _ in kinds]
+                    out.append(f"| {name} | {generator} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 

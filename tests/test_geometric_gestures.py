@@ -138,3 +138,21 @@ def test_a_swipe_whose_open_hand_stays_up_is_the_swipe_not_a_stop():
         for held in (10, 30):
             lm = np.concatenate([clip.landmarks[:end], np.repeat(clip.landmarks[end - 1 : end], held, axis=0), clip.landmarks[end:]])
             assert _labels(lm) == [gesture], (gesture, held)
+
+
+def _swipe_up_into_a_point(pause: int) -> np.ndarray:
+    """A swipe up of the training generator, ``pause`` still frames, then a point from where it ended."""
+    rng = np.random.default_rng(0)
+    swipe, point = sample_clip(rng, 3, ["swipe_up"]), sample_clip(rng, 3, ["point"])
+    rise = swipe.landmarks[: swipe.segments[0][2]]
+    held = point.landmarks[point.segments[0][1] - 3 :]
+    held = held - (held[0, 0] - rise[-1, 0])
+    still = np.repeat(rise[-1:], pause, axis=0)
+    return np.concatenate([rise, still, held]).astype(np.float32)
+
+
+def test_a_hand_rising_straight_into_a_point_is_the_point_and_a_swipe_then_a_pause_is_both():
+    arriving = _swipe_up_into_a_point(pause=0)
+    assert _labels(arriving) == ["point"]
+    assert [g["label"] for g in GeometricRecogniser(Thresholds(transitions=False)).recognise(arriving)] == ["swipe_up", "point"]
+    assert _labels(_swipe_up_into_a_point(pause=30)) == ["swipe_up", "point"]

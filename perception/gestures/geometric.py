@@ -148,7 +148,7 @@ class Thresholds:
     swipe_distance: float = 1.0  # a stroke this long (palm lengths)...
     swipe_speed: float = 0.12  # ...at this peak speed (palm lengths per frame)...
     swipe_sure: float = 2.5  # a stroke this long is a swipe even next to a held open palm
-    swipe_curl: float = 45.0  # ...with the fingers out (median mean curl under this) can be a swipe
+    swipe_curl: float = 35.0  # ...with the fingers out (median mean curl under this) can be a swipe
     still_speed: float = 0.035  # the wrist under this speed is still
     move_speed: float = 0.02  # a stroke is the wrist over this speed
     episode_gap: int = 10  # strokes closer than this belong to one motion episode
@@ -160,6 +160,7 @@ class Thresholds:
     cycle_frames: int = 40  # closing and opening each within half this; closings at most this far apart
     grab_frames: int = 30  # grab: from open to fist within this many frames...
     grab_travel: float = 1.0  # ...the wrist travelling less than this (palm lengths) meanwhile
+    transitions: bool = True  # a swipe up into a held gesture, or down out of a stop or beckoning, is the hand arriving or leaving
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -406,6 +407,19 @@ class GeometricRecogniser:
             if not (e["label"] == "grab" or (e["label"] == "point" and e["end"] - e["start"] < 2 * hold))
             or not any(-hold <= e["start"] - b["end"] <= hold or -hold <= b["start"] - e["end"] <= hold for b in beckons)
         ]
+        if self.th.transitions:
+            # The hand rising into a held gesture, or dropping after a stop or beckoning, moves like
+            # a swipe up or down; it is the gesture's approach or its end, not a swipe.
+            held = [e for e in kept if e["label"] in ("point", "stop", "grab", "come_here")]
+            kept = [
+                e
+                for e in kept
+                if not (e["label"] == "swipe_up" and any(0 <= h["start"] - e["end"] <= hold for h in held))
+                and not (
+                    e["label"] == "swipe_down"
+                    and any(0 <= e["start"] - h["end"] <= hold for h in held if h["label"] in ("stop", "come_here"))
+                )
+            ]
         merged: list[dict] = []
         for event in kept:
             gap = event["start"] - merged[-1]["end"] if merged else None
