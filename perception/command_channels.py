@@ -276,8 +276,8 @@ def outside_point(rng: np.random.Generator, encoder, task_name: str, objects: di
     clip = outside_gestures().outside_clip(rng, kind=str(rng.choice(["tight", "margin"])), gestures=list(shown), point_deg=bearing)
     understood = encoder.understand(clip.landmarks)
     direction = understood["command"].get("direction_deg")
-    if direction is not None:
-        direction = (direction - clip.camera_roll_deg) % 360.0
+    if direction is not None:  # this generator's roll turns image directions by -camera_roll_deg
+        direction = (direction + clip.camera_roll_deg) % 360.0
     return {"stance": stance, "performer": "outside", "bearing_deg": bearing, "understood": understood, "direction_deg": direction}
 
 

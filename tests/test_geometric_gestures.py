@@ -156,3 +156,35 @@ def test_a_hand_rising_straight_into_a_point_is_the_point_and_a_swipe_then_a_pau
     assert _labels(arriving) == ["point"]
     assert [g["label"] for g in GeometricRecogniser(Thresholds(transitions=False)).recognise(arriving)] == ["swipe_up", "point"]
     assert _labels(_swipe_up_into_a_point(pause=30)) == ["swipe_up", "point"]
+
+
+def _grab_then_swipe_opening_late(seed: int) -> np.ndarray:
+    """A grab, then a swipe right that sets off as a fist and opens only 60% of the way along."""
+    rng = np.random.default_rng(seed)
+    grab, swipe = sample_clip(rng, 3, ["grab"]), sample_clip(rng, 3, ["swipe_right"])
+    closed = grab.landmarks[: grab.segments[0][2] + 4]
+    stroke = swipe.landmarks[swipe.segments[0][1] - 2 : swipe.segments[0][2] + 6]
+    opened = (np.linspace(0.0, 1.0, len(stroke)) > 0.6)[:, None, None]
+    shape = np.where(opened, stroke - stroke[:, :1], closed[-1] - closed[-1, :1])
+    return np.concatenate([closed, stroke[:, :1] - stroke[0, :1] + closed[-1, :1] + shape]).astype(np.float32)
+
+
+def test_a_swipe_that_opens_on_the_way_out_of_a_grab_is_still_a_swipe():
+    read = [_labels(_grab_then_swipe_opening_late(seed)) for seed in range(8)]
+    assert all(labels[0] == "grab" for labels in read)
+    assert sum(labels == ["grab", "swipe_right"] for labels in read) >= 4  # judged over the whole stroke: none
+
+
+def test_a_point_split_by_a_glitch_is_one_point():
+    rng = np.random.default_rng(4)
+    point, grab = sample_clip(rng, 3, ["point"]), sample_clip(rng, 3, ["grab"])
+    start, end, aim = point.segments[0][1:4]
+    clip = point.landmarks.copy()
+    middle = (start + end) // 2
+    fist = grab.landmarks[grab.segments[0][2] - 1]
+    clip[middle : middle + 3] = clip[middle : middle + 3, :1] + (fist - fist[:1])  # three frames read as a fist
+    found = READER.recognise(clip)
+    assert [g["label"] for g in found] == ["point"]
+    assert abs((found[0]["direction_deg"] - aim + 180) % 360 - 180) < 8.0
+    unmerged = GeometricRecogniser(Thresholds(point_merge_deg=0.0)).recognise(clip)
+    assert [g["label"] for g in unmerged] == ["point", "point"]

@@ -161,6 +161,7 @@ class Thresholds:
     grab_frames: int = 30  # grab: from open to fist within this many frames...
     grab_travel: float = 1.0  # ...the wrist travelling less than this (palm lengths) meanwhile
     transitions: bool = True  # a swipe up into a held gesture, or down out of a stop or beckoning, is the hand arriving or leaving
+    point_merge_deg: float = 25.0  # two points this close in direction, at most 2 x hold frames apart, are one point
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -352,7 +353,13 @@ class GeometricRecogniser:
                 free.discard(k)
                 if s.length < th.swipe_distance or s.peak_speed < th.swipe_speed:
                     continue
-                if np.median(mean4[s.start : s.end]) > th.swipe_curl:
+                grabbed = [e for e in events if e["label"] == "grab" and e["start"] + th.hold <= s.start <= e["end"] + 3 * th.hold]
+                if grabbed:  # the hand sets off from the fist and opens on the way: judge it as it ends
+                    if np.median(mean4[(s.start + s.end) // 2 : s.end]) > th.swipe_curl + 10.0:
+                        continue
+                    for grab in grabbed:
+                        grab["end"] = min(grab["end"], s.start)
+                elif np.median(mean4[s.start : s.end]) > th.swipe_curl:
                     continue
                 for n in (k - 1, k + 1):
                     if n in free and _angle_gap(episode[n].angle_deg, s.angle_deg) > 120.0:
@@ -394,6 +401,12 @@ class GeometricRecogniser:
         kept: list[dict] = []
         rank = lambda e: self.PRIORITY.index("swipe" if e["label"].startswith("swipe") else e["label"])  # noqa: E731
         for event in sorted(self.events(landmarks), key=lambda e: (rank(e), e["start"])):
+            if event["label"] == "point":  # a held point that runs a few frames into a stronger gesture keeps its own part
+                for k in kept:
+                    if 0 < _overlap(event, k) <= self.th.hold:
+                        event = {**event, "start": k["end"]} if event["end"] > k["end"] else {**event, "end": k["start"]}
+                if event["end"] - event["start"] < self.th.hold:
+                    continue
             if all(_overlap(event, k) <= 0 for k in kept):
                 kept.append(event)
         kept.sort(key=lambda e: e["start"])
@@ -404,7 +417,7 @@ class GeometricRecogniser:
         kept = [
             e
             for e in kept
-            if not (e["label"] == "grab" or (e["label"] == "point" and e["end"] - e["start"] < 2 * hold))
+            if not (e["label"] == "grab" or (e["label"] == "point" and e["end"] - e["start"] < 3 * hold))
             or not any(-hold <= e["start"] - b["end"] <= hold or -hold <= b["start"] - e["end"] <= hold for b in beckons)
         ]
         if self.th.transitions:
@@ -425,6 +438,18 @@ class GeometricRecogniser:
             gap = event["start"] - merged[-1]["end"] if merged else None
             if merged and merged[-1]["label"] == event["label"] in ("stop", "come_here") and gap <= self.th.hold:
                 merged[-1]["end"] = event["end"]
+                continue
+            if (
+                merged
+                and merged[-1]["label"] == event["label"] == "point"
+                and gap <= 2 * self.th.hold
+                and _angle_gap(merged[-1]["direction_deg"], event["direction_deg"]) <= self.th.point_merge_deg
+            ):
+                # A tracker glitch or a finger twitch splits one held point; the longer part aims it.
+                last = merged[-1]
+                if event["end"] - event["start"] > last["end"] - last["start"]:
+                    last["direction_deg"] = event["direction_deg"]
+                last["end"] = event["end"]
                 continue
             merged.append(event)
         return [{k: e[k] for k in ("label", "start", "end", "direction_deg")} for e in merged]
