@@ -26,7 +26,7 @@ How it differs from the training generator:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -255,10 +255,17 @@ def _gesture(track: _Track, rng: np.random.Generator, person: Person, name: str,
         lead = _frames(rng, person, 0.15, 0.4)
         reach = rng.choice([0.0, rng.uniform(0.0, 0.6)]) * hand_m
         shift = np.array([np.cos(np.deg2rad(theta)), -np.sin(np.deg2rad(theta)), 0.0]) * reach
-        # Aim the hand axis so the index finger (fanned off the axis) points at theta.
-        track.move(
-            lead, posture=_pointing(rng), aim_deg=theta, turn_deg=rng.uniform(-70, 70), tilt_deg=rng.uniform(-25, 15), wrist=home + shift
-        )
+        posture, turn, tilt = _pointing(rng), rng.uniform(-70, 70), rng.uniform(-25, 15)
+        aim = theta
+        if point_deg is not None:
+            # Asked to point at a bearing, the person aims the index finger at it, not the hand's
+            # axis: with the palm turned or tilted, the finger fans off the axis by up to ~15
+            # degrees in the image, so turn the hand until the finger shows the bearing.
+            level = replace(person, camera_roll_deg=0.0)
+            for _ in range(3):
+                shown = _index_direction_deg(_project(level, [Pose(posture, aim, turn, tilt, home + shift)], hand_m))[0]
+                aim += (theta - shown + 180.0) % 360.0 - 180.0
+        track.move(lead, posture=posture, aim_deg=aim, turn_deg=turn, tilt_deg=tilt, wrist=home + shift)
         track.still(_frames(rng, person, 0.35, 2.4), 0.0006, rng)
         return lead, theta
     if name in SWIPE_IMAGE_DIRECTION:

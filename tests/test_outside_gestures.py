@@ -52,10 +52,10 @@ def test_the_same_seed_gives_the_same_clips_and_a_point_aims_where_asked():
     assert all(np.array_equal(x.landmarks, y.landmarks, equal_nan=True) for x, y in zip(a, b))
     rng = np.random.default_rng(1)
     clips = [outside_clip(rng, "margin", ["point"], point_deg=30.0) for _ in range(20)]
-    # The camera's roll turns image directions by -camera_roll_deg; the index finger fans a little
-    # off the hand's axis, more with the palm turned.
+    # The camera's roll turns image directions by -camera_roll_deg; the index finger shows the
+    # bearing asked for, up to the sway of the hold and the perspective of the reach.
     errors = [abs((c.gestures[0][3] + c.camera_roll_deg - 30.0 + 180.0) % 360.0 - 180.0) for c in clips]
-    assert np.median(errors) < 12.0 and max(errors) < 35.0
+    assert np.median(errors) < 1.0 and max(errors) < 3.0
 
 
 def test_the_score_counts_exact_sequences_and_point_errors():
