@@ -379,8 +379,8 @@ def export_run(run_dir: str | Path, fmt: str = "onnx", int8: bool = False, out: 
         manifest["files"]["policy"] = POLICY_FILE[fmt]
         progress(f"exported the acting path ({manifest['parameters']:,} parameters) in {time.perf_counter() - started:.1f} s")
         if spoken is not None:
-            if spoken.features != "belief":
-                raise ConfigError("export handles language agents that read belief features; this one reads raw embeddings")
+            if spoken.features == "embedding":
+                raise ConfigError("export handles language agents that read decoded or belief features; this one reads raw embeddings")
             manifest.update(export_language_encoder(spoken.encoder, staging, fmt))
             manifest["files"]["language_encoder"] = manifest["language_encoder"]["file"]
         if gestures is not None and fmt == "onnx":

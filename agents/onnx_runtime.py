@@ -34,20 +34,19 @@ from robocue.stats import wilson_interval
 EXPORT_DIR = "export"
 
 
-def _spoken_commands(env: gym.Env, split: str, encoder: OnnxLanguageEncoder) -> gym.Env:
+def _spoken_commands(env: gym.Env, split: str, encoder: OnnxLanguageEncoder, features: str) -> gym.Env:
     # Imported here, not at the top: agents.commands imports torch, and one-hot and pixel
     # agents act from ONNX without torch imported at all (tests/test_export.py blocks it).
-    from robocue.perception.command_channels import SpokenCommands
+    from robocue.perception.command_channels import SpokenCommands, decoded
 
     class OnnxSpokenCommands(SpokenCommands):
         """SpokenCommands whose words are heard by the exported language encoder."""
 
-        def _hear(self, command: dict) -> tuple[np.ndarray, dict]:
-            utterance = self.utterance if self.utterance is not None else self.say(command, self._rng, split=self.split)
-            heard = {"utterance": utterance, "split": self.split if self.utterance is None else "person"}
-            return encoder.belief(utterance), heard
+        def _read(self, utterance: str) -> np.ndarray:
+            belief = encoder.belief(utterance)
+            return decoded(belief) if self.features == "decoded" else belief
 
-    return OnnxSpokenCommands(env, split, encoder=encoder, features="belief")
+    return OnnxSpokenCommands(env, split, encoder=encoder, features=features)
 
 
 def make_env(manifest: dict, export_dir: str | Path, split: str | None = None, render_mode: str | None = None, **overrides) -> gym.Env:
@@ -56,7 +55,8 @@ def make_env(manifest: dict, export_dir: str | Path, split: str | None = None, r
     env = wrap_frames(env, manifest["frame_stack"], 0.0)
     commands = manifest["commands"]
     if commands == "language":
-        env = _spoken_commands(env, split or "train", OnnxLanguageEncoder(export_dir, manifest))
+        # Exports made before decoded features existed read belief features.
+        env = _spoken_commands(env, split or "train", OnnxLanguageEncoder(export_dir, manifest), manifest.get("command_features", "belief"))
     elif commands == "gesture":
         raise ConfigError("acting from ONNX handles one-hot and spoken-command agents; this one follows gestures (use --runtime torch)")
     elif split is not None:

@@ -48,11 +48,11 @@ class EnvConfig(_Section):
             "resolved against the scene, replaces it as the same belief features as words; perception/command_channels.py)."
         ),
     )
-    command_features: Literal["belief", "embedding"] = Field(
-        "belief",
+    command_features: Literal["decoded", "belief", "embedding"] = Field(
+        "decoded",
         description=(
-            "With commands=language, what the policy reads: belief (the encoder's per-field probabilities of what was "
-            "said) or embedding (its raw 64-d features)."
+            "With commands=language, what the policy reads: decoded (what the encoder understood, one-hot per field), "
+            "belief (the encoder's per-field probabilities of what was said) or embedding (its raw 64-d features)."
         ),
     )
     omit_shape: float = Field(
@@ -551,7 +551,8 @@ def validate_config(data: dict) -> Config:
     except ValidationError as error:
         raise ConfigError(_format_validation_error(error)) from None
     _check_hyperparameters(config.algo)
-    if config.env.command_features != "belief" and config.env.commands != "language":
+    # Run folders saved before decoded features existed record belief for every agent.
+    if config.env.command_features == "embedding" and config.env.commands != "language":
         raise ConfigError(
             f"config key 'env.command_features' applies to env.commands=language only (got commands={config.env.commands}); "
             "gestures always give belief features"
@@ -562,7 +563,7 @@ def validate_config(data: dict) -> Config:
             key = "attention_key=fields" if fields else "object_fields_to_heads=false"
             raise ConfigError(
                 f"config key 'policy.{key}' needs command features that say where the colour and shape are, and "
-                "env.command_features=embedding does not: use env.command_features=belief, or policy.attention_key=linear "
+                "env.command_features=embedding does not: use env.command_features=decoded or belief, or policy.attention_key=linear "
                 "policy.object_fields_to_heads=true"
             )
     if config.env.omit_shape > 0 and config.env.commands != "language":

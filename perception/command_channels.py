@@ -11,11 +11,13 @@ sees the language encoder's command features in place of the one-hot command: in
 state vector's command block (the attention extractor's query) or in the ``command`` key of
 Dict observations. The encoder is robocue's shipped default, frozen.
 
-What the policy reads (``features``): ``belief`` (default), the encoder's decoding head as
-per-field probabilities (task, colour, shape, destination, each with its "not said" class),
-which a policy grounds as fast as the one-hot command; or ``embedding``, the encoder's raw
-64-dimensional features, which vary from paraphrase to paraphrase of the same command and
-took PPO far longer to ground (docs/commands.md).
+What the policy reads (``features``): ``decoded`` (default), what the encoder understood,
+one-hot per field (task, colour, shape, destination, each with its "not said" class), so a
+sentence the grammar never uses, once understood, reads exactly as the grammar's own do;
+``belief``, the encoder's decoding head as per-field probabilities, which are less sure on
+words from outside the grammar than on any the policy trained with; or ``embedding``, the
+encoder's raw 64-dimensional features, which vary from paraphrase to paraphrase of the same
+command and took PPO far longer to ground (docs/commands.md).
 
 Splits (``perception.language.SPLITS``) choose what the human says: ``train`` (training
 templates, training colour-shape-task combinations), ``paraphrase`` (held-out templates)
@@ -44,7 +46,7 @@ from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.outside import outside_gestures, outside_phrasings
 
 COMMAND_MODES = ("onehot", "language", "gesture")
-COMMAND_FEATURES = ("belief", "embedding")
+COMMAND_FEATURES = ("decoded", "belief", "embedding")
 COMMAND_SPLITS = ("train", "paraphrase", "composition", "outside")
 BELIEF_DIM = sum(len(classes) for classes in DECODER_FIELDS.values())  # per-field probabilities, words or gestures
 BELIEF_FIELDS = field_offsets(DECODER_FIELDS.items())  # field -> (offset, size) in the belief features
@@ -136,7 +138,7 @@ class SpokenCommands(_CommandChannel):
         features: One of ``COMMAND_FEATURES``.
     """
 
-    def __init__(self, env: gym.Env, split: str = "train", encoder=None, features: str = "belief", omit_shape: float = 0.0):
+    def __init__(self, env: gym.Env, split: str = "train", encoder=None, features: str = "decoded", omit_shape: float = 0.0):
         if not 0.0 <= omit_shape <= 1.0:
             raise ValueError(f"omit_shape={omit_shape} must be a probability in [0, 1]")
 
@@ -162,24 +164,39 @@ class SpokenCommands(_CommandChannel):
         return self.utterance is not None or (combination in self.held_out) == (self.split == "composition")
 
     def _hear(self, command: dict) -> tuple[np.ndarray, dict]:
-        if self.utterance is not None:
-            utterance = self.utterance
-        else:
-            omit = self.omit_shape > 0 and command["shape"] is not None and self._rng.random() < self.omit_shape
-            if self.split == "outside":
-                sentences = _outside_sentences(command)
-                utterance = sentences[int(self._rng.integers(len(sentences)))]
-            else:
-                utterance = self.say(command, self._rng, split=self.split, omit_shape=omit)
-        with torch.no_grad():
-            embedding = self.encoder.encode_texts([utterance])
-            if self.features == "belief":
-                logits = self.encoder.decoder(embedding)
-                embedding = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)
+        utterance = self._utterance(command)
         heard = {"utterance": utterance, "split": self.split if self.utterance is None else "person"}
         if self.utterance is not None:
             heard["text"] = utterance  # what a replay overlays
-        return embedding[0].cpu().numpy(), heard
+        return self._read(utterance), heard
+
+    def _utterance(self, command: dict) -> str:
+        """What the person says: their own words, an outside phrasing or the grammar's."""
+        if self.utterance is not None:
+            return self.utterance
+        omit = self.omit_shape > 0 and command["shape"] is not None and self._rng.random() < self.omit_shape
+        if self.split == "outside":
+            sentences = _outside_sentences(command)
+            return sentences[int(self._rng.integers(len(sentences)))]
+        return self.say(command, self._rng, split=self.split, omit_shape=omit)
+
+    def _read(self, utterance: str) -> np.ndarray:
+        """What the policy reads of ``utterance`` (``self.features``)."""
+        with torch.no_grad():
+            embedding = self.encoder.encode_texts([utterance])
+            if self.features == "embedding":
+                return embedding[0].cpu().numpy()
+            logits = self.encoder.decoder(embedding)
+            belief = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)[0].cpu().numpy()
+        return decoded(belief) if self.features == "decoded" else belief
+
+
+def decoded(belief: np.ndarray) -> np.ndarray:
+    """Belief features made one-hot per field: what the encoder understood."""
+    out = np.zeros_like(belief)
+    for offset, size in BELIEF_FIELDS.values():
+        out[offset + int(np.argmax(belief[offset : offset + size]))] = 1.0
+    return out
 
 
 def _outside_sentences(command: dict) -> list[str]:
@@ -374,7 +391,7 @@ def wrap(
     commands: str = "onehot",
     split: str = "train",
     encoder_path=None,
-    command_features: str = "belief",
+    command_features: str = "decoded",
     omit_shape: float = 0.0,
     token_noise: float = 0.0,
 ) -> gym.Env:

@@ -17,7 +17,7 @@ from robocue.agents.onnx_policy import OnnxLanguageEncoder, OnnxPolicy, load_man
 from robocue.agents.runs import save_config, save_model
 from robocue.agents.training import build_model
 from robocue.configs import load_config
-from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, load_language_encoder
+from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, decoded, load_language_encoder
 from robocue.scripts.cli import main
 
 
@@ -142,11 +142,16 @@ def test_language_encoder_export_matches_the_spoken_command_features(tmp_path):
     spoken = env
     while not isinstance(spoken, SpokenCommands):
         spoken = spoken.env
-    # words the grammar lacks (a colour name, a misspelling, an inflection) read as in PyTorch
+    # words the grammar lacks (a colour name, a misspelling, an inflection) read as in PyTorch,
+    # as probabilities and as the decoded command the policy reads
+    assert spoken.features == "decoded"
     for text in ("touch the red cube", "could you reach the azure ball please", "Go to the GREEN block!", "touchin teh cobalt sphere"):
         spoken.utterance = text
-        expected = spoken._hear({"task": "reach", "color": "red", "shape": "cube", "destination": None})[0]
-        assert np.abs(encoder.belief(text) - expected).max() < 1e-5
+        heard = spoken._hear({"task": "reach", "color": "red", "shape": "cube", "destination": None})[0]
+        np.testing.assert_array_equal(decoded(encoder.belief(text)), heard)
+        spoken.features = "belief"
+        assert np.abs(encoder.belief(text) - spoken._read(text)).max() < 1e-5
+        spoken.features = "decoded"
     assert encoder.understand("touch the red cube")["color"] == "red"
     assert encoder.understand("touchin teh cobalt sphere")["color"] == "blue"
     env.close()

@@ -14,7 +14,7 @@ from robocue.agents.evaluation import evaluate_run
 from robocue.agents.training import train
 from robocue.configs import ConfigError, load_config
 from robocue.envs.commands import COMMAND_DIM
-from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, wrap
+from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, decoded, wrap
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.language import HELD_OUT_COMBINATIONS
 from robocue.scripts.cli import main
@@ -30,10 +30,11 @@ def _expected_features(env, utterance: str) -> np.ndarray:
         if env.features == "embedding":
             return embedding[0].numpy()
         logits = env.encoder.decoder(embedding)
-        return torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)[0].numpy()
+        belief = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)[0].numpy()
+    return decoded(belief) if env.features == "decoded" else belief
 
 
-@pytest.mark.parametrize("features, size", [("belief", 19), ("embedding", 64)])
+@pytest.mark.parametrize("features, size", [("decoded", 19), ("belief", 19), ("embedding", 64)])
 def test_state_observation_carries_the_encoder_features(features, size):
     base = gym.make("robocue/Reach-MuJoCo-v0")
     env = SpokenCommands(gym.make("robocue/Reach-MuJoCo-v0"), features=features)
@@ -340,4 +341,14 @@ def test_command_features_need_language_commands():
 
     with pytest.raises(ConfigError, match="'env.command_features' applies to env.commands=language only .* gestures always give belief"):
         load_config("reach_gesture_ppo", ["env.command_features=embedding"])
-    assert load_config("reach_gesture_ppo").env.command_features == "belief"
+    assert load_config("reach_gesture_ppo").env.command_features == "decoded"  # the default; gestures ignore it
+
+
+def test_decoded_features_read_an_outside_phrasing_as_the_grammar_sentence_it_means():
+    env = SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"))
+    assert env.features == "decoded"
+    outside, grammar = env._read("scoot the green cylinder to the left"), env._read("push the green cylinder to the left")
+    np.testing.assert_array_equal(outside, grammar)
+    assert sorted(set(outside.tolist())) == [0.0, 1.0] and outside.sum() == len(DECODER_FIELDS)
+    env.features = "belief"  # the encoder is less sure of the word it never trained on
+    assert env._read("scoot the green cylinder to the left").max() < env._read("push the green cylinder to the left").max()
