@@ -51,8 +51,9 @@ class EnvConfig(_Section):
     command_features: Literal["decoded", "belief", "embedding"] = Field(
         "decoded",
         description=(
-            "With commands=language, what the policy reads: decoded (what the encoder understood, one-hot per field), "
-            "belief (the encoder's per-field probabilities of what was said) or embedding (its raw 64-d features)."
+            "With commands=language or gesture, what the policy reads: decoded (what was understood, one-hot per field; "
+            "for gestures the most likely object pointed at), belief (per-field probabilities: the language encoder's, or "
+            "the pointing belief over the scene's objects) or embedding (language only: the encoder's raw 64-d features)."
         ),
     )
     omit_shape: float = Field(
@@ -551,11 +552,10 @@ def validate_config(data: dict) -> Config:
     except ValidationError as error:
         raise ConfigError(_format_validation_error(error)) from None
     _check_hyperparameters(config.algo)
-    # Run folders saved before decoded features existed record belief for every agent.
     if config.env.command_features == "embedding" and config.env.commands != "language":
         raise ConfigError(
-            f"config key 'env.command_features' applies to env.commands=language only (got commands={config.env.commands}); "
-            "gestures always give belief features"
+            f"config key 'env.command_features=embedding' applies to env.commands=language only (got commands={config.env.commands}); "
+            "gestures give decoded or belief features"
         )
     fields = config.policy.attention_key == "fields"
     if config.env.command_features == "embedding" and config.policy.features_extractor == "attention":

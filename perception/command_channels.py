@@ -310,17 +310,21 @@ class GestureCommands(_CommandChannel):
     (``DECODER_FIELDS`` order, as :class:`SpokenCommands`' belief): the recognised task and
     destination as one-hots, and colour and shape as :func:`pointing_belief` of the
     recognised direction against the objects in the scene, which the robot sees, from where
-    the person stands, which it sees too. The robot also knows how its camera watching the
+    the person stands, which it sees too; with ``features="decoded"`` (default) the robot
+    commits to the most likely object (its colour and shape one-hot), with ``"belief"`` it
+    passes the probabilities on. The robot also knows how its camera watching the
     person is rolled (each performer's camera roll) and turns the recognised direction back
     by it. After :meth:`show`, a person's own clip replaces the simulated performer at every
     reset, shown from ``PERSON`` with a level camera.
     """
 
-    def __init__(self, env: gym.Env, split: str = "gesture", encoder=None):
+    def __init__(self, env: gym.Env, split: str = "gesture", encoder=None, features: str = "decoded"):
         if split not in GESTURE_SPLITS:
             raise ValueError(f"gesture split {split!r} is not one of: {', '.join(GESTURE_SPLITS)}")
+        if features not in ("decoded", "belief"):
+            raise ValueError(f"gesture command features {features!r} are not one of: decoded, belief")
         super().__init__(env, BELIEF_DIM, BELIEF_FIELDS)
-        self.split = split
+        self.split, self.features = split, features
         self.encoder = encoder if encoder is not None else gestures.load_gesture_reader()
         self.performers = gestures.performers(GESTURE_SPLITS[split]) if split != "gesture-outside" else []
         self.clip: np.ndarray | None = None  # set with show(): a person's own clip, shown at every reset
@@ -352,6 +356,12 @@ class GestureCommands(_CommandChannel):
                 point = simulated_point(self._rng, self.encoder, self.performers, task_name, objects, target, command["color"], shown)
             stance, performer, understood, pointed = point["stance"], point["performer"], point["understood"], point["direction_deg"]
         color_belief, shape_belief = pointing_belief(objects, pointed, stance, task_name)
+        if self.features == "decoded" and pointed is not None and objects:
+            # The robot commits to the object it most believes was pointed at.
+            color = DECODER_FIELDS["color"][int(np.argmax(color_belief))]
+            color_belief, shape_belief = np.zeros_like(color_belief), np.zeros_like(shape_belief)
+            color_belief[DECODER_FIELDS["color"].index(color)] = 1.0
+            shape_belief[DECODER_FIELDS["shape"].index(objects[color][0])] = 1.0
         fields = {field: np.zeros(len(classes)) for field, classes in DECODER_FIELDS.items()}
         for field in ("task", "destination"):
             fields[field][DECODER_FIELDS[field].index(understood["command"][field])] = 1.0
@@ -405,5 +415,5 @@ def wrap(
     if commands == "language":
         env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features, omit_shape=omit_shape)
     elif commands == "gesture":
-        env = GestureCommands(env, "gesture" if split == "train" else split)
+        env = GestureCommands(env, "gesture" if split == "train" else split, features=command_features)
     return env

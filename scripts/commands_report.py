@@ -4,6 +4,7 @@
     python scripts/commands_report.py --only language
     python scripts/commands_report.py --markdown           # the tables of docs/commands.md
     python scripts/commands_report.py --only gesture --gesture-clips 200 --weights perception/weights/gesture.pt
+    python scripts/commands_report.py --end-to-end docs/results   # agents following commands, from run folders
 
 Words: exact match on the hand-written out-of-grammar phrasings (tests/data/outside_phrasings.tsv)
 with unknown words mapped and without; how often the inputs of tests/data/not_understood.txt are
@@ -166,6 +167,44 @@ def markdown(report: dict) -> str:
     return "\n".join(out)
 
 
+# task, then the presets that follow its structured command, words and gestures
+END_TO_END = (
+    ("Reach", "reach_ppo", "reach_language_ppo", "reach_gesture_ppo"),
+    ("Push", "push_dagger", "push_language_dagger", "push_gesture_dagger"),
+    ("GoTo", "goto_dagger", "goto_language_dagger", "goto_gesture_dagger"),
+)
+
+
+def _success_cell(path: Path) -> str:
+    if not path.is_file():
+        return ""
+    result = json.loads(path.read_text(encoding="utf-8"))
+    low, high = result["success_ci"]
+    return f"{result['success_rate']:.3f} ({low:.2f}-{high:.2f}), {result['n_episodes']}"
+
+
+def end_to_end_markdown(results_dir: Path) -> str:
+    """Command-following success from the run folders in ``results_dir`` (docs/results/), one
+    row per task: the structured command, words (the grammar's, outside phrasings) and gestures
+    (training performers, held-out performers, the independent generator)."""
+    out = [
+        "| task | structured command | words: grammar | words: outside phrasings | gestures: training performers "
+        "| gestures: held-out performers | gestures: independent generator |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for task, structured, words, gestures in END_TO_END:
+        cells = [
+            _success_cell(results_dir / structured / "eval.json"),
+            _success_cell(results_dir / words / "eval.json"),
+            _success_cell(results_dir / words / "eval_outside.json"),
+            _success_cell(results_dir / gestures / "eval.json"),
+            _success_cell(results_dir / gestures / "eval_gesture-heldout.json"),
+            _success_cell(results_dir / gestures / "eval_gesture-outside.json"),
+        ]
+        out.append(f"| {task} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("language", "gesture"), help="measure just this (default: both)")
@@ -177,7 +216,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval-clips", type=int, default=300, help="clips per training-generator split (default: 300)")
     parser.add_argument("--markdown", action="store_true", help="print the tables of docs/commands.md instead of JSON")
     parser.add_argument("--from-json", type=Path, metavar="REPORT.json", help="read a report this script printed instead of measuring")
+    parser.add_argument(
+        "--end-to-end",
+        type=Path,
+        metavar="RESULTS_DIR",
+        help="print the command-following table of docs/commands.md from the run folders in RESULTS_DIR (docs/results)",
+    )
     args = parser.parse_args(argv)
+    if args.end_to_end is not None:
+        if not args.end_to_end.is_dir():
+            parser.error(f"--end-to-end {args.end_to_end}: not a folder")
+        print(end_to_end_markdown(args.end_to_end))
+        return 0
     if args.from_json is not None:
         report = json.loads(args.from_json.read_text(encoding="utf-8"))
         print(markdown(report) if args.markdown else json.dumps(report, indent=1))

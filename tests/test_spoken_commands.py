@@ -227,7 +227,9 @@ def test_gesture_commands_point_at_the_target_and_swipe_to_the_destination(env_i
     features = observation[-19:]
     assert features[5:10].sum() == pytest.approx(1.0) and features[10:14].sum() == pytest.approx(1.0)
     assert command["understood_color"] == command["color"]  # this scene's point picks the target
-    assert features[5 + ["red", "green", "blue", "yellow"].index(command["color"])] > 0.5
+    assert features[5 + ["red", "green", "blue", "yellow"].index(command["color"])] == 1.0  # decoded: the robot commits
+    shape = info["command"]["shape"]
+    assert features[10 + ["cube", "ball", "cylinder"].index(shape)] == 1.0
     destination = [None] * 5
     destination[["left", "right", "front", "back", None].index(command["destination"])] = 1
     np.testing.assert_array_equal(features[-5:], [v or 0 for v in destination])
@@ -236,6 +238,9 @@ def test_gesture_commands_point_at_the_target_and_swipe_to_the_destination(env_i
     pointed = next(g["direction_deg"] for g in command["gestures"] if g["label"] == "point")
     assert abs((pointed - command["pointed_at_deg"] + 180) % 360 - 180) < 25
     assert command["performer"] % 5 != 0  # a training performer
+    soft = GestureCommands(gym.make(env_id), features="belief")
+    soft_features = soft.reset(seed=4)[0][-19:]
+    assert soft_features[5:10].max() < 1.0 and soft_features[5:10].argmax() == features[5:10].argmax()
 
 
 def test_the_person_steps_to_where_the_target_stands_out():
@@ -339,7 +344,7 @@ def test_omit_shape_needs_language_commands():
 def test_command_features_need_language_commands():
     from robocue.configs import ConfigError, load_config
 
-    with pytest.raises(ConfigError, match="'env.command_features' applies to env.commands=language only .* gestures always give belief"):
+    with pytest.raises(ConfigError, match="'env.command_features=embedding' applies to env.commands=language only .* decoded or belief"):
         load_config("reach_gesture_ppo", ["env.command_features=embedding"])
     assert load_config("reach_gesture_ppo").env.command_features == "decoded"  # the default; gestures ignore it
 
