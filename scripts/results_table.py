@@ -115,7 +115,10 @@ def _flat(data: dict, prefix: str = "") -> dict[str, object]:
 
 
 def _relevant(config: Config) -> dict[str, object]:
-    return {key: value for key, value in _flat(config.to_dict()).items() if not key.startswith(_INCIDENTAL)}
+    relevant = {key: value for key, value in _flat(config.to_dict()).items() if not key.startswith(_INCIDENTAL)}
+    if config.env.commands == "onehot":  # what a command channel reads changes nothing without one
+        relevant.pop("env.command_features", None)
+    return relevant
 
 
 def preset_overrides(config: Config, preset: str) -> list[str] | None:
