@@ -12,7 +12,7 @@ from conftest import PPO_PRESET, SAC_PRESET
 
 from robocue import envs
 from robocue.configs import DEFAULT_PRESET, Config, ConfigError, list_presets, load_config
-from robocue.configs.schema import PRESET_DIR, config_reference_markdown, hyperparameter_defaults
+from robocue.configs.schema import LEGACY_KEYS, PRESET_DIR, config_reference_markdown, hyperparameter_defaults, section_class
 from robocue.scripts.cli import main
 
 
@@ -49,8 +49,9 @@ def test_every_preset_loads_and_validates(preset):
     assert Config.model_validate(config.to_dict()) == config
 
 
-# Every preset's fully resolved config, recorded from the self-contained presets; rewriting the
-# YAML files (say with `base:` inheritance) must leave each one resolving to exactly this.
+# Every preset's fully resolved config, recorded from the self-contained presets with the flat
+# schema's keys; rewriting the YAML files (say with `base:` inheritance, or the optional sections
+# train.imitation, policy.attention and policy.multimodal) must leave each one resolving to exactly this.
 RESOLVED_PRESETS = Path(__file__).resolve().parent / "data" / "resolved_presets.json"
 
 
@@ -68,13 +69,48 @@ def _flat(tree: dict, prefix: str = "") -> dict:
     return flat
 
 
+def _section_default(key: str):
+    """The default of a dotted key inside an optional section (train.imitation.episodes -> 0)."""
+    *sections, name = key.split(".")
+    model = Config
+    for part in sections:
+        model = section_class(model.model_fields[part].annotation)
+    return model.model_fields[name].get_default(call_default_factory=True)
+
+
+def _flat_schema_keys(tree: dict) -> dict:
+    """A resolved config flattened and named as the flat schema named it, through the one table
+    LEGACY_KEYS (old key -> new key). A key of an absent section (no train.imitation, the keys of
+    an extractor not chosen) reads as its default: the flat schema held those, unused."""
+    flat = _flat(tree)
+    for old, new in LEGACY_KEYS.items():
+        flat[old] = flat.pop(new) if new in flat else _section_default(new)
+    sections = {new.rpartition(".")[0] for new in LEGACY_KEYS.values()}
+    assert all(flat[section] is None for section in sections if section in flat)  # only an absent section is a leaf
+    return {key: value for key, value in flat.items() if key not in sections}
+
+
+def test_the_flat_key_table_names_every_key_of_the_optional_sections():
+    """LEGACY_KEYS maps onto every key of train.imitation, policy.attention and policy.multimodal, once each."""
+    sections = {"train.imitation", "policy.attention", "policy.multimodal"}
+    keys = {f"{section}.{name}" for section in sections for name in _section_keys(section)}
+    assert sorted(LEGACY_KEYS.values()) == sorted(keys)
+
+
+def _section_keys(section: str) -> list[str]:
+    model = Config
+    for part in section.split("."):
+        model = section_class(model.model_fields[part].annotation)
+    return list(model.model_fields)
+
+
 @pytest.mark.parametrize("preset", list_presets())
 def test_every_preset_resolves_as_recorded(preset):
     """Compared as canonical JSON, so an int that turned into a float (100 vs 100.0) also fails.
     Keys added to the schema after the recording must hold their defaults (no preset sets them)."""
     expected = _flat(json.loads(RESOLVED_PRESETS.read_text())[preset])
-    resolved = _flat(load_config(preset).model_dump(mode="json"))
-    defaults = _flat(Config().model_dump(mode="json"))
+    resolved = _flat_schema_keys(load_config(preset).model_dump(mode="json"))
+    defaults = _flat_schema_keys(Config().model_dump(mode="json"))
     recorded = {key: resolved.get(key, "<missing>") for key in expected}
     assert json.dumps(recorded, sort_keys=True, indent=1) == json.dumps(expected, sort_keys=True, indent=1)
     added = {key: value for key, value in resolved.items() if key not in expected and not key.startswith("algo.")}
