@@ -97,10 +97,10 @@ def test_held_out_splits_and_checkpoints_go_to_more_evaluations(tmp_path):
 
 def test_the_preset_is_found_from_the_config_when_the_folder_does_not_name_one(tmp_path):
     results = tmp_path / "results"
-    make_run(results / "a_pick_run", "pick_and_place_dagger", ["train.bc_epochs=5"], train=TRAIN)
+    make_run(results / "a_pick_run", "pick_and_place_dagger", ["train.imitation.epochs=5"], train=TRAIN)
     (row,) = table_rows(results_markdown(collect_rows(results)))
     assert row[0] == "[pick_and_place_dagger](results/a_pick_run/) (a_pick_run)"
-    assert row[-1] == "`robocue train pick_and_place_dagger train.bc_epochs=5 run.dir=runs/a_pick_run`"
+    assert row[-1] == "`robocue train pick_and_place_dagger train.imitation.epochs=5 run.dir=runs/a_pick_run`"
 
 
 def test_a_run_that_starts_from_another_says_so_and_unknown_time_is_unknown(tmp_path):

@@ -19,7 +19,13 @@ from robocue.agents.tracking import WANDB_RUN_FILE
 from robocue.scripts.cli import main
 
 QUIET = ["train.evaluate=false", "train.video=false"]
-DAGGER = ["train.bc_episodes=1", "train.bc_epochs=2", "train.dagger_iterations=3", "train.dagger_episodes=1", "train.bc_episode_steps=20"]
+DAGGER = [
+    "train.imitation.episodes=1",
+    "train.imitation.epochs=2",
+    "train.imitation.dagger_iterations=3",
+    "train.imitation.dagger_episodes=1",
+    "train.imitation.episode_steps=20",
+]
 
 
 class Crash(Exception):
@@ -102,8 +108,8 @@ def test_a_crafted_dagger_state_runs_no_code(tmp_path, capsys):
 
     run = tmp_path / "run"
     argv = _dagger_argv(run, 0)
-    argv.remove("train.dagger_iterations=3")
-    assert main([*argv, "train.dagger_iterations=1"]) == 0
+    argv.remove("train.imitation.dagger_iterations=3")
+    assert main([*argv, "train.imitation.dagger_iterations=1"]) == 0
     state = run / "checkpoints" / "dagger_1.json"
     state.write_text(json.dumps({**json.loads(state.read_text()), "round": 0}))  # as if stopped after round 0 ...
     (run / "checkpoints" / "dagger_1.pt").write_bytes(pickle.dumps(Payload()))  # ... with a crafted .pt
