@@ -155,8 +155,9 @@ def test_a_policy_teacher_labels_what_its_policy_does_on_the_state(ppo_run):
 def test_train_with_a_teacher_runs_end_to_end(ppo_run, tmp_path, capsys):
     run_dir = tmp_path / "student"
     overrides = ["env.id=robocue/ReachPixelsState-MuJoCo-v0", "policy.features_extractor=multimodal", "train.timesteps=0",
-                 "train.imitation.episodes=2", "train.imitation.episode_steps=5", "train.imitation.epochs=1", "train.imitation.dagger_iterations=1",
-                 "train.imitation.dagger_episodes=1", f"train.imitation.teacher={ppo_run}"]  # fmt: skip
+                 "train.imitation.episodes=2", "train.imitation.episode_steps=5", "train.imitation.epochs=1",
+                 "train.imitation.dagger_iterations=1", "train.imitation.dagger_episodes=1",
+                 f"train.imitation.teacher={ppo_run}"]  # fmt: skip
     assert main(["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *NO_EXTRAS, *overrides, f"run.dir={run_dir}"]) == 0
     out = capsys.readouterr().out
     assert f"labels from the teacher in {ppo_run}" in out and "DAgger round 1" in out

@@ -10,7 +10,8 @@ import sys
 
 import pytest
 import torch
-from conftest import PPO_PRESET, TINY_PPO_OVERRIDES
+import yaml
+from conftest import PPO_PRESET, TINY_PPO_OVERRIDES, flat_schema_config
 
 from robocue.agents import training
 from robocue.agents.agent import read_model_weights
@@ -36,8 +37,9 @@ def _dagger_argv(run_dir, timesteps: int) -> list[str]:
     return ["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *QUIET, *DAGGER, f"train.timesteps={timesteps}", f"run.dir={run_dir}"]
 
 
-@pytest.mark.parametrize("timesteps", [0, 128], ids=["imitation-only", "then-rl"])
-def test_a_run_stopped_after_a_dagger_round_resumes_from_it(tmp_path, monkeypatch, capsys, timesteps):
+@pytest.mark.parametrize("timesteps, flat", [(0, True), (128, False)], ids=["imitation-only, flat config.yaml", "then-rl"])
+def test_a_run_stopped_after_a_dagger_round_resumes_from_it(tmp_path, monkeypatch, capsys, timesteps, flat):
+    """``flat``: the stopped run's config.yaml as older runs wrote it (flat keys, no train.imitation); --resume reads it."""
     whole, stopped = tmp_path / "whole", tmp_path / "stopped"
     assert main(_dagger_argv(whole, timesteps)) == 0
     real = training.save_dagger_state
@@ -53,6 +55,10 @@ def test_a_run_stopped_after_a_dagger_round_resumes_from_it(tmp_path, monkeypatc
         main(_dagger_argv(stopped, timesteps))
     monkeypatch.undo()
     assert newest_dagger_round(stopped) == 1 and newest_resume_step(stopped) is None
+    if flat:
+        config = stopped / "config.yaml"
+        config.write_text(yaml.safe_dump(flat_schema_config(yaml.safe_load(config.read_text())), sort_keys=False))
+        assert "bc_episodes: 1" in config.read_text() and "imitation" not in config.read_text()
     capsys.readouterr()
     assert main(["train", "--resume", str(stopped)]) == 0
     out = capsys.readouterr().out
