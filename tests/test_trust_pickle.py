@@ -67,17 +67,17 @@ def test_command_trust_pickle_and_onnx_do_not_mix(language_run, capsys):
     _one_line_exit_2(capsys, ["command", str(language_run), "--trust-pickle", "--runtime", "onnx", "--say", "x"], "--runtime onnx")
 
 
-# --- train.init_from and train.imitation.teacher ----------------------------------------------------------
+# --- train.init_from and train.imitation.teacher ------------------------------------------
 def _train(tmp_path, *overrides):
     return ["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *NO_EXTRAS, *overrides, f"run.dir={tmp_path / 'run'}"]
 
 
-@pytest.mark.parametrize("key", ["init_from", "teacher"])
+@pytest.mark.parametrize("key", ["train.init_from", "train.imitation.teacher"])
 def test_a_foreign_zip_needs_train_trust_pickle(language_run, tmp_path, capsys, key):
     marker = tmp_path / "marker"
     crafted = craft_zip(language_run / "model.zip", tmp_path / "evil.zip", marker)
-    extra = ["train.timesteps=0", "train.imitation.episodes=1"] if key == "teacher" else []
-    _one_line_exit_2(capsys, _train(tmp_path, *extra, f"train.{key}={crafted}"), f"train.{key}", "train.trust_pickle=true")
+    extra = ["train.timesteps=0", "train.imitation.episodes=1"] if key == "train.imitation.teacher" else []
+    _one_line_exit_2(capsys, _train(tmp_path, *extra, f"{key}={crafted}"), key, "train.trust_pickle=true")
     assert not marker.exists() and not (tmp_path / "run").exists()
 
 
