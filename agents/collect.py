@@ -5,7 +5,7 @@ Minari dataset folder through Minari's own storage writer (Minari's HDF5 layout:
 ``data/main_data.hdf5`` with one group per episode holding observations, actions, rewards,
 terminations and truncations, and ``data/metadata.json``). Minari reads it back with
 ``minari.MinariDataset(DIR / "data")``, or with ``minari.load_dataset(ID)`` once the folder
-sits at ``$MINARI_DATASETS_PATH/<ID>``. ``train.bc_dataset`` clones such a dataset into a
+sits at ``$MINARI_DATASETS_PATH/<ID>``. ``train.imitation.dataset`` clones such a dataset into a
 policy before any DAgger or RL.
 """
 
@@ -131,7 +131,7 @@ def load_dataset(folder: str | Path) -> minari.MinariDataset:
     data = Path(folder) / DATA_DIR
     if not (data / "metadata.json").is_file():
         raise ConfigError(
-            f"config key 'train.bc_dataset': {str(folder)!r} is not a Minari dataset (no {DATA_DIR}/metadata.json); "
+            f"config key 'train.imitation.dataset': {str(folder)!r} is not a Minari dataset (no {DATA_DIR}/metadata.json); "
             "write one with `robocue collect`"
         )
     return minari.MinariDataset(data)
@@ -158,16 +158,17 @@ def demonstrations(dataset: minari.MinariDataset) -> dict:
 
 
 def check_dataset(config: Config, observation_space: gym.spaces.Space, action_space: gym.spaces.Space) -> None:
-    """Stops when ``train.bc_dataset`` is not a dataset whose spaces match this config's env."""
-    if not config.train.bc_dataset:
+    """Stops when ``train.imitation.dataset`` is not a dataset whose spaces match this config's env."""
+    imitation = config.train.imitation
+    if imitation is None or not imitation.dataset:
         return
-    dataset = load_dataset(config.train.bc_dataset)
+    dataset = load_dataset(imitation.dataset)
     for name, theirs, ours in (
         ("observation", dataset.observation_space, observation_space),
         ("action", dataset.action_space, action_space),
     ):
         if theirs != ours:
             raise ConfigError(
-                f"config key 'train.bc_dataset': the dataset's {name} space {theirs} differs from this env's {ours} "
+                f"config key 'train.imitation.dataset': the dataset's {name} space {theirs} differs from this env's {ours} "
                 f"({config.env.id}); collect it from the same env id with `robocue collect --expert {config.env.id}`"
             )

@@ -3,23 +3,23 @@
 Every robocue task has a scripted expert that acts from the simulator's true state. Its
 episodes, observed exactly as the policy will observe them (same env, same wrappers), make
 a supervised data set; :func:`behaviour_clone` fits the policy's actor to it before
-reinforcement learning starts (``train.bc_episodes`` in a config). PPO's Gaussian policy is
+reinforcement learning starts (``train.imitation.episodes`` in a config). PPO's Gaussian policy is
 fitted by maximum likelihood, so its exploration noise also shrinks to the expert's
 spread; SAC's squashed policy by mean squared error on its deterministic action.
 
 Every labelled step also records the task's goals (achieved and desired, for example the
-tool tip and the commanded object). With ``aux_weight > 0`` (``train.bc_aux_weight``, PPO
+tool tip and the commanded object). With ``aux_weight > 0`` (``train.imitation.aux_weight``, PPO
 only) a linear head learns to predict them from the policy's features alongside the
 actions: an auxiliary loss that tells a pixel encoder what to look at (where the commanded
 object and the robot are) long before the action loss alone would. With ``aux_target=
-"state"`` (``train.bc_aux_target``) the head predicts the task's whole true state block
+"state"`` (``train.imitation.aux_target``) the head predicts the task's whole true state block
 as well (every object token and the scene block: GoTo's obstacles, Maze's walls), so a
 pixel encoder also learns to see what the policy must drive around. The goals and the
 state block each count by their own mean squared error, so the few goal entries are not
 diluted among the many state entries. The head is used only while fitting; the policy
 still acts from its observation alone.
 
-The labels need not come from the scripted expert: ``labeller`` (``train.teacher``) can be
+The labels need not come from the scripted expert: ``labeller`` (``train.imitation.teacher``) can be
 a :class:`PolicyTeacher`, a trained state policy that sees the true state while the
 student sees its own observation (pixels, say). A state policy fine-tuned by RL can act
 better than the expert's clone, and a pixel student distilled from it by DAgger inherits
@@ -27,7 +27,7 @@ that (the privileged-teacher recipe of robot learning: "Learning by Cheating", C
 2019).
 
 DAgger labels can be weighted by how wrong the policy was where it drove (``focus > 0``,
-``train.dagger_focus``): a label where the policy's own action was off the expert's by
+``train.imitation.dagger_focus``): a label where the policy's own action was off the expert's by
 ``d`` (mean absolute difference over the action's entries) counts ``1 + focus * d`` times
 in every later fit. Where a smooth policy meets a steep expert (a turn that flips from
 full left to full right next to an obstacle), the few states it gets badly wrong would
@@ -163,20 +163,20 @@ def merge(first: dict, second: dict) -> dict:
     return merged
 
 
-def imitation_recipe(train) -> dict:
-    """``warm_start``'s keyword arguments from a config's ``train`` section: the imitation
-    recipe, shared by training and distillation so that both read every key."""
+def imitation_recipe(imitation) -> dict:
+    """``warm_start``'s keyword arguments from a config's ``train.imitation`` section: the
+    imitation recipe, shared by training and distillation so that both read every key."""
     return dict(
-        episodes=train.bc_episodes,
-        epochs=train.bc_epochs,
-        dagger_iterations=train.dagger_iterations,
-        aux_weight=train.bc_aux_weight,
-        episode_steps=train.bc_episode_steps,
-        dagger_episodes=train.dagger_episodes,
-        after_success=train.bc_after_success,
-        lr_schedule=train.bc_lr_schedule,
-        focus=train.dagger_focus,
-        aux_target=train.bc_aux_target,
+        episodes=imitation.episodes,
+        epochs=imitation.epochs,
+        dagger_iterations=imitation.dagger_iterations,
+        aux_weight=imitation.aux_weight,
+        episode_steps=imitation.episode_steps,
+        dagger_episodes=imitation.dagger_episodes,
+        after_success=imitation.after_success,
+        lr_schedule=imitation.lr_schedule,
+        focus=imitation.dagger_focus,
+        aux_target=imitation.aux_target,
     )
 
 
@@ -288,7 +288,7 @@ def make_aux_head(model, goal_dim: int) -> torch.nn.Module:
     """The auxiliary head: a linear map from the actor's features to the goals (PPO only)."""
     policy = model.policy
     if not hasattr(policy, "get_distribution"):
-        raise ValueError("train.bc_aux_weight > 0 needs PPO (its actor's features feed the goal-prediction head); use 0 with SAC")
+        raise ValueError("train.imitation.aux_weight > 0 needs PPO (its actor's features feed the goal-prediction head); use 0 with SAC")
     return torch.nn.Linear(policy.pi_features_extractor.features_dim, goal_dim).to(model.device)
 
 

@@ -20,12 +20,12 @@ import numpy as np
 from robocue.agents.agent import Agent, make_env
 from robocue.agents.demonstrations import imitation_recipe, warm_start
 from robocue.agents.export import _acting_parameters
-from robocue.agents.runs import CONFIG_FILE, MODEL_FILE, create_run_dir, save_config, save_model
+from robocue.agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.training import build_model
-from robocue.configs import ConfigError, load_config
+from robocue.configs import ConfigError
 from robocue.files import write_json
 
-STUDENT_POLICY = ("policy.image_encoder=small", "policy.net_arch=[64,64]")
+STUDENT_POLICY = ("policy.multimodal.image_encoder=small", "policy.net_arch=[64,64]")
 MAX_PARAMETER_SHARE = 0.25  # the student's acting path has at most this share of the teacher's parameters
 DISTILL_FILE = "distill.json"
 
@@ -56,7 +56,7 @@ def distill(teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] |
     """Trains a small student of the pixel agent in ``teacher_dir`` into the run folder ``out_dir``.
 
     ``overrides`` (dotted ``key=value``) apply after the teacher's config and ``STUDENT_POLICY``,
-    for example ``train.dagger_iterations=6``.
+    for example ``train.imitation.dagger_iterations=6``.
 
     Raises:
         ConfigError: the teacher is no pixel run, or the student would have more than
@@ -66,16 +66,16 @@ def distill(teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] |
     if teacher.config.policy.features_extractor != "multimodal":
         raise ConfigError(f"{str(teacher_dir)!r} is not a pixel agent (policy.features_extractor=multimodal); distil a pixel run")
     base = [f"run.dir={out_dir}", "train.timesteps=0", "logging.wandb=disabled", "env.n_envs=1", "device=cpu", *STUDENT_POLICY]
-    config = load_config(str(Path(teacher_dir) / CONFIG_FILE), [*base, *overrides])
-    if not config.train.bc_episodes:
-        raise ConfigError("config key 'train.bc_episodes' must be > 0: the student learns from the teacher's episodes")
+    config = load_run_config(teacher_dir, [*base, *overrides])
+    if config.train.imitation is None or not config.train.imitation.episodes:
+        raise ConfigError("config key 'train.imitation.episodes' must be > 0: the student learns from the teacher's episodes")
     model = build_model(config, "cpu")
     teacher_parameters = _acting_parameters(teacher.model.policy)
     student_parameters = _acting_parameters(model.policy)
     if student_parameters > MAX_PARAMETER_SHARE * teacher_parameters:
         raise ConfigError(
             f"the student's acting path has {student_parameters:,} parameters, more than {MAX_PARAMETER_SHARE:.0%} of the "
-            f"teacher's {teacher_parameters:,}; choose a smaller policy.net_arch or policy.image_encoder"
+            f"teacher's {teacher_parameters:,}; choose a smaller policy.net_arch or policy.multimodal.image_encoder"
         )
     run_dir = create_run_dir(config)
     save_config(run_dir, config)
@@ -86,7 +86,7 @@ def distill(teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] |
     warm_start(
         model,
         lambda: LastObservation(make_env(config)),
-        **imitation_recipe(config.train),
+        **imitation_recipe(config.train.imitation),
         # Past the teacher's own cloning and DAgger seeds (seed * 100000 + 50000 on, 2,600 episodes
         # for the preset): on the scenes it was fitted to, an unfinished pixel teacher succeeded in
         # 0.62 of 40 episodes against 0.07 of 200 held-out evaluation episodes.

@@ -343,7 +343,7 @@ def save_dagger_state(folder: Path, config: Config, round_: int, data: dict, mod
         "env_id": config.env.id,
         "algo": config.algo.name,
         "round": round_,
-        "rounds": config.train.dagger_iterations,
+        "rounds": config.train.imitation.dagger_iterations,
         "labels": int(len(data["actions"])),
         "goal_entries": int(data.get("goal_entries", np.asarray(data["goals"]).shape[1])),
         "observation_keys": list(observations) if isinstance(observations, dict) else None,

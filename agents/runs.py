@@ -23,7 +23,7 @@ import yaml
 
 from robocue import __version__
 from robocue.configs import Config, ConfigError
-from robocue.configs.schema import validate_config
+from robocue.configs.schema import apply_override, upgrade_legacy_keys, validate_config
 from robocue.files import atomic_path
 
 CONFIG_FILE = "config.yaml"
@@ -87,10 +87,14 @@ def save_model(model, path: Path, env_id: str, algo: str) -> None:
             archive.writestr(STAMP_FILE, json.dumps(stamp))
 
 
-def load_run_config(run_dir: str | Path) -> Config:
-    """The resolved config of a run folder, with a clear error when it is not one."""
+def load_run_config(run_dir: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """The resolved config of a run folder, with ``key=value`` overrides applied, and a clear error
+    when it is not one. A config.yaml with the flat keys of older runs loads too (``upgrade_legacy_keys``)."""
     run_dir = Path(run_dir)
     path = run_dir / CONFIG_FILE
     if not path.is_file():
         raise ConfigError(f"{str(run_dir)!r} is not a run folder (no {CONFIG_FILE}); pass a folder made by `robocue train`")
-    return validate_config(yaml.safe_load(path.read_text()) or {})
+    data = upgrade_legacy_keys(yaml.safe_load(path.read_text()) or {})
+    for override in overrides:
+        apply_override(data, override)
+    return validate_config(data)

@@ -312,19 +312,20 @@ def check_init_spaces(config: Config, path: Path, model) -> None:
 
 
 def check_teacher(config: Config, state_dim: int, log=print) -> None:
-    """Stops when ``train.teacher`` is not a finished state-mode run of this config's task."""
-    if not config.train.teacher:
+    """Stops when ``train.imitation.teacher`` is not a finished state-mode run of this config's task."""
+    teacher_dir = config.train.imitation.teacher if config.train.imitation else None
+    if not teacher_dir:
         return
-    key = "config key 'train.teacher'"
-    if foreign_model(config.train.teacher) is not None:
+    key = "config key 'train.imitation.teacher'"
+    if foreign_model(teacher_dir) is not None:
         if not config.train.trust_pickle:
-            raise ConfigError(f"{key}: {foreign_refusal(config.train.teacher, 'set train.trust_pickle=true')}")
+            raise ConfigError(f"{key}: {foreign_refusal(teacher_dir, 'set train.trust_pickle=true')}")
         agent = load_teacher(config, "cpu", log)
         if agent.config.env.commands != "onehot":
             commands = agent.config.env.commands
             raise ConfigError(f"{key}: the teacher must observe one-hot commands; that zip's policy hears env.commands={commands}")
         return
-    teacher, _ = finished_run(config.train.teacher, "train.teacher", log)
+    teacher, _ = finished_run(teacher_dir, "train.imitation.teacher", log)
     theirs, ours = envs.ENV_SPECS.get(teacher.env.id, {}), envs.ENV_SPECS[config.env.id]
     if theirs.get("obs_mode") != "state" or theirs.get("task") != ours["task"] or teacher.env.commands != "onehot":
         raise ConfigError(
@@ -332,7 +333,7 @@ def check_teacher(config: Config, state_dim: int, log=print) -> None:
             f"that run trained on {teacher.env.id} with env.commands={teacher.env.commands}"
         )
     try:
-        agent = Agent.load(config.train.teacher, device="cpu", log=lambda text: None)
+        agent = Agent.load(teacher_dir, device="cpu", log=lambda text: None)
     except ConfigError as error:
         raise ConfigError(f"{key}: {error}") from None
     shape = agent.model.observation_space.shape
@@ -344,18 +345,20 @@ def check_teacher(config: Config, state_dim: int, log=print) -> None:
 
 
 def load_teacher(config: Config, device: str, log=print) -> Agent:
-    """The ``train.teacher`` policy: a run folder's weights, or (with ``train.trust_pickle``) a
+    """The ``train.imitation.teacher`` policy: a run folder's weights, or (with ``train.trust_pickle``) a
     Stable-Baselines3 zip made elsewhere through SB3's loader, acting in the state-mode env of this task."""
-    foreign = foreign_model(config.train.teacher)
+    teacher_dir = config.train.imitation.teacher
+    foreign = foreign_model(teacher_dir)
     if foreign is None:
-        return Agent.load(config.train.teacher, device=device, log=log)
+        return Agent.load(teacher_dir, device=device, log=log)
     try:
         return Agent.load_trusted_zip(foreign, state_twin(config.env.id), device, key="the teacher's state-mode env")
     except ConfigError as error:
-        raise ConfigError(f"config key 'train.teacher': {error}") from None
+        raise ConfigError(f"config key 'train.imitation.teacher': {error}") from None
     except Exception as error:  # noqa: BLE001  (whatever a zip made elsewhere makes SB3 raise: one line)
         raise ConfigError(
-            f"config key 'train.teacher': Stable-Baselines3 cannot load {str(foreign)!r} ({type(error).__name__}: {first_line(error)})"
+            f"config key 'train.imitation.teacher': Stable-Baselines3 cannot load {str(foreign)!r} "
+            f"({type(error).__name__}: {first_line(error)})"
         ) from None
 
 
@@ -551,7 +554,8 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
     else:
         run_dir = Path(resume)
         dagger = read_dagger_meta(run_dir)
-        dagger_left = dagger is not None and dagger["round"] < config.train.dagger_iterations and newest_resume_step(run_dir) is None
+        rounds = config.train.imitation.dagger_iterations if config.train.imitation else 0
+        dagger_left = dagger is not None and dagger["round"] < rounds and newest_resume_step(run_dir) is None
         if (run_dir / MODEL_FILE).is_file() and not dagger_left:  # SIGTERM, SIGINT and every cloning or DAgger fit save model.zip too
             done = (read_model_weights(run_dir / MODEL_FILE)[1] or {}).get("num_timesteps", config.train.timesteps)
             if done >= config.train.timesteps:
@@ -602,27 +606,28 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
     periodic = TimeToTarget(config, run_dir, started, log=log, cpu_started=cpu_started) if measured else None
     if periodic is not None and config.train.eval_every:
         callbacks.append(periodic)
-    if config.train.teacher:
-        log(f"labels from the teacher in {config.train.teacher} (instead of the scripted expert)")
+    imitation = config.train.imitation
+    if imitation is not None and imitation.teacher:
+        log(f"labels from the teacher in {imitation.teacher} (instead of the scripted expert)")
     try:
         with terminate_as_exception():
-            if config.train.bc_dataset and resume is None:
-                demos = demonstrations(load_dataset(config.train.bc_dataset))  # spaces checked by check_runnable
-                loss = behaviour_clone(model, demos, config.train.bc_epochs, seed=config.seed)
+            if imitation is not None and imitation.dataset and resume is None:
+                demos = demonstrations(load_dataset(imitation.dataset))  # spaces checked by check_runnable
+                loss = behaviour_clone(model, demos, imitation.epochs, seed=config.seed)
                 save()
-                log(f"cloned {len(demos['actions'])} steps of {config.train.bc_dataset} ({config.train.bc_epochs} epochs, loss {loss:.3f})")
-            if config.train.bc_episodes and (resume is None or dagger_start is not None):
+                log(f"cloned {len(demos['actions'])} steps of {imitation.dataset} ({imitation.epochs} epochs, loss {loss:.3f})")
+            if imitation is not None and imitation.episodes and (resume is None or dagger_start is not None):
                 # The policy after every fit goes to model.zip, so a long imitation run stopped
                 # between rounds still leaves its latest policy for `robocue eval`.
                 warm_start(
                     model,
                     lambda: make_env(config, for_training=True),
-                    **imitation_recipe(config.train),
+                    **imitation_recipe(imitation),
                     seed=config.seed * 100_000 + 50_000,
                     log=log,
                     on_fit=lambda _round: save(),
                     evaluate=None if periodic is None else lambda steps: periodic.evaluate(model, steps, phase="imitation"),
-                    labeller=PolicyTeacher(load_teacher(config, device, log)) if config.train.teacher else expert_labels,
+                    labeller=PolicyTeacher(load_teacher(config, device, log)) if imitation.teacher else expert_labels,
                     on_state=lambda done, data, head: save_dagger_state(run_dir / CHECKPOINT_DIR, config, done, data, model, head),
                     start=dagger_start,
                 )

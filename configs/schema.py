@@ -7,14 +7,15 @@ is allowed. Field descriptions double as the config reference (docs/configs.md).
 
 from __future__ import annotations
 
+import copy
 import inspect
 import math
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PRESET_DIR = Path(__file__).resolve().parent
 DEFAULT_PRESET = "reach_ppo"
@@ -97,6 +98,70 @@ class AlgoConfig(BaseModel):
         return dict(self.model_extra or {})
 
 
+class AttentionConfig(_Section):
+    """``policy.attention``: the keys of the attention extractor (policies/attention.py)."""
+
+    dim: int = Field(32, ge=1, description="Query/key size of the attention extractor.")
+    key: Literal["linear", "mlp", "fields"] = Field(
+        "linear",
+        description=(
+            "How the attention extractor scores an object against the command: its token's key (linear, or an MLP with "
+            "one hidden layer) against a query from the whole command, or fields (the object's colour against the "
+            "command's colour plus its shape against the command's shape; no cross terms, so unheard colour-shape "
+            "pairs score as their parts do)."
+        ),
+    )
+    object_fields_to_heads: bool = Field(
+        True,
+        description=(
+            "Pass the command's colour and shape features to the actor and critic heads too; false: the heads "
+            "get only the task and destination, and the object named reaches them through the attention alone."
+        ),
+    )
+    all_tokens: bool = Field(
+        False,
+        description=(
+            "Also pass every object token to the heads, not only the attended one (GoTo: the landmarks "
+            "not commanded are obstacles to drive around)."
+        ),
+    )
+    planner_iterations: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Maze only: rounds of a value-iteration network over the maze's wall grid "
+            "(policies/planner.py); its move values at the robot's place join the features (0: no planner)."
+        ),
+    )
+    route_planner: bool = Field(
+        False,
+        description=(
+            "Maze only (with its cell one-hots): value iteration over the maze's cell graph, passages read "
+            "from the wall bits (policies/planner.py CellGraphPlanner; only its discount is learned); which moves out "
+            "of the robot's cell shorten the way, and every cell's value, join the features."
+        ),
+    )
+
+
+class MultimodalConfig(_Section):
+    """``policy.multimodal``: the keys of robocue's pixel extractor (policies/multimodal.py)."""
+
+    image_encoder: Literal["nature", "drq", "residual", "small"] = Field("drq", description="CNN architecture (perception/encoders.py).")
+    image_head: Literal["linear", "keypoints"] = Field(
+        "linear", description="CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."
+    )
+    image_features_dim: int = Field(64, ge=1, description="Output size of the linear image head.")
+    augment: bool = Field(True, description="DrQ random-shift augmentation of images in training updates.")
+    fusion: Literal["concat", "film"] = Field(
+        "film", description="Join command and image by concatenation only, or also FiLM on every conv block."
+    )
+    amp: bool = Field(False, description="bfloat16 autocast for the CNN on CUDA (ignored on the CPU).")
+
+
+# The features extractors with a section of their own under ``policy`` (named as the extractor).
+EXTRACTOR_SECTIONS = {"attention": AttentionConfig, "multimodal": MultimodalConfig}
+
+
 class PolicyConfig(_Section):
     net_arch: list[Annotated[int, Field(ge=1, le=8192)]] = Field(
         default_factory=lambda: [256, 256],
@@ -112,60 +177,118 @@ class PolicyConfig(_Section):
             "or multimodal (robocue's CNN + command features + proprioception MLP, concatenated or FiLM; pixel envs)."
         ),
     )
-    attention_dim: int = Field(32, ge=1, description="Query/key size of the attention extractor.")
-    attention_key: Literal["linear", "mlp", "fields"] = Field(
-        "linear",
+    attention: AttentionConfig | None = Field(
+        None,
         description=(
-            "How the attention extractor scores an object against the command: its token's key (linear, or an MLP with "
-            "one hidden layer) against a query from the whole command, or fields (the object's colour against the "
-            "command's colour plus its shape against the command's shape; no cross terms, so unheard colour-shape "
-            "pairs score as their parts do)."
+            "The attention extractor's keys (below). With features_extractor=attention an absent section takes its "
+            "defaults; with any other extractor it must be absent."
         ),
     )
-    object_fields_to_heads: bool = Field(
-        True,
+    multimodal: MultimodalConfig | None = Field(
+        None,
         description=(
-            "attention: pass the command's colour and shape features to the actor and critic heads too; false: the heads "
-            "get only the task and destination, and the object named reaches them through the attention alone."
+            "The multimodal extractor's keys (below). With features_extractor=multimodal an absent section takes its "
+            "defaults; with any other extractor it must be absent."
         ),
     )
-    attention_all_tokens: bool = Field(
-        False,
-        description=(
-            "attention: also pass every object token to the heads, not only the attended one (GoTo: the landmarks "
-            "not commanded are obstacles to drive around)."
-        ),
+    share_features_extractor: bool | None = Field(
+        None, description="Actor and critic share one features extractor (None: SB3's default, PPO shares, SAC does not)."
     )
-    planner_iterations: int = Field(
+
+    @model_validator(mode="after")
+    def _chosen_extractor_section(self) -> PolicyConfig:
+        """The chosen extractor's section takes its defaults when the config gives none."""
+        section = EXTRACTOR_SECTIONS.get(self.features_extractor)
+        if section is not None and getattr(self, self.features_extractor) is None:
+            setattr(self, self.features_extractor, section())
+        return self
+
+
+class ImitationConfig(_Section):
+    """``train.imitation``: behaviour cloning and DAgger before any RL. The section's presence
+    turns imitation on (setting any key under it creates it); absent (null), there is none."""
+
+    episodes: int = Field(
         0,
         ge=0,
         description=(
-            "attention, Maze only: rounds of a value-iteration network over the maze's wall grid "
-            "(policies/planner.py); its move values at the robot's place join the features (0: no planner)."
+            "Clone this many episodes of the task's scripted expert (or of the teacher) into the policy before "
+            "learning; 0 clones only the dataset (which must then be set)."
         ),
     )
-    route_planner: bool = Field(
-        False,
+    epochs: int = Field(20, ge=1, description="Passes over the demonstrations in every fit (the expert episodes and the dataset).")
+    dataset: str | None = Field(
+        None,
         description=(
-            "attention, Maze only (with its cell one-hots): value iteration over the maze's cell graph, passages read "
-            "from the wall bits (policies/planner.py CellGraphPlanner; only its discount is learned); which moves out "
-            "of the robot's cell shorten the way, and every cell's value, join the features."
+            "Clone the demonstrations of this Minari dataset folder (written by `robocue collect`) into the policy "
+            "before any expert episodes, DAgger or RL (None: none)."
         ),
     )
-    image_encoder: Literal["nature", "drq", "residual", "small"] = Field(
-        "drq", description="multimodal: CNN architecture (perception/encoders.py)."
+    dagger_iterations: int = Field(
+        0,
+        ge=0,
+        description=(
+            "After cloning, rounds of DAgger: the policy drives dagger_episodes episodes, the expert labels the states it "
+            "visits, the policy is refitted on all labels so far. The policy after every fit (cloning and each round) "
+            "is saved to model.zip, so a run stopped between rounds can still be evaluated."
+        ),
     )
-    image_head: Literal["linear", "keypoints"] = Field(
-        "linear", description="multimodal: CNN head, flatten+linear or spatial soft-argmax keypoints (x, y per channel)."
+    episode_steps: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Keep the first N steps of each expert episode cloned (0: whole episodes); many short episodes cover many "
+            "more scenes (mazes) for the same number of labels."
+        ),
     )
-    image_features_dim: int = Field(64, ge=1, description="multimodal: output size of the linear image head.")
-    augment: bool = Field(True, description="multimodal: DrQ random-shift augmentation of images in training updates.")
-    fusion: Literal["concat", "film"] = Field(
-        "film", description="multimodal: join command and image by concatenation only, or also FiLM on every conv block."
+    dagger_episodes: int = Field(0, ge=0, description="Whole episodes the policy drives per DAgger round (0: episodes).")
+    after_success: int = Field(
+        0,
+        ge=0,
+        description=(
+            "End each cloning and DAgger episode this many steps after it first succeeds (0: at its end), so labels "
+            "of the robot resting at the goal do not swamp the rest."
+        ),
     )
-    amp: bool = Field(False, description="multimodal: bfloat16 autocast for the CNN on CUDA (ignored on the CPU).")
-    share_features_extractor: bool | None = Field(
-        None, description="Actor and critic share one features extractor (None: SB3's default, PPO shares, SAC does not)."
+    aux_weight: float = Field(
+        0.0,
+        ge=0,
+        description=(
+            "PPO only: weight of an auxiliary loss in every fit, a linear head predicting the task's achieved and "
+            "desired goals (true state) from the policy's features; helps pixel encoders localise (0: off)."
+        ),
+    )
+    aux_target: Literal["goals", "state"] = Field(
+        "goals",
+        description=(
+            "With aux_weight > 0: what the auxiliary head predicts, the achieved and desired goals, or those and the "
+            "task's whole true state block (every object token and the scene block: obstacles, walls), each part "
+            "by its own mean squared error."
+        ),
+    )
+    lr_schedule: Literal["constant", "cosine"] = Field(
+        "constant",
+        description=(
+            "The learning rate (1e-3) of every fit stays constant, or decays to zero along a cosine over that fit's "
+            "epochs, so each fit ends at a minimum rather than wherever the last noisy step left it."
+        ),
+    )
+    dagger_focus: float = Field(
+        0.0,
+        ge=0,
+        description=(
+            "A DAgger label where the policy's own action was off the expert's by d (mean absolute difference) weighs "
+            "1 + dagger_focus * d in every later fit, so the few states the policy gets badly wrong are not outvoted "
+            "(0: all labels weigh 1)."
+        ),
+    )
+    teacher: str | None = Field(
+        None,
+        description=(
+            "A run folder of a state-mode policy of the same task (any engine) that acts in the cloning episodes and "
+            "labels every state instead of the scripted expert, seeing the state while this policy sees its own "
+            "observation (for example pixels); e.g. a policy fine-tuned by RL that outdoes the expert's clone."
+        ),
     )
 
 
@@ -174,8 +297,8 @@ class TrainConfig(_Section):
         30_000,
         ge=0,
         description=(
-            "Environment steps of reinforcement learning (over all env copies); 0 with bc_episodes > 0 trains by "
-            "imitation only (cloning and DAgger rounds, no RL)."
+            "Environment steps of reinforcement learning (over all env copies); 0 with a train.imitation section trains "
+            "by imitation only (cloning and DAgger rounds, no RL)."
         ),
     )
     checkpoint_every: int = Field(10_000, ge=0, description="Save checkpoints/step_<N>.zip every N steps; 0 disables.")
@@ -185,7 +308,7 @@ class TrainConfig(_Section):
         allow_inf_nan=False,
         description=(
             "Also save checkpoints/step_<N>.zip every this many seconds of wall time, so a run killed with SIGKILL loses "
-            "little; 0 disables. eval, replay, init_from and teacher use the newest checkpoint of a run without model.zip."
+            "little; 0 disables. eval, replay, init_from and imitation.teacher use the newest checkpoint of a run without model.zip."
         ),
     )
     resume_replay_buffer: bool = Field(
@@ -195,83 +318,11 @@ class TrainConfig(_Section):
             "`robocue train --resume` continues bit for bit; false saves memory and disk, and a resumed run refills it."
         ),
     )
-    bc_episodes: int = Field(
-        0,
-        ge=0,
-        description="Warm start: clone this many episodes of the task's scripted expert into the policy before learning (0: off).",
-    )
-    bc_epochs: int = Field(20, ge=1, description="Passes over the expert demonstrations when bc_episodes > 0 (or bc_dataset is set).")
-    bc_dataset: str | None = Field(
+    imitation: ImitationConfig | None = Field(
         None,
         description=(
-            "Warm start from disk: clone the demonstrations of this Minari dataset folder (written by `robocue collect`) "
-            "into the policy before any DAgger or RL (None: off)."
-        ),
-    )
-    dagger_iterations: int = Field(
-        0,
-        ge=0,
-        description=(
-            "After cloning, rounds of DAgger: the policy drives bc_episodes episodes, the expert labels the states it "
-            "visits, the policy is refitted on all labels so far. The policy after every fit (cloning and each round) "
-            "is saved to model.zip, so a run stopped between rounds can still be evaluated."
-        ),
-    )
-    bc_episode_steps: int = Field(
-        0,
-        ge=0,
-        description=(
-            "Cloning: keep the first N steps of each expert episode (0: whole episodes); many short episodes cover many "
-            "more scenes (mazes) for the same number of labels."
-        ),
-    )
-    dagger_episodes: int = Field(0, ge=0, description="Whole episodes the policy drives per DAgger round (0: bc_episodes).")
-    bc_after_success: int = Field(
-        0,
-        ge=0,
-        description=(
-            "Cloning and DAgger: end each episode this many steps after it first succeeds (0: at its end), so labels "
-            "of the robot resting at the goal do not swamp the rest."
-        ),
-    )
-    bc_aux_weight: float = Field(
-        0.0,
-        ge=0,
-        description=(
-            "Cloning and DAgger with PPO: weight of an auxiliary loss, a linear head predicting the task's achieved and "
-            "desired goals (true state) from the policy's features; helps pixel encoders localise (0: off)."
-        ),
-    )
-    bc_aux_target: Literal["goals", "state"] = Field(
-        "goals",
-        description=(
-            "With bc_aux_weight > 0: what the auxiliary head predicts, the achieved and desired goals, or those and the "
-            "task's whole true state block (every object token and the scene block: obstacles, walls), each part "
-            "by its own mean squared error."
-        ),
-    )
-    bc_lr_schedule: Literal["constant", "cosine"] = Field(
-        "constant",
-        description=(
-            "Cloning and DAgger: the learning rate (1e-3) of every fit stays constant, or decays to zero along a cosine "
-            "over that fit's epochs, so each fit ends at a minimum rather than wherever the last noisy step left it."
-        ),
-    )
-    dagger_focus: float = Field(
-        0.0,
-        ge=0,
-        description=(
-            "DAgger: a label where the policy's own action was off the expert's by d (mean absolute difference) weighs "
-            "1 + dagger_focus * d in every later fit, so the few states the policy gets badly wrong are not outvoted "
-            "(0: all labels weigh 1)."
-        ),
-    )
-    teacher: str | None = Field(
-        None,
-        description=(
-            "Cloning and DAgger: a run folder of a state-mode policy of the same task (any engine) that acts in the "
-            "cloning episodes and labels every state instead of the scripted expert, seeing the state while this "
-            "policy sees its own observation (for example pixels); e.g. a policy fine-tuned by RL that outdoes the expert's clone."
+            "Imitation before any RL: behaviour cloning of expert episodes or a dataset, then DAgger rounds (the keys "
+            "below; None: none). Setting any key under it turns it on."
         ),
     )
     init_from: str | None = Field(
@@ -285,7 +336,7 @@ class TrainConfig(_Section):
     trust_pickle: bool = Field(
         False,
         description=(
-            "Let init_from and teacher name a Stable-Baselines3 zip made elsewhere (a .zip, or a folder with model.zip "
+            "Let init_from and imitation.teacher name a Stable-Baselines3 zip made elsewhere (a .zip, or a folder with model.zip "
             "and no robocue config.yaml), loaded with SB3's loader, which UNPICKLES it and so runs any code inside: only "
             "for zips from someone you trust. robocue run folders never need it (they load as weights only)."
         ),
@@ -369,6 +420,70 @@ class Config(_Section):
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+# --- flat keys of older configs ----------------------------------------------------------------
+# Keys that apply to one recipe or one features extractor live in optional sections. Configs
+# written with the flat schema (run folders' config.yaml) name them as below: old key -> new key.
+LEGACY_KEYS = {
+    "train.bc_episodes": "train.imitation.episodes",
+    "train.bc_epochs": "train.imitation.epochs",
+    "train.bc_dataset": "train.imitation.dataset",
+    "train.dagger_iterations": "train.imitation.dagger_iterations",
+    "train.bc_episode_steps": "train.imitation.episode_steps",
+    "train.dagger_episodes": "train.imitation.dagger_episodes",
+    "train.bc_after_success": "train.imitation.after_success",
+    "train.bc_aux_weight": "train.imitation.aux_weight",
+    "train.bc_aux_target": "train.imitation.aux_target",
+    "train.bc_lr_schedule": "train.imitation.lr_schedule",
+    "train.dagger_focus": "train.imitation.dagger_focus",
+    "train.teacher": "train.imitation.teacher",
+    "policy.attention_dim": "policy.attention.dim",
+    "policy.attention_key": "policy.attention.key",
+    "policy.object_fields_to_heads": "policy.attention.object_fields_to_heads",
+    "policy.attention_all_tokens": "policy.attention.all_tokens",
+    "policy.planner_iterations": "policy.attention.planner_iterations",
+    "policy.route_planner": "policy.attention.route_planner",
+    "policy.image_encoder": "policy.multimodal.image_encoder",
+    "policy.image_head": "policy.multimodal.image_head",
+    "policy.image_features_dim": "policy.multimodal.image_features_dim",
+    "policy.augment": "policy.multimodal.augment",
+    "policy.fusion": "policy.multimodal.fusion",
+    "policy.amp": "policy.multimodal.amp",
+}
+
+
+def _legacy_section_in_effect(data: dict, section: str, values: dict) -> bool:
+    """Whether a flat config used the keys that move into ``section`` (train.imitation, policy.<extractor>)."""
+    if section == "train.imitation":
+        return bool(values.get("episodes") or values.get("dataset"))
+    extractor = (data.get("policy") or {}).get("features_extractor", PolicyConfig.model_fields["features_extractor"].default)
+    return section == f"policy.{extractor}"
+
+
+def upgrade_legacy_keys(data: dict) -> dict:
+    """A copy of ``data`` (a run folder's config) with the flat keys of :data:`LEGACY_KEYS` moved into their sections.
+
+    A flat config holds every key, used or not: the keys of a section move when the config used
+    it (imitation: bc_episodes > 0 or a bc_dataset; policy.attention or policy.multimodal: the
+    chosen features_extractor), and are dropped otherwise, since they changed nothing. A config
+    without flat keys comes back unchanged.
+    """
+    if not isinstance(data, dict):
+        return data
+    data = copy.deepcopy(data)
+    moved: dict[str, dict] = {}
+    for old, new in LEGACY_KEYS.items():
+        parent, _, key = old.partition(".")
+        node = data.get(parent)
+        if isinstance(node, dict) and key in node:
+            section, _, field = new.rpartition(".")
+            moved.setdefault(section, {})[field] = node.pop(key)
+    for section, values in moved.items():
+        if _legacy_section_in_effect(data, section, values):
+            parent, _, name = section.partition(".")
+            data[parent][name] = {**values, **(data[parent].get(name) or {})}
+    return data
 
 
 # --- algorithm hyperparameters -----------------------------------------------------------
@@ -531,16 +646,30 @@ def resolve_source(source: str | None) -> Path:
     return preset
 
 
+def section_class(annotation) -> type[BaseModel] | None:
+    """The section model a field holds (``ImitationConfig | None`` -> ImitationConfig), or None for a value."""
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
 def _format_validation_error(error: ValidationError) -> str:
     first = error.errors()[0]
     loc = ".".join(str(part) for part in first["loc"])
     if first["type"] == "extra_forbidden":
+        if loc in LEGACY_KEYS:
+            return f"config key '{loc}' is now '{LEGACY_KEYS[loc]}'"
         section = Config
         for part in first["loc"][:-1]:
-            section = section.model_fields[str(part)].annotation
+            section = section_class(section.model_fields[str(part)].annotation)
         valid = ", ".join(section.model_fields)
         return f"config key '{loc}' is unknown; valid keys{' under ' + repr(loc.rsplit('.', 1)[0]) if '.' in loc else ''}: {valid}"
     return f"config key '{loc}': {first['msg']} (got {first['input']!r})"
+
+
+# Imitation keys that act on the expert episodes; with episodes=0 (the dataset alone) they keep their defaults.
+_EXPERT_EPISODE_KEYS = ("episode_steps", "dagger_episodes", "after_success", "aux_weight", "lr_schedule", "teacher")
 
 
 def validate_config(data: dict) -> Config:
@@ -557,40 +686,54 @@ def validate_config(data: dict) -> Config:
             f"config key 'env.command_features=embedding' applies to env.commands=language only (got commands={config.env.commands}); "
             "gestures give decoded or belief features"
         )
-    fields = config.policy.attention_key == "fields"
-    if config.env.command_features == "embedding" and config.policy.features_extractor == "attention":
-        if fields or not config.policy.object_fields_to_heads:
-            key = "attention_key=fields" if fields else "object_fields_to_heads=false"
+    policy = config.policy
+    for name in EXTRACTOR_SECTIONS:
+        if getattr(policy, name) is not None and policy.features_extractor != name:
+            raise ConfigError(
+                f"config key 'policy.{name}' applies to policy.features_extractor={name} only "
+                f"(got features_extractor={policy.features_extractor})"
+            )
+    attention = policy.attention
+    if config.env.command_features == "embedding" and attention is not None:
+        fields = attention.key == "fields"
+        if fields or not attention.object_fields_to_heads:
+            key = "attention.key=fields" if fields else "attention.object_fields_to_heads=false"
             raise ConfigError(
                 f"config key 'policy.{key}' needs command features that say where the colour and shape are, and "
-                "env.command_features=embedding does not: use env.command_features=decoded or belief, or policy.attention_key=linear "
-                "policy.object_fields_to_heads=true"
+                "env.command_features=embedding does not: use env.command_features=decoded or belief, or policy.attention.key=linear "
+                "policy.attention.object_fields_to_heads=true"
             )
     if config.env.omit_shape > 0 and config.env.commands != "language":
         raise ConfigError(f"config key 'env.omit_shape' applies to env.commands=language only (got commands={config.env.commands})")
     if config.env.token_noise > 0 and config.env.vec_env == "threaded":
         raise ConfigError("config key 'env.token_noise' needs env.vec_env=dummy or subproc (the threaded env applies no wrappers)")
-    for key in ("bc_episode_steps", "dagger_episodes", "bc_after_success"):
-        if getattr(config.train, key) and not config.train.bc_episodes:
-            raise ConfigError(f"config key 'train.{key}' applies to cloning only, so it needs train.bc_episodes > 0")
-    for key in ("planner_iterations", "route_planner"):
-        if getattr(config.policy, key) and config.policy.features_extractor != "attention":
+    imitation = config.train.imitation
+    if imitation is not None:
+        if not imitation.episodes and not imitation.dataset:
             raise ConfigError(
-                f"config key 'policy.{key}' is part of the attention extractor (got features_extractor={config.policy.features_extractor})"
+                "config key 'train.imitation' needs train.imitation.episodes > 0 (expert episodes to clone) or "
+                "train.imitation.dataset; for no imitation leave the section out (train.imitation=null)"
             )
-    if config.train.bc_aux_target != "goals" and not config.train.bc_aux_weight:
-        raise ConfigError("config key 'train.bc_aux_target' chooses what the auxiliary head predicts, so it needs train.bc_aux_weight > 0")
-    if config.train.dagger_focus and not config.train.dagger_iterations:
-        raise ConfigError("config key 'train.dagger_focus' weighs DAgger labels, so it needs train.dagger_iterations > 0")
-    if config.train.teacher and not config.train.bc_episodes:
-        raise ConfigError("config key 'train.teacher' labels cloning and DAgger, so it needs train.bc_episodes > 0")
-    if config.train.bc_lr_schedule != "constant" and not config.train.bc_episodes:
-        raise ConfigError("config key 'train.bc_lr_schedule' applies to cloning only, so it needs train.bc_episodes > 0")
-    if config.train.bc_aux_weight > 0 and (config.algo.name != "ppo" or config.train.bc_episodes == 0):
-        raise ConfigError(
-            f"config key 'train.bc_aux_weight' applies to cloning with PPO only (needs algo.name=ppo and train.bc_episodes > 0; "
-            f"got algo.name={config.algo.name}, bc_episodes={config.train.bc_episodes})"
-        )
+        defaults = ImitationConfig()
+        for key in _EXPERT_EPISODE_KEYS:
+            if not imitation.episodes and getattr(imitation, key) != getattr(defaults, key):
+                raise ConfigError(
+                    f"config key 'train.imitation.{key}' acts on the expert episodes, so it needs train.imitation.episodes > 0 "
+                    "(with episodes=0 only the dataset is cloned)"
+                )
+        if imitation.aux_target != "goals" and not imitation.aux_weight:
+            raise ConfigError(
+                "config key 'train.imitation.aux_target' chooses what the auxiliary head predicts, "
+                "so it needs train.imitation.aux_weight > 0"
+            )
+        if imitation.dagger_focus and not imitation.dagger_iterations:
+            raise ConfigError(
+                "config key 'train.imitation.dagger_focus' weighs DAgger labels, so it needs train.imitation.dagger_iterations > 0"
+            )
+        if imitation.aux_weight > 0 and config.algo.name != "ppo":
+            raise ConfigError(
+                f"config key 'train.imitation.aux_weight' applies with PPO only (needs algo.name=ppo; got algo.name={config.algo.name})"
+            )
     if config.train.critic_warmup and config.train.critic_warmup >= config.train.timesteps:
         raise ConfigError(
             f"config key 'train.critic_warmup' ({config.train.critic_warmup}) must be below train.timesteps "
@@ -603,9 +746,10 @@ def validate_config(data: dict) -> Config:
         )
     if config.train.stop_at_target and config.train.target_success is None:
         raise ConfigError("config key 'train.stop_at_target' needs train.target_success, a success rate in (0, 1]")
-    if config.train.timesteps == 0 and config.train.bc_episodes == 0 and not config.train.bc_dataset:
+    if config.train.timesteps == 0 and imitation is None:
         raise ConfigError(
-            "train.timesteps=0 trains by imitation only, so it needs train.bc_episodes > 0 or train.bc_dataset; or set train.timesteps >= 1"
+            "train.timesteps=0 trains by imitation only, so it needs a train.imitation section (train.imitation.episodes > 0 "
+            "or train.imitation.dataset); or set train.timesteps >= 1"
         )
     return config
 
@@ -722,6 +866,29 @@ def config_reference_markdown() -> str:
         "|---|---|",
         *(f"| `{name}` | {_preset_base(name)} |" for name in list_presets()),
         "",
+        "## Optional sections",
+        "",
+        "Keys that apply to one recipe or one features extractor live in sections of their own:",
+        "",
+        "- `train.imitation`: behaviour cloning and DAgger before any RL. Absent (`null`, the default), there",
+        "  is none; stating the section, or any key under it (`train.imitation.episodes=50`), turns it on. It",
+        "  needs `episodes > 0` (expert episodes to clone) or a `dataset`; with `episodes: 0` only the dataset is",
+        "  cloned, so the keys that act on expert episodes keep their defaults. `train.imitation=null` turns a",
+        "  preset's imitation off.",
+        "- `policy.attention` and `policy.multimodal`: the keys of the extractor of that name. The section of the",
+        "  chosen `policy.features_extractor` takes its defaults when absent; the section of an extractor not chosen",
+        "  stops with a one-line error (a preset on another extractor's base sets it to `null`).",
+        "",
+        "A flat key of the schema without these sections (run folders written with it hold them all) stops",
+        "`robocue train` with a one-line error naming its new key. A run folder's own config.yaml with flat",
+        "keys still loads (`robocue eval`, `--resume`, `train.init_from`, `robocue distill`, the results",
+        "table): `upgrade_legacy_keys` moves the keys of each section the run used into it and drops the",
+        "others, which had no effect. The table:",
+        "",
+        "| flat key | key |",
+        "|---|---|",
+        *(f"| `{old}` | `{new}` |" for old, new in LEGACY_KEYS.items()),
+        "",
         "## Keys",
         "",
         "| key | type | default | description |",
@@ -734,8 +901,12 @@ def config_reference_markdown() -> str:
     def walk(model, prefix: str):
         for name, field in model.model_fields.items():
             annotation = field.annotation
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                walk(annotation, f"{prefix}{name}.")
+            section = section_class(annotation)
+            if section is not None and field.default is None:  # an optional section: its own row, then its keys
+                description = (field.description or "").replace("|", "\\|")
+                lines.append(f"| `{prefix}{name}` | section or `None` | `None` | {description} |")
+            if section is not None:
+                walk(section, f"{prefix}{name}.")
                 continue
             default = field.get_default(call_default_factory=True)
             description = (field.description or "").replace("|", "\\|")

@@ -83,7 +83,9 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         if planner_iterations:
             grid = layout.get("grid")
             if not grid:
-                raise ValueError("policy.planner_iterations > 0 plans on a maze grid, and this env has none (only Maze does); use 0")
+                raise ValueError(
+                    "policy.attention.planner_iterations > 0 plans on a maze grid, and this env has none (only Maze does); use 0"
+                )
             planner = ValueIterationPlanner(int(grid["size"]), float(grid["cell_size"]), iterations=planner_iterations)
             if planner.n_walls > scene:
                 raise ValueError(f"the maze grid has {planner.n_walls} walls but the scene block only {scene} entries")
@@ -91,11 +93,13 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         if route_planner:
             grid = layout.get("grid")
             if not grid:
-                raise ValueError("policy.route_planner plans on a maze's cells, and this env has none (only Maze does); use false")
+                raise ValueError(
+                    "policy.attention.route_planner plans on a maze's cells, and this env has none (only Maze does); use false"
+                )
             router = CellGraphPlanner(int(grid["size"]))
             if scene != router.n_walls + 2 * router.n_cells:
                 raise ValueError(
-                    f"policy.route_planner reads {router.n_walls} wall bits and two {router.n_cells}-cell one-hots from the "
+                    f"policy.attention.route_planner reads {router.n_walls} wall bits and two {router.n_cells}-cell one-hots from the "
                     f"scene block, which has {scene} entries; the env needs cell_features=true"
                 )
         planned = (planner.channels if planner is not None else 0) + (router.features_dim if router is not None else 0)
@@ -105,7 +109,7 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
         if (key == "fields" or not object_fields_to_heads) and not command_fields:
             raise ValueError(
                 "this env's command features do not say where the colour and shape are (a raw embedding does not), which "
-                "policy.attention_key=fields and policy.object_fields_to_heads=false need; use linear and true"
+                "policy.attention.key=fields and policy.attention.object_fields_to_heads=false need; use linear and true"
             )
         heads_command = list(range(command))  # the command entries the heads get
         if not object_fields_to_heads:
@@ -124,7 +128,7 @@ class CommandAttentionExtractor(BaseFeaturesExtractor):
             token_fields = layout.get("token_fields") or {}
             self.matched = [(name, token_fields[name], command_fields[name]) for name in ("color", "shape") if name in token_fields]
             if not self.matched:
-                raise ValueError("policy.attention_key=fields: this env's object tokens name no colour or shape; use linear")
+                raise ValueError("policy.attention.key=fields: this env's object tokens name no colour or shape; use linear")
             # one matrix per field: object colour x command colour features, and the same for shape
             self.match = nn.ParameterDict({name: nn.Parameter(0.1 * torch.randn(t[1], c[1])) for name, t, c in self.matched})
         else:

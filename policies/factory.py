@@ -45,28 +45,22 @@ def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None
         kwargs["share_features_extractor"] = policy_config.share_features_extractor
     if policy_config.features_extractor == "multimodal":
         kwargs["features_extractor_class"] = MultimodalExtractor
-        kwargs["features_extractor_kwargs"] = {
-            "image_encoder": policy_config.image_encoder,
-            "image_head": policy_config.image_head,
-            "image_features_dim": policy_config.image_features_dim,
-            "augment": policy_config.augment,
-            "fusion": policy_config.fusion,
-            "amp": policy_config.amp,
-        }
+        kwargs["features_extractor_kwargs"] = policy_config.multimodal.model_dump()  # its keys are the extractor's arguments
     elif policy_config.features_extractor == "combined":
         kwargs["features_extractor_class"] = CombinedExtractor  # NatureCNN per image, flatten the rest
     elif policy_config.features_extractor == "attention":
         if observation_layout is None:
             raise ValueError("policy.features_extractor=attention needs an env with an observation_layout; use flatten")
         kwargs["features_extractor_class"] = CommandAttentionExtractor
+        attention = policy_config.attention
         kwargs["features_extractor_kwargs"] = {
             "layout": observation_layout,
-            "embed_dim": policy_config.attention_dim,
-            "key": policy_config.attention_key,
-            "all_tokens": policy_config.attention_all_tokens,
-            "object_fields_to_heads": policy_config.object_fields_to_heads,
-            "planner_iterations": policy_config.planner_iterations,
-            "route_planner": policy_config.route_planner,
+            "embed_dim": attention.dim,
+            "key": attention.key,
+            "all_tokens": attention.all_tokens,
+            "object_fields_to_heads": attention.object_fields_to_heads,
+            "planner_iterations": attention.planner_iterations,
+            "route_planner": attention.route_planner,
         }
     else:
         kwargs["features_extractor_class"] = FlattenExtractor

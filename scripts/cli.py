@@ -261,12 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Play the scripted expert of ENV_ID on seeds --seed, --seed+1, ... and write the episodes as a Minari dataset\n"
             "(Minari's HDF5 layout) into the new folder DIR. Read it with minari.MinariDataset('DIR/data'), or clone it into\n"
-            "a policy with the config key train.bc_dataset=DIR."
+            "a policy with the config key train.imitation.dataset=DIR."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n  robocue collect --expert robocue/Push-MuJoCo-v0 --episodes 200 --out data/push_expert\n"
-            "  robocue train push_dagger train.bc_dataset=data/push_expert train.bc_episodes=0 train.dagger_iterations=0"
+            "  robocue train push_dagger train.imitation.dataset=data/push_expert train.imitation.episodes=0 "
+            "train.imitation.dagger_iterations=0"
         ),
     )
     collect.add_argument("--expert", metavar="ENV_ID", required=True, help="the env whose scripted expert plays (robocue envs lists them)")
@@ -408,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n  robocue distill runs/reach_pixels --out runs/reach_pixels_small\n"
-            "  robocue distill runs/reach_pixels --out runs/small train.dagger_iterations=6"
+            "  robocue distill runs/reach_pixels --out runs/small train.imitation.dagger_iterations=6"
         ),
     )
     distill.add_argument(

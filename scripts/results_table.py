@@ -27,7 +27,7 @@ import yaml
 from robocue.agents.runs import CONFIG_FILE, EVAL_FILE, MODEL_FILE
 from robocue.agents.train_summary import TRAIN_FILE
 from robocue.configs import Config, ConfigError, list_presets, load_config
-from robocue.configs.schema import validate_config
+from robocue.configs.schema import upgrade_legacy_keys, validate_config
 from robocue.envs import ENGINE_IDS
 from robocue.files import atomic_path
 
@@ -92,7 +92,7 @@ def _read_json(path: Path) -> dict:
 
 def _read_config(path: Path) -> Config:
     try:
-        return validate_config(yaml.safe_load(path.read_text()) or {})
+        return validate_config(upgrade_legacy_keys(yaml.safe_load(path.read_text()) or {}))
     except yaml.YAMLError as error:
         raise ResultsError(f"{path} is not valid YAML: {str(error).splitlines()[0]}") from None
     except ConfigError as error:
@@ -122,10 +122,17 @@ def _relevant(config: Config) -> dict[str, object]:
 
 
 def preset_overrides(config: Config, preset: str) -> list[str] | None:
-    """``key=value`` overrides that turn ``preset`` into ``config`` (None: a key of the preset is absent from it)."""
+    """``key=value`` overrides that turn ``preset`` into ``config`` (None: a key of the preset is absent from it).
+
+    An optional section (train.imitation, policy.attention, policy.multimodal) that only one of
+    them has is one flat key, None, on the other side: the run's is an override ``section=null``,
+    the preset's gives way to the run's keys in that section."""
     run, base = _relevant(config), _relevant(load_config(preset))
-    if set(base) - set(run):
-        return None
+    for key in set(base) - set(run):
+        section_of_run = any(other.startswith(f"{key}.") for other in run)
+        section_not_in_run = run.get(key.rpartition(".")[0], _MISSING) is None
+        if not (section_of_run or section_not_in_run):
+            return None
     return [shlex.quote(f"{key}={_override_value(value)}") for key, value in sorted(run.items()) if base.get(key, _MISSING) != value]
 
 
@@ -203,7 +210,8 @@ def run_rows(run_dir: Path, name: str | None = None) -> list[Row]:
         train_command = " ".join(["robocue train", preset, *overrides, f"run.dir={run_path}"])
     else:
         train_command = f"robocue train docs/results/{name}/{CONFIG_FILE} run.dir={run_path}"
-    needs = [value for value in (config.train.init_from, config.train.teacher) if value]
+    teacher = config.train.imitation.teacher if config.train.imitation else None
+    needs = [value for value in (config.train.init_from, teacher) if value]
     if needs:
         train_command += f" (after the runs it starts from: {', '.join(needs)})"
     rows = []

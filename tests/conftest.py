@@ -59,3 +59,26 @@ def tiny_overrides() -> list[str]:
 def tiny_ppo_overrides() -> list[str]:
     """The tiny overrides without SAC-only keys, plus a tiny PPO rollout (use with reach_ppo)."""
     return list(TINY_PPO_OVERRIDES)
+
+
+def flat_schema_config(tree: dict) -> dict:
+    """A config dict (``Config.to_dict()``) as the flat schema wrote it, without the optional
+    sections train.imitation, policy.attention and policy.multimodal: each of their keys back at
+    its flat name through LEGACY_KEYS (old key -> new key), a key of an absent section at its
+    default (the flat schema held every key, used or not). What older run folders' config.yaml holds."""
+    import copy
+
+    from robocue.configs.schema import LEGACY_KEYS, Config, section_class
+
+    def section_defaults(parent: str, name: str) -> dict:
+        section = section_class(section_class(Config.model_fields[parent].annotation).model_fields[name].annotation)
+        return section().model_dump(mode="json")
+
+    data = copy.deepcopy(tree)
+    for old, new in LEGACY_KEYS.items():
+        parent, name, key = new.split(".")
+        data[parent][old.partition(".")[2]] = (data[parent].get(name) or section_defaults(parent, name))[key]
+    for new in LEGACY_KEYS.values():
+        parent, name, _ = new.split(".")
+        data[parent].pop(name, None)
+    return data

@@ -96,3 +96,24 @@ def test_robocue_installs_one_import_name_and_no_generic_top_level_ones(tmp_path
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_eval_reads_a_run_folder_with_the_flat_config_of_older_runs(tmp_path, capsys):
+    """A run folder whose config.yaml has the flat keys (train.bc_episodes, policy.attention_key, ...)
+    evaluates; the same file given to `robocue train` stops with the key's new name."""
+    import yaml
+    from conftest import PPO_PRESET, TINY_PPO_OVERRIDES, flat_schema_config
+
+    run = tmp_path / "run"
+    imitation = ["train.timesteps=0", "train.imitation.episodes=1", "train.imitation.epochs=1", "policy.attention.key=fields"]
+    assert main(["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *imitation, "train.evaluate=false", "train.video=false", f"run.dir={run}"]) == 0
+    config = run / "config.yaml"
+    config.write_text(yaml.safe_dump(flat_schema_config(yaml.safe_load(config.read_text())), sort_keys=False))
+    assert "attention_key: fields" in config.read_text()
+    capsys.readouterr()
+    assert main(["eval", str(run), "--episodes", "2"]) == 0
+    assert (run / "eval.json").is_file()
+    capsys.readouterr()
+    assert main(["train", str(config), f"run.dir={tmp_path / 'again'}"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "config key 'policy.attention_dim' is now 'policy.attention.dim'" in err, err

@@ -56,7 +56,7 @@ def test_demonstrations_pair_observations_with_actions(reach_dataset):
 
 @pytest.mark.slow
 def test_cloning_the_dataset_imitates_the_expert(reach_dataset):
-    config = load_config("reach_ppo", ["env.n_envs=1", f"train.bc_dataset={reach_dataset[0]}"])
+    config = load_config("reach_ppo", ["env.n_envs=1", f"train.imitation.dataset={reach_dataset[0]}"])
     model = build_model(config, "cpu")
     demos = demonstrations(load_dataset(reach_dataset[0]))
 
@@ -87,14 +87,14 @@ def test_collect_refuses_bad_input_without_writing(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]  # no dataset, no staging folder
 
 
-def test_bc_dataset_must_match_the_env(reach_dataset, tmp_path, capsys):
+def test_the_imitation_dataset_must_match_the_env(reach_dataset, tmp_path, capsys):
     run = tmp_path / "run"
-    assert main(["train", "goto_ppo", f"train.bc_dataset={reach_dataset[0]}", f"run.dir={run}"]) == 2
+    assert main(["train", "goto_ppo", f"train.imitation.dataset={reach_dataset[0]}", f"run.dir={run}"]) == 2
     assert "differs from this env's" in capsys.readouterr().err
-    assert main(["train", "reach_ppo", f"train.bc_dataset={tmp_path}", f"run.dir={run}"]) == 2
+    assert main(["train", "reach_ppo", f"train.imitation.dataset={tmp_path}", f"run.dir={run}"]) == 2
     assert "not a Minari dataset" in capsys.readouterr().err
     assert not run.exists()
-    with pytest.raises(ConfigError, match="bc_dataset"):
+    with pytest.raises(ConfigError, match="train.imitation.dataset"):
         load_dataset(tmp_path)
 
 
@@ -112,7 +112,7 @@ def test_dataset_id():
 @pytest.mark.slow
 def test_train_from_a_dataset_by_cloning_only(reach_dataset, tmp_path, capsys):
     run = tmp_path / "run"
-    argv = ["train", "reach_ppo", f"train.bc_dataset={reach_dataset[0]}", "train.timesteps=0", "train.bc_epochs=5"]
+    argv = ["train", "reach_ppo", f"train.imitation.dataset={reach_dataset[0]}", "train.timesteps=0", "train.imitation.epochs=5"]
     assert main([*argv, "eval.episodes=2", "train.video=false", "logging.wandb=disabled", f"run.dir={run}"]) == 0
     assert f"cloned {reach_dataset[1]['steps']} steps" in capsys.readouterr().out
     assert (run / "model.zip").is_file() and (run / "eval.json").is_file()

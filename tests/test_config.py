@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import torch
 import yaml
-from conftest import PPO_PRESET, SAC_PRESET
+from conftest import PPO_PRESET, SAC_PRESET, flat_schema_config
 
 from robocue import envs
 from robocue.configs import DEFAULT_PRESET, Config, ConfigError, list_presets, load_config
-from robocue.configs.schema import PRESET_DIR, config_reference_markdown, hyperparameter_defaults
+from robocue.configs.schema import LEGACY_KEYS, PRESET_DIR, config_reference_markdown, hyperparameter_defaults, section_class
 from robocue.scripts.cli import main
 
 
@@ -49,8 +49,9 @@ def test_every_preset_loads_and_validates(preset):
     assert Config.model_validate(config.to_dict()) == config
 
 
-# Every preset's fully resolved config, recorded from the self-contained presets; rewriting the
-# YAML files (say with `base:` inheritance) must leave each one resolving to exactly this.
+# Every preset's fully resolved config, recorded from the self-contained presets with the flat
+# schema's keys; rewriting the YAML files (say with `base:` inheritance, or the optional sections
+# train.imitation, policy.attention and policy.multimodal) must leave each one resolving to exactly this.
 RESOLVED_PRESETS = Path(__file__).resolve().parent / "data" / "resolved_presets.json"
 
 
@@ -68,13 +69,33 @@ def _flat(tree: dict, prefix: str = "") -> dict:
     return flat
 
 
+def _flat_schema_keys(tree: dict) -> dict:
+    """A resolved config flattened and named as the flat schema named it (conftest.flat_schema_config,
+    through the one table LEGACY_KEYS: old key -> new key)."""
+    return _flat(flat_schema_config(tree))
+
+
+def test_the_flat_key_table_names_every_key_of_the_optional_sections():
+    """LEGACY_KEYS maps onto every key of train.imitation, policy.attention and policy.multimodal, once each."""
+    sections = {"train.imitation", "policy.attention", "policy.multimodal"}
+    keys = {f"{section}.{name}" for section in sections for name in _section_keys(section)}
+    assert sorted(LEGACY_KEYS.values()) == sorted(keys)
+
+
+def _section_keys(section: str) -> list[str]:
+    model = Config
+    for part in section.split("."):
+        model = section_class(model.model_fields[part].annotation)
+    return list(model.model_fields)
+
+
 @pytest.mark.parametrize("preset", list_presets())
 def test_every_preset_resolves_as_recorded(preset):
     """Compared as canonical JSON, so an int that turned into a float (100 vs 100.0) also fails.
     Keys added to the schema after the recording must hold their defaults (no preset sets them)."""
     expected = _flat(json.loads(RESOLVED_PRESETS.read_text())[preset])
-    resolved = _flat(load_config(preset).model_dump(mode="json"))
-    defaults = _flat(Config().model_dump(mode="json"))
+    resolved = _flat_schema_keys(load_config(preset).model_dump(mode="json"))
+    defaults = _flat_schema_keys(Config().model_dump(mode="json"))
     recorded = {key: resolved.get(key, "<missing>") for key in expected}
     assert json.dumps(recorded, sort_keys=True, indent=1) == json.dumps(expected, sort_keys=True, indent=1)
     added = {key: value for key, value in resolved.items() if key not in expected and not key.startswith("algo.")}
@@ -191,6 +212,117 @@ def test_unknown_key_inside_a_yaml_file(tmp_path):
     assert_one_line_error(error, "'train.timestep'")
 
 
+# --- optional sections: train.imitation, policy.attention, policy.multimodal ---------------------
+
+
+def test_dotted_overrides_reach_into_the_optional_sections():
+    config = load_config(PPO_PRESET, ["train.imitation.episodes=50", "policy.attention.key=fields", "policy.attention.dim=16"])
+    assert config.train.imitation.episodes == 50 and config.train.imitation.epochs == 20
+    assert config.policy.attention.key == "fields" and config.policy.attention.dim == 16
+    film = load_config("reach_pixels_film_ppo", ["policy.multimodal.fusion=concat"]).policy.multimodal
+    assert film.fusion == "concat" and film.image_head == "keypoints"  # the rest of the preset's section stays
+
+
+def test_the_chosen_extractors_section_takes_its_defaults_and_the_others_are_absent():
+    from robocue.configs.schema import AttentionConfig, MultimodalConfig
+
+    default = load_config(PPO_PRESET).policy
+    assert default.attention == AttentionConfig() and default.multimodal is None
+    pixels = load_config(PPO_PRESET, ["env.id=robocue/ReachPixelsState-MuJoCo-v0", "policy.features_extractor=multimodal"]).policy
+    assert pixels.multimodal == MultimodalConfig() and pixels.attention is None
+    flat = load_config(PPO_PRESET, ["policy.features_extractor=flatten"]).policy
+    assert flat.attention is None and flat.multimodal is None
+
+
+@pytest.mark.parametrize(
+    "preset, overrides, needle",
+    [
+        (PPO_PRESET, ["policy.multimodal.augment=false"], "'policy.multimodal' applies to policy.features_extractor=multimodal only"),
+        ("reach_pixels_film_ppo", ["policy.attention.dim=8"], "'policy.attention' applies to policy.features_extractor=attention only"),
+        ("maze_dagger", ["policy.features_extractor=flatten"], "(got features_extractor=flatten)"),
+    ],
+)
+def test_the_section_of_an_extractor_not_chosen_is_refused(preset, overrides, needle):
+    with pytest.raises(ConfigError) as error:
+        load_config(preset, overrides)
+    assert_one_line_error(error, needle)
+
+
+@pytest.mark.parametrize(
+    "override, section, valid",
+    [
+        ("train.imitation.bc_episodes=3", "train.imitation", "episodes, epochs, dataset"),
+        ("policy.attention.attention_key=fields", "policy.attention", "dim, key, object_fields_to_heads"),
+        ("policy.multimodal.cnn=nature", "policy.multimodal", "image_encoder, image_head"),
+    ],
+)
+def test_an_unknown_key_in_a_section_lists_the_sections_keys(override, section, valid):
+    preset = "reach_pixels_film_ppo" if section == "policy.multimodal" else PPO_PRESET
+    with pytest.raises(ConfigError) as error:
+        load_config(preset, [override])
+    assert_one_line_error(error, f"'{override.partition('=')[0]}' is unknown", f"valid keys under '{section}': {valid}")
+
+
+@pytest.mark.parametrize("old, new", sorted(LEGACY_KEYS.items()))
+def test_a_flat_key_in_an_override_names_its_new_key(old, new):
+    with pytest.raises(ConfigError) as error:
+        load_config(PPO_PRESET, [f"{old}=1"])
+    assert_one_line_error(error, f"config key '{old}' is now '{new}'")
+
+
+def test_a_flat_key_in_a_yaml_file_names_its_new_key(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("base: push_dagger\ntrain:\n  bc_epochs: 5\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(str(path))
+    assert_one_line_error(error, "config key 'train.bc_epochs' is now 'train.imitation.epochs'")
+    path.write_text("policy:\n  attention_key: fields\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(str(path))
+    assert_one_line_error(error, "config key 'policy.attention_key' is now 'policy.attention.key'")
+
+
+@pytest.mark.parametrize("preset", list_presets())
+def test_a_run_folders_flat_config_upgrades_to_the_same_config(preset, tmp_path):
+    """config.yaml as the flat schema wrote it loads (agents.runs.load_run_config) into the config it was."""
+    from robocue.agents.runs import load_run_config
+
+    config = load_config(preset)
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(flat_schema_config(config.to_dict())))
+    assert load_run_config(tmp_path) == config
+
+
+RESULTS = Path(__file__).resolve().parents[1] / "docs" / "results"
+
+
+@pytest.mark.parametrize("run", sorted(p.name for p in RESULTS.iterdir() if (p / "config.yaml").is_file()))
+def test_the_committed_flat_run_configs_load_with_every_value(run):
+    """docs/results/ holds run folders' config.yaml with the flat keys: each loads, and every value it states survives."""
+    from robocue.agents.runs import load_run_config
+
+    stated = yaml.safe_load((RESULTS / run / "config.yaml").read_text())
+    assert set(_flat(stated)) & set(LEGACY_KEYS)  # written with the flat keys
+    loaded = _flat_schema_keys(load_run_config(RESULTS / run).to_dict())
+    assert {key: loaded.get(key, "<missing>") for key in _flat(stated)} == _flat(stated)
+
+
+def test_the_upgrade_moves_only_the_keys_a_flat_config_used():
+    from robocue.configs.schema import upgrade_legacy_keys
+
+    flat = {
+        "train": {"bc_episodes": 0, "bc_epochs": 20, "bc_dataset": None, "dagger_iterations": 0, "timesteps": 100},
+        "policy": {"features_extractor": "multimodal", "attention_key": "linear", "image_head": "keypoints", "augment": False},
+    }
+    upgraded = upgrade_legacy_keys(flat)
+    assert upgraded["train"] == {"timesteps": 100}  # no cloning: no imitation section
+    assert upgraded["policy"] == {"features_extractor": "multimodal", "multimodal": {"image_head": "keypoints", "augment": False}}
+    assert flat["train"]["bc_epochs"] == 20  # the argument is left as it was
+    dataset = upgrade_legacy_keys({"train": {"bc_episodes": 0, "bc_dataset": "data/x", "bc_epochs": 5}})
+    assert dataset == {"train": {"imitation": {"episodes": 0, "dataset": "data/x", "epochs": 5}}}
+    nested = {"train": {"imitation": {"episodes": 3}}, "policy": {"attention": {"key": "fields"}}}
+    assert upgrade_legacy_keys(nested) == nested
+
+
 # --- presets that inherit (base:) ---------------------------------------------------------------
 
 
@@ -226,13 +358,13 @@ def test_a_user_file_builds_on_a_preset(tmp_path):
     """Sections merge key by key; a list or value replaces the base's; overrides apply last."""
     path = tmp_path / "mine.yaml"
     path.write_text("base: push_dagger\nenv:\n  commands: language\npolicy:\n  net_arch: [64]\nalgo:\n  n_epochs: 3\n")
-    config = load_config(str(path), ["train.bc_episodes=20"])
+    config = load_config(str(path), ["train.imitation.episodes=20"])
     push = load_config("push_dagger")
     assert config.env.id == push.env.id and config.env.n_envs == push.env.n_envs
     assert config.env.commands == "language"
     assert config.policy.net_arch == [64] and config.policy.activation == push.policy.activation
     assert config.algo.hyperparameters == {**push.algo.hyperparameters, "n_epochs": 3}
-    assert config.train.bc_episodes == 20 and config.train.dagger_iterations == push.train.dagger_iterations
+    assert config.train.imitation.episodes == 20 and config.train.imitation.dagger_iterations == push.train.imitation.dagger_iterations
 
 
 def test_a_base_file_is_found_next_to_the_file_naming_it(tmp_path):
@@ -299,6 +431,8 @@ CLI_BAD_INPUTS = [
     _train_cli_case(["env.id=robocue/ReachPixels-MuJoCo-v0"], "'policy.features_extractor'"),
     _train_cli_case(["policy.features_extractor=combined"], "'policy.features_extractor'"),
     _train_cli_case(["env.kwargs.render_mode=rgb_array"], "render_mode"),
+    _train_cli_case(["train.bc_episodes=5"], "config key 'train.bc_episodes' is now 'train.imitation.episodes'"),
+    _train_cli_case(["policy.multimodal.augment=false"], "config key 'policy.multimodal' applies to policy.features_extractor=multimodal"),
     pytest.param(
         ["device=cuda"],
         "cuda",
@@ -353,12 +487,13 @@ def test_field_matching_needs_command_features_with_fields():
     """The language presets match colour and shape field by field; a raw embedding has no
     fields, so asking for it with them is refused at load time, naming the key."""
     config = load_config("reach_language_ppo")
-    assert config.policy.attention_key == "fields" and not config.policy.object_fields_to_heads
-    with pytest.raises(ConfigError, match="policy.attention_key=fields.*env.command_features=embedding"):
+    assert config.policy.attention.key == "fields" and not config.policy.attention.object_fields_to_heads
+    with pytest.raises(ConfigError, match="policy.attention.key=fields.*env.command_features=embedding"):
         load_config("reach_language_ppo", ["env.command_features=embedding"])
-    with pytest.raises(ConfigError, match="policy.object_fields_to_heads=false"):
-        load_config("reach_language_ppo", ["env.command_features=embedding", "policy.attention_key=linear"])
+    with pytest.raises(ConfigError, match="policy.attention.object_fields_to_heads=false"):
+        load_config("reach_language_ppo", ["env.command_features=embedding", "policy.attention.key=linear"])
     plain = load_config(
-        "reach_language_ppo", ["env.command_features=embedding", "policy.attention_key=linear", "policy.object_fields_to_heads=true"]
+        "reach_language_ppo",
+        ["env.command_features=embedding", "policy.attention.key=linear", "policy.attention.object_fields_to_heads=true"],
     )
     assert plain.env.command_features == "embedding"

@@ -73,15 +73,16 @@ def test_auxiliary_goal_head_learns_to_locate_the_goals():
 @pytest.mark.parametrize(
     "preset, overrides, message",
     [
-        ("reach_sac", ["train.bc_episodes=2"], "algo.name=sac"),
-        ("reach_ppo", ["train.bc_episodes=0", "train.timesteps=100"], "bc_episodes=0"),
+        ("reach_sac", ["train.imitation.episodes=2"], "algo.name=sac"),
+        ("reach_ppo", ["train.imitation.dataset=data/x"], r"train.imitation.aux_weight' acts on the expert episodes"),
+        ("reach_ppo", [], r"train.imitation' needs train.imitation.episodes > 0"),
     ],
 )
 def test_auxiliary_loss_needs_cloning_with_ppo(preset, overrides, message):
     from robocue.configs import ConfigError
 
     with pytest.raises(ConfigError, match=message):
-        load_config(preset, ["train.bc_aux_weight=1.0", *overrides])
+        load_config(preset, ["train.imitation.aux_weight=1.0", *overrides])
 
 
 def test_demonstrations_can_cut_episodes_short():
@@ -101,12 +102,20 @@ def test_demonstrations_can_end_soon_after_success():
     np.testing.assert_array_equal(cut["actions"][:5], whole["actions"][:5])  # the same episode, cut short
 
 
-@pytest.mark.parametrize("key", ["bc_episode_steps", "dagger_episodes", "bc_after_success"])
-def test_cloning_options_need_cloning(key):
+def test_an_imitation_key_turns_imitation_on():
+    assert load_config("reach_ppo").train.imitation is None
+    imitation = load_config("reach_ppo", ["train.imitation.episodes=3"]).train.imitation
+    assert imitation is not None and imitation.episodes == 3 and imitation.epochs == 20  # the rest: the section's defaults
+    assert load_config("push_dagger", ["train.imitation=null", "train.timesteps=10"]).train.imitation is None
+
+
+@pytest.mark.parametrize("key", ["episode_steps", "dagger_episodes", "after_success"])
+def test_expert_episode_options_need_expert_episodes(key):
+    """With episodes=0 only the dataset is cloned, so a key that shapes the expert episodes is refused."""
     from robocue.configs import ConfigError
 
-    with pytest.raises(ConfigError, match=f"train.{key}"):
-        load_config("reach_ppo", [f"train.{key}=10", "train.bc_episodes=0"])
+    with pytest.raises(ConfigError, match=f"train.imitation.{key}' acts on the expert episodes"):
+        load_config("reach_ppo", [f"train.imitation.{key}=10", "train.imitation.dataset=data/x"])
 
 
 @pytest.mark.parametrize("schedule", ["constant", "cosine"])
@@ -138,8 +147,8 @@ def test_unknown_cloning_schedule_is_refused():
     config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
     with pytest.raises(ValueError, match="lr_schedule"):
         behaviour_clone(build_model(config, "cpu"), {"observations": np.zeros((1, 3)), "actions": np.zeros((1, 3))}, lr_schedule="step")
-    with pytest.raises(ConfigError, match="train.bc_lr_schedule"):
-        load_config("reach_ppo", ["train.bc_lr_schedule=cosine"])  # no cloning to schedule
+    with pytest.raises(ConfigError, match="train.imitation.lr_schedule"):
+        load_config("reach_ppo", ["train.imitation.dataset=data/x", "train.imitation.lr_schedule=cosine"])  # no expert episodes
 
 
 def test_dagger_records_how_far_the_policy_was_from_the_expert():
@@ -175,9 +184,14 @@ def test_label_weights_decide_which_labels_the_fit_follows(preset):
 def test_dagger_focus_needs_dagger_rounds():
     from robocue.configs import ConfigError
 
-    with pytest.raises(ConfigError, match="train.dagger_focus"):
-        load_config("reach_ppo", ["train.bc_episodes=2", "train.dagger_focus=1"])
-    assert load_config("reach_ppo", ["train.bc_episodes=2", "train.dagger_iterations=1", "train.dagger_focus=1"]).train.dagger_focus == 1
+    with pytest.raises(ConfigError, match="train.imitation.dagger_focus"):
+        load_config("reach_ppo", ["train.imitation.episodes=2", "train.imitation.dagger_focus=1"])
+    assert (
+        load_config(
+            "reach_ppo", ["train.imitation.episodes=2", "train.imitation.dagger_iterations=1", "train.imitation.dagger_focus=1"]
+        ).train.imitation.dagger_focus
+        == 1
+    )
 
 
 def test_state_aux_target_adds_the_task_state_to_the_goals():
@@ -220,8 +234,8 @@ def test_the_state_block_does_not_dilute_the_goal_loss():
 def test_aux_target_needs_the_aux_loss():
     from robocue.configs import ConfigError
 
-    with pytest.raises(ConfigError, match="train.bc_aux_target"):
-        load_config("reach_pixels_dagger", ["train.bc_aux_weight=0", "train.bc_aux_target=state"])
+    with pytest.raises(ConfigError, match="train.imitation.aux_target"):
+        load_config("reach_pixels_dagger", ["train.imitation.aux_weight=0", "train.imitation.aux_target=state"])
 
 
 def test_merge_concatenates():
@@ -236,7 +250,13 @@ def test_training_with_a_dagger_warm_start_logs_each_round(tmp_path, tiny_ppo_ov
     config = load_config(
         "reach_ppo",
         tiny_ppo_overrides
-        + ["train.bc_episodes=2", "train.bc_epochs=2", "train.dagger_iterations=2", "train.video=false", f"run.dir={tmp_path / 'r'}"],
+        + [
+            "train.imitation.episodes=2",
+            "train.imitation.epochs=2",
+            "train.imitation.dagger_iterations=2",
+            "train.video=false",
+            f"run.dir={tmp_path / 'r'}",
+        ],
     )
     train(config, log=lambda *a, **k: lines.append(" ".join(map(str, a))))
     assert any(line.startswith("behaviour cloning: 100 expert steps from 2 episodes") for line in lines)
@@ -270,7 +290,13 @@ def test_a_run_stopped_during_dagger_keeps_the_policy_of_its_last_round(tmp_path
     config = load_config(
         "reach_ppo",
         tiny_ppo_overrides
-        + ["train.timesteps=0", "train.bc_episodes=1", "train.bc_epochs=1", "train.dagger_iterations=3", f"run.dir={tmp_path / 'r'}"],
+        + [
+            "train.timesteps=0",
+            "train.imitation.episodes=1",
+            "train.imitation.epochs=1",
+            "train.imitation.dagger_iterations=3",
+            f"run.dir={tmp_path / 'r'}",
+        ],
     )
     with pytest.raises(KeyboardInterrupt):
         train(config, log=lambda *a, **k: None)
@@ -284,7 +310,7 @@ def test_imitation_only_training_takes_no_rl_step(tmp_path, tiny_ppo_overrides):
     config = load_config(
         "reach_ppo",
         tiny_ppo_overrides
-        + ["train.timesteps=0", "train.bc_episodes=2", "train.bc_epochs=2", "train.video=false", f"run.dir={tmp_path / 'r'}"],
+        + ["train.timesteps=0", "train.imitation.episodes=2", "train.imitation.epochs=2", "train.video=false", f"run.dir={tmp_path / 'r'}"],
     )
     result = train(config, log=lambda *a, **k: lines.append(" ".join(map(str, a))))
     assert result.timesteps == 0 and result.model_path.exists()

@@ -229,7 +229,12 @@ def test_distill_refuses_a_state_teacher(reach_run, tmp_path, capsys):
 
 @pytest.mark.slow
 def test_distilled_student_is_a_run_folder_that_exports(pixel_teacher, tmp_path):
-    tiny = ["train.bc_episodes=1", "train.dagger_iterations=1", "train.dagger_episodes=1", "train.bc_epochs=1"]
+    tiny = [
+        "train.imitation.episodes=1",
+        "train.imitation.dagger_iterations=1",
+        "train.imitation.dagger_episodes=1",
+        "train.imitation.epochs=1",
+    ]
     assert main(["distill", str(pixel_teacher), *tiny, "--out", str(tmp_path / "student")]) == 0
     record = json.loads((tmp_path / "student" / "distill.json").read_text())
     assert record["student_parameters"] <= 0.25 * record["teacher_parameters"]

@@ -116,7 +116,7 @@ def test_finetune_presets_start_from_their_imitation_presets(finetune, source):
     assert 0 < tuned.train.critic_warmup < tuned.train.timesteps
 
 
-# --- a trained state policy as the teacher (train.teacher) ------------------------------------
+# --- a trained state policy as the teacher (train.imitation.teacher) ------------------------------------
 def test_state_observation_is_the_state_modes_whatever_the_obs_mode():
     import gymnasium as gym
     import numpy as np
@@ -155,39 +155,45 @@ def test_a_policy_teacher_labels_what_its_policy_does_on_the_state(ppo_run):
 def test_train_with_a_teacher_runs_end_to_end(ppo_run, tmp_path, capsys):
     run_dir = tmp_path / "student"
     overrides = ["env.id=robocue/ReachPixelsState-MuJoCo-v0", "policy.features_extractor=multimodal", "train.timesteps=0",
-                 "train.bc_episodes=2", "train.bc_episode_steps=5", "train.bc_epochs=1", "train.dagger_iterations=1",
-                 "train.dagger_episodes=1", f"train.teacher={ppo_run}"]  # fmt: skip
+                 "train.imitation.episodes=2", "train.imitation.episode_steps=5", "train.imitation.epochs=1",
+                 "train.imitation.dagger_iterations=1", "train.imitation.dagger_episodes=1",
+                 f"train.imitation.teacher={ppo_run}"]  # fmt: skip
     assert main(["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *NO_EXTRAS, *overrides, f"run.dir={run_dir}"]) == 0
     out = capsys.readouterr().out
     assert f"labels from the teacher in {ppo_run}" in out and "DAgger round 1" in out
     assert (run_dir / "model.zip").is_file()
 
 
-def test_a_teacher_needs_cloning():
-    with pytest.raises(ConfigError, match="train.teacher"):
-        load_config(PPO_PRESET, ["train.teacher=runs/x"])
+def test_a_teacher_needs_expert_episodes():
+    with pytest.raises(ConfigError, match="train.imitation' needs train.imitation.episodes > 0"):
+        load_config(PPO_PRESET, ["train.imitation.teacher=runs/x"])
+    with pytest.raises(ConfigError, match="train.imitation.teacher' acts on the expert episodes"):
+        load_config(PPO_PRESET, ["train.imitation.teacher=runs/x", "train.imitation.dataset=data/x"])
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         (["env.id=robocue/GoTo-MuJoCo-v0"], "state-mode run of the go_to task"),
-        (["policy.features_extractor=multimodal", "env.id=robocue/ReachPixels-MuJoCo-v0", "train.teacher=/no/run"], "not a run folder"),
+        (
+            ["policy.features_extractor=multimodal", "env.id=robocue/ReachPixels-MuJoCo-v0", "train.imitation.teacher=/no/run"],
+            "not a run folder",
+        ),
     ],
 )
 def test_bad_teachers_are_refused_before_the_run_folder(ppo_run, tmp_path, overrides, message, capsys):
     run_dir = tmp_path / "never"
-    args = ["train.timesteps=0", "train.bc_episodes=1", f"train.teacher={ppo_run}", *overrides, f"run.dir={run_dir}"]
+    args = ["train.timesteps=0", "train.imitation.episodes=1", f"train.imitation.teacher={ppo_run}", *overrides, f"run.dir={run_dir}"]
     assert main(["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *NO_EXTRAS, *args]) == 2
     err = capsys.readouterr().err
-    assert "train.teacher" in err and message in err
+    assert "train.imitation.teacher" in err and message in err
     assert not run_dir.exists()
 
 
 def test_a_teacher_that_sees_another_state_size_is_refused(ppo_run):
     from robocue.agents.training import check_teacher
 
-    config = load_config(PPO_PRESET, ["train.timesteps=0", "train.bc_episodes=1", f"train.teacher={ppo_run}"])
+    config = load_config(PPO_PRESET, ["train.timesteps=0", "train.imitation.episodes=1", f"train.imitation.teacher={ppo_run}"])
     check_teacher(config, 86)  # the Reach state the tiny run saw
     with pytest.raises(ConfigError, match="this env's state has 87"):
         check_teacher(config, 87)

@@ -185,8 +185,8 @@ def test_a_replay_buffer_larger_than_memory_stops_before_the_run_folder(tmp_path
 @pytest.mark.parametrize(
     "preset, overrides",
     [
-        ("reach_ppo", ["env.id=robocue/ReachPixelsState-MuJoCo-v0", "policy.image_head=keypoints", "env.frame_stack=2"]),
-        ("reach_sac", ["env.id=robocue/ReachPixels-MuJoCo-v0", "env.kwargs.depth=true", "policy.image_encoder=nature"]),
+        ("reach_ppo", ["env.id=robocue/ReachPixelsState-MuJoCo-v0", "policy.multimodal.image_head=keypoints", "env.frame_stack=2"]),
+        ("reach_sac", ["env.id=robocue/ReachPixels-MuJoCo-v0", "env.kwargs.depth=true", "policy.multimodal.image_encoder=nature"]),
     ],
 )
 def test_multimodal_policies_train_a_few_steps(preset, overrides, tmp_path, tiny_overrides, tiny_ppo_overrides):

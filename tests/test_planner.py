@@ -99,11 +99,11 @@ def test_planner_is_refused_where_there_is_no_maze():
     env = gym.make("robocue/GoTo-MuJoCo-v0")
     with pytest.raises(ValueError, match="only Maze"):
         CommandAttentionExtractor(env.observation_space, env.unwrapped.observation_layout, planner_iterations=8)
-    with pytest.raises(ConfigError, match="policy.planner_iterations"):
-        load_config("maze_dagger", ["policy.planner_iterations=8", "policy.features_extractor=flatten"])
+    with pytest.raises(ConfigError, match="'policy.attention' applies to policy.features_extractor=attention only"):
+        load_config("maze_dagger", ["policy.attention.planner_iterations=8", "policy.features_extractor=flatten"])
 
 
-@pytest.mark.parametrize("planner", ["policy.planner_iterations=4", "policy.route_planner=true"])
+@pytest.mark.parametrize("planner", ["policy.attention.planner_iterations=4", "policy.attention.route_planner=true"])
 def test_ppo_with_the_planner_builds_on_maze(planner):
     config = load_config("maze_dagger", ["env.n_envs=1", planner, "policy.net_arch=[16]"])
     model = build_model(config, "cpu")
@@ -184,15 +184,15 @@ def test_cell_graph_planner_joins_the_features_learns_its_discount_and_needs_the
     goto = gym.make("robocue/GoTo-MuJoCo-v0")
     with pytest.raises(ValueError, match="only Maze"):
         CommandAttentionExtractor(goto.observation_space, goto.unwrapped.observation_layout, route_planner=True)
-    with pytest.raises(ConfigError, match="policy.route_planner"):
-        load_config("maze_dagger", ["policy.route_planner=true", "policy.features_extractor=flatten"])
+    with pytest.raises(ConfigError, match="'policy.attention' applies to policy.features_extractor=attention only"):
+        load_config("maze_dagger", ["policy.attention.route_planner=true", "policy.features_extractor=flatten"])
 
 
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        (["env.id=robocue/GoTo-MuJoCo-v0", "policy.route_planner=true"], "only Maze"),
-        (["env.id=robocue/GoTo-MuJoCo-v0", "policy.planner_iterations=4"], "only Maze"),
+        (["env.id=robocue/GoTo-MuJoCo-v0", "policy.attention.route_planner=true"], "only Maze"),
+        (["env.id=robocue/GoTo-MuJoCo-v0", "policy.attention.planner_iterations=4"], "only Maze"),
         (["env.kwargs.cell_features=false"], "cell_features=true"),
     ],
 )

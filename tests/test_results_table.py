@@ -97,10 +97,28 @@ def test_held_out_splits_and_checkpoints_go_to_more_evaluations(tmp_path):
 
 def test_the_preset_is_found_from_the_config_when_the_folder_does_not_name_one(tmp_path):
     results = tmp_path / "results"
-    make_run(results / "a_pick_run", "pick_and_place_dagger", ["train.bc_epochs=5"], train=TRAIN)
+    make_run(results / "a_pick_run", "pick_and_place_dagger", ["train.imitation.epochs=5"], train=TRAIN)
     (row,) = table_rows(results_markdown(collect_rows(results)))
     assert row[0] == "[pick_and_place_dagger](results/a_pick_run/) (a_pick_run)"
-    assert row[-1] == "`robocue train pick_and_place_dagger train.bc_epochs=5 run.dir=runs/a_pick_run`"
+    assert row[-1] == "`robocue train pick_and_place_dagger train.imitation.epochs=5 run.dir=runs/a_pick_run`"
+
+
+@pytest.mark.parametrize(
+    "preset, overrides",
+    [
+        ("push_dagger", ["train.imitation=null", "train.timesteps=1000"]),  # the run has no imitation, the preset has
+        ("reach_ppo", ["train.imitation.episodes=5"]),  # the run has imitation, the preset has none
+        ("reach_ppo", ["env.id=robocue/ReachPixelsState-MuJoCo-v0", "policy.features_extractor=multimodal"]),  # other extractor
+    ],
+)
+def test_the_overrides_add_and_remove_optional_sections(preset, overrides):
+    """The reproduce command's overrides turn the preset into the run's config, a section one of them lacks included."""
+    import shlex
+
+    config = load_config(preset, overrides)
+    found = results_table.preset_overrides(config, preset)
+    assert found is not None
+    assert load_config(preset, [shlex.split(override)[0] for override in found]) == config
 
 
 def test_a_run_that_starts_from_another_says_so_and_unknown_time_is_unknown(tmp_path):

@@ -10,7 +10,8 @@ import sys
 
 import pytest
 import torch
-from conftest import PPO_PRESET, TINY_PPO_OVERRIDES
+import yaml
+from conftest import PPO_PRESET, TINY_PPO_OVERRIDES, flat_schema_config
 
 from robocue.agents import training
 from robocue.agents.agent import read_model_weights
@@ -19,7 +20,13 @@ from robocue.agents.tracking import WANDB_RUN_FILE
 from robocue.scripts.cli import main
 
 QUIET = ["train.evaluate=false", "train.video=false"]
-DAGGER = ["train.bc_episodes=1", "train.bc_epochs=2", "train.dagger_iterations=3", "train.dagger_episodes=1", "train.bc_episode_steps=20"]
+DAGGER = [
+    "train.imitation.episodes=1",
+    "train.imitation.epochs=2",
+    "train.imitation.dagger_iterations=3",
+    "train.imitation.dagger_episodes=1",
+    "train.imitation.episode_steps=20",
+]
 
 
 class Crash(Exception):
@@ -30,8 +37,9 @@ def _dagger_argv(run_dir, timesteps: int) -> list[str]:
     return ["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *QUIET, *DAGGER, f"train.timesteps={timesteps}", f"run.dir={run_dir}"]
 
 
-@pytest.mark.parametrize("timesteps", [0, 128], ids=["imitation-only", "then-rl"])
-def test_a_run_stopped_after_a_dagger_round_resumes_from_it(tmp_path, monkeypatch, capsys, timesteps):
+@pytest.mark.parametrize("timesteps, flat", [(0, True), (128, False)], ids=["imitation-only, flat config.yaml", "then-rl"])
+def test_a_run_stopped_after_a_dagger_round_resumes_from_it(tmp_path, monkeypatch, capsys, timesteps, flat):
+    """``flat``: the stopped run's config.yaml as older runs wrote it (flat keys, no train.imitation); --resume reads it."""
     whole, stopped = tmp_path / "whole", tmp_path / "stopped"
     assert main(_dagger_argv(whole, timesteps)) == 0
     real = training.save_dagger_state
@@ -47,6 +55,10 @@ def test_a_run_stopped_after_a_dagger_round_resumes_from_it(tmp_path, monkeypatc
         main(_dagger_argv(stopped, timesteps))
     monkeypatch.undo()
     assert newest_dagger_round(stopped) == 1 and newest_resume_step(stopped) is None
+    if flat:
+        config = stopped / "config.yaml"
+        config.write_text(yaml.safe_dump(flat_schema_config(yaml.safe_load(config.read_text())), sort_keys=False))
+        assert "bc_episodes: 1" in config.read_text() and "imitation" not in config.read_text()
     capsys.readouterr()
     assert main(["train", "--resume", str(stopped)]) == 0
     out = capsys.readouterr().out
@@ -102,8 +114,8 @@ def test_a_crafted_dagger_state_runs_no_code(tmp_path, capsys):
 
     run = tmp_path / "run"
     argv = _dagger_argv(run, 0)
-    argv.remove("train.dagger_iterations=3")
-    assert main([*argv, "train.dagger_iterations=1"]) == 0
+    argv.remove("train.imitation.dagger_iterations=3")
+    assert main([*argv, "train.imitation.dagger_iterations=1"]) == 0
     state = run / "checkpoints" / "dagger_1.json"
     state.write_text(json.dumps({**json.loads(state.read_text()), "round": 0}))  # as if stopped after round 0 ...
     (run / "checkpoints" / "dagger_1.pt").write_bytes(pickle.dumps(Payload()))  # ... with a crafted .pt

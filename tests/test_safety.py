@@ -125,8 +125,8 @@ def test_a_crafted_model_runs_no_code_anywhere(ppo_run, tmp_path, capsys, comman
             *TINY_PPO_OVERRIDES,
             *NO_EXTRAS,
             "train.timesteps=0",
-            "train.bc_episodes=1",
-            f"train.teacher={run}",
+            "train.imitation.episodes=1",
+            f"train.imitation.teacher={run}",
             f"run.dir={never}",
         ],  # fmt: skip
     }[command]

@@ -107,9 +107,9 @@ def test_imitation_evaluates_after_each_fit_and_stops_the_dagger_rounds(tmp_path
     overrides = [
         *tiny_ppo_overrides,
         "train.timesteps=0",
-        "train.bc_episodes=1",
-        "train.bc_epochs=1",
-        "train.dagger_iterations=3",
+        "train.imitation.episodes=1",
+        "train.imitation.epochs=1",
+        "train.imitation.dagger_iterations=3",
         "train.target_success=0.5",
         "train.stop_at_target=true",
     ]
@@ -154,5 +154,5 @@ def test_config_refuses_bad_time_to_target_keys(overrides, needles):
 
 
 def test_imitation_only_needs_no_eval_every():
-    config = load_config(PPO_PRESET, ["train.timesteps=0", "train.bc_episodes=2", "train.target_success=0.9", "train.eval_every=0"])
+    config = load_config(PPO_PRESET, ["train.timesteps=0", "train.imitation.episodes=2", "train.target_success=0.9", "train.eval_every=0"])
     assert config.train.target_success == 0.9

@@ -1,5 +1,5 @@
 """--trust-pickle and train.trust_pickle: a Stable-Baselines3 zip made elsewhere enters through
-`command`, `train.init_from` and `train.teacher` only when the user says they trust it; the
+`command`, `train.init_from` and `train.imitation.teacher` only when the user says they trust it; the
 gesture-clip frame cap holds in the library loader."""
 
 from __future__ import annotations
@@ -67,17 +67,17 @@ def test_command_trust_pickle_and_onnx_do_not_mix(language_run, capsys):
     _one_line_exit_2(capsys, ["command", str(language_run), "--trust-pickle", "--runtime", "onnx", "--say", "x"], "--runtime onnx")
 
 
-# --- train.init_from and train.teacher ----------------------------------------------------------
+# --- train.init_from and train.imitation.teacher ------------------------------------------
 def _train(tmp_path, *overrides):
     return ["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *NO_EXTRAS, *overrides, f"run.dir={tmp_path / 'run'}"]
 
 
-@pytest.mark.parametrize("key", ["init_from", "teacher"])
+@pytest.mark.parametrize("key", ["train.init_from", "train.imitation.teacher"])
 def test_a_foreign_zip_needs_train_trust_pickle(language_run, tmp_path, capsys, key):
     marker = tmp_path / "marker"
     crafted = craft_zip(language_run / "model.zip", tmp_path / "evil.zip", marker)
-    extra = ["train.timesteps=0", "train.bc_episodes=1"] if key == "teacher" else []
-    _one_line_exit_2(capsys, _train(tmp_path, *extra, f"train.{key}={crafted}"), f"train.{key}", "train.trust_pickle=true")
+    extra = ["train.timesteps=0", "train.imitation.episodes=1"] if key == "train.imitation.teacher" else []
+    _one_line_exit_2(capsys, _train(tmp_path, *extra, f"{key}={crafted}"), key, "train.trust_pickle=true")
     assert not marker.exists() and not (tmp_path / "run").exists()
 
 
@@ -119,7 +119,9 @@ def test_teacher_from_a_trusted_foreign_zip(tmp_path, capsys):
     state_run = tmp_path / "state"
     assert main(["train", PPO_PRESET, *TINY_PPO_OVERRIDES, *NO_EXTRAS, f"run.dir={state_run}"]) == 0
     zip_path = _honest_zip(state_run / "model.zip", tmp_path / "teacher.zip")
-    argv = _train(tmp_path, "train.timesteps=0", "train.bc_episodes=1", "train.trust_pickle=true", f"train.teacher={zip_path}")
+    argv = _train(
+        tmp_path, "train.timesteps=0", "train.imitation.episodes=1", "train.trust_pickle=true", f"train.imitation.teacher={zip_path}"
+    )
     assert main(argv) == 0, capsys.readouterr().err
     assert f"labels from the teacher in {zip_path}" in capsys.readouterr().out
     assert (tmp_path / "run" / "model.zip").is_file()
