@@ -21,6 +21,7 @@ PHRASINGS = ROOT / "tests" / "data" / "outside_phrasings.tsv"
 GENERATOR = ROOT / "tests" / "outside_gestures.py"
 BLIND_GENERATOR = ROOT / "tests" / "blind_gestures.py"  # a second independent generator, for reports only
 BLIND2_GENERATOR = ROOT / "tests" / "blind2_gestures.py"  # a third, for reports only
+BLIND3_GENERATOR = ROOT / "tests" / "blind3_gestures.py"  # a fourth, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

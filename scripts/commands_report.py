@@ -11,10 +11,10 @@ with unknown words mapped and without; how often the inputs of tests/data/not_un
 answered with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
-(tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py and
-tests/blind2_gestures.py, seed 1, written apart from the geometric reader and never read while
-its thresholds were set), and of the training
-generator's performers, overall and per kind of clip. Prints one JSON object.
+(tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py,
+tests/blind2_gestures.py and tests/blind3_gestures.py, seed 1, each written apart from the
+geometric reader; docs/commands.md says which were read after their first run), and of the
+training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -34,7 +34,15 @@ from robocue.perception.gestures import GESTURE_READERS, GestureEncoder, evaluat
 from robocue.perception.gestures.encoder import DEFAULT_WEIGHTS
 from robocue.perception.gestures.training import warm_start
 from robocue.perception.language import SPLITS, evaluate_all_splits, load_default_language_encoder, sample_utterances
-from robocue.perception.outside import BLIND2_GENERATOR, BLIND_GENERATOR, ROOT, load_test_module, outside_gestures, outside_phrasings
+from robocue.perception.outside import (
+    BLIND2_GENERATOR,
+    BLIND3_GENERATOR,
+    BLIND_GENERATOR,
+    ROOT,
+    load_test_module,
+    outside_gestures,
+    outside_phrasings,
+)
 
 
 def language_report(valid_n: int = 1000) -> dict:
@@ -82,6 +90,9 @@ def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[st
     if BLIND2_GENERATOR.is_file():
         blind2 = load_test_module("robocue_blind2_gestures", BLIND2_GENERATOR)
         sets["blind2_generator"] = (blind2.score, blind2.blind2_dataset(clips, seed=1))
+    if BLIND3_GENERATOR.is_file():
+        blind3 = load_test_module("robocue_blind3_gestures", BLIND3_GENERATOR)
+        sets["blind3_generator"] = (blind3.score, blind3.blind3_dataset(clips, seed=1))
     for split, seed in (("train", 10_000), ("heldout", 20_000)):
         sets[f"training_generator_{split}"] = (
             module.score_recogniser,
@@ -137,7 +148,7 @@ def markdown(report: dict) -> str:
             "",
         ]
     if "gesture" in report:
-        blinds = [("blind_generator", "blind"), ("blind2_generator", "blind 2")]
+        blinds = [("blind_generator", "blind"), ("blind2_generator", "blind 2"), ("blind3_generator", "blind 3")]
         out += [
             "| reader | independent | " + " | ".join(name for _, name in blinds) + " | training performers | held-out performers "
             "| pointing error, median (°): independent / " + " / ".join(name for _, name in blinds) + " |",

@@ -63,7 +63,6 @@ Public API: :class:`Blind3Clip`, :func:`blind3_dataset`, :func:`score`,
 ``tracker=False`` the landmarks are the clean rendering).
 """
 
-
 import argparse
 import json
 import math
@@ -73,8 +72,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 FPS = 30
-GESTURES = ("point", "swipe_left", "swipe_right", "swipe_up", "swipe_down",
-            "grab", "come_here", "stop")
+GESTURES = ("point", "swipe_left", "swipe_right", "swipe_up", "swipe_down", "grab", "come_here", "stop")
 SWIPES = ("swipe_left", "swipe_right", "swipe_up", "swipe_down")
 KINDS = ("tight", "margin", "pair", "recording")
 SHARES = {"tight": 0.3, "margin": 0.25, "pair": 0.25, "recording": 0.2}
@@ -84,14 +82,14 @@ LIMIT = (-0.3, 1.3)
 @dataclass
 class Blind3Clip:
     landmarks: np.ndarray  # (T, 21, 3) float32
-    gestures: list         # [(label, start, end, direction_deg or None)]
+    gestures: list  # [(label, start, end, direction_deg or None)]
     kind: str
     meta: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
 # hand skeleton (hand length = 1)
-_META = np.array([0.374, 0.373, 0.336, 0.295])      # index, middle, ring, little
+_META = np.array([0.374, 0.373, 0.336, 0.295])  # index, middle, ring, little
 _PROX = np.array([0.265, 0.277, 0.259, 0.206])
 _MIDP = np.array([0.143, 0.170, 0.165, 0.117])
 _DIST = np.array([0.097, 0.108, 0.107, 0.093])
@@ -138,7 +136,7 @@ def _rot_pitch(v, deg):
 
 class _Hand:
     def __init__(self, rng):
-        ln = lambda s, k=None: rng.lognormal(0.0, s, k)
+        ln = lambda s, k=None: rng.lognormal(0.0, s, k)  # noqa: E731
         finger = ln(0.04, 4)
         self.meta = _META * ln(0.03, 4)
         self.prox = _PROX * finger * ln(0.035, 4)
@@ -172,15 +170,14 @@ class _Hand:
             l0 = np.stack([np.sin(gam), np.cos(gam), np.zeros(T)], axis=1)
 
             def seg(phi):
-                return np.cos(phi)[:, None] * l0 + np.sin(phi)[:, None] * p0[None, :]
+                return np.cos(phi)[:, None] * l0 + np.sin(phi)[:, None] * p0[None, :]  # noqa: B023
 
             P2 = P1 + self.prox[i] * seg(mcp)
             P3 = P2 + self.midp[i] * seg(mcp + pip)
             P4 = P3 + self.dist[i] * seg(mcp + pip + dip)
-            out[:, 5 + 4 * i:9 + 4 * i] = np.stack([P1, P2, P3, P4], axis=1)
+            out[:, 5 + 4 * i : 9 + 4 * i] = np.stack([P1, P2, P3, P4], axis=1)
         tab, opp, tmcp, tip = (a[:, 16 + k] for k in range(4))
-        l0 = (np.cos(opp)[:, None] * np.stack([np.sin(tab), np.cos(tab), np.zeros(T)], axis=1)
-              + np.sin(opp)[:, None] * p0[None, :])
+        l0 = np.cos(opp)[:, None] * np.stack([np.sin(tab), np.cos(tab), np.zeros(T)], axis=1) + np.sin(opp)[:, None] * p0[None, :]
         w = np.array([-0.6, 0.0, 0.8])
         pt = w[None, :] - (l0 @ w)[:, None] * l0
         pt /= np.linalg.norm(pt, axis=1, keepdims=True)
@@ -203,7 +200,7 @@ class _Hand:
 class _Poses:
     def __init__(self, rng):
         self.rng = rng
-        self.bias = _u(rng, 0.0, 12.0)      # how bent an "open" hand stays
+        self.bias = _u(rng, 0.0, 12.0)  # how bent an "open" hand stays
         self.spread = _u(rng, 0.3, 1.2)
         self.relax = _u(rng, 0.7, 1.3)
         self.tight = _u(rng, 0.8, 1.05)
@@ -216,7 +213,7 @@ class _Poses:
             return [_u(r, 25, 40), _u(r, 22, 38), _u(r, 10, 25), _u(r, 10, 28)]
         if kind == "gun":
             return [_u(r, 35, 50), _u(r, 10, 25), _u(r, 0, 15), _u(r, 0, 15)]
-        return [_u(r, 8, 22), _u(r, 40, 60), _u(r, 30, 50), _u(r, 20, 42)]   # wrapped
+        return [_u(r, 8, 22), _u(r, 40, 60), _u(r, 30, 50), _u(r, 20, 42)]  # wrapped
 
     def _finger(self, kind, i):
         r, b = self.rng, self.bias
@@ -228,22 +225,25 @@ class _Poses:
             return [_u(r, -10, 5) + 0.3 * b, _u(r, 0, 8) + 0.5 * b, _u(r, 0, 6), ab]
         if kind == "relaxed":
             k = self.relax
-            return [(22 + 7 * i) * k + r.normal(0, 4), (32 + 6 * i) * k + r.normal(0, 5),
-                    (18 + 4 * i) * k + r.normal(0, 4), [4, 0, -3, -7][i] + r.normal(0, 2)]
+            return [
+                (22 + 7 * i) * k + r.normal(0, 4),
+                (32 + 6 * i) * k + r.normal(0, 5),
+                (18 + 4 * i) * k + r.normal(0, 4),
+                [4, 0, -3, -7][i] + r.normal(0, 2),
+            ]
         if kind == "hook":
             return [_u(r, 35, 70), _u(r, 70, 105), _u(r, 35, 65), [2, 0, -1, -3][i]]
         if kind == "hook_index":
             return [_u(r, 20, 55), _u(r, 75, 105), _u(r, 45, 70), _u(r, -3, 4)]
         if kind == "point":
             return [_u(r, -6, 10), _u(r, 0, 14), _u(r, 0, 10), _u(r, -3, 5)]
-        t = self.tight   # fist
+        t = self.tight  # fist
         return [_u(r, 72, 92) * t, _u(r, 92, 110) * t, _u(r, 38, 65) * t, [-3, 0, 3, 6][i]]
 
     def make(self, kind):
         if kind in ("open", "flat", "relaxed", "fist", "hook"):
             fingers = [self._finger(kind, i) for i in range(4)]
-            thumb = self._thumb({"open": "open", "flat": "open", "relaxed": "relaxed",
-                                 "hook": "relaxed"}.get(kind, "wrap"))
+            thumb = self._thumb({"open": "open", "flat": "open", "relaxed": "relaxed", "hook": "relaxed"}.get(kind, "wrap"))
         elif kind in ("point", "point_gun", "hook_index"):
             first = "point" if kind != "hook_index" else "hook_index"
             fingers = [self._finger(first, 0)] + [self._finger("fist", i) for i in (1, 2, 3)]
@@ -318,7 +318,7 @@ def _spring(r, omega, zeta, sub=4):
     h = 1.0 / (FPS * sub)
     C = len(omega)
     M = np.zeros((C, 3, 3))
-    w2 = omega ** 2
+    w2 = omega**2
     M[:, 0, 0] = 1 - h * h * w2
     M[:, 0, 1] = h - 2 * zeta * omega * h * h
     M[:, 0, 2] = h * h * w2
@@ -368,8 +368,7 @@ class _Person:
             f, n = [self.side * _u(r, 0, 0.3), 1.0, -_u(r, 0.1, 0.5)], [-self.side, 0.0, -_u(r, 0, 0.5)]
         else:
             f, n = [-self.side * _u(r, 0.3, 0.8), _u(r, 0.1, 0.5), -0.6], [0.0, 0.7, -0.3]
-        return {"x": x, "y": y, "d": _u(r, -0.25, 0.0), "f": np.array(f), "n": np.array(n),
-                "pose": self.poses.make("relaxed")}
+        return {"x": x, "y": y, "d": _u(r, -0.25, 0.0), "f": np.array(f), "n": np.array(n), "pose": self.poses.make("relaxed")}
 
 
 def _approach(tl, t, st, P, far=False):
@@ -387,13 +386,12 @@ def _palm_cam(rng, inplane=20.0, yaw=25.0, pitch=15.0):
 
 def _g_swipe(tl, t, anchor, P, S, label, far):
     r = P.rng
-    dvec = {"swipe_left": (-1.0, 0.0), "swipe_right": (1.0, 0.0),
-            "swipe_up": (0.0, -1.0), "swipe_down": (0.0, 1.0)}[label]
+    dvec = {"swipe_left": (-1.0, 0.0), "swipe_right": (1.0, 0.0), "swipe_up": (0.0, -1.0), "swipe_down": (0.0, 1.0)}[label]
     dv = np.array(dvec)
     horizontal = dv[1] == 0
     frac = _u(r, 0.10, 0.60)
     Ls = frac * (1.0 if horizontal else S["H"])
-    dev = math.radians(_u(r, -10, 10))      # the person's own line is not exact
+    dev = math.radians(_u(r, -10, 10))  # the person's own line is not exact
     c, s = math.cos(dev), math.sin(dev)
     dv = np.array([dv[0] * c + dv[1] * s, -dv[0] * s + dv[1] * c])
     perp = np.array([-dv[1], dv[0]])
@@ -427,8 +425,7 @@ def _g_swipe(tl, t, anchor, P, S, label, far):
 
     def pos(sv):
         w = _mj(sv, gamma)
-        return (p_from[None, :] + (dv * (Ls + back))[None, :] * w[:, None]
-                + perp[None, :] * (arc * np.sin(np.pi * w))[:, None])
+        return p_from[None, :] + (dv * (Ls + back))[None, :] * w[:, None] + perp[None, :] * (arc * np.sin(np.pi * w))[:, None]
 
     f0, n0 = st["f"], st["n"]
 
@@ -455,8 +452,7 @@ def _g_point(tl, t, anchor, P, S, far):
     tilt = _u(r, -30, 30)
     f = _unit([math.cos(math.radians(ang)), -math.sin(math.radians(ang)), math.tan(math.radians(tilt))])
     for _ in range(10):
-        n0 = _u(r, 0, 1) * np.array([0, 1.0, 0]) + _u(r, -0.3, 1) * np.array([0, 0, -1.0]) \
-            + _u(r, -0.5, 0.5) * np.array([1.0, 0, 0])
+        n0 = _u(r, 0, 1) * np.array([0, 1.0, 0]) + _u(r, -0.3, 1) * np.array([0, 0, -1.0]) + _u(r, -0.5, 0.5) * np.array([1.0, 0, 0])
         n = n0 - (n0 @ f) * f
         if np.linalg.norm(n) > 0.3:
             break
@@ -487,8 +483,7 @@ def _g_point(tl, t, anchor, P, S, far):
     hold = _u(r, 0.6, 2.0) if variant == "held" else _u(r, 0.4, 1.5)
     end = min(hold0 + hold, start + 3.0)
     end = max(end, start + 0.6)
-    return {"start": start, "end": end, "free": end, "hold": (hold0 + 0.1, end), "style": variant,
-            "intent_deg": ang}
+    return {"start": start, "end": end, "free": end, "hold": (hold0 + 0.1, end), "style": variant, "intent_deg": ang}
 
 
 def _g_grab(tl, t, anchor, P, S, far):
@@ -509,13 +504,18 @@ def _g_grab(tl, t, anchor, P, S, far):
     lag = _u(r, 0.0, 0.07)
     for k, i in enumerate(order):
         sl = slice(9 + 4 * i, 13 + 4 * i)
-        tl.move(tc + k * lag, dc, sl, fist[4 * i:4 * i + 4], g=_u(r, 0.7, 1.4))
+        tl.move(tc + k * lag, dc, sl, fist[4 * i : 4 * i + 4], g=_u(r, 0.7, 1.4))
     tl.move(tc + _u(r, 0.0, 0.1), dc, slice(25, 29), fist[16:20])
     tl.move(tc, dc * 1.2, slice(0, 3), [anchor[0], anchor[1] + _u(r, -0.01, 0.03), st["d"] - _u(r, 0.0, 0.1)])
     end = tc + dc + 3 * lag + _u(r, 0.2, 0.6)
     end = min(end, start + 3.0)
-    return {"start": start, "end": end, "free": end, "style": "fast" if dc < 0.45 else "slow",
-            "phases": (start, tc, tc + dc + 3 * lag, end)}
+    return {
+        "start": start,
+        "end": end,
+        "free": end,
+        "style": "fast" if dc < 0.45 else "slow",
+        "phases": (start, tc, tc + dc + 3 * lag, end),
+    }
 
 
 def _g_come_here(tl, t, anchor, P, S, far):
@@ -550,16 +550,27 @@ def _g_come_here(tl, t, anchor, P, S, far):
         tl.move(tt, half, slice(3, 6), f)
         tt += half
     end = min(tt + _u(r, 0.05, 0.15), start + 3.0)
-    return {"start": start, "end": end, "free": end, "style": ("index" if index_only else "hand")
-            + ("_palm_up" if palm_up else "_palm_cam"), "cycles": k}
+    return {
+        "start": start,
+        "end": end,
+        "free": end,
+        "style": ("index" if index_only else "hand") + ("_palm_up" if palm_up else "_palm_cam"),
+        "cycles": k,
+    }
 
 
 def _g_stop(tl, t, anchor, P, S, far):
     r = P.rng
     f, n = _palm_cam(r, 20, 25, 18)
     d0 = _u(r, -0.1, 0.05)
-    st = {"x": anchor[0], "y": anchor[1] + _u(r, 0.0, 0.03), "d": d0, "f": f, "n": n,
-          "pose": P.poses.make("flat" if r.random() < 0.6 else "open")}
+    st = {
+        "x": anchor[0],
+        "y": anchor[1] + _u(r, 0.0, 0.03),
+        "d": d0,
+        "f": f,
+        "n": n,
+        "pose": P.poses.make("flat" if r.random() < 0.6 else "open"),
+    }
     ta = _approach(tl, t, st, P, far)
     push = _u(r, 0.03, 0.2)
     tp = _u(r, 0.1, 0.3)
@@ -574,8 +585,7 @@ def _g_stop(tl, t, anchor, P, S, far):
 def _gesture(label, tl, t, anchor, P, S, far):
     if label in SWIPES:
         return _g_swipe(tl, t, anchor, P, S, label, far)
-    return {"point": _g_point, "grab": _g_grab, "come_here": _g_come_here, "stop": _g_stop}[label](
-        tl, t, anchor, P, S, far)
+    return {"point": _g_point, "grab": _g_grab, "come_here": _g_come_here, "stop": _g_stop}[label](tl, t, anchor, P, S, far)
 
 
 def _idle(tl, t, dur, base, P):
@@ -615,13 +625,13 @@ def _frames(st_f, st_n):
         nn = np.linalg.norm(n, axis=1)
     n /= nn[:, None]
     u = np.cross(v, n)
-    return np.stack([u, v, n], axis=2)       # columns u, v, n
+    return np.stack([u, v, n], axis=2)  # columns u, v, n
 
 
 def _noise_smooth(rng, T, k, scale):
     w = rng.normal(0, 1, T + 2 * k)
     ker = np.hanning(2 * k + 1)
-    s = np.convolve(w, ker / ker.sum(), mode="same")[k:k + T]
+    s = np.convolve(w, ker / ker.sum(), mode="same")[k : k + T]
     return s / (s.std() + 1e-9) * scale
 
 
@@ -712,9 +722,9 @@ def _tracker(rng, pts, H):
             ln = int(rng.integers(1, 4))
             a, b = [(5, 9), (9, 13), (13, 17)][int(rng.integers(0, 3))]
             seg = slice(t0, min(T, t0 + ln))
-            tmp = meas[seg, a:a + 4].copy()
-            meas[seg, a:a + 4] = meas[seg, b:b + 4]
-            meas[seg, b:b + 4] = tmp
+            tmp = meas[seg, a : a + 4].copy()
+            meas[seg, a : a + 4] = meas[seg, b : b + 4]
+            meas[seg, b : b + 4] = tmp
         elif kind == "outlier":
             k = int(rng.integers(1, 21))
             seg = slice(t0, min(T, t0 + int(rng.integers(1, 3))))
@@ -739,7 +749,7 @@ def _tracker(rng, pts, H):
         for _ in range(int(rng.integers(1, 3))):
             ln = int(rng.integers(2, 9))
             t0 = int(rng.integers(0, max(1, T - ln)))
-            lost[t0:t0 + ln] = True
+            lost[t0 : t0 + ln] = True
             runs += 1
     meta["loss_runs"] = runs
     # adaptive smoothing
@@ -772,8 +782,15 @@ def _tracker(rng, pts, H):
     out[drop] = np.nan
     bad = np.any((out[..., :2] < LIMIT[0] + 0.02) | (out[..., :2] > LIMIT[1] - 0.02), axis=(1, 2))
     out[bad] = np.nan
-    meta.update({"p_drop": round(p_drop, 4), "p_repeat": round(p_rep, 4), "jitter": round(ji, 4),
-                 "smooth_alpha_min": round(amin, 3), "z_scale": round(zs, 3)})
+    meta.update(
+        {
+            "p_drop": round(p_drop, 4),
+            "p_repeat": round(p_rep, 4),
+            "jitter": round(ji, 4),
+            "smooth_alpha_min": round(amin, 3),
+            "z_scale": round(zs, 3),
+        }
+    )
     return out, meta
 
 
@@ -820,7 +837,7 @@ def make_clip(kind, labels, seed, tracker=True):
                     dur = _u(rng, 0.35, 0.7) / P.speed
                     tl.go(t, dur, mid, pose_win=(0.0, 0.9))
                     t = t + dur + _u(rng, 0.3, 1.2)
-            else:   # pair: direct co-articulated transition or a partial lowering
+            else:  # pair: direct co-articulated transition or a partial lowering
                 anchor = anchor0 + np.array([rng.normal(0, 0.05), rng.normal(0, 0.03) * H])
                 if rng.random() < 0.5:
                     far = False
@@ -856,7 +873,7 @@ def make_clip(kind, labels, seed, tracker=True):
     for a, b in spans:
         gmask[a:b] = True
     fitmask = np.ones(T, bool) if rest_visible else gmask
-    pts, shrink = _place(pts, S, fitmask, rng, allow_out=any(l in SWIPES for l in labels))
+    pts, shrink = _place(pts, S, fitmask, rng, allow_out=any(l in SWIPES for l in labels))  # noqa: E741
     clean = pts.copy()
     clean[..., 2] -= clean[:, :1, 2]
     clean[..., 2] = 0.28 * np.tanh(clean[..., 2] / 0.28)
@@ -882,10 +899,20 @@ def make_clip(kind, labels, seed, tracker=True):
     lm = lm.astype(np.float32)
     finite = np.isfinite(lm).all(axis=(1, 2))
     width = float(np.median(clean[gmask][..., 0].max(axis=1) - clean[gmask][..., 0].min(axis=1)))
-    meta = {"seed": int(seed), "hand": "left" if P.hand.left else "right", "hand_length": round(L * shrink, 4),
-            "hand_width_frac": round(width, 4), "aspect": round(aspect, 4), "roll_deg": round(S["roll"], 2),
-            "speed": round(P.speed, 3), "rest": P.rest_style, "rest_in_frame": rest_visible, "styles": styles,
-            "nan_frames": int((~finite).sum()), "tracker": tmeta}
+    meta = {
+        "seed": int(seed),
+        "hand": "left" if P.hand.left else "right",
+        "hand_length": round(L * shrink, 4),
+        "hand_width_frac": round(width, 4),
+        "aspect": round(aspect, 4),
+        "roll_deg": round(S["roll"], 2),
+        "speed": round(P.speed, 3),
+        "rest": P.rest_style,
+        "rest_in_frame": rest_visible,
+        "styles": styles,
+        "nan_frames": int((~finite).sum()),
+        "tracker": tmeta,
+    }
     return Blind3Clip(landmarks=lm, gestures=gestures, kind=kind, meta=meta)
 
 
@@ -905,11 +932,11 @@ def blind3_dataset(n: int, seed: int) -> list:
     kinds = [k for k in KINDS for _ in range(cnt[k])]
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
     perm = [GESTURES[i] for i in rng.permutation(len(GESTURES))]
-    cycle = iter(perm[i % len(perm)] for i in range(10 ** 6))
+    cycle = iter(perm[i % len(perm)] for i in range(10**6))
     order = {"tight": [], "margin": []}
     for k in ("tight", "margin"):
         order[k] = [next(cycle) for _ in range(cnt[k])]
-    seeds = rng.integers(0, 2 ** 62, size=n)
+    seeds = rng.integers(0, 2**62, size=n)
     clips = []
     pos = {"tight": 0, "margin": 0}
     for i, kind in enumerate(kinds):
@@ -975,8 +1002,11 @@ def score(recognise, clips) -> dict:
         "accuracy": ok_all / n if n else 0.0,
         "by_kind": {k: kind_ok[k] / kind_tot[k] for k in kind_tot},
         "by_gesture": {g: g_ok[g] / g_tot[g] for g in g_tot},
-        "pointing_error_deg": {"median": float(np.median(errs)) if errs else None,
-                               "mean": float(np.mean(errs)) if errs else None, "n": len(errs)},
+        "pointing_error_deg": {
+            "median": float(np.median(errs)) if errs else None,
+            "mean": float(np.mean(errs)) if errs else None,
+            "n": len(errs),
+        },
         "confusion": dict(sorted(confusion.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
 
@@ -992,17 +1022,22 @@ def main(argv=None):
     if args.out:
         os.makedirs(args.out, exist_ok=True)
     for i, c in enumerate(clips):
-        labels = " ".join(f"{g[0]}[{g[1]}:{g[2]}]" + (f"@{g[3]:.0f}" if g[3] is not None else "")
-                          for g in c.gestures)
-        print(f"{i:3d} {c.kind:9s} T={len(c.landmarks):4d} nan={c.meta['nan_frames']:3d} "
-              f"hand={c.meta['hand']:5s} w={c.meta['hand_width_frac']:.2f} {labels}")
+        labels = " ".join(f"{g[0]}[{g[1]}:{g[2]}]" + (f"@{g[3]:.0f}" if g[3] is not None else "") for g in c.gestures)
+        print(
+            f"{i:3d} {c.kind:9s} T={len(c.landmarks):4d} nan={c.meta['nan_frames']:3d} "
+            f"hand={c.meta['hand']:5s} w={c.meta['hand_width_frac']:.2f} {labels}"
+        )
         if args.out:
             name = f"clip_{i:03d}.npy"
             np.save(os.path.join(args.out, name), c.landmarks)
-            records.append({"file": name, "kind": c.kind,
-                            "gestures": [{"label": g[0], "start": g[1], "end": g[2], "direction_deg": g[3]}
-                                         for g in c.gestures],
-                            "meta": c.meta})
+            records.append(
+                {
+                    "file": name,
+                    "kind": c.kind,
+                    "gestures": [{"label": g[0], "start": g[1], "end": g[2], "direction_deg": g[3]} for g in c.gestures],
+                    "meta": c.meta,
+                }
+            )
     if args.out:
         with open(os.path.join(args.out, "labels.json"), "w") as fh:
             json.dump({"n": args.n, "seed": args.seed, "clips": records}, fh, indent=1)

@@ -63,7 +63,7 @@ def test_shapes_dtype_and_limits(clips):
         vals = lm[finite]
         assert vals.min() >= -0.3 and vals.max() <= 1.3
         tracked = finite.all(axis=(1, 2))
-        for _, start, end, _ in c.gestures:      # the gestures themselves are mostly tracked
+        for _, start, end, _ in c.gestures:  # the gestures themselves are mostly tracked
             assert tracked[start:end].mean() >= 0.5
         json.dumps(c.meta)
 
@@ -87,8 +87,7 @@ def test_kinds_and_shares(clips):
 
 
 def test_labels_valid_ordered_and_inside(clips):
-    pairs_ok = {("point", "grab"), ("point", "come_here")} | {
-        (a, s) for a in ("point", "grab") for s in b3.SWIPES}
+    pairs_ok = {("point", "grab"), ("point", "come_here")} | {(a, s) for a in ("point", "grab") for s in b3.SWIPES}
     for c in clips:
         T = len(c.landmarks)
         prev_end = 0
@@ -121,7 +120,7 @@ def test_point_direction_matches_index_finger_clean():
     for seed in range(6):
         c = b3.make_clip("tight", ["point"], seed, tracker=False)
         label, start, end, direction = c.gestures[0]
-        seg = c.landmarks[start + (end - start) // 2:end]
+        seg = c.landmarks[start + (end - start) // 2 : end]
         v = np.median(seg[:, 8, :2] - seg[:, 5, :2], axis=0)
         assert _diff(_angle(v), direction) < 5.0
 
@@ -132,7 +131,7 @@ def test_point_direction_under_tracker_noise(clips):
         for label, start, end, direction in c.gestures:
             if label != "point":
                 continue
-            seg = c.landmarks[start + (end - start) // 2:end]
+            seg = c.landmarks[start + (end - start) // 2 : end]
             seg = seg[np.isfinite(seg).all(axis=(1, 2))]
             if len(seg) < 3:
                 continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from robocue.scripts.commands_report import main, markdown
 
 REPORT = Path(__file__).resolve().parents[1] / "docs" / "results" / "commands_report.json"
@@ -30,4 +32,21 @@ def test_a_report_without_a_blind_generator_leaves_its_cells_empty():
     assert all(row.count("|  |") == 1 for row in readers)  # the blind column, blank
     assert all(" / " + " / " in row for row in readers)  # its pointing error, blank
     kinds = tables[1].splitlines()[2:]
-    assert [row.split(" | ")[1] for row in kinds] == ["independent", "blind 2"] * 2
+    assert [row.split(" | ")[1] for row in kinds] == ["independent", "blind 2", "blind 3"] * 2
+
+
+def test_the_end_to_end_table_of_the_docs_is_rendered_from_the_run_folders(capsys):
+    assert main(["--end-to-end", str(REPORT.parent)]) == 0
+    table = capsys.readouterr().out.strip()
+    assert table.count("\n") == 4 and "| Reach | 1.000" in table
+    assert table in (REPORT.parents[1] / "commands.md").read_text(encoding="utf-8")
+
+
+def test_end_to_end_leaves_a_missing_run_empty_and_refuses_a_missing_folder(tmp_path, capsys):
+    from robocue.scripts.commands_report import end_to_end_markdown
+
+    rows = end_to_end_markdown(tmp_path).splitlines()[2:]
+    assert [row.count("|  |") for row in rows] == [3, 3, 3]
+    with pytest.raises(SystemExit) as stop:
+        main(["--end-to-end", str(tmp_path / "nowhere")])
+    assert stop.value.code == 2 and "not a folder" in capsys.readouterr().err
