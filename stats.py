@@ -11,7 +11,7 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
         return (0.0, 1.0)
     p = successes / trials
     denominator = 1 + z**2 / trials
-    centre = (p + z**2 / (2 * trials)) / denominator
+    center = (p + z**2 / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
     # Clamp so that float rounding never puts the observed rate outside its own interval.
-    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
+    return (max(0.0, min(p, center - half)), min(1.0, max(p, center + half)))

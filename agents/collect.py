@@ -138,7 +138,7 @@ def load_dataset(folder: str | Path) -> minari.MinariDataset:
 
 
 def demonstrations(dataset: minari.MinariDataset) -> dict:
-    """Every (observation, action) pair of the dataset, as ``behaviour_clone`` takes them.
+    """Every (observation, action) pair of the dataset, as ``behavior_clone`` takes them.
 
     Minari stores N+1 observations per episode of N steps; the last has no action and is dropped.
     """

@@ -112,7 +112,7 @@ def interval_estimates(scores: list[float], reps: int = BOOTSTRAP_REPS, seed: in
     return {name: {"value": float(point[i]), "ci": [float(intervals[0, i]), float(intervals[1, i])]} for i, name in enumerate(STATISTICS)}
 
 
-def summarise_group(name: str, runs: list[Path]) -> dict:
+def summarize_group(name: str, runs: list[Path]) -> dict:
     """One group's entry of summary.json: per-run finals and the aggregate statistics."""
     per_run = []
     for run in runs:
@@ -215,7 +215,7 @@ def compare(paths: list[str | Path], out: str | Path | None = None) -> dict:
         raise ValueError("give at least one run folder or group folder to compare")
     paths = [Path(path) for path in paths]
     groups = {name: resolve_group(path) for name, path in zip(_unique_names(paths), paths)}
-    summary = {name: summarise_group(name, runs) for name, runs in groups.items()}  # all checks before writing
+    summary = {name: summarize_group(name, runs) for name, runs in groups.items()}  # all checks before writing
     out = Path(out) if out else paths[0] / "compare"
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "summary.json", summary)

@@ -2,7 +2,7 @@
 
 Every robocue task has a scripted expert that acts from the simulator's true state. Its
 episodes, observed exactly as the policy will observe them (same env, same wrappers), make
-a supervised data set; :func:`behaviour_clone` fits the policy's actor to it before
+a supervised data set; :func:`behavior_clone` fits the policy's actor to it before
 reinforcement learning starts (``train.imitation.episodes`` in a config). PPO's Gaussian policy is
 fitted by maximum likelihood, so its exploration noise also shrinks to the expert's
 spread; SAC's squashed policy by mean squared error on its deterministic action.
@@ -19,7 +19,7 @@ state block each count by their own mean squared error, so the few goal entries 
 diluted among the many state entries. The head is used only while fitting; the policy
 still acts from its observation alone.
 
-The labels need not come from the scripted expert: ``labeller`` (``train.imitation.teacher``) can be
+The labels need not come from the scripted expert: ``labeler`` (``train.imitation.teacher``) can be
 a :class:`PolicyTeacher`, a trained state policy that sees the true state while the
 student sees its own observation (pixels, say). A state policy fine-tuned by RL can act
 better than the expert's clone, and a pixel student distilled from it by DAgger inherits
@@ -76,10 +76,10 @@ def collect_demonstrations(
     max_steps: int = 0,
     after_success: int = 0,
     aux_target: str = "goals",
-    labeller=expert_labels,
+    labeler=expert_labels,
 ) -> dict:
     """Runs ``episodes`` episodes (seeds ``seed``, ``seed+1``, ...) labelled by the env's expert
-    (or by ``labeller(env)``, for example a :class:`PolicyTeacher`).
+    (or by ``labeler(env)``, for example a :class:`PolicyTeacher`).
 
     Args:
         make_env: Builds one env exactly as training observes it (wrappers included).
@@ -112,7 +112,7 @@ def collect_demonstrations(
             observation, info = env.reset(seed=seed + episode)
             done, steps, succeeded_at = False, 0, None
             while not done:
-                action = np.clip(labeller(env), -1.0, 1.0).astype(np.float32)
+                action = np.clip(labeler(env), -1.0, 1.0).astype(np.float32)
                 observations.append(observation)
                 actions.append(action)
                 goal = [task.achieved_goal(engine, robot), task.desired_goal(engine)]
@@ -196,7 +196,7 @@ def warm_start(
     on_fit=None,
     focus: float = 0.0,
     aux_target: str = "goals",
-    labeller=expert_labels,
+    labeler=expert_labels,
     on_state=None,
     start: dict | None = None,
     evaluate=None,
@@ -212,7 +212,7 @@ def warm_start(
     example to save the policy so far. ``focus``: DAgger labels weigh ``1 + focus * d``
     where the policy's action was off the expert's by ``d`` (module docstring; 0: all
     labels weigh 1). ``aux_target``: what the auxiliary head predicts, ``goals`` or
-    ``state`` (module docstring). ``labeller``: who acts in the cloning episodes and labels
+    ``state`` (module docstring). ``labeler``: who acts in the cloning episodes and labels
     every state (default the scripted expert; a :class:`PolicyTeacher` for a trained one).
     ``on_state``: called with ``(round, data, aux_head)`` after every fit, to save what a
     stopped run continues from. ``start``: continue after round ``start["round"]`` with its
@@ -225,7 +225,7 @@ def warm_start(
         raise ValueError(f"focus must be >= 0, got {focus}")
     if start is None:
         data = collect_demonstrations(
-            make_env, episodes, seed, max_steps=episode_steps, after_success=after_success, aux_target=aux_target, labeller=labeller
+            make_env, episodes, seed, max_steps=episode_steps, after_success=after_success, aux_target=aux_target, labeler=labeler
         )
         data["weights"] = np.ones(len(data["actions"]), dtype=np.float32)
         aux_head = make_aux_head(model, data["goals"].shape[1]) if aux_weight > 0 else None
@@ -237,7 +237,7 @@ def warm_start(
         start["restore_rngs"]()  # after the head's initialisation drew from torch's RNG, as the stopped run's had
     fit = dict(epochs=epochs, aux_head=aux_head, aux_weight=aux_weight, lr_schedule=lr_schedule)
     if start is None:
-        loss = behaviour_clone(model, data, seed=seed, **fit)
+        loss = behavior_clone(model, data, seed=seed, **fit)
         log(
             f"behaviour cloning: {len(data['actions'])} expert steps from {episodes} episodes "
             f"(expert success {data['success_rate']:.2f}{' when cut short' if episode_steps else ''}), loss {_describe(loss)}"
@@ -260,11 +260,11 @@ def warm_start(
             learner=model,
             after_success=after_success,
             aux_target=aux_target,
-            labeller=labeller,
+            labeler=labeler,
         )
         visited["weights"] = 1.0 + focus * visited["disagreement"]
         data = merge(data, visited)
-        loss = behaviour_clone(model, data, seed=seed + iteration, **fit)
+        loss = behavior_clone(model, data, seed=seed + iteration, **fit)
         log(
             f"DAgger round {iteration}: the policy succeeded in {visited['success_rate']:.2f} of its {rollouts} episodes, "
             f"off the expert by {visited['disagreement'].mean():.3f} on average; "
@@ -318,7 +318,7 @@ def _as_policy_sees(observations, space):
     return result
 
 
-def behaviour_clone(
+def behavior_clone(
     model,
     demonstrations: dict,
     epochs: int = 20,

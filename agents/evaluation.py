@@ -57,7 +57,7 @@ def run_episode(env, policy: Policy, seed: int, on_step: Callable | None = None)
     }
 
 
-def summarise(episodes: list[dict], env_id: str) -> dict:
+def summarize(episodes: list[dict], env_id: str) -> dict:
     """The eval.json body for a list of episode records."""
     returns = np.array([e["return"] for e in episodes])
     successes = sum(e["success"] for e in episodes)
@@ -86,7 +86,7 @@ def evaluate_policy(env, policy: Policy, env_id: str, episodes: int, seed: int, 
     for index in tqdm(range(episodes), desc="evaluating", unit="episode", disable=not progress, leave=False):
         torch.manual_seed(seed + index)
         records.append(run_episode(env, policy, seed + index))
-    result = summarise(records, env_id)
+    result = summarize(records, env_id)
     result["seeds"] = [seed + i for i in range(episodes)]
     result["wall_time_s"] = time.perf_counter() - started
     return result

@@ -114,7 +114,7 @@ class LanguageBeliefPath(nn.Module):
 
 class GestureNetworkPath(nn.Module):
     """The gesture encoder after its landmark normalisation (which uses ``torch.cummax``, with no
-    ONNX translation; ``agents.onnx_policy.normalise_landmarks`` is its numpy twin): normalised
+    ONNX translation; ``agents.onnx_policy.normalize_landmarks`` is its numpy twin): normalised
     per-frame features, validity, hand axis and mirror -> command features, per-frame class
     logits and the index finger's image direction, as ``GestureEncoder.encode`` computes them."""
 
@@ -276,7 +276,7 @@ def _find_wrapper(env: gym.Env, kind: type) -> gym.Env | None:
     return None
 
 
-def quantise_int8(float_path: Path, out_path: Path, cnn: bool, calibration: dict[str, np.ndarray] | None = None) -> str:
+def quantize_int8(float_path: Path, out_path: Path, cnn: bool, calibration: dict[str, np.ndarray] | None = None) -> str:
     """Writes an int8 copy of ``float_path``; returns the method (``dynamic`` or ``static``)."""
     # lazy import: onnxruntime's quantiser takes 0.89 s to import (`python -X importtime`, 2-core
     # machine under load) and only --int8 needs it.
@@ -391,7 +391,7 @@ def export_run(run_dir: str | Path, fmt: str = "onnx", int8: bool = False, out: 
             if cnn:
                 progress(f"recording {CALIBRATION_EPISODES} episodes of observations to calibrate static int8 ...")
                 calibration = record_observations(agent, CALIBRATION_EPISODES, seed=config.eval.seed + 50_000, max_observations=400)
-            method = quantise_int8(staging / POLICY_FILE["onnx"], staging / POLICY_INT8_FILE, cnn, calibration)
+            method = quantize_int8(staging / POLICY_FILE["onnx"], staging / POLICY_INT8_FILE, cnn, calibration)
             manifest["files"]["policy_int8"] = POLICY_INT8_FILE
             manifest["int8"] = {"method": method, "calibration_episodes": CALIBRATION_EPISODES if cnn else 0}
         manifest["sizes_kb"] = {key: round((staging / name).stat().st_size / 1024, 1) for key, name in manifest["files"].items()}

@@ -93,7 +93,7 @@ def distill(teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] |
         seed=config.seed * 100_000 + 70_000,
         log=log,
         on_fit=lambda _: save_model(model, model_path, config.env.id, config.algo.name),
-        labeller=ObservationTeacher(teacher),
+        labeler=ObservationTeacher(teacher),
     )
     save_model(model, model_path, config.env.id, config.algo.name)
     record = {

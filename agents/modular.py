@@ -1,7 +1,7 @@
 """The modular agent: an object detector in front of a policy trained on the true state.
 
 A state policy reads object tokens (``[present, x, y, z, dx, dy, dz, one-hot colour,
-one-hot shape]``, one per colour; see ``envs/tasks/reach.py``). :class:`DetectedObjects`
+one-hot shape]``, one per color; see ``envs/tasks/reach.py``). :class:`DetectedObjects`
 renders the scene's fixed cameras every step, runs a detector on each view, fuses the views
 and writes the estimates into those tokens: presence, the centre lifted to the plane objects
 rest in, the offset from the tool tip (the robot's own proprioception) and, for the CNN, the

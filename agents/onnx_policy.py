@@ -133,8 +133,8 @@ def _joint_cosines(points: np.ndarray) -> np.ndarray:
     return np.stack(out, axis=-1)
 
 
-def normalise_landmarks(landmarks: np.ndarray) -> dict[str, np.ndarray]:
-    """numpy twin of ``perception.gestures.normalise_landmarks`` (feature version 2; the exported
+def normalize_landmarks(landmarks: np.ndarray) -> dict[str, np.ndarray]:
+    """numpy twin of ``perception.gestures.normalize_landmarks`` (feature version 2; the exported
     gesture network's inputs; ``torch.cummax`` there has no ONNX translation, so this step runs
     outside the graph).
 
@@ -216,6 +216,6 @@ class OnnxGestureEncoder:
 
     def encode(self, landmarks: np.ndarray) -> dict[str, np.ndarray]:
         clip = np.asarray(landmarks, dtype=np.float32)
-        inputs = normalise_landmarks(clip[None] if clip.ndim == 3 else clip)
+        inputs = normalize_landmarks(clip[None] if clip.ndim == 3 else clip)
         features, frame_logits, direction = self.session.run(None, inputs)
         return {"features": features, "frame_logits": frame_logits, "direction": direction}

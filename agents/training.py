@@ -40,7 +40,7 @@ from robocue.agents.agent import (
     zip_algorithm,
 )
 from robocue.agents.collect import check_dataset, demonstrations, load_dataset
-from robocue.agents.demonstrations import PolicyTeacher, behaviour_clone, expert_labels, imitation_recipe, warm_start
+from robocue.agents.demonstrations import PolicyTeacher, behavior_clone, expert_labels, imitation_recipe, warm_start
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.plots import plot_run_curves
 from robocue.agents.replay import replay_run
@@ -613,7 +613,7 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
         with terminate_as_exception():
             if imitation is not None and imitation.dataset and resume is None:
                 demos = demonstrations(load_dataset(imitation.dataset))  # spaces checked by check_runnable
-                loss = behaviour_clone(model, demos, imitation.epochs, seed=config.seed)
+                loss = behavior_clone(model, demos, imitation.epochs, seed=config.seed)
                 save()
                 log(f"cloned {len(demos['actions'])} steps of {imitation.dataset} ({imitation.epochs} epochs, loss {loss:.3f})")
             if imitation is not None and imitation.episodes and (resume is None or dagger_start is not None):
@@ -627,7 +627,7 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
                     log=log,
                     on_fit=lambda _round: save(),
                     evaluate=None if periodic is None else lambda steps: periodic.evaluate(model, steps, phase="imitation"),
-                    labeller=PolicyTeacher(load_teacher(config, device, log)) if imitation.teacher else expert_labels,
+                    labeler=PolicyTeacher(load_teacher(config, device, log)) if imitation.teacher else expert_labels,
                     on_state=lambda done, data, head: save_dagger_state(run_dir / CHECKPOINT_DIR, config, done, data, model, head),
                     start=dagger_start,
                 )

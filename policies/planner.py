@@ -85,8 +85,8 @@ class ValueIterationPlanner(nn.Module):
         self.register_buffer("fixed", fixed)
         # World position of every square's centre along an axis: square k sits at
         # k / 2 cells from the maze's edge (cell ix's centre is square 2 ix + 1).
-        centres = torch.arange(n, dtype=torch.float32) / 2 * cell_size - size * cell_size / 2
-        self.register_buffer("centres", centres)
+        centers = torch.arange(n, dtype=torch.float32) / 2 * cell_size - size * cell_size / 2
+        self.register_buffer("centres", centers)  # the name saved in maze models' weights
         self.sigma = cell_size / 4
         self.reward = nn.Sequential(nn.Conv2d(2, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 1, 1))
         self.q_reward = nn.Conv2d(1, channels, 3, padding=1, bias=False)

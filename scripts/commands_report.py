@@ -83,7 +83,7 @@ def _training_clips_as_outside(clips) -> list:
 def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[str, ...]) -> dict:
     module = outside_gestures()
     outside = module.outside_dataset(clips, seed=1)
-    sets = {"independent_generator": (module.score_recogniser, outside)}
+    sets = {"independent_generator": (module.score_recognizer, outside)}
     if BLIND_GENERATOR.is_file():
         blind = load_test_module("robocue_blind_gestures", BLIND_GENERATOR)
         sets["blind_generator"] = (blind.score, blind.blind_dataset(clips, seed=1))
@@ -95,7 +95,7 @@ def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[st
         sets["blind3_generator"] = (blind3.score, blind3.blind3_dataset(clips, seed=1))
     for split, seed in (("train", 10_000), ("heldout", 20_000)):
         sets[f"training_generator_{split}"] = (
-            module.score_recogniser,
+            module.score_recognizer,
             _training_clips_as_outside(sample_dataset(split, eval_clips, seed=seed)),
         )
     report = {}
@@ -104,7 +104,7 @@ def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[st
         started = time.perf_counter()
         entry = {"weights": str(weights)} if name == "learned" else {}
         for set_name, (score, set_clips) in sets.items():
-            entry[set_name] = score(reader.recognise, set_clips)
+            entry[set_name] = score(reader.recognize, set_clips)
         single = [reader.interpret(c.landmarks)["understood"] for c in outside if len(c.gestures) == 1]
         entry["independent_generator"]["single_gesture_clips_understood"] = round(float(np.mean(single)), 4)
         if name == "learned":

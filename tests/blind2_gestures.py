@@ -155,7 +155,7 @@ class Hand:
     abd_closed: np.ndarray
 
     @property
-    def centre_local(self) -> np.ndarray:
+    def center_local(self) -> np.ndarray:
         """Palm centre (mean of wrist and knuckles) in the un-mirrored hand frame."""
         return self.palm[[0, 2, 3, 4, 5]].mean(axis=0)
 
@@ -177,12 +177,12 @@ def sample_hand(rng: np.random.Generator) -> Hand:
     )
 
 
-def hand_landmarks(hand: Hand, centre, rot, fingers, spread, thumb, cup) -> np.ndarray:
+def hand_landmarks(hand: Hand, center, rot, fingers, spread, thumb, cup) -> np.ndarray:
     """Forward kinematics over T frames -> (T, 21, 3) landmark positions in camera metres.
 
     centre (T,3) palm centre; rot (T,3,3) hand frame; fingers (T,4,3) flexion in degrees; spread (T,) 0..1;
     thumb (T,4) degrees as the THUMB_* presets; cup (T,) 0..1 palm arch."""
-    t = len(centre)
+    t = len(center)
     local = np.zeros((t, 21, 3))
     # Thumb: metacarpal direction from yaw/pitch, then MCP and IP flex in the plane towards THUMB_FLEX_HINT.
     yaw, pitch, f_mcp, f_ip = np.radians(thumb).T
@@ -207,8 +207,8 @@ def hand_landmarks(hand: Hand, centre, rot, fingers, spread, thumb, cup) -> np.n
             joint = joint + hand.phalanges[f, k] * direction
             local[:, 6 + 4 * f + k] = joint
     mirror = np.array([hand.side, 1.0, 1.0])
-    offsets = (local - hand.centre_local) * mirror * hand.length_m
-    return centre[:, None, :] + np.einsum("tij,tkj->tki", rot, offsets)
+    offsets = (local - hand.center_local) * mirror * hand.length_m
+    return center[:, None, :] + np.einsum("tij,tkj->tki", rot, offsets)
 
 
 def project(points: np.ndarray, focal: float) -> np.ndarray:
@@ -227,7 +227,7 @@ def project(points: np.ndarray, focal: float) -> np.ndarray:
 
 @dataclass
 class Pose:
-    centre: np.ndarray  # (3,) palm centre, camera metres
+    center: np.ndarray  # (3,) palm centre, camera metres
     rot: np.ndarray  # (3, 3) hand frame
     fingers: np.ndarray  # (4, 3) degrees
     spread: float
@@ -236,7 +236,7 @@ class Pose:
 
     def vector(self) -> np.ndarray:
         """Everything but the rotation, flattened for linear interpolation."""
-        return np.concatenate([self.centre, self.fingers.ravel(), [self.spread], self.thumb, [self.cup]])
+        return np.concatenate([self.center, self.fingers.ravel(), [self.spread], self.thumb, [self.cup]])
 
 
 def min_jerk(tau: np.ndarray) -> np.ndarray:
@@ -274,7 +274,7 @@ class Timeline:
 
     def hold(self, duration: float, rng: np.random.Generator, drift_m: float = 0.004) -> None:
         """Stay in the current pose, drifting a few millimetres."""
-        self.to(duration, replace(self.last, centre=self.last.centre + rng.normal(0, drift_m, 3)))
+        self.to(duration, replace(self.last, center=self.last.center + rng.normal(0, drift_m, 3)))
 
     def sample(self, n_frames: int):
         """Interpolated pose arrays at every frame: centre, rot, fingers, spread, thumb, cup."""
@@ -288,11 +288,11 @@ class Timeline:
         rots = np.stack([p.rot for p in self.poses])
         steps = np.stack([matrix_to_rotvec(a.T @ b) for a, b in zip(rots[:-1], rots[1:])])
         rot = rots[seg] @ rotvec_to_matrix(s[:, None] * steps[seg])
-        centre = values[:, :3].copy()
+        center = values[:, :3].copy()
         for t0, t1, offset in self.bumps:
             inside = (t >= t0) & (t <= t1)
-            centre[inside] += np.outer(np.sin(np.pi * min_jerk((t[inside] - t0) / (t1 - t0))), offset)
-        return centre, rot, values[:, 3:15].reshape(-1, 4, 3), values[:, 15], values[:, 16:20], values[:, 20]
+            center[inside] += np.outer(np.sin(np.pi * min_jerk((t[inside] - t0) / (t1 - t0))), offset)
+        return center, rot, values[:, 3:15].reshape(-1, 4, 3), values[:, 15], values[:, 16:20], values[:, 20]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -389,7 +389,7 @@ def do_idle(tl: Timeline, sc: Scene, duration: float, hover: bool = False) -> No
         step = min(left, rng.uniform(0.5, 1.5))
         p = tl.last
         fidget = Pose(
-            target.centre + rng.normal(0, 0.012 * sc.fidgety, 3),
+            target.center + rng.normal(0, 0.012 * sc.fidgety, 3),
             sc.jitter_rot(target.rot, 5 * sc.fidgety),
             np.clip(target.fingers + rng.normal(0, 7 * sc.fidgety, (4, 3)), -5, 100),
             float(np.clip(p.spread + rng.normal(0, 0.1), 0, 1)),
@@ -404,15 +404,15 @@ def _label(tl: Timeline, label: str, t0: float, direction, variant: str) -> None
     tl.spans.append((label, t0, tl.now, direction, variant))
 
 
-def point_rotation(sc: Scene, centre, theta: float, elevation: float, palm_hint, index_vec) -> np.ndarray:
+def point_rotation(sc: Scene, center, theta: float, elevation: float, palm_hint, index_vec) -> np.ndarray:
     """Hand frame that makes the index finger (MCP to tip, `index_vec` in the hand frame, mirrored) appear at
     image angle `theta` under perspective, tilted `elevation` degrees towards the camera."""
     image_dir = np.array([math.cos(math.radians(theta)), -math.sin(math.radians(theta)), 0.0])
-    ray = _unit(centre)
+    ray = _unit(center)
     index_mcp_offset = np.zeros(3)
     rot = np.eye(3)
     for _ in range(4):  # the knuckle's viewing ray depends on the rotation; a few fixed-point steps converge
-        ray = _unit(centre + rot @ index_mcp_offset)
+        ray = _unit(center + rot @ index_mcp_offset)
         # Any mix of image_dir and the viewing ray projects onto the image line at angle theta.
         target = _unit(math.cos(math.radians(elevation)) * image_dir - math.sin(math.radians(elevation)) * ray)
         rot0 = hand_frame(target, palm_hint, sc.toward, sc.medial)
@@ -439,20 +439,20 @@ def do_point(tl: Timeline, sc: Scene, after: str | None) -> None:
     pts = hand_landmarks(sc.hand, np.zeros((1, 3)), np.eye(3)[None], one["fingers"], one["spread"], one["thumb"], one["cup"])[0]
     index_vec = (pts[5], _unit(pts[8] - pts[5]))
     if variant == "reach":  # the arm travels out along the pointing direction while the finger extends
-        rot = point_rotation(sc, pose.centre, theta, elevation, hint, index_vec)
+        rot = point_rotation(sc, pose.center, theta, elevation, hint, index_vec)
         reach = rng.uniform(0.05, 0.15)
         for _ in range(4):
-            end = pose.centre + reach * (rot @ index_vec[1])
+            end = pose.center + reach * (rot @ index_vec[1])
             exy = sc.to_image(end)
             if np.all(np.abs(exy - sc.clamp_xy(exy)) < 1e-9):
                 break
             reach *= 0.5
-        pose.centre = end
+        pose.center = end
     else:  # "still": bring the hand up first (unlabelled), then only the finger moves
-        raised = replace(tl.last, centre=pose.centre + rng.normal(0, 0.01, 3), rot=sc.jitter_rot(tl.last.rot, 10))
+        raised = replace(tl.last, center=pose.center + rng.normal(0, 0.01, 3), rot=sc.jitter_rot(tl.last.rot, 10))
         tl.to(sc.dur(0.4, 0.8), raised)
         tl.hold(sc.dur(0.05, 0.3), rng)
-    pose.rot = point_rotation(sc, pose.centre, theta, elevation, hint, index_vec)
+    pose.rot = point_rotation(sc, pose.center, theta, elevation, hint, index_vec)
     t0 = tl.now
     tl.to(sc.dur(0.3, 0.6) if variant == "reach" else sc.dur(0.2, 0.4), pose, gamma=rng.uniform(0.8, 1.2))
     tl.hold(sc.dur(0.45, 1.6), rng, drift_m=0.002)
@@ -499,7 +499,7 @@ def do_swipe(tl: Timeline, sc: Scene, label: str, after: str | None) -> None:
         tl.to(sc.dur(0.2, 0.45), ready, gamma=rng.uniform(0.8, 1.2))
     else:
         if rng.random() < 0.2:  # a small wind-up against the swipe direction
-            wind = replace(ready, centre=sc.to_camera(start - rng.uniform(0.04, 0.1) * delta, depth))
+            wind = replace(ready, center=sc.to_camera(start - rng.uniform(0.04, 0.1) * delta, depth))
             tl.to(sc.dur(0.35, 0.7), wind)
             tl.to(sc.dur(0.15, 0.25), ready)
         else:
@@ -511,7 +511,7 @@ def do_swipe(tl: Timeline, sc: Scene, label: str, after: str | None) -> None:
     stroke = sc.dur(0.35, 0.65)
     overshoot = rng.random() < 0.6
     if overshoot:
-        beyond = replace(final, centre=sc.to_camera(end + rng.uniform(0.03, 0.08) * delta, depth))
+        beyond = replace(final, center=sc.to_camera(end + rng.uniform(0.03, 0.08) * delta, depth))
         tl.to(stroke, beyond, gamma=rng.uniform(0.75, 1.3))
     else:
         tl.to(stroke, final, gamma=rng.uniform(0.75, 1.3))
@@ -579,8 +579,8 @@ def do_come_here(tl: Timeline, sc: Scene, after: str | None) -> None:
     cycles = max(2, min(cycles, int((2.9 - (tl.now - t0)) / period)))
     for _ in range(cycles):
         share = rng.uniform(0.4, 0.55)  # curling is usually a little quicker than re-extending
-        tl.to(period * share * rng.uniform(0.9, 1.1), replace(curl_pose, centre=curl_pose.centre + rng.normal(0, 0.003, 3)))
-        tl.to(period * (1 - share) * rng.uniform(0.9, 1.1), replace(open_pose, centre=open_pose.centre + rng.normal(0, 0.003, 3)))
+        tl.to(period * share * rng.uniform(0.9, 1.1), replace(curl_pose, center=curl_pose.center + rng.normal(0, 0.003, 3)))
+        tl.to(period * (1 - share) * rng.uniform(0.9, 1.1), replace(open_pose, center=open_pose.center + rng.normal(0, 0.003, 3)))
     _label(tl, "come_here", t0, None, style)
 
 
@@ -621,19 +621,19 @@ def smooth_noise(rng: np.random.Generator, n: int, dims: int, width_s: float) ->
     return np.stack([np.convolve(white[:, d], kernel, mode="valid")[:n] for d in range(dims)], axis=1)
 
 
-def human_motion(rng: np.random.Generator, centre, rot, fingers, thumb):
+def human_motion(rng: np.random.Generator, center, rot, fingers, thumb):
     """Sway, 8-12 Hz physiological tremor, small orientation and finger wobble."""
-    n = len(centre)
+    n = len(center)
     t = np.arange(n) / FPS
-    centre = centre + smooth_noise(rng, n, 3, 0.4) * rng.uniform(0.001, 0.003)
+    center = center + smooth_noise(rng, n, 3, 0.4) * rng.uniform(0.001, 0.003)
     freq = rng.uniform(8, 12)
     tremor = np.sin(2 * np.pi * freq * t[:, None] + rng.uniform(0, 2 * np.pi, 3)) * rng.uniform(0.0002, 0.0008, 3)
-    centre = centre + tremor * (1 + 0.5 * smooth_noise(rng, n, 1, 0.5))
+    center = center + tremor * (1 + 0.5 * smooth_noise(rng, n, 1, 0.5))
     wobble = smooth_noise(rng, n, 3, 0.3) * math.radians(rng.uniform(0.3, 1.0))
     rot = rotvec_to_matrix(wobble) @ rot
     fingers = fingers + smooth_noise(rng, n, 12, 0.25).reshape(n, 4, 3) * rng.uniform(0.5, 2)
     thumb = thumb + smooth_noise(rng, n, 4, 0.25) * rng.uniform(1, 3)
-    return centre, rot, fingers, thumb
+    return center, rot, fingers, thumb
 
 
 def tracker(rng: np.random.Generator, clean: np.ndarray, fingers: np.ndarray, hidden: np.ndarray, hand_size: float, spans: list):
@@ -744,9 +744,9 @@ def generate_clip(seed, kind: str, labels: list, clean: bool = False) -> Blind2C
     do_idle(tl, sc, tail)
 
     n = int(tl.now * FPS) + 1
-    centre, rot, fingers, spread, thumb, cup = tl.sample(n)
-    centre, rot, fingers, thumb = human_motion(rng, centre, rot, fingers, thumb)
-    points = hand_landmarks(sc.hand, centre, rot, fingers, spread, thumb, cup)
+    center, rot, fingers, spread, thumb, cup = tl.sample(n)
+    center, rot, fingers, thumb = human_motion(rng, center, rot, fingers, thumb)
+    points = hand_landmarks(sc.hand, center, rot, fingers, spread, thumb, cup)
     image = project(points, sc.focal)
     t = np.arange(n) / FPS
     hidden = np.zeros(n, bool)
@@ -816,8 +816,8 @@ def _angle_error(a: float, b: float) -> float:
     return abs((a - b + 180.0) % 360.0 - 180.0)
 
 
-def score(recognise, clips) -> dict:
-    """Exact-sequence accuracy of `recognise(landmarks) -> [{"label", "start", "end", "direction_deg"}, ...]`."""
+def score(recognize, clips) -> dict:
+    """Exact-sequence accuracy of `recognize(landmarks) -> [{"label", "start", "end", "direction_deg"}, ...]`."""
     correct_by_kind: dict = {}
     correct_by_gesture: dict = {}
     confusion: dict = {}
@@ -825,7 +825,7 @@ def score(recognise, clips) -> dict:
     n_correct = 0
     for clip in clips:
         performed = [g[0] for g in clip.gestures]
-        found = list(recognise(clip.landmarks) or [])
+        found = list(recognize(clip.landmarks) or [])
         said = [str(d["label"]) for d in found]
         ok = said == performed
         n_correct += ok

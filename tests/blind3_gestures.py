@@ -968,8 +968,8 @@ def _angle_err(a, b):
     return abs((a - b + 180.0) % 360.0 - 180.0)
 
 
-def score(recognise, clips) -> dict:
-    """Exact-sequence accuracy of ``recognise(landmarks) -> [{"label", "start", "end", "direction_deg"}]``.
+def score(recognize, clips) -> dict:
+    """Exact-sequence accuracy of ``recognize(landmarks) -> [{"label", "start", "end", "direction_deg"}]``.
 
     A point read correctly but without a direction counts as a 180 deg error.
     """
@@ -979,7 +979,7 @@ def score(recognise, clips) -> dict:
     errs = []
     confusion = {}
     for clip in clips:
-        said = list(recognise(clip.landmarks) or [])
+        said = list(recognize(clip.landmarks) or [])
         said_labels = [str(d["label"]) for d in said]
         performed = [g[0] for g in clip.gestures]
         ok = said_labels == performed

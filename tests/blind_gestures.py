@@ -561,11 +561,11 @@ def blind_dataset(n: int, seed: int) -> list[BlindClip]:
 
 
 # --------------------------------------------------------------------------------------------------------- scoring
-def score(recognise, clips) -> dict:
+def score(recognize, clips) -> dict:
     """Label-sequence accuracy overall, per kind and per single gesture; pointing error over points of matched clips."""
     by_kind, by_gesture, errors, confusion = {}, {}, [], Counter()
     for c in clips:
-        pred = sorted(recognise(c.landmarks), key=lambda g: g["start"])
+        pred = sorted(recognize(c.landmarks), key=lambda g: g["start"])
         truth = [g[0] for g in c.gestures]
         ok = [p["label"] for p in pred] == truth
         by_kind.setdefault(c.kind, []).append(ok)

@@ -410,7 +410,7 @@ def _angle_error(a: float, b: float) -> float:
     return abs((a - b + 180.0) % 360.0 - 180.0)
 
 
-def score_recogniser(recognise, clips: list[OutsideClip]) -> dict:
+def score_recognizer(recognize, clips: list[OutsideClip]) -> dict:
     """Label accuracy (the recognised gesture sequence equals the performed one) and pointing
     error (degrees, points of clips whose sequence matched) of ``recognise(landmarks) ->
     [{"label", "direction_deg", ...}]``, overall and per kind of clip."""
@@ -418,7 +418,7 @@ def score_recogniser(recognise, clips: list[OutsideClip]) -> dict:
     per_gesture: dict[str, list[bool]] = {}
     errors = []
     for clip in clips:
-        found = recognise(clip.landmarks)
+        found = recognize(clip.landmarks)
         truth = [g[0] for g in clip.gestures]
         ok = [g["label"] for g in found] == truth
         kinds.setdefault(clip.kind, []).append(ok)

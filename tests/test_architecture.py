@@ -6,6 +6,8 @@ module: ``# lazy imports in this module: ...``)."""
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,22 @@ def test_imports_inside_functions_say_why(module):
         if LAZY_MARK not in above:
             unexplained.append(f"line {line}: {name}")
     assert not unexplained, f"{module}: imports inside functions without a '# {LAZY_MARK} <measured reason>' comment: {unexplained}"
+
+
+# One spelling for identifiers: American, as numpy, PyTorch and Gymnasium spell theirs (color,
+# center, recognize); prose in comments and docs may spell either way. The 0.1 names that
+# callers may still use are kept as aliases, and `centres` is a buffer name saved in maze models' weights.
+BRITISH = ("colour", "recognis", "behaviour", "normalis", "centre", "labelled", "labeller", "summaris", "quantis", "optimis", "grey")
+KEPT_ALIASES = {"recognise", "GeometricRecogniser", "centres"}
+
+
+def test_identifiers_have_one_spelling():
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if any(part.startswith(".") for part in path.relative_to(ROOT).parts):
+            continue
+        for token in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline):
+            word = token.string.lower()
+            if token.type == tokenize.NAME and token.string not in KEPT_ALIASES and any(b in word for b in BRITISH):
+                found.append(f"{path.relative_to(ROOT)}:{token.start[0]} {token.string}")
+    assert found == []

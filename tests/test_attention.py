@@ -58,7 +58,7 @@ def _push_with_words(features="belief"):
     return SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"), features=features)
 
 
-def test_fields_key_scores_colour_and_shape_apart():
+def test_fields_key_scores_color_and_shape_apart():
     """``key="fields"``: an object's score is its colour's match plus its shape's, with no
     term pairing one field with the other, so a pair never heard scores as its parts do.
     With the colour weighted above the shape, the object of the said colour wins even when

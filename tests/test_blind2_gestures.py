@@ -13,7 +13,7 @@ def clips():
     return b2.blind2_dataset(64, seed=11)
 
 
-def _palm_centre(frame):
+def _palm_center(frame):
     return frame[[0, 5, 9, 13, 17]].mean(axis=0)
 
 
@@ -115,7 +115,7 @@ def test_swipe_displacement_matches_label(label):
     for i in range(6):
         clip = b2.generate_clip([202, i], "margin", [label], clean=True)
         _, start, end, _ = clip.gestures[0]
-        move = _palm_centre(clip.landmarks[end - 1, :, :2]) - _palm_centre(clip.landmarks[start, :, :2])
+        move = _palm_center(clip.landmarks[end - 1, :, :2]) - _palm_center(clip.landmarks[start, :, :2])
         assert sign * move[axis] > 0.1
         assert abs(move[axis]) > abs(move[1 - axis])
 
@@ -123,7 +123,7 @@ def test_swipe_displacement_matches_label(label):
 def test_grab_ends_with_fingertips_near_palm():
     def tip_ratio(frame):
         scale = np.linalg.norm(frame[9] - frame[0])
-        return np.linalg.norm(frame[[8, 12, 16, 20]] - _palm_centre(frame), axis=1).mean() / scale
+        return np.linalg.norm(frame[[8, 12, 16, 20]] - _palm_center(frame), axis=1).mean() / scale
 
     for i in range(8):
         clip = b2.generate_clip([303, i], "margin", ["grab"], clean=True)

@@ -98,7 +98,7 @@ def test_point_direction_matches_the_index_finger(deg):
 
 
 @pytest.mark.parametrize("label", list(bg.SWIPES))
-def test_swipes_move_the_wrist_in_the_labelled_direction(label):
+def test_swipes_move_the_wrist_in_the_labeled_direction(label):
     want = np.array(bg.SWIPES[label])
     for seed in range(4):
         c = one(label, seed, kind="margin")
@@ -214,7 +214,7 @@ def test_bad_requests_fail_clearly():
         bg.blind_clip(rng, kind="pair", gestures=["grab"])
 
 
-def test_main_summarises_and_saves(tmp_path, capsys):
+def test_main_summarizes_and_saves(tmp_path, capsys):
     assert bg.main(["--n", "6", "--seed", "1", "--save", str(tmp_path), "--save-count", "2"]) == 0
     out = capsys.readouterr().out
     assert "6 clips" in out and "kinds:" in out

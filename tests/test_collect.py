@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from robocue.agents.collect import collect, dataset_id, demonstrations, load_dataset
-from robocue.agents.demonstrations import behaviour_clone
+from robocue.agents.demonstrations import behavior_clone
 from robocue.agents.training import build_model
 from robocue.configs import ConfigError, load_config
 from robocue.scripts.cli import main
@@ -65,7 +65,7 @@ def test_cloning_the_dataset_imitates_the_expert(reach_dataset):
         return float(np.mean((predicted - demos["actions"]) ** 2))
 
     before = error()
-    behaviour_clone(model, demos, epochs=30, seed=0)
+    behavior_clone(model, demos, epochs=30, seed=0)
     assert error() < 0.5 * before
 
 

@@ -22,18 +22,18 @@ def default_language_encoder():
         ("orange", None), ("purple", None), ("grey", None), ("brown", None), ("teal", None), ("pink", None), ("table", None),
     ],
 )  # fmt: skip
-def test_colour_names_read_as_the_object_colour_of_their_hue(word, color):
+def test_color_names_read_as_the_object_color_of_their_hue(word, color):
     assert color_of_name(word) == color
 
 
-def test_the_four_object_colours_read_as_themselves_and_greys_as_none():
+def test_the_four_object_colors_read_as_themselves_and_grays_as_none():
     for color in COLORS:
         assert color_of_name(color) == color
     assert color_of_rgb((128, 128, 128)) is None and color_of_rgb((10, 0, 0)) is None
     assert all(value is None or value in COLORS for value in map(color_of_name, NAMED_RGB))
 
 
-def test_the_encoder_maps_a_colour_name_and_asks_about_a_colour_no_object_has(default_language_encoder):
+def test_the_encoder_maps_a_color_name_and_asks_about_a_color_no_object_has(default_language_encoder):
     read = default_language_encoder.interpret("slide the cobalt block leftwards")
     assert (read["color"], read["read_as"].get("cobalt"), read["understood"]) == ("blue", "blue", True)
     orange = default_language_encoder.interpret("grab the orange ball and put it left")

@@ -62,7 +62,7 @@ def test_decode_rejects_vectors_of_the_wrong_shape(shape):
         decode_command(np.zeros(shape, dtype=np.float32))
 
 
-def test_text_names_colour_and_shape_in_every_template():
+def test_text_names_color_and_shape_in_every_template():
     """Every paraphrase template of every command mentions its colour and shape words."""
     for command in ALL_COMMANDS:
         for index in range(num_templates(command.task)):

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from robocue.agents.agent import make_env
-from robocue.agents.demonstrations import behaviour_clone, collect_demonstrations, merge
+from robocue.agents.demonstrations import behavior_clone, collect_demonstrations, merge
 from robocue.agents.training import build_model, train
 from robocue.configs import load_config
 
@@ -29,23 +29,23 @@ def test_demonstrations_are_the_experts_episodes(env_id):
 
 
 @pytest.mark.parametrize("preset", ["reach_ppo", "reach_sac"])
-def test_behaviour_cloning_fits_the_expert(preset):
+def test_behavior_cloning_fits_the_expert(preset):
     config = _config(preset, "robocue/Reach-MuJoCo-v0")
     model = build_model(config, "cpu")
     data = collect_demonstrations(lambda: make_env(config), episodes=4, seed=0)
-    first = behaviour_clone(model, data, epochs=1)
-    last = behaviour_clone(model, data, epochs=15)
+    first = behavior_clone(model, data, epochs=1)
+    last = behavior_clone(model, data, epochs=15)
     assert last < first
     predicted = model.predict(data["observations"][:50], deterministic=True)[0]
     assert np.abs(predicted - data["actions"][:50]).mean() < 0.3
 
 
-def test_behaviour_cloning_reads_pixel_observations_channel_first():
+def test_behavior_cloning_reads_pixel_observations_channel_first():
     config = _config("reach_ppo", "robocue/ReachPixels-MuJoCo-v0", ["env.kwargs.image_size=36", "policy.features_extractor=combined"])
     model = build_model(config, "cpu")
     data = collect_demonstrations(lambda: make_env(config), episodes=1, seed=0)
     assert data["observations"]["pixels"].shape[1:] == (36, 36, 3)
-    assert np.isfinite(behaviour_clone(model, data, epochs=1))
+    assert np.isfinite(behavior_clone(model, data, epochs=1))
 
 
 def test_demonstrations_record_the_true_goals():
@@ -65,8 +65,8 @@ def test_auxiliary_goal_head_learns_to_locate_the_goals():
     model = build_model(config, "cpu")
     data = collect_demonstrations(lambda: make_env(config), episodes=4, seed=0)
     head = make_aux_head(model, data["goals"].shape[1])
-    _, first_error = behaviour_clone(model, data, epochs=1, aux_head=head, aux_weight=10.0)
-    loss, last_error = behaviour_clone(model, data, epochs=15, aux_head=head, aux_weight=10.0)
+    _, first_error = behavior_clone(model, data, epochs=1, aux_head=head, aux_weight=10.0)
+    loss, last_error = behavior_clone(model, data, epochs=15, aux_head=head, aux_weight=10.0)
     assert np.isfinite(loss) and last_error < first_error
 
 
@@ -133,7 +133,7 @@ def test_cloning_learning_rate_schedule(schedule, monkeypatch):
     config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
     model = build_model(config, "cpu")
     data = collect_demonstrations(lambda: make_env(config), episodes=2, seed=0)  # 100 labels: 1 batch an epoch
-    loss = behaviour_clone(model, data, epochs=10, lr_schedule=schedule)
+    loss = behavior_clone(model, data, epochs=10, lr_schedule=schedule)
     assert np.isfinite(loss) and len(rates) == 10 and rates[0] == pytest.approx(1e-3)
     if schedule == "constant":
         assert rates == [rates[0]] * 10
@@ -146,7 +146,7 @@ def test_unknown_cloning_schedule_is_refused():
 
     config = _config("reach_ppo", "robocue/Reach-MuJoCo-v0")
     with pytest.raises(ValueError, match="lr_schedule"):
-        behaviour_clone(build_model(config, "cpu"), {"observations": np.zeros((1, 3)), "actions": np.zeros((1, 3))}, lr_schedule="step")
+        behavior_clone(build_model(config, "cpu"), {"observations": np.zeros((1, 3)), "actions": np.zeros((1, 3))}, lr_schedule="step")
     with pytest.raises(ConfigError, match="train.imitation.lr_schedule"):
         load_config("reach_ppo", ["train.imitation.dataset=data/x", "train.imitation.lr_schedule=cosine"])  # no expert episodes
 
@@ -176,7 +176,7 @@ def test_label_weights_decide_which_labels_the_fit_follows(preset):
     for heavy, sign in ((np.r_[np.full(n, 9.0), np.ones(n)], 1), (np.r_[np.ones(n), np.full(n, 9.0)], -1)):
         model = build_model(config, "cpu")
         data = {"observations": observations, "actions": actions, "weights": heavy.astype(np.float32)}
-        behaviour_clone(model, data, epochs=30, batch_size=32)
+        behavior_clone(model, data, epochs=30, batch_size=32)
         predicted = model.predict(observation, deterministic=True)[0]
         assert np.all(sign * predicted > 0.2), predicted
 
@@ -227,7 +227,7 @@ def test_the_state_block_does_not_dilute_the_goal_loss():
         model = build_model(config, "cpu")
         torch.manual_seed(0)
         head = make_aux_head(model, 16)
-        _, errors[entries] = behaviour_clone(model, {**data, "goal_entries": entries}, epochs=1, aux_head=head, aux_weight=1.0)
+        _, errors[entries] = behavior_clone(model, {**data, "goal_entries": entries}, epochs=1, aux_head=head, aux_weight=1.0)
     assert errors[16] > 50 and errors[6] < 5, errors
 
 
@@ -278,7 +278,7 @@ def test_a_run_stopped_during_dagger_keeps_the_policy_of_its_last_round(tmp_path
     """A long imitation run stopped between rounds still has an evaluable model.zip."""
     import robocue.agents.demonstrations as demonstrations
 
-    real_clone, calls = demonstrations.behaviour_clone, []
+    real_clone, calls = demonstrations.behavior_clone, []
 
     def clone_then_stop(*args, **kwargs):
         calls.append(1)
@@ -286,7 +286,7 @@ def test_a_run_stopped_during_dagger_keeps_the_policy_of_its_last_round(tmp_path
             raise KeyboardInterrupt
         return real_clone(*args, **kwargs)
 
-    monkeypatch.setattr(demonstrations, "behaviour_clone", clone_then_stop)
+    monkeypatch.setattr(demonstrations, "behavior_clone", clone_then_stop)
     config = load_config(
         "reach_ppo",
         tiny_ppo_overrides

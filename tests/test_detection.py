@@ -57,8 +57,8 @@ def test_camera_projection_and_lift_round_trip():
     assert np.all(depth > 0) and camera.in_image(uv).all()
     np.testing.assert_allclose(camera.lift(uv), points, atol=1e-9)
     # The look-at point is the image centre; K and [R|t] agree with project().
-    centre, _ = camera.project(np.array(camera.lookat))
-    np.testing.assert_allclose(centre, [41.5, 41.5], atol=1e-9)
+    center, _ = camera.project(np.array(camera.lookat))
+    np.testing.assert_allclose(center, [41.5, 41.5], atol=1e-9)
     homogeneous = camera.intrinsics() @ (camera.extrinsics() @ np.append(points[0], 1.0))[:3]
     np.testing.assert_allclose(homogeneous[:2] / homogeneous[2], uv[0], atol=1e-9)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from robocue.agents.evaluation import package_versions, summarise
+from robocue.agents.evaluation import package_versions, summarize
 from robocue.stats import wilson_interval
 
 
@@ -61,12 +61,12 @@ def test_wilson_with_no_trials_is_uninformative():
     assert wilson_interval(0, 0) == (0.0, 1.0)
 
 
-def test_summarise_computes_rate_interval_and_returns():
+def test_summarize_computes_rate_interval_and_returns():
     episodes = [
         {"seed": 10 + i, "return": float(r), "length": 50, "success": s, "command": {"text": "reach the red cube"}}
         for i, (r, s) in enumerate([(-1.0, True), (-3.0, False), (-2.0, True), (-6.0, True)])
     ]
-    result = summarise(episodes, "robocue/Some-v0")
+    result = summarize(episodes, "robocue/Some-v0")
     assert result["env_id"] == "robocue/Some-v0"
     assert result["n_episodes"] == 4
     assert result["success_rate"] == 0.75

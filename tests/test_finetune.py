@@ -146,7 +146,7 @@ def test_a_policy_teacher_labels_what_its_policy_does_on_the_state(ppo_run):
         seen.append(env.unwrapped.state_observation())
         return PolicyTeacher(agent)(env)
 
-    data = collect_demonstrations(lambda: gym.make("robocue/ReachPixelsState-MuJoCo-v0"), 2, seed=0, max_steps=5, labeller=recording)
+    data = collect_demonstrations(lambda: gym.make("robocue/ReachPixelsState-MuJoCo-v0"), 2, seed=0, max_steps=5, labeler=recording)
     assert data["observations"]["pixels"].shape == (10, 84, 84, 3)
     expected = np.clip(np.stack([agent.act(o) for o in seen]), -1, 1)
     np.testing.assert_allclose(data["actions"], expected, atol=1e-6)

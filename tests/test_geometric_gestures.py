@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from robocue.perception.gestures import GeometricRecogniser, hand_measures, load_gesture_reader, sample_clip, sample_dataset
+from robocue.perception.gestures import GeometricRecognizer, hand_measures, load_gesture_reader, sample_clip, sample_dataset
 from robocue.perception.gestures.geometric import Thresholds, _curl_cycles
 
-READER = GeometricRecogniser()
+READER = GeometricRecognizer()
 
 
 def _labels(landmarks) -> list[str]:
-    return [g["label"] for g in READER.recognise(landmarks)]
+    return [g["label"] for g in READER.recognize(landmarks)]
 
 
 def _mirror_x(landmarks: np.ndarray) -> np.ndarray:
@@ -47,7 +47,7 @@ def test_each_gesture_alone_is_read_and_a_point_aims_where_the_finger_does():
     rng = np.random.default_rng(1)
     for gesture in ("point", "swipe_left", "swipe_right", "swipe_up", "swipe_down", "grab", "come_here", "stop"):
         clip = sample_clip(rng, 3, [gesture], point_deg=120.0)
-        found = READER.recognise(clip.landmarks)
+        found = READER.recognize(clip.landmarks)
         assert [g["label"] for g in found] == [gesture], (gesture, found)
         if gesture == "point":
             assert abs((found[0]["direction_deg"] - clip.segments[0][3] + 180) % 360 - 180) < 8.0
@@ -65,15 +65,15 @@ def test_a_mirrored_clip_swaps_left_and_right_and_mirrors_the_point():
     assert _labels(swipe.landmarks) == ["swipe_left"]
     assert _labels(_mirror_x(swipe.landmarks)) == ["swipe_right"]
     point = sample_clip(rng, 4, ["point"], point_deg=30.0)
-    d = READER.recognise(point.landmarks)[0]["direction_deg"]
-    mirrored = READER.recognise(_mirror_x(point.landmarks))[0]["direction_deg"]
+    d = READER.recognize(point.landmarks)[0]["direction_deg"]
+    mirrored = READER.recognize(_mirror_x(point.landmarks))[0]["direction_deg"]
     assert abs(((180.0 - d) - mirrored + 180) % 360 - 180) < 1.0
 
 
 def test_a_rolled_camera_turns_the_point_with_it():
     point = sample_clip(np.random.default_rng(4), 6, ["point"], point_deg=200.0)
-    d = READER.recognise(point.landmarks)[0]["direction_deg"]
-    turned = READER.recognise(_rotate(point.landmarks, 25.0))
+    d = READER.recognize(point.landmarks)[0]["direction_deg"]
+    turned = READER.recognize(_rotate(point.landmarks, 25.0))
     assert [g["label"] for g in turned] == ["point"]
     assert abs((turned[0]["direction_deg"] - (d + 25.0) + 180) % 360 - 180) < 2.0
 
@@ -85,9 +85,9 @@ def test_dropped_frames_are_bridged_and_a_clip_of_only_dropped_frames_is_refused
     holes[30] = holes[29]  # a tracker that repeats the last frame
     assert _labels(holes) == ["grab"]
     with pytest.raises(ValueError, match="no valid frame"):
-        READER.recognise(np.full((20, 21, 3), np.nan, dtype=np.float32))
+        READER.recognize(np.full((20, 21, 3), np.nan, dtype=np.float32))
     with pytest.raises(ValueError, match="shape"):
-        READER.recognise(np.zeros((20, 20, 3), dtype=np.float32))
+        READER.recognize(np.zeros((20, 20, 3), dtype=np.float32))
 
 
 def test_beckoning_is_two_or_more_closings_back_to_back_and_one_closing_is_not():
@@ -103,7 +103,7 @@ def test_the_training_generators_held_out_performers_are_read():
 
 
 def test_the_reader_is_chosen_by_name():
-    assert isinstance(load_gesture_reader(), GeometricRecogniser)
+    assert isinstance(load_gesture_reader(), GeometricRecognizer)
     with pytest.raises(ValueError, match="known: geometric, learned"):
         load_gesture_reader("magic")
 
@@ -154,7 +154,7 @@ def _swipe_up_into_a_point(pause: int) -> np.ndarray:
 def test_a_hand_rising_straight_into_a_point_is_the_point_and_a_swipe_then_a_pause_is_both():
     arriving = _swipe_up_into_a_point(pause=0)
     assert _labels(arriving) == ["point"]
-    assert [g["label"] for g in GeometricRecogniser(Thresholds(transitions=False)).recognise(arriving)] == ["swipe_up", "point"]
+    assert [g["label"] for g in GeometricRecognizer(Thresholds(transitions=False)).recognize(arriving)] == ["swipe_up", "point"]
     assert _labels(_swipe_up_into_a_point(pause=30)) == ["swipe_up", "point"]
 
 
@@ -183,8 +183,8 @@ def test_a_point_split_by_a_glitch_is_one_point():
     middle = (start + end) // 2
     fist = grab.landmarks[grab.segments[0][2] - 1]
     clip[middle : middle + 3] = clip[middle : middle + 3, :1] + (fist - fist[:1])  # three frames read as a fist
-    found = READER.recognise(clip)
+    found = READER.recognize(clip)
     assert [g["label"] for g in found] == ["point"]
     assert abs((found[0]["direction_deg"] - aim + 180) % 360 - 180) < 8.0
-    unmerged = GeometricRecogniser(Thresholds(point_merge_deg=0.0)).recognise(clip)
+    unmerged = GeometricRecognizer(Thresholds(point_merge_deg=0.0)).recognize(clip)
     assert [g["label"] for g in unmerged] == ["point", "point"]

@@ -21,7 +21,7 @@ from robocue.perception.gestures import (
     hand_shape,
     landmarks_from_video,
     load_default_gesture_encoder,
-    normalise_landmarks,
+    normalize_landmarks,
     performer_split,
     performers,
     render_clip,
@@ -130,14 +130,14 @@ def test_left_hands_mirror_right_hands():
         b = clip.landmarks[:, 17, :2] - clip.landmarks[:, 0, :2]
         winding = np.sign(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0])
         assert (winding == winding[0]).mean() > 0.95
-        assert normalise_landmarks(torch.from_numpy(clip.landmarks[None]))["mirror"].item() == sign
+        assert normalize_landmarks(torch.from_numpy(clip.landmarks[None]))["mirror"].item() == sign
     assert {Performer.from_seed(p).hand for p in range(20)} == {"left", "right"}
 
 
-def test_normalised_hand_shape_ignores_the_mirror_but_motion_does_not():
+def test_normalized_hand_shape_ignores_the_mirror_but_motion_does_not():
     clip = sample_clip(np.random.default_rng(2), 4, ["swipe_right"])
     both = torch.from_numpy(np.stack([clip.landmarks, _mirror(clip.landmarks)]))
-    norm = normalise_landmarks(both)
+    norm = normalize_landmarks(both)
     assert norm["mirror"][0] == -norm["mirror"][1]
     features = norm["features"]
     torch.testing.assert_close(features[0, :, :60], features[1, :, :60], atol=1e-4, rtol=0)
@@ -152,14 +152,14 @@ def test_features_read_a_repeated_frame_as_dropped_and_do_not_depend_on_the_clip
     repeated, nan = landmarks.copy(), landmarks.copy()
     repeated[[10, 11, 30]] = repeated[[9, 9, 29]]
     nan[[10, 11, 30]] = np.nan
-    a = normalise_landmarks(torch.from_numpy(repeated[None]))
-    b = normalise_landmarks(torch.from_numpy(nan[None]))
+    a = normalize_landmarks(torch.from_numpy(repeated[None]))
+    b = normalize_landmarks(torch.from_numpy(nan[None]))
     assert not a["valid"][0, [10, 11, 30]].any()
     torch.testing.assert_close(a["features"], b["features"])
     # A frame's features do not change when idle frames are cut from the clip's ends (the
     # palm's median length aside, which scales the hand coordinates only).
-    whole = normalise_landmarks(torch.from_numpy(landmarks[None]))["features"][0, 20:40, 60:]
-    cut = normalise_landmarks(torch.from_numpy(landmarks[None, 15:45]))["features"][0, 5:25, 60:]
+    whole = normalize_landmarks(torch.from_numpy(landmarks[None]))["features"][0, 20:40, 60:]
+    cut = normalize_landmarks(torch.from_numpy(landmarks[None, 15:45]))["features"][0, 5:25, 60:]
     torch.testing.assert_close(whole, cut, atol=1e-4, rtol=1e-4)
 
 
@@ -272,7 +272,7 @@ def test_default_encoder_understands_heldout_performers(default_encoder, gesture
 
 def test_default_encoder_reads_a_mirrored_clip_as_the_mirrored_gesture(default_encoder):
     clip = sample_clip(np.random.default_rng(12), performers("heldout")[3], ["point", "swipe_left"])
-    found = default_encoder.recognise(_mirror(clip.landmarks))
+    found = default_encoder.recognize(_mirror(clip.landmarks))
     assert [g["label"] for g in found] == ["point", "swipe_right"]
     expected = (180.0 - clip.segments[0][3]) % 360.0
     assert abs((found[0]["direction_deg"] - expected + 180.0) % 360.0 - 180.0) < 10.0

@@ -85,8 +85,8 @@ def test_driving_while_turning_follows_an_arc(engine):
     v, w = 0.5 * ROBOT.max_speed, 0.5 * ROBOT.max_turn_rate
     x, y, yaw = ROBOT.base_pose(engine)
     # Centre of the circle: r to the left of the start heading.
-    centre = np.array([0.0, -0.5 + v / w])
-    assert np.hypot(x - centre[0], y - centre[1]) == pytest.approx(v / w, abs=0.02)
+    center = np.array([0.0, -0.5 + v / w])
+    assert np.hypot(x - center[0], y - center[1]) == pytest.approx(v / w, abs=0.02)
     assert yaw == pytest.approx(w * steps * engine.control_dt, abs=0.1)
 
 
@@ -180,17 +180,17 @@ def test_obstacles_and_landmarks_stop_the_base():
     for seed in range(5):
         env.reset(seed=seed)
         task, robot = u.task, u.robot
-        centre, half = task.obstacles[0]
+        center, half = task.obstacles[0]
         # From 0.5 m beyond the obstacle's west or east face, drive at it for 3 s.
         for side in (-1.0, 1.0):
-            face = centre[0] + side * half[0]
-            start = np.array([face + side * 0.5, centre[1]])
-            samples = np.stack([np.linspace(start[0], face + side * (robot.radius + 0.05), 20), np.full(20, centre[1])], axis=1)
+            face = center[0] + side * half[0]
+            start = np.array([face + side * 0.5, center[1]])
+            samples = np.stack([np.linspace(start[0], face + side * (robot.radius + 0.05), 20), np.full(20, center[1])], axis=1)
             if (task.clearance_map(samples) > robot.radius + 0.03).all():
                 place(u.engine, (start[0], start[1], math.pi if side > 0 else 0.0), robot=robot)
                 drive(u.engine, (1.0, 0.0), 75, robot=robot)
                 x, y = robot.base_position(u.engine)
-                assert abs(y - centre[1]) < 0.01
+                assert abs(y - center[1]) < 0.01
                 gap = side * (x - face)
                 assert robot.radius - 0.01 < gap < robot.radius + 0.03
                 tested_obstacles += 1
@@ -330,16 +330,16 @@ def test_goto_scene_block_locates_every_obstacle_in_the_robot_frame():
         x, y, yaw = u.robot.base_pose(u.engine)
         c, s = math.cos(yaw), math.sin(yaw)
         assert slots[:, 0].sum() == len(u.task.obstacles) >= 1
-        for centre, half in u.task.obstacles:
+        for center, half in u.task.obstacles:
             i = OBSTACLE_HALF_SIZES.index(tuple(half))
             present, cx, cy, ahead, left, near_ahead, near_left = slots[i]
             assert present == 1.0
-            np.testing.assert_allclose((cx, cy), centre, atol=1e-5)
+            np.testing.assert_allclose((cx, cy), center, atol=1e-5)
             # Back to the world frame: the robot's position plus the rotated offsets.
-            np.testing.assert_allclose((x + c * ahead - s * left, y + s * ahead + c * left), centre, atol=1e-5)
+            np.testing.assert_allclose((x + c * ahead - s * left, y + s * ahead + c * left), center, atol=1e-5)
             near = np.array((x + c * near_ahead - s * near_left, y + s * near_ahead + c * near_left))
-            assert np.all(np.abs(near - centre) <= half + 1e-5)  # on (or in) the box
-            gap = np.maximum(np.abs(np.array((x, y)) - centre) - half, 0.0)
+            assert np.all(np.abs(near - center) <= half + 1e-5)  # on (or in) the box
+            gap = np.maximum(np.abs(np.array((x, y)) - center) - half, 0.0)
             np.testing.assert_allclose(np.hypot(near_ahead, near_left), np.hypot(*gap), atol=1e-5)
         absent = slots[slots[:, 0] == 0]
         assert not absent.any()

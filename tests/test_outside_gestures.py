@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from outside_gestures import GESTURE_NAMES, outside_clip, outside_dataset, score_recogniser
+from outside_gestures import GESTURE_NAMES, outside_clip, outside_dataset, score_recognizer
 
 from robocue.perception.gestures import GESTURES, load_default_gesture_encoder, load_gesture_reader
 
@@ -65,16 +65,16 @@ def test_the_score_counts_exact_sequences_and_point_errors():
         clip = next(c for c in clips if c.landmarks is landmarks)
         return [{"label": g[0], "direction_deg": g[3]} for g in clip.gestures]
 
-    score = score_recogniser(perfect, clips)
+    score = score_recognizer(perfect, clips)
     assert score["label_accuracy"] == 1.0 and score["clips"] == 6
-    assert score_recogniser(lambda landmarks: [], clips)["label_accuracy"] == 0.0
+    assert score_recognizer(lambda landmarks: [], clips)["label_accuracy"] == 0.0
 
 
 @pytest.mark.slow
-def test_the_learned_recogniser_on_the_independent_generator():
+def test_the_learned_recognizer_on_the_independent_generator():
     torch.set_num_threads(1)
     encoder = load_default_gesture_encoder()
-    score = score_recogniser(encoder.recognise, outside_dataset(120, seed=7))
+    score = score_recognizer(encoder.recognize, outside_dataset(120, seed=7))
     assert score["label_accuracy"] >= LEARNED_LABEL_ACCURACY, score
     assert score["pointing_error_deg_median"] <= 10.0, score
 
@@ -84,6 +84,6 @@ LEARNED_LABEL_ACCURACY = 0.2  # measured 0.325 over 200 clips (seed 1, docs/comm
 
 def test_the_default_reader_transfers_to_the_independent_generator():
     # Seed 7, not the seed 1 the thresholds were set on (docs/commands.md).
-    score = score_recogniser(load_gesture_reader().recognise, outside_dataset(60, seed=7))
+    score = score_recognizer(load_gesture_reader().recognize, outside_dataset(60, seed=7))
     assert score["label_accuracy"] >= 0.9, score
     assert score["pointing_error_deg_median"] <= 5.0, score

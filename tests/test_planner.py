@@ -29,10 +29,10 @@ def test_wall_map_puts_every_standing_wall_where_it_stands(seed):
     task = env.unwrapped.task
     planner = ValueIterationPlanner(task.size, task.cell_size)
     grid = planner.wall_map(_scene(env, observation))[0]
-    centres = planner.centres.numpy()
-    for name, centre, _, _ in task.wall_segments():
-        ix, iy = int(np.argmin(abs(centres - centre[0]))), int(np.argmin(abs(centres - centre[1])))
-        assert centres[ix] == pytest.approx(centre[0]) and centres[iy] == pytest.approx(centre[1])
+    centers = planner.centres.numpy()
+    for name, center, _, _ in task.wall_segments():
+        ix, iy = int(np.argmin(abs(centers - center[0]))), int(np.argmin(abs(centers - center[1])))
+        assert centers[ix] == pytest.approx(center[0]) and centers[iy] == pytest.approx(center[1])
         assert grid[ix, iy].item() == (1.0 if name in task.walls else 0.0), name
     assert torch.all(grid[::2, ::2] == 1.0)  # posts
     assert torch.all(grid[[0, -1]] == 1.0) and torch.all(grid[:, [0, -1]] == 1.0)  # outer walls

@@ -306,7 +306,7 @@ def test_pointing_direction_convention():
     assert pointing_direction("go_to", (0.5, 0.0)) > 90.0  # east of the arena, seen from the south: their right
 
 
-def test_say_can_name_the_object_by_colour_alone():
+def test_say_can_name_the_object_by_color_alone():
     from robocue.envs.commands import Command
     from robocue.perception.language import SHAPE_WORDS, say
 

@@ -28,7 +28,7 @@ def encoder():
     return load_default_language_encoder()
 
 
-def test_mentions_pair_colours_with_shapes_and_tell_can_the_verb_from_can_the_shape():
+def test_mentions_pair_colors_with_shapes_and_tell_can_the_verb_from_can_the_shape():
     said = mentions("pick the red ball and the blue cube".split())
     assert said["objects"] == [("red", "ball"), ("blue", "cube")] and said["content"]
     assert mentions("can you touch the red can".split())["shapes"] == ["cylinder"]

@@ -21,7 +21,7 @@ import numpy as np
 
 from robocue.envs.scene import Actuator, Body, Camera, Geom, Joint, Site
 
-_GREY = (0.55, 0.57, 0.6, 1.0)
+_GRAY = (0.55, 0.57, 0.6, 1.0)
 _DARK = (0.25, 0.25, 0.28, 1.0)
 
 
@@ -95,14 +95,14 @@ class Arm:
             "arm_fore",
             pos=(self.upper_length, 0.0, 0.0),
             joint=Joint("arm_elbow", axis=(0, 1, 0), range=(-0.3, 2.9), damping=1.0, armature=0.02),
-            geoms=[Geom("capsule", (0.025,), _GREY, fromto=(0, 0, 0, self.fore_length, 0, 0), collides=False, mass=0.15)],
+            geoms=[Geom("capsule", (0.025,), _GRAY, fromto=(0, 0, 0, self.fore_length, 0, 0), collides=False, mass=0.15)],
             children=[hand],
         )
         upper = Body(
             "arm_upper",
             pos=(0.0, 0.0, self.base_height),
             joint=Joint("arm_shoulder", axis=(0, 1, 0), range=(-2.7, 1.6), damping=1.0, armature=0.02),
-            geoms=[Geom("capsule", (0.03,), _GREY, fromto=(0, 0, 0, self.upper_length, 0, 0), collides=False, mass=0.2)],
+            geoms=[Geom("capsule", (0.03,), _GRAY, fromto=(0, 0, 0, self.upper_length, 0, 0), collides=False, mass=0.2)],
             children=[fore],
         )
         column = Body(
@@ -128,12 +128,12 @@ class Arm:
         thickness = 0.006  # half-thickness of a finger, metres
         fingers = []
         for name, side in zip(self.finger_joints, (1, -1)):
-            stem = Geom("box", (self.pad_half_width, thickness, 0.02), _GREY, pos=(0.0, side * thickness, -0.02), collides=False, mass=0.01)
+            stem = Geom("box", (self.pad_half_width, thickness, 0.02), _GRAY, pos=(0.0, side * thickness, -0.02), collides=False, mass=0.01)
             pads = [
                 Geom(
                     "box",
                     (self.pad_half_width, thickness, 0.01),
-                    _GREY,
+                    _GRAY,
                     pos=(0.0, side * thickness, z),
                     mass=0.01,
                     friction=self.finger_friction,

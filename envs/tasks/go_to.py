@@ -131,7 +131,7 @@ class GoToTask(NavigationTask):
     def _sample_discs(self, rng, radii, placed, max_tries: int = 200) -> list[np.ndarray | None]:
         """Centres for discs of ``radii`` keeping ``min_gap`` to the walls and to ``placed``
         discs (a list of (centre, radius), extended in place); None where none was found."""
-        centres = []
+        centers = []
         for radius in radii:
             limit = self.half_width - radius - self.min_gap
             for _ in range(max_tries):
@@ -139,11 +139,11 @@ class GoToTask(NavigationTask):
                 x, y = xy.tolist()
                 if all(math.hypot(x - c[0], y - c[1]) >= radius + r + self.min_gap for c, r in placed):
                     placed.append((xy, radius))
-                    centres.append(xy)
+                    centers.append(xy)
                     break
             else:
-                centres.append(None)
-        return centres
+                centers.append(None)
+        return centers
 
     def reset(self, engine, robot, rng: np.random.Generator) -> Command:
         self.parking.reset(engine)
@@ -173,11 +173,11 @@ class GoToTask(NavigationTask):
         # The scene block: per pool slot [present, x, y, ahead, left, near ahead, near left].
         scene = np.zeros(self.scene_dim)
         points, boxes = [], []
-        for i, centre in slots.items():
+        for i, center in slots.items():
             half = np.array(OBSTACLE_HALF_SIZES[i])
-            scene[7 * i : 7 * i + 3] = (1.0, centre[0], centre[1])
-            points.append((centre, 7 * i + 3))
-            boxes.append((centre - half, centre + half, 7 * i + 5))
+            scene[7 * i : 7 * i + 3] = (1.0, center[0], center[1])
+            points.append((center, 7 * i + 3))
+            boxes.append((center - half, center + half, 7 * i + 5))
         self._compose(self.placed, scene, points, boxes)
         # The base: clear of everything by a few centimetres, well away from the target.
         limit = self.half_width - robot.radius - 0.05
@@ -197,9 +197,9 @@ class GoToTask(NavigationTask):
         """Distance from each point (..., 2) to the nearest wall, obstacle or non-target landmark."""
         x, y = points[..., 0], points[..., 1]
         clearance = self.half_width - np.maximum(np.abs(x), np.abs(y))
-        for centre, half in self.obstacles:
-            dx = np.maximum(np.abs(x - centre[0]) - half[0], 0.0)
-            dy = np.maximum(np.abs(y - centre[1]) - half[1], 0.0)
+        for center, half in self.obstacles:
+            dx = np.maximum(np.abs(x - center[0]) - half[0], 0.0)
+            dy = np.maximum(np.abs(y - center[1]) - half[1], 0.0)
             clearance = np.minimum(clearance, np.hypot(dx, dy))
         for color, (_, position) in self.placed.items():
             if color != self.command.color:
@@ -217,8 +217,8 @@ class GoToTask(NavigationTask):
         one cost more, so paths keep their distance where there is room.
         """
         n = int(round(2 * self.half_width / self.grid_resolution))
-        centres = (np.arange(n) + 0.5) * self.grid_resolution - self.half_width
-        grid = np.stack(np.meshgrid(centres, centres, indexing="ij"), axis=-1)
+        centers = (np.arange(n) + 0.5) * self.grid_resolution - self.half_width
+        grid = np.stack(np.meshgrid(centers, centers, indexing="ij"), axis=-1)
         clearance = self.clearance_map(grid)
         free = clearance > robot.radius + 0.01
         weight = 1.0 + 4.0 * np.clip((0.3 - clearance) / 0.15, 0.0, 1.0)
@@ -243,7 +243,7 @@ class GoToTask(NavigationTask):
                         dist_list[a][b] = nd
                         parent[a, b] = (i, j)
                         heapq.heappush(heap, (nd, (a, b)))
-        self._plan = (n, np.array(dist_list), parent, centres)
+        self._plan = (n, np.array(dist_list), parent, centers)
 
     def path_length(self, robot, position) -> float:
         """Length (m) of the planned way from ``position`` to the goal around obstacles, from
@@ -310,7 +310,7 @@ class GoToTask(NavigationTask):
     def _expert_path(self, engine, robot, position: np.ndarray) -> np.ndarray:
         if self._plan is None:
             self._make_plan(robot)
-        n, distance, parent, centres = self._plan
+        n, distance, parent, centers = self._plan
         i, j = self._cells(position, n)
         if not np.isfinite(distance[i, j]):  # pressed against an obstacle: start from the best cell nearby
             window = distance[max(i - 3, 0) : i + 4, max(j - 3, 0) : j + 4]
@@ -318,12 +318,12 @@ class GoToTask(NavigationTask):
                 return self._goal[None, :].copy()
             a, b = np.unravel_index(np.argmin(window), window.shape)
             i, j = max(i - 3, 0) + a, max(j - 3, 0) + b
-        points = [(centres[i], centres[j])]
+        points = [(centers[i], centers[j])]
         for _ in range(12):  # 0.6 m ahead is plenty for the look-ahead
             i, j = parent[i, j]
             if i < 0:
                 break
-            points.append((centres[i], centres[j]))
+            points.append((centers[i], centers[j]))
         if i < 0:  # the path reached the goal cell: end it at the goal itself
             points[-1] = tuple(self._goal)
         return np.array(points)

@@ -150,11 +150,11 @@ class MazeTask(NavigationTask):
         t, h = self.wall_thickness / 2, self.wall_height / 2
         for ix in range(self.size):
             for iy in range(self.size):
-                centre = self.cell_center((ix, iy))
+                center = self.cell_center((ix, iy))
                 if ix + 1 < self.size:
-                    yield maze_wall_name("v", ix, iy), centre + (self.cell_size / 2, 0), (t, half_length, h), ((ix, iy), (ix + 1, iy))
+                    yield maze_wall_name("v", ix, iy), center + (self.cell_size / 2, 0), (t, half_length, h), ((ix, iy), (ix + 1, iy))
                 if iy + 1 < self.size:
-                    yield maze_wall_name("h", ix, iy), centre + (0, self.cell_size / 2), (half_length, t, h), ((ix, iy), (ix, iy + 1))
+                    yield maze_wall_name("h", ix, iy), center + (0, self.cell_size / 2), (half_length, t, h), ((ix, iy), (ix, iy + 1))
 
     def scene_bodies(self) -> list[Body]:
         floor = Body("floor", geoms=[Geom("plane", (self.half_width + 0.6,) * 2 + (0.1,), FLOOR_RGBA)])
@@ -188,9 +188,9 @@ class MazeTask(NavigationTask):
         self.walls = []
         self._layout = np.zeros(self.scene_dim)
         self.parking.reset(engine)
-        for k, (name, centre, half, cells) in enumerate(self.wall_segments()):
+        for k, (name, center, half, cells) in enumerate(self.wall_segments()):
             if tuple(sorted(cells)) not in self.passages:
-                self.parking.show(engine, name, (centre[0], centre[1], half[2]))
+                self.parking.show(engine, name, (center[0], center[1], half[2]))
                 self.walls.append(name)
                 self._layout[k] = 1.0
         cells = [(ix, iy) for ix in range(self.size) for iy in range(self.size)]

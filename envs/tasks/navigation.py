@@ -9,7 +9,7 @@
   coloured goal markers in some of its cells.
 
 Object tokens are egocentric: one per colour in ``COLORS`` order,
-``[present, x, y, z, dx, dy, dz, one-hot colour (4), one-hot shape (3)]`` where x, y, z is
+``[present, x, y, z, dx, dy, dz, one-hot color (4), one-hot shape (3)]`` where x, y, z is
 the object's world position and (dx, dy, dz) its offset from the base centre expressed in
 the ROBOT's frame (dx ahead, dy to the left). A policy then reads "the goal is ahead and a
 little to the left" directly, without composing world offsets with its heading, which

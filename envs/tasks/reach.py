@@ -33,7 +33,7 @@ class ReachTask(Task):
     the shape is random. Objects are markers: the arm passes through them.
 
     Observation (task part): one object token per colour in ``COLORS`` order, each
-    ``[present, x, y, z, dx, dy, dz, one-hot colour (4), one-hot shape (3)]`` with ``d*``
+    ``[present, x, y, z, dx, dy, dz, one-hot color (4), one-hot shape (3)]`` with ``d*``
     the object's offset from the tool tip; tokens of absent colours are all zeros.
     Success: tool tip within ``distance_threshold`` of the object's centre.
     """

@@ -88,9 +88,9 @@ class HeatmapDetector(nn.Module):
         self.shape_head = nn.Linear(w, len(config.shapes))
         size = config.image_size // 2
         # Pixel coordinates of each heatmap cell's centre (a cell covers 2x2 pixels).
-        centres = torch.arange(size, dtype=torch.float32) * 2 + 0.5
-        self.register_buffer("cell_u", centres.repeat(size), persistent=False)
-        self.register_buffer("cell_v", centres.repeat_interleave(size), persistent=False)
+        centers = torch.arange(size, dtype=torch.float32) * 2 + 0.5
+        self.register_buffer("cell_u", centers.repeat(size), persistent=False)
+        self.register_buffer("cell_v", centers.repeat_interleave(size), persistent=False)
 
     def _prepare(self, images) -> torch.Tensor:
         if isinstance(images, np.ndarray):

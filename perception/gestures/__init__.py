@@ -53,7 +53,7 @@ from robocue.perception.gestures.encoder import (  # noqa: F401
     FEATURES_VERSION,
     GestureEncoder,
     load_default_gesture_encoder,
-    normalise_landmarks,
+    normalize_landmarks,
 )
 from robocue.perception.gestures.generator import (  # noqa: F401
     Clip,
@@ -65,6 +65,7 @@ from robocue.perception.gestures.generator import (  # noqa: F401
 from robocue.perception.gestures.geometric import (  # noqa: F401
     GESTURE_READERS,
     GeometricRecogniser,
+    GeometricRecognizer,
     Thresholds,
     hand_measures,
     load_gesture_reader,

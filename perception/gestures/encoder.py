@@ -49,7 +49,7 @@ def _joint_cosines(points: torch.Tensor) -> torch.Tensor:
     return torch.stack(out, dim=-1)
 
 
-def normalise_landmarks(landmarks: torch.Tensor) -> dict[str, torch.Tensor]:
+def normalize_landmarks(landmarks: torch.Tensor) -> dict[str, torch.Tensor]:
     """Per-frame features of a batch of clips, invariant to position, scale, tilt and handedness,
     and independent of what the clip holds before or after the frame's neighbourhood.
 
@@ -183,7 +183,7 @@ class GestureEncoder(nn.Module):
             ``direction`` ``(B, T, 2)`` unit (cos, sin) of the index finger's image
             direction, plus ``valid``.
         """
-        norm = normalise_landmarks(self._as_batch(landmarks))
+        norm = normalize_landmarks(self._as_batch(landmarks))
         x = self.input(norm["features"]).transpose(1, 2)
         present = None
         if lengths is not None:
@@ -213,7 +213,7 @@ class GestureEncoder(nn.Module):
         return self.encode(landmarks)["features"]
 
     @torch.no_grad()
-    def recognise(self, landmarks, smooth: int = 5, min_frames: int = 6) -> list[dict]:
+    def recognize(self, landmarks, smooth: int = 5, min_frames: int = 6) -> list[dict]:
         """Segments one clip ``(T, 21, 3)`` into gestures.
 
         Per-frame class probabilities are averaged over ``smooth`` frames; runs shorter than
@@ -236,15 +236,17 @@ class GestureEncoder(nn.Module):
         probs = out["frame_logits"][0].softmax(dim=-1)
         return _segments_from_probs(probs.cpu().numpy(), out["direction"][0].cpu().numpy(), smooth, min_frames)
 
+    recognise = recognize  # the name of robocue 0.1, kept for its callers
+
     @torch.no_grad()
     def understand(self, landmarks) -> dict:
         """What one clip asks for: ``{"gestures": [...], "command": {...}}``.
 
-        ``gestures`` is :meth:`recognise`'s output; ``command`` holds the decoder's task,
+        ``gestures`` is :meth:`recognize`'s output; ``command`` holds the decoder's task,
         colour, shape and destination (None where the gestures do not say) and the first
         point's ``direction_deg``.
         """
-        gestures = self.recognise(landmarks)
+        gestures = self.recognize(landmarks)
         was_training = self.training
         self.eval()
         try:

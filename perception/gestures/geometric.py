@@ -7,7 +7,7 @@ far and how fast the wrist travels, in palm lengths. A learned recogniser traine
 synthetic hand reads another hand model's resting posture as ``stop`` or ``grab``; angles
 and distances do not depend on whose hand model drew the clip.
 
-Steps (:func:`hand_measures`, then :meth:`GeometricRecogniser.recognise`):
+Steps (:func:`hand_measures`, then :meth:`GeometricRecognizer.recognize`):
 
 1. Dropped frames (non-finite, all zero, or an exact repeat of the frame before) are
    filled by linear interpolation between the nearest valid frames.
@@ -272,7 +272,7 @@ def _overlap(a: dict, b: dict) -> int:
     return min(a["end"], b["end"]) - max(a["start"], b["start"])
 
 
-class GeometricRecogniser:
+class GeometricRecognizer:
     """Gestures from hand geometry (see the module's docstring); nothing is learned.
 
     Args:
@@ -395,7 +395,7 @@ class GeometricRecogniser:
             events.append(_event("stop", start, end))
         return sorted(events, key=lambda e: e["start"])
 
-    def recognise(self, landmarks) -> list[dict]:
+    def recognize(self, landmarks) -> list[dict]:
         """The gestures of one clip ``(T, 21, 3)``: ``[{"label", "start", "end", "direction_deg"}]``
         in order, ``end`` exclusive, ``direction_deg`` (0 = right, 90 = up) for ``point``."""
         kept: list[dict] = []
@@ -454,6 +454,8 @@ class GeometricRecogniser:
             merged.append(event)
         return [{k: e[k] for k in ("label", "start", "end", "direction_deg")} for e in merged]
 
+    recognise = recognize  # the name of robocue 0.1, kept for its callers
+
     def _one_clip(self, landmarks) -> np.ndarray:
         if isinstance(landmarks, torch.Tensor):
             landmarks = landmarks.detach().cpu().numpy()
@@ -470,7 +472,7 @@ class GeometricRecogniser:
         """What one clip asks for: ``{"gestures": [...], "command": {...}}``, the command by
         :func:`command_from_gestures` (``task``, ``color``, ``shape``, ``destination``,
         ``direction_deg``: the first point's)."""
-        gestures = self.recognise(self._one_clip(landmarks))
+        gestures = self.recognize(self._one_clip(landmarks))
         return {"gestures": gestures, "command": command_from_gestures(gestures)}
 
     def interpret(self, landmarks) -> dict:
@@ -486,7 +488,7 @@ class GeometricRecogniser:
             "understood", "confidence", "question"}``.
         """
         landmarks = self._one_clip(landmarks)
-        gestures = self.recognise(landmarks)
+        gestures = self.recognize(landmarks)
         valid = _valid_frames(np.asarray(landmarks, dtype=np.float64))
         sure = [float(valid[g["start"] : g["end"]].mean()) if g["end"] > g["start"] else 0.0 for g in gestures]
         return interpret_gestures(gestures, sure)
@@ -496,11 +498,14 @@ GESTURE_READERS = ("geometric", "learned")
 
 
 def load_gesture_reader(kind: str = "geometric"):
-    """The gesture reader robocue uses: ``"geometric"`` (:class:`GeometricRecogniser`, the
+    """The gesture reader robocue uses: ``"geometric"`` (:class:`GeometricRecognizer`, the
     default) or ``"learned"`` (the shipped :class:`~perception.gestures.encoder.GestureEncoder`).
-    Both have ``recognise``, ``understand`` and ``interpret`` with the same outputs."""
+    Both have ``recognize``, ``understand`` and ``interpret`` with the same outputs."""
     if kind == "geometric":
-        return GeometricRecogniser()
+        return GeometricRecognizer()
     if kind == "learned":
         return load_default_gesture_encoder()
     raise ValueError(f"unknown gesture reader {kind!r}; known: {', '.join(GESTURE_READERS)}")
+
+
+GeometricRecogniser = GeometricRecognizer  # the name of robocue 0.1, kept for its callers

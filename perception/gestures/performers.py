@@ -112,7 +112,7 @@ _THUMB_CMC = np.array([0.08, 0.09, -0.02])
 _THUMB_BONES = np.array([0.15, 0.12, 0.10])
 _THUMB_BEND = np.deg2rad([20.0, 40.0, 50.0])
 _THUMB_CURL_AXIS = np.array([-0.8, 0.25, -0.55]) / np.linalg.norm([-0.8, 0.25, -0.55])
-_PALM_CENTRE = np.array([0.0, 0.24, 0.0])
+_PALM_CENTER = np.array([0.0, 0.24, 0.0])
 
 
 def _unit_rows(a: np.ndarray) -> np.ndarray:
@@ -185,10 +185,10 @@ def pose_landmarks(states: np.ndarray, performer: Performer) -> np.ndarray:
     shape = hand_shape(states[:, _S_FLEX], states[:, _S_SPREAD], performer)
     rot = _rotation(states[:, _S_PHI], states[:, _S_YAW], states[:, _S_PITCH])
     world = np.einsum("tij,tkj->tki", rot, shape)  # hand units, y up, wrist at origin
-    centre = np.einsum("tij,j->ti", rot, _PALM_CENTRE)
+    center = np.einsum("tij,j->ti", rot, _PALM_CENTER)
     scale = states[:, _S_SCALE][:, None]
-    u = (states[:, _S_CX] - 0.5)[:, None] + scale * (world[..., 0] - centre[:, None, 0])
-    v = (0.5 - states[:, _S_CY])[:, None] + scale * (world[..., 1] - centre[:, None, 1])
+    u = (states[:, _S_CX] - 0.5)[:, None] + scale * (world[..., 0] - center[:, None, 0])
+    v = (0.5 - states[:, _S_CY])[:, None] + scale * (world[..., 1] - center[:, None, 1])
     roll = np.deg2rad(performer.roll_deg)
     u, v = np.cos(roll) * u - np.sin(roll) * v, np.sin(roll) * u + np.cos(roll) * v
     out = np.empty_like(world)

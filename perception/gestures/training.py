@@ -207,21 +207,21 @@ def train_gesture_encoder(
     encoder = GestureEncoder(hidden=hidden, out_dim=out_dim)
     if init is not None:
         warm_start(encoder, init)
-    optimiser = torch.optim.AdamW(encoder.parameters(), lr=lr, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=steps, pct_start=0.1)
+    optimizer = torch.optim.AdamW(encoder.parameters(), lr=lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.1)
     encoder.train()
     started = time.perf_counter()
     done = 0
     for step in range(steps):
         clips = [sample_training_clip(rng, pool[int(rng.integers(len(pool)))]) for _ in range(batch_size)]
         clips.sort(key=lambda clip: len(clip.labels))  # chunks of similar length pad little
-        optimiser.zero_grad()
+        optimizer.zero_grad()
         chunks = [clips[i : i + _CHUNK] for i in range(0, len(clips), _CHUNK)]
         for chunk in chunks:
             loss, parts = _loss(encoder, _collate(chunk))
             (loss * len(chunk) / len(clips)).backward()
         nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
-        optimiser.step()
+        optimizer.step()
         schedule.step()
         done = step + 1
         if log_every and done % log_every == 0:
