@@ -358,10 +358,10 @@ class GestureCommands(_CommandChannel):
         color_belief, shape_belief = pointing_belief(objects, pointed, stance, task_name)
         if self.features == "decoded" and pointed is not None and objects:
             # The robot commits to the object it most believes was pointed at.
-            color = DECODER_FIELDS["color"][int(np.argmax(color_belief))]
-            color_belief, shape_belief = np.zeros_like(color_belief), np.zeros_like(shape_belief)
-            color_belief[DECODER_FIELDS["color"].index(color)] = 1.0
-            shape_belief[DECODER_FIELDS["shape"].index(objects[color][0])] = 1.0
+            best = int(np.argmax(color_belief))
+            shape = objects[DECODER_FIELDS["color"][best]][0]
+            color_belief = np.eye(len(color_belief))[best]
+            shape_belief = np.eye(len(shape_belief))[DECODER_FIELDS["shape"].index(shape)]
         fields = {field: np.zeros(len(classes)) for field, classes in DECODER_FIELDS.items()}
         for field in ("task", "destination"):
             fields[field][DECODER_FIELDS[field].index(understood["command"][field])] = 1.0

@@ -24,10 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from robocue.agents.runs import CONFIG_FILE, EVAL_FILE, MODEL_FILE
+from robocue.agents.runs import CONFIG_FILE, EVAL_FILE, MODEL_FILE, load_run_config
 from robocue.agents.train_summary import TRAIN_FILE
 from robocue.configs import Config, ConfigError, list_presets, load_config
-from robocue.configs.schema import upgrade_legacy_keys, validate_config
 from robocue.envs import ENGINE_IDS
 from robocue.files import atomic_path
 
@@ -92,7 +91,7 @@ def _read_json(path: Path) -> dict:
 
 def _read_config(path: Path) -> Config:
     try:
-        return validate_config(upgrade_legacy_keys(yaml.safe_load(path.read_text()) or {}))
+        return load_run_config(path.parent)
     except yaml.YAMLError as error:
         raise ResultsError(f"{path} is not valid YAML: {str(error).splitlines()[0]}") from None
     except ConfigError as error:
