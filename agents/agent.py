@@ -26,6 +26,8 @@ from robocue import envs  # noqa: F401  (registers the robocue/ ids)
 from robocue.agents.runs import CHECKPOINT_DIR, CONFIG_FILE, MODEL_FILE, STAMP_FILE, load_run_config
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.configs.schema import validate_config
+from robocue.envs.randomization import DomainRandomization
+from robocue.envs.wrappers import EngineMix
 from robocue.perception.command_channels import COMMAND_MODES, ENCODER_FILE, wrap
 from robocue.policies import policy_kwargs
 from robocue.policies.factory import policy_class
@@ -56,12 +58,36 @@ def make_env(
     command's simulated human says (``perception.command_channels.COMMAND_SPLITS``), ``encoder_path`` the
     language encoder that hears it (default: the shipped one), ``engine`` the physics engine
     (default: the config's; another one gives the env's twin there). ``for_training``: as
-    training sees it (``env.omit_shape`` and ``env.token_noise`` apply), not as evaluation does."""
+    training sees it (``env.omit_shape``, ``env.token_noise``, ``env.domain_randomization`` and
+    ``env.engines`` apply), not as evaluation does."""
     env_id = config.env.id if engine is None else envs.twin_id(config.env.id, engine)
-    env = gym.make(env_id, render_mode=render_mode, **{**config.env.kwargs, **overrides})
+    kwargs = {**(training_env_kwargs(config) if for_training else config.env.kwargs), **overrides}
+    if for_training and config.env.engines:
+        env = EngineMix(training_env_ids(config), render_mode=render_mode, **kwargs)
+    else:
+        env = gym.make(env_id, render_mode=render_mode, **kwargs)
     omit_shape = config.env.omit_shape if for_training else 0.0
     token_noise = config.env.token_noise if for_training else 0.0
     return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path, config.env.command_features, omit_shape, token_noise)
+
+
+def training_randomization(config: Config) -> DomainRandomization | None:
+    """``env.domain_randomization`` as the env's option: the fields it leaves out are 0 (off)."""
+    option = config.env.domain_randomization
+    if not option:
+        return None
+    return DomainRandomization.from_option({**{name: 0 for name in DomainRandomization.__dataclass_fields__}, **option})
+
+
+def training_env_kwargs(config: Config) -> dict:
+    """The env kwargs training episodes are made with: ``env.kwargs`` plus ``env.domain_randomization``."""
+    randomization = training_randomization(config)
+    return config.env.kwargs if randomization is None else {**config.env.kwargs, "domain_randomization": randomization}
+
+
+def training_env_ids(config: Config) -> list[str]:
+    """The twins of ``env.id`` that training episodes take turns among (``env.engines``; default: env.id alone)."""
+    return [envs.twin_id(config.env.id, engine) for engine in config.env.engines] or [config.env.id]
 
 
 class Agent:

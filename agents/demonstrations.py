@@ -105,11 +105,12 @@ def collect_demonstrations(
     if aux_target not in AUX_TARGETS:
         raise ValueError(f"aux_target must be one of {', '.join(AUX_TARGETS)}, got {aux_target!r}")
     env = make_env()
-    task, engine, robot = env.unwrapped.task, env.unwrapped.engine, env.unwrapped.robot
     observations, actions, goals, successes, disagreement = [], [], [], [], []
     try:
         for episode in range(episodes):
             observation, info = env.reset(seed=seed + episode)
+            # after the reset: an EngineMix env (env.engines) acts in another engine each episode
+            task, engine, robot = env.unwrapped.task, env.unwrapped.engine, env.unwrapped.robot
             done, steps, succeeded_at = False, 0, None
             while not done:
                 action = np.clip(labeler(env), -1.0, 1.0).astype(np.float32)

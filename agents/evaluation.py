@@ -17,6 +17,7 @@ from robocue import envs
 from robocue.agents.agent import Agent, ExpertAgent
 from robocue.agents.runs import EVAL_FILE, MODEL_FILE
 from robocue.configs import ConfigError
+from robocue.envs.randomization import PHYSICS_VARIANTS, PhysicsVariant
 from robocue.files import check_output_path, write_json
 from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
 from robocue.stats import wilson_interval
@@ -100,14 +101,18 @@ def evaluate_agent(
     progress: bool = True,
     commands: str | None = None,
     engine: str | None = None,
+    physics: PhysicsVariant | None = None,
 ) -> tuple[dict, Path]:
     """Evaluates an :class:`Agent` or :class:`ExpertAgent`; writes the JSON to ``out``.
 
     ``commands`` is the split a spoken-command agent hears (``perception.command_channels.COMMAND_SPLITS``);
-    ``engine`` evaluates on the twin of the agent's env in that physics engine.
+    ``engine`` evaluates on the twin of the agent's env in that physics engine; ``physics`` in
+    that fixed physics variant.
     """
     path = check_output_path(out)  # a folder, FIFO, symlink or device is refused before any episode
     options = {key: value for key, value in (("split", commands), ("engine", engine)) if value}
+    if physics is not None:
+        options["physics"] = physics.to_dict()
     env = agent.make_env(**options)
     env_id = env.spec.id if env.spec is not None else agent.env_id
     try:
@@ -123,6 +128,7 @@ def evaluate_agent(
         "trained_engine": trained_engine,
         "eval_engine": engine or trained_engine,
         "trained_env_id": agent.env_id,
+        "physics": physics.to_dict() if physics is not None else None,
         **result,
     }
     write_json(path, result)
@@ -139,6 +145,7 @@ def evaluate_run(
     engine: str | None = None,
     model_file: str | None = None,
     sample: bool = False,
+    physics: str | None = None,
 ) -> tuple[dict, Path]:
     """Evaluates the agent in ``run_dir``; writes eval.json (or ``out``). Returns (result, path).
 
@@ -147,11 +154,13 @@ def evaluate_run(
     ``model_file`` a model inside the run folder other than model.zip, for example
     ``checkpoints/step_100000.zip`` (``eval_step_100000.json``); ``sample`` samples the
     policy's actions instead of taking their mean, whatever the run's ``eval.deterministic``
-    says (``eval_sampled.json``).
+    says (``eval_sampled.json``); ``physics`` a fixed physics variant, a name in
+    ``envs.randomization.PHYSICS_VARIANTS`` (``eval_<name>.json``) or ``KEY=VALUE,...``
+    (``eval_physics.json``).
 
     Raises:
         ConfigError: ``commands`` names a split for an agent that does not hear spoken commands,
-            or ``model_file`` is not a file in the run folder.
+            ``model_file`` is not a file in the run folder, or ``physics`` cannot be read.
     """
     agent = Agent.load(run_dir, model_file or MODEL_FILE)
     config = agent.config
@@ -167,6 +176,13 @@ def evaluate_run(
         suffix.append(Path(model_file).stem)
     if sample:
         suffix.append("sampled")
+    variant = None
+    if physics is not None:
+        try:
+            variant = PhysicsVariant.parse(physics)
+        except ValueError as error:
+            raise ConfigError(f"--physics: {error}") from None
+        suffix.append(physics if physics in PHYSICS_VARIANTS else "physics")
     default_out = Path(run_dir) / (f"eval_{'_'.join(suffix)}.json" if suffix else EVAL_FILE)
     return evaluate_agent(
         agent,
@@ -176,7 +192,37 @@ def evaluate_run(
         progress,
         commands,
         engine,
+        variant,
     )
+
+
+def evaluate_both_engines(run_dir: str | Path, episodes: int | None = None, seed: int | None = None, **options) -> tuple[dict, Path]:
+    """Evaluates the agent in ``run_dir`` in MuJoCo and in PyBullet on the same seeds (each engine's
+    usual eval file: eval.json in the trained engine, eval_<other>.json in the other) and writes
+    ``transfer.json``: both success rates and the gap (trained engine minus the other). ``options``
+    are :func:`evaluate_run`'s (``commands``, ``model_file``, ``sample``, ``physics``); the transfer
+    file's name carries the same suffixes (``transfer_held-out.json``, ...)."""
+    results, files = {}, {}
+    for engine in envs.ENGINE_IDS:
+        result, path = evaluate_run(run_dir, episodes, seed, engine=engine, **options)
+        results[engine], files[engine] = result, path
+    trained = next(iter(results.values()))["trained_engine"]
+    other = next(engine for engine in envs.ENGINE_IDS if engine != trained)
+    summary = {
+        "agent": results[trained]["agent"],
+        "trained_engine": trained,
+        "n_episodes": results[trained]["n_episodes"],
+        "seeds": [results[trained]["seeds"][0], results[trained]["seeds"][-1]],
+        "physics": results[trained].get("physics"),
+        "success": {engine: result["success_rate"] for engine, result in results.items()},
+        "success_ci": {engine: result["success_ci"] for engine, result in results.items()},
+        "gap": results[trained]["success_rate"] - results[other]["success_rate"],
+        "files": {engine: Path(path).name for engine, path in files.items()},
+    }
+    suffix = Path(files[trained]).stem.removeprefix("eval").removeprefix("_")
+    path = Path(files[trained]).with_name(f"transfer_{suffix}.json" if suffix else "transfer.json")
+    write_json(path, summary)
+    return summary, path
 
 
 def _default_split(agent) -> str:
@@ -198,8 +244,16 @@ def check_command_split(config, commands: str | None) -> None:
 
 
 def evaluate_expert(
-    env_id: str, episodes: int = 100, seed: int = 10_000, out: str | Path | None = None, progress: bool = True
+    env_id: str, episodes: int = 100, seed: int = 10_000, out: str | Path | None = None, progress: bool = True, physics: str | None = None
 ) -> tuple[dict, Path]:
-    """Evaluates the scripted expert of ``env_id``; writes runs/expert__<env>/eval.json (or ``out``)."""
+    """Evaluates the scripted expert of ``env_id``; writes runs/expert__<env>/eval.json (or ``out``),
+    in the fixed ``physics`` variant when one is given (eval_<variant>.json)."""
     agent = ExpertAgent(env_id)
-    return evaluate_agent(agent, episodes, seed, out or agent.run_dir / EVAL_FILE, progress)
+    variant, name = None, EVAL_FILE
+    if physics is not None:
+        try:
+            variant = PhysicsVariant.parse(physics)
+        except ValueError as error:
+            raise ConfigError(f"--physics: {error}") from None
+        name = f"eval_{physics if physics in PHYSICS_VARIANTS else 'physics'}.json"
+    return evaluate_agent(agent, episodes, seed, out or agent.run_dir / name, progress, physics=variant)

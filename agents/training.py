@@ -13,6 +13,7 @@ import time
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import gymnasium as gym
@@ -37,6 +38,9 @@ from robocue.agents.agent import (
     read_model_weights,
     resolve_device,
     state_twin,
+    training_env_ids,
+    training_env_kwargs,
+    training_randomization,
     zip_algorithm,
 )
 from robocue.agents.collect import check_dataset, demonstrations, load_dataset
@@ -61,7 +65,7 @@ from robocue.agents.train_summary import write_train_summary
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.envs.commands import COMMAND_DIM
 from robocue.envs.vector import ThreadedVecEnv
-from robocue.envs.wrappers import ObjectTokenNoise
+from robocue.envs.wrappers import EngineMix, ObjectTokenNoise
 from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder, wrap
 from robocue.policies import policy_kwargs
 from robocue.policies.attention import CommandAttentionExtractor
@@ -379,6 +383,20 @@ def check_runnable(config: Config) -> str:
     if config.env.vec_env == "threaded" and config.env.commands != "onehot":
         env.close()
         raise ConfigError("config key 'env.commands': spoken commands need env.vec_env=dummy or subproc, not threaded")
+    try:
+        training_randomization(config)
+    except ValueError as error:
+        env.close()
+        raise ConfigError(f"config key 'env.domain_randomization': {error}") from None
+    if config.env.engines:
+        problem = None
+        if len(set(config.env.engines)) != len(config.env.engines):
+            problem = f"lists an engine twice ({config.env.engines}); each of mujoco and pybullet at most once"
+        elif config.env.vec_env == "threaded":
+            problem = "mixing engines needs env.vec_env=dummy or subproc, not threaded"
+        if problem is not None:
+            env.close()
+            raise ConfigError(f"config key 'env.engines' {problem}")
     if config.env.token_noise > 0:
         try:
             ObjectTokenNoise(env, config.env.token_noise)
@@ -498,15 +516,16 @@ def check_replay_memory(config: Config, observation_space: gym.spaces.Space, log
 
 def build_model(config: Config, device: str):
     """The SB3 model for the config, on vectorised copies of its env."""
+    env_kwargs = training_env_kwargs(config)
     if config.env.vec_env == "threaded":
-        vec_env = VecMonitor(ThreadedVecEnv(config.env.id, config.env.n_envs, env_kwargs=config.env.kwargs))
+        vec_env = VecMonitor(ThreadedVecEnv(config.env.id, config.env.n_envs, env_kwargs=env_kwargs))
         vec_env.seed(config.seed)
     else:
         vec_env = make_vec_env(
-            config.env.id,
+            partial(EngineMix, training_env_ids(config)) if config.env.engines else config.env.id,
             n_envs=config.env.n_envs,
             seed=config.seed,
-            env_kwargs=config.env.kwargs,
+            env_kwargs=env_kwargs,
             wrapper_class=wrap_recorded,
             wrapper_kwargs={
                 "frame_stack": config.env.frame_stack,

@@ -77,6 +77,22 @@ class EnvConfig(_Section):
             "path's estimates (docs/perception.md); evaluation sees the true state."
         ),
     )
+    domain_randomization: dict[str, float] | None = Field(
+        None,
+        description=(
+            "In TRAINING episodes, per-episode jitter of the physics (and looks): a dict of envs.randomization."
+            "DomainRandomization fields, friction, mass, gain (servo stiffness), latency (control steps), action_noise "
+            "(std), color, light, camera; fields left out are 0 (off). Evaluation sees the physics as built "
+            "(docs/transfer.md)."
+        ),
+    )
+    engines: list[Literal["mujoco", "pybullet"]] = Field(
+        default_factory=list,
+        description=(
+            "TRAINING episodes take turns among env.id's twins in these physics engines, e.g. [mujoco, pybullet] "
+            "(envs/wrappers.py EngineMix); empty: env.id's engine only. Evaluation uses env.id."
+        ),
+    )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(
         False,

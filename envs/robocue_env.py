@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import gymnasium as gym
 import numpy as np
 
 from robocue.envs.commands import COMMAND_DIM, COMMAND_FIELDS, encode_command, num_templates
 from robocue.envs.engines import ENGINES, make_engine
-from robocue.envs.randomization import DomainRandomization
+from robocue.envs.randomization import DomainRandomization, PhysicsVariant
 from robocue.envs.scene import Scene
 from robocue.envs.tasks import TASKS
 
@@ -42,7 +44,11 @@ class RobocueEnv(gym.Env):
         depth_range: Distance (m) that depth 255 stands for; anything farther reads 255.
         domain_randomization: ``None``/``False`` (default), ``True`` or a dict of
             :class:`envs.randomization.DomainRandomization` fields: per-episode jitter of
-            colour shades, lighting, camera poses, friction and object masses.
+            colour shades, lighting, camera poses, friction, object masses, servo stiffness,
+            action latency and action noise.
+        physics: ``None`` (default: the scene as built) or a dict of
+            :class:`envs.randomization.PhysicsVariant` fields: fixed friction, mass and servo
+            stiffness factors and an action latency, the same in every episode.
         **task_kwargs: Passed to the task (for example ``n_objects``, ``distance_threshold``).
 
     ``info`` carries every reward term, ``is_success``, and ``command`` (the structured
@@ -66,6 +72,7 @@ class RobocueEnv(gym.Env):
         depth: bool = False,
         depth_range: float = 3.0,
         domain_randomization: bool | dict | None = None,
+        physics: dict | None = None,
         **task_kwargs,
     ):
         if task not in TASKS:
@@ -96,6 +103,9 @@ class RobocueEnv(gym.Env):
         if depth_range <= 0:
             raise ValueError(f"depth_range={depth_range} must be positive (metres)")
         self.randomization = DomainRandomization.from_option(domain_randomization)
+        self.physics = PhysicsVariant.from_option(physics)
+        self._pending: deque = deque()  # actions the robot has not acted on yet (latency)
+        self._latency = 0
         self.camera = camera or camera_names[0]
         self.policy_camera = policy_camera or camera_names[0]
         self.image_size = image_size
@@ -152,8 +162,10 @@ class RobocueEnv(gym.Env):
         template = int(self.np_random.integers(num_templates(self.command.task)))
         self._command_info = {**self.command.to_dict(), "text": self.command.text(template)}
         self._command_vector = encode_command(self.command)
+        self._latency = self.physics.apply(self.engine, self.scene) if self.physics is not None else 0
         if self.randomization is not None:
-            self.randomization.apply(self.engine, self.scene, self.np_random)
+            self._latency = self.randomization.apply(self.engine, self.scene, self.np_random, self.physics)
+        self._pending.clear()
         return self._observation(), self._info()
 
     def step(self, action):
@@ -171,6 +183,13 @@ class RobocueEnv(gym.Env):
         array = np.asarray(action)
         if array.shape != self.action_space.shape or array.dtype.kind not in "biuf":
             raise ValueError(f"action must be numbers of shape {self.action_space.shape}, got {array.dtype} of shape {array.shape}")
+        if self.randomization is not None and self.randomization.action_noise:
+            array = array + self.np_random.normal(0.0, self.randomization.action_noise, size=array.shape)
+        if self._latency:  # the robot acts on the action of ``latency`` steps ago; before that it holds still
+            self._pending.append(array)
+            if len(self._pending) <= self._latency:
+                return
+            array = self._pending.popleft()
         self.robot.apply_action(self.engine, array)
 
     def outcome(self):

@@ -12,6 +12,43 @@ from robocue.envs.tasks import table_tasks
 IMAGE_KEYS = ("pixels", "depth")
 
 
+class EngineMix(gym.Wrapper):
+    """The twins of one env in several physics engines; every reset picks one.
+
+    With a seed, the copy is ``seed % len(env_ids)`` (so a run's seeds split evenly and
+    reproducibly across engines); without one, the engines take turns. Each copy keeps its
+    own random stream and time limit, and ``unwrapped`` is the copy now acting, so scripted
+    experts and wrappers read the engine the episode runs in. Training with
+    ``env.engines`` (agents/agent.py) uses it; the observation and action spaces of twins
+    are equal by construction (envs/__init__.py).
+    """
+
+    def __init__(self, env_ids: list[str], **kwargs):
+        if not env_ids:
+            raise ValueError("EngineMix needs at least one env id")
+        self._copies = [gym.make(env_id, **kwargs) for env_id in env_ids]
+        first = self._copies[0]
+        for env_id, copy in zip(env_ids[1:], self._copies[1:]):
+            if copy.observation_space != first.observation_space or copy.action_space != first.action_space:
+                raise ValueError(f"{env_id} does not share {env_ids[0]}'s observation and action spaces")
+        super().__init__(first)
+        self._turn = 0
+
+    @property
+    def engines(self) -> list[str]:
+        return [copy.unwrapped.engine.name for copy in self._copies]
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        index = seed % len(self._copies) if seed is not None else self._turn % len(self._copies)
+        self._turn = index + 1
+        self.env = self._copies[index]
+        return self.env.reset(seed=seed, options=options)
+
+    def close(self):
+        for copy in self._copies:
+            copy.close()
+
+
 class FrameStack(gym.ObservationWrapper):
     """Stacks the last ``n`` images of a pixel observation along the channel axis.
 

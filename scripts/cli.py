@@ -136,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  robocue eval RUN_DIR --episodes 100 --seed 5000 --out results/eval.json\n"
             "  robocue eval --expert robocue/Reach-MuJoCo-v0 --episodes 100\n"
             "  robocue eval RUN_DIR --engine pybullet          # the same agent in the other engine\n"
+            "  robocue eval RUN_DIR --engine both              # both engines and the gap -> transfer.json\n"
+            "  robocue eval RUN_DIR --physics held-out         # physics neither engine trains in\n"
             "  robocue eval RUN_DIR --model checkpoints/step_100000.zip   # a checkpoint -> eval_step_100000.json\n"
             "  robocue eval RUN_DIR --sample                   # sampled actions -> eval_sampled.json\n"
             "  robocue eval RUN_DIR --runtime onnx --episodes 200   # the ONNX export, no torch -> eval_onnx.json"
@@ -156,7 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--engine",
         metavar="ENGINE",
-        help="evaluate on the twin of the agent's env in this physics engine, mujoco or pybullet (default out: RUN_DIR/eval_<ENGINE>.json)",
+        help="evaluate on the twin of the agent's env in this physics engine, mujoco or pybullet (default out: "
+        "RUN_DIR/eval_<ENGINE>.json), or both: each engine's file plus RUN_DIR/transfer.json with the gap",
+    )
+    evaluate.add_argument(
+        "--physics",
+        metavar="VARIANT",
+        help="evaluate in a fixed physics variant: held-out (slippery heavy objects, slower servos, one step of "
+        "latency; docs/transfer.md) or KEY=VALUE,... of friction, mass, gain (factors) and latency (steps) "
+        "(default out: RUN_DIR/eval_<VARIANT>.json, eval_physics.json for KEY=VALUE)",
     )
     evaluate.add_argument(
         "--sample",
@@ -535,6 +545,8 @@ def cmd_eval(args) -> int:
         raise ValueError("--model picks a model file of RUN_DIR; an --expert has none")
     if args.expert and args.sample:
         raise ValueError("--sample samples a trained policy's actions; an --expert has no distribution to sample")
+    if args.expert and args.engine:
+        raise ValueError("--engine picks the twin of RUN_DIR's env; for an --expert name the env id of that engine")
     trusted = _trusted_agent(args)
     if trusted is not None:
         from pathlib import Path
@@ -547,8 +559,22 @@ def cmd_eval(args) -> int:
         result, path = evaluate_agent(trusted, args.episodes or trusted.config.eval.episodes, seed, out)
     elif args.expert:
         result, path = evaluate_expert(
-            args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out
+            args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out, physics=args.physics
         )
+    elif args.engine == "both":
+        from robocue.agents.evaluation import evaluate_both_engines
+
+        if args.out:
+            raise ValueError("--out names one file; --engine both writes each engine's eval file and transfer.json in RUN_DIR")
+        summary, path = evaluate_both_engines(
+            args.run_dir, args.episodes, args.seed, commands=args.commands, model_file=args.model, sample=args.sample, physics=args.physics
+        )
+        for engine, rate in summary["success"].items():
+            low, high = summary["success_ci"][engine]
+            print(f"{engine}: success rate {rate:.2f} (95% CI {low:.2f}-{high:.2f}) over {summary['n_episodes']} episodes")
+        print(f"gap (trained in {summary['trained_engine']} minus the other): {summary['gap']:+.3f}")
+        print(f"wrote {path}")
+        return 0
     else:
         result, path = evaluate_run(
             args.run_dir,
@@ -559,6 +585,7 @@ def cmd_eval(args) -> int:
             engine=args.engine,
             model_file=args.model,
             sample=args.sample,
+            physics=args.physics,
         )
     _print_eval(result, path)
     return 0
@@ -568,9 +595,10 @@ def _eval_onnx(args) -> int:
     # onnx_runtime imports no torch; agents.evaluation does, so the ONNX path never imports it.
     from robocue.agents.onnx_runtime import evaluate_export
 
-    if args.expert or args.model or args.sample or args.engine:
+    if args.expert or args.model or args.sample or args.engine or args.physics:
         raise ValueError(
-            "--runtime onnx evaluates RUN_DIR's export with its mean action; --expert, --model, --sample and --engine do not apply"
+            "--runtime onnx evaluates RUN_DIR's export with its mean action; --expert, --model, --sample, --engine and --physics "
+            "do not apply"
         )
     result, path = evaluate_export(args.run_dir, args.episodes, args.seed, args.out, int8=args.int8, commands=args.commands)
     _print_eval(result, path)

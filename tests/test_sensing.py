@@ -58,8 +58,8 @@ def test_randomisation_is_off_by_default_and_seeded():
     "option, message",
     [
         ({"colour": 0.1}, "no field 'colour'"),
-        ({"mass": 2.0}, "mass=2.0 must be between 0 and 0.9"),
-        ({"camera": 0.5}, "camera=0.5 must be between 0 and 0.1"),
+        ({"mass": 2.0}, "mass=2.0 must be a number between 0 and 0.9"),
+        ({"camera": 0.5}, "camera=0.5 must be a number between 0 and 0.1"),
         ("yes", "must be true, false or a dict"),
     ],
 )

@@ -535,6 +535,7 @@ class BulletEngine:
             # PyBullet caps a motor's impulse per internal substep at force x the call's time
             # step (the control period): force / substeps caps it at force x ``timestep``.
             self._actuators[actuator.name] = (mb, index, actuator.kind, gains, force / self.substeps, actuator.ctrl_range)
+        self._nominal_actuators = dict(self._actuators)
         self._targets = {name: 0.0 for name in self._actuators}
 
     # --- cache ---------------------------------------------------------------------------
@@ -806,6 +807,13 @@ class BulletEngine:
         for mb, link, mu in self._frictions[name]:
             # The contact's coefficient is the product of both sides' square roots: scale by sqrt.
             p.changeDynamics(mb, link, lateralFriction=mu * math.sqrt(factor), physicsClientId=self.client)
+
+    def scale_servo_gains(self, factor: float) -> None:
+        """Multiplies the built stiffness ``kp`` of every position servo by ``factor``."""
+        for name, (mb, index, kind, gains, force, ctrl_range) in self._nominal_actuators.items():
+            if kind == "position":  # the motor's position gain is dt kp / (kv + damping)
+                self._actuators[name] = (mb, index, kind, (min(1.0, gains[0] * factor), gains[1]), force, ctrl_range)
+        self._joint_index_cache = {key: plan for key, plan in self._joint_index_cache.items() if key[0] != "actuators"}
 
     def scale_body_mass(self, name: str, factor: float) -> None:
         """Multiplies a body's built mass (and inertia) by ``factor``."""

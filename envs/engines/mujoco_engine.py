@@ -168,6 +168,7 @@ class MuJoCoEngine:
         self._body_rows: dict[str, int] = {}
         self._actuator_rows: dict[tuple, np.ndarray] = {}
         self._geoms_of: dict[str, np.ndarray] = {}
+        self._masses_changed, self._scratch = False, None
         # As built: domain randomisation scales these, never compounding across episodes.
         m = self.model
         self._nominal = {
@@ -175,6 +176,8 @@ class MuJoCoEngine:
             "geom_friction": m.geom_friction.copy(),
             "body_mass": m.body_mass.copy(),
             "body_inertia": m.body_inertia.copy(),
+            "actuator_gainprm": m.actuator_gainprm.copy(),
+            "actuator_biasprm": m.actuator_biasprm.copy(),
             "light_diffuse": m.light_diffuse.copy(),
             "light_dir": m.light_dir.copy(),
         }
@@ -217,6 +220,8 @@ class MuJoCoEngine:
 
     def step(self) -> None:
         """Advances the physics by one control period (``substeps`` physics steps)."""
+        if self._masses_changed:
+            self._set_constants()
         mujoco.mj_step(self.model, self.data, nstep=self.substeps)
         # MuJoCo flags (and resets) NaN/inf or huge accelerations with this warning.
         if self._warnings[_BADQACC] > 0:
@@ -310,11 +315,27 @@ class MuJoCoEngine:
         geoms = self._body_geoms(name)
         self.model.geom_friction[geoms, 0] = self._nominal["geom_friction"][geoms, 0] * factor
 
+    def scale_servo_gains(self, factor: float) -> None:
+        """Multiplies the built stiffness ``kp`` of every position servo by ``factor``."""
+        gain, bias = self._nominal["actuator_gainprm"], self._nominal["actuator_biasprm"]
+        position = bias[:, 1] != 0  # a position servo's force is kp (ctrl - q) - kv qdot: bias [0, -kp, -kv]
+        self.model.actuator_gainprm[position, 0] = gain[position, 0] * factor
+        self.model.actuator_biasprm[position, 1] = bias[position, 1] * factor
+
     def scale_body_mass(self, name: str, factor: float) -> None:
         """Multiplies a body's built mass (and inertia) by ``factor``."""
         body = self._id(mujoco.mjtObj.mjOBJ_BODY, name)
         self.model.body_mass[body] = self._nominal["body_mass"][body] * factor
         self.model.body_inertia[body] = self._nominal["body_inertia"][body] * factor
+        self._masses_changed = True  # the solver's constants follow before the next step
+
+    def _set_constants(self) -> None:
+        """Recomputes the model's mass-derived constants (``body_invweight0``, ...). Without it a
+        heavier object keeps the contact softness of its built mass and the push blows up."""
+        if self._scratch is None:
+            self._scratch = mujoco.MjData(self.model)  # mj_setConst writes into its data argument
+        mujoco.mj_setConst(self.model, self._scratch)
+        self._masses_changed = False
 
     def set_light(self, intensity: float, direction_offset) -> None:
         """Scales the built light's diffuse intensity and tilts its direction by ``direction_offset`` (3,)."""
