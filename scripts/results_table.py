@@ -28,6 +28,7 @@ from robocue.agents.runs import CONFIG_FILE, EVAL_FILE, MODEL_FILE, load_run_con
 from robocue.agents.train_summary import TRAIN_FILE
 from robocue.configs import Config, ConfigError, list_presets, load_config
 from robocue.envs import ENGINE_IDS
+from robocue.envs.randomization import PHYSICS_VARIANTS
 from robocue.files import atomic_path
 
 EXIT_USAGE = 2
@@ -72,6 +73,8 @@ class Row:
     wall_source: str  # "" when train.json measured it; else how it was estimated
     machine: str
     reproduce: str
+    transfer: str = ""  # the run's own row: its success in the other engine, and the gap
+    held_out: str = ""  # the run's own row: its success in the held-out physics (robocue eval --physics held-out)
 
 
 # --- reading the small files ----------------------------------------------------------------------
@@ -157,9 +160,24 @@ def find_preset(run_name: str, config: Config) -> tuple[str | None, list[str] | 
     return preset, overrides
 
 
+def _physics_name(physics: dict) -> str:
+    """A fixed physics variant as ``--physics`` names it: a name in PHYSICS_VARIANTS, or KEY=VALUE,..."""
+    for name, fields in PHYSICS_VARIANTS.items():
+        if all(physics.get(key) == value for key, value in fields.items()) and all(
+            physics.get(key) in (1.0, 0, None) for key in set(physics) - set(fields)
+        ):
+            return name
+    return ",".join(f"{key}={value:g}" for key, value in physics.items() if value not in (1.0, 0))
+
+
 def _what(result: dict, config: Config) -> str:
     default_split = "gesture" if config.env.commands == "gesture" else "train"
     parts = []
+    trained, evaluated = result.get("trained_engine"), result.get("eval_engine")
+    if trained and evaluated and evaluated != trained:
+        parts.append(f"in {ENGINE_IDS.get(evaluated, evaluated)} (trained in {ENGINE_IDS.get(trained, trained)})")
+    if result.get("physics"):
+        parts.append(f"physics {_physics_name(result['physics'])}")
     if result.get("commands", default_split) != default_split:
         parts.append(f"commands {result['commands']}")
     if Path(result.get("model_file") or MODEL_FILE) != Path(MODEL_FILE):
@@ -177,6 +195,8 @@ def _eval_flags(result: dict, config: Config, engine_id: str) -> str:
         flags.append(f"--commands {result['commands']}")
     if engine_id != trained:
         flags.append(f"--engine {engine_id}")
+    if result.get("physics"):
+        flags.append(f"--physics {_physics_name(result['physics'])}")
     if Path(result.get("model_file") or MODEL_FILE) != Path(MODEL_FILE):
         flags.append(f"--model {result['model_file']}")
     if result.get("deterministic", config.eval.deterministic) != config.eval.deterministic and not result["deterministic"]:
@@ -239,6 +259,13 @@ def run_rows(run_dir: Path, name: str | None = None) -> list[Row]:
                 reproduce=reproduce,
             )
         )
+    own = [row for row in rows if not row.what]
+    if len(own) == 1:  # the run's own evaluation carries what the others say about robustness
+        own = own[0]
+        others = [row for row in rows if row.what.startswith("in ") and "," not in row.what and row.episodes == own.episodes]
+        own.transfer = "; ".join(f"{row.engine} {_success(row)}, gap {own.success - row.success:+.2f}" for row in others)
+        held = [row for row in rows if row.what == "physics held-out" and row.episodes == own.episodes]
+        own.held_out = "; ".join(_success(row) for row in held)
     return rows
 
 
@@ -272,7 +299,8 @@ def _success(row: Row) -> str:
 
 def _table(rows: list[Row], link_prefix: str, with_what: bool) -> list[str]:
     what = ["evaluation"] if with_what else []
-    head = ["preset", "engine", *what, "success (95% CI)", "episodes", "training wall time", "training machine"]
+    robustness = [] if with_what else ["other engine (gap)", "held-out physics"]
+    head = ["preset", "engine", *what, "success (95% CI)", *robustness, "episodes", "training wall time", "training machine"]
     lines = ["| " + " | ".join(head) + " | reproduce |", "|" + "---|" * (len(head) + 1)]
     for row in rows:
         cells = [
@@ -280,6 +308,7 @@ def _table(rows: list[Row], link_prefix: str, with_what: bool) -> list[str]:
             row.engine,
             *([row.what] if with_what else []),
             _success(row),
+            *([row.transfer or "not measured", row.held_out or "not measured"] if not with_what else []),
             str(row.episodes),
             _wall(row),
             row.machine,
@@ -299,10 +328,13 @@ def results_markdown(rows: list[Row]) -> str:
         "[docs/results/](results/) (each holds a run's config.yaml, eval*.json and train.json); do not edit by hand.",
         "Add a run with `python -m robocue.scripts.results_table add RUN_DIR`, then build.",
         "",
-        "One row per preset and engine. Success is the final policy's success rate over the evaluation",
+        "One row per run, in the engine it trained in. Success is the final policy's success rate over the evaluation",
         "episodes (seeds `eval.seed`, `eval.seed + 1`, ...; mean actions unless the config's",
-        "`eval.deterministic` is false), with its 95% Wilson interval. A row in an engine other than the one",
-        "trained in evaluates the same policy on the twin env (`robocue eval RUN_DIR --engine pybullet`).",
+        '`eval.deterministic` is false), with its 95% Wilson interval. "Other engine" is the same policy on',
+        "the same seeds in the twin env of the other physics engine (`robocue eval RUN_DIR --engine both`), with",
+        'the gap (trained engine minus the other); "held-out physics" the same policy in a physics neither',
+        'engine trains in (`robocue eval RUN_DIR --physics held-out`; docs/transfer.md). "Not measured": the',
+        "run folder holds no such evaluation with the run's own episode count.",
         "Training wall time is learning time (cloning, DAgger and RL steps; not evaluation) on the machine",
         'named, from the run\'s train.json; "file times" marks a run that had none, timed from its',
         "config.yaml to its model.zip. The reproduce command trains the preset with the run's config (the",
@@ -315,7 +347,7 @@ def results_markdown(rows: list[Row]) -> str:
             "",
             "## More evaluations",
             "",
-            "Held-out command splits, checkpoints and sampled actions of the same runs.",
+            "The other engine, held-out physics, held-out command splits, checkpoints and sampled actions of the same runs.",
             "",
             *_table(more, "results/", with_what=True),
         ]

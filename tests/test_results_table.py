@@ -32,6 +32,7 @@ def make_run(folder, preset, overrides=(), evals=None, train=None, files=()):
             "commands": spec.get("commands", default_split),
             "trained_engine": trained,
             "eval_engine": spec.get("engine", trained),
+            "physics": spec.get("physics"),
             "n_episodes": n,
             "success_rate": spec["successes"] / n,
             "success_ci": [low, high],
@@ -55,27 +56,41 @@ def table_rows(markdown: str, section: int = 0) -> list[list[str]]:
     return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]
 
 
-def test_one_row_per_preset_and_engine_with_ci_episodes_time_machine_and_command(tmp_path):
+def test_one_row_per_run_with_ci_transfer_held_out_episodes_time_machine_and_command(tmp_path):
     results = tmp_path / "results"
+    held_out = {"friction": 0.45, "mass": 1.8, "gain": 0.6, "latency": 1}
     make_run(
         results / "push_dagger",
         "push_dagger",
         ["seed=3"],
-        evals={"eval.json": {"successes": 48}, "eval_pybullet.json": {"successes": 30, "engine": "pybullet"}},
+        evals={
+            "eval.json": {"successes": 48},
+            "eval_pybullet.json": {"successes": 30, "engine": "pybullet"},
+            "eval_held-out.json": {"successes": 20, "physics": held_out},
+        },
         train=TRAIN,
     )
     make_run(results / "reach_ppo", "reach_ppo", train={**TRAIN, "train_seconds": 61.0})
-    rows = table_rows(results_markdown(collect_rows(results)))
-    assert [row[:2] for row in rows] == [
-        ["[push_dagger](results/push_dagger/)", "MuJoCo"],
-        ["[push_dagger](results/push_dagger/)", "PyBullet"],
-        ["[reach_ppo](results/reach_ppo/)", "MuJoCo"],
-    ]
+    markdown = results_markdown(collect_rows(results))
+    rows = table_rows(markdown)
+    assert [row[:2] for row in rows] == [["[push_dagger](results/push_dagger/)", "MuJoCo"], ["[reach_ppo](results/reach_ppo/)", "MuJoCo"]]
     low, high = wilson_interval(48, 50)
-    assert rows[0][2:6] == [f"0.96 ({low:.2f}-{high:.2f})", "50", "21 min", "AMD EPYC, 16 CPUs, no GPU"]
-    assert rows[0][6] == "`robocue train push_dagger seed=3 run.dir=runs/push_dagger`"
-    assert rows[1][6] == "`robocue train push_dagger seed=3 run.dir=runs/push_dagger && robocue eval runs/push_dagger --engine pybullet`"
-    assert rows[2][4] == "61 s" and rows[2][6] == "`robocue train reach_ppo run.dir=runs/reach_ppo`"
+    pybullet, held = wilson_interval(30, 50), wilson_interval(20, 50)
+    assert rows[0][2:8] == [
+        f"0.96 ({low:.2f}-{high:.2f})",
+        f"PyBullet 0.60 ({pybullet[0]:.2f}-{pybullet[1]:.2f}), gap +0.36",
+        f"0.40 ({held[0]:.2f}-{held[1]:.2f})",
+        "50",
+        "21 min",
+        "AMD EPYC, 16 CPUs, no GPU",
+    ]
+    assert rows[0][8] == "`robocue train push_dagger seed=3 run.dir=runs/push_dagger`"
+    assert rows[1][3:5] == ["not measured", "not measured"]
+    assert rows[1][6] == "61 s" and rows[1][8] == "`robocue train reach_ppo run.dir=runs/reach_ppo`"
+    more = table_rows(markdown, 1)
+    assert [row[2] for row in more] == ["physics held-out", "in PyBullet (trained in MuJoCo)"]
+    assert more[0][-1].endswith("robocue eval runs/push_dagger --physics held-out`")
+    assert more[1][-1].endswith("robocue eval runs/push_dagger --engine pybullet`")
 
 
 def test_held_out_splits_and_checkpoints_go_to_more_evaluations(tmp_path):
@@ -125,7 +140,7 @@ def test_a_run_that_starts_from_another_says_so_and_unknown_time_is_unknown(tmp_
     results = tmp_path / "results"
     make_run(results / "goto_finetune", "goto_finetune")  # no train.json
     (row,) = table_rows(results_markdown(collect_rows(results)))
-    assert row[4:6] == ["unknown", "unknown"]
+    assert row[6:8] == ["unknown", "unknown"]
     assert "(after the runs it starts from: runs/goto_dagger)" in row[-1]
 
 
@@ -138,7 +153,7 @@ def test_add_copies_only_the_small_files_and_times_a_run_without_train_json(tmp_
     summary = json.loads((target / "train.json").read_text())
     assert summary["train_seconds"] == 3600 and summary["machine"]["description"] == "a big box"
     (row,) = table_rows(results_markdown(collect_rows(tmp_path / "results")))
-    assert row[4:6] == ["60 min (file times)", "a big box"]
+    assert row[6:8] == ["60 min (file times)", "a big box"]
 
 
 def test_add_reads_the_wall_time_from_robocue_trains_output(tmp_path):
@@ -149,7 +164,7 @@ def test_add_reads_the_wall_time_from_robocue_trains_output(tmp_path):
     summary = json.loads((target / "train.json").read_text())
     assert summary["train_seconds"] == 228 and summary["timesteps"] == 600064 and summary["wall_time_source"] == "training log"
     (row,) = table_rows(results_markdown(collect_rows(tmp_path / "results")))
-    assert row[4:6] == ["4 min", "16 cores"]
+    assert row[6:8] == ["4 min", "16 cores"]
     log.write_text("nothing useful\n")
     with pytest.raises(results_table.ResultsError, match="trained 600064 steps"):
         add_run(run, tmp_path / "results2", train_log=log)
