@@ -37,6 +37,8 @@ RESULTS_DIR = REPO / "docs" / "results"
 RESULTS_MD = REPO / "docs" / "results.md"
 README = REPO / "README.md"
 README_START, README_END = "<!-- results-table:start -->", "<!-- results-table:end -->"
+TRANSFER_MD = REPO / "docs" / "transfer.md"
+TRANSFER_START, TRANSFER_END = "<!-- transfer-table:start -->", "<!-- transfer-table:end -->"
 # The README's table lists these first (the main job of each task and command channel), then other runs, 10 rows at most.
 README_PRESETS = (
     "reach_ppo",
@@ -73,6 +75,7 @@ class Row:
     wall_source: str  # "" when train.json measured it; else how it was estimated
     machine: str
     reproduce: str
+    changes: str = ""  # the overrides on top of the preset (what the run changed), without eval.* keys
     transfer: str = ""  # the run's own row: its success in the other engine, and the gap
     held_out: str = ""  # the run's own row: its success in the held-out physics (robocue eval --physics held-out)
 
@@ -257,6 +260,7 @@ def run_rows(run_dir: Path, name: str | None = None) -> list[Row]:
                 wall_source=wall_source,
                 machine=machine,
                 reproduce=reproduce,
+                changes=" ".join(o for o in overrides or [] if not o.lstrip("'").startswith("eval.")),
             )
         )
     own = [row for row in rows if not row.what]
@@ -367,6 +371,34 @@ def readme_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def transfer_table(rows: list[Row]) -> str:
+    """docs/transfer.md's table: every run whose other-engine success is measured, by task and recipe."""
+    picked = sorted((r for r in rows if not r.what and r.transfer), key=lambda r: (r.preset.split("_")[0], r.engine, r.preset, r.run))
+    lines = [
+        TRANSFER_START,
+        "| run | recipe (on top of the preset) | trained in | success there | other engine (gap) | held-out physics | episodes | "
+        "training wall time |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in picked:
+        name = f"[{r.preset}](results/{r.run}/)" + ("" if r.preset == r.run else f" ({r.run})")
+        changes = f"`{r.changes}`" if r.changes else "the preset"
+        cells = [name, changes, r.engine, _success(r), r.transfer, r.held_out or "not measured", str(r.episodes), _wall(r)]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    if not picked:
+        lines.append("| (no runs yet) | | | | | | | |")
+    lines.append(TRANSFER_END)
+    return "\n".join(lines)
+
+
+def _with_block(text: str, start: str, end: str, block: str, name: str) -> str:
+    if start not in text or end not in text:
+        raise ResultsError(f"{name} has no {start} ... {end} block for its table")
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    return before + block + after
+
+
 def readme_with_table(readme: str, rows: list[Row]) -> str:
     if README_START not in readme or README_END not in readme:
         raise ResultsError(f"README.md has no {README_START} ... {README_END} block for the results table")
@@ -380,12 +412,22 @@ def _write_text(path: Path, text: str) -> None:
         tmp.write_text(text)
 
 
-def build(results_dir: Path = RESULTS_DIR, out: Path = RESULTS_MD, readme: Path | None = README, check: bool = False) -> list[Path]:
-    """Writes docs/results.md (and the README's table); with ``check``, writes nothing and returns the stale files."""
+def build(
+    results_dir: Path = RESULTS_DIR,
+    out: Path = RESULTS_MD,
+    readme: Path | None = README,
+    check: bool = False,
+    transfer: Path | None = TRANSFER_MD,
+) -> list[Path]:
+    """Writes docs/results.md (and the README's and docs/transfer.md's tables); with ``check``, writes
+    nothing and returns the stale files."""
     rows = collect_rows(results_dir)
     wanted = {Path(out): results_markdown(rows)}
     if readme is not None:
         wanted[Path(readme)] = readme_with_table(Path(readme).read_text(), rows)
+    if transfer is not None:
+        page = Path(transfer).read_text()
+        wanted[Path(transfer)] = _with_block(page, TRANSFER_START, TRANSFER_END, transfer_table(rows), "docs/transfer.md")
     stale = [path for path, text in wanted.items() if not path.is_file() or path.read_text() != text]
     if not check:
         for path in stale:
@@ -494,6 +536,10 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--out", type=Path, default=RESULTS_MD, help="Markdown file to write (default: docs/results.md)")
     make.add_argument("--readme", type=Path, default=README, help="README whose results block is rewritten (default: README.md)")
     make.add_argument("--no-readme", action="store_true", help="leave the README alone")
+    make.add_argument(
+        "--transfer", type=Path, default=TRANSFER_MD, help="page whose transfer-table block is rewritten (default: docs/transfer.md)"
+    )
+    make.add_argument("--no-transfer", action="store_true", help="leave the transfer page alone")
     make.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     return parser
 
@@ -505,7 +551,8 @@ def main(argv: list[str] | None = None) -> int:
             target = add_run(Path(args.run_dir), args.results, args.name, args.machine, args.train_log)
             print(f"copied {', '.join(sorted(p.name for p in target.iterdir()))} into {target}")
             return 0
-        stale = build(args.results, args.out, None if args.no_readme else args.readme, check=args.check)
+        transfer = None if args.no_transfer else args.transfer
+        stale = build(args.results, args.out, None if args.no_readme else args.readme, check=args.check, transfer=transfer)
     except (ResultsError, OSError) as error:
         print(f"results_table {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
