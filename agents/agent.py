@@ -68,7 +68,17 @@ def make_env(
         env = gym.make(env_id, render_mode=render_mode, **kwargs)
     omit_shape = config.env.omit_shape if for_training else 0.0
     token_noise = config.env.token_noise if for_training else 0.0
-    return wrap(env, config.env.frame_stack, config.env.commands, split, encoder_path, config.env.command_features, omit_shape, token_noise)
+    return wrap(
+        env,
+        config.env.frame_stack,
+        config.env.commands,
+        split,
+        encoder_path,
+        config.env.command_features,
+        omit_shape,
+        token_noise,
+        config.env.object_motion,
+    )
 
 
 def training_randomization(config: Config) -> DomainRandomization | None:

@@ -351,6 +351,7 @@ def export_run(run_dir: str | Path, fmt: str = "onnx", int8: bool = False, out: 
         "env_id": config.env.id,
         "env_kwargs": dict(config.env.kwargs),
         "frame_stack": config.env.frame_stack,
+        "object_motion": config.env.object_motion,
         "commands": config.env.commands,
         "command_features": config.env.command_features,
         "algo": config.algo.name,

@@ -255,7 +255,15 @@ def make_modular_env(
         max_objects=max_objects,
     )
     encoder = agent.run_dir / ENCODER_FILE if agent.run_dir and (agent.run_dir / ENCODER_FILE).is_file() else None
-    return wrap(env, config.env.frame_stack, config.env.commands, "train", encoder, config.env.command_features)
+    return wrap(
+        env,
+        config.env.frame_stack,
+        config.env.commands,
+        "train",
+        encoder,
+        config.env.command_features,
+        object_motion=config.env.object_motion,
+    )
 
 
 def _summary(result: dict) -> dict:

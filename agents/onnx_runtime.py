@@ -52,7 +52,7 @@ def _spoken_commands(env: gym.Env, split: str, encoder: OnnxLanguageEncoder, fea
 def make_env(manifest: dict, export_dir: str | Path, split: str | None = None, render_mode: str | None = None, **overrides) -> gym.Env:
     """The exported agent's env, as evaluation sees it (no training noise)."""
     env = gym.make(manifest["env_id"], render_mode=render_mode, **{**manifest["env_kwargs"], **overrides})
-    env = wrap_frames(env, manifest["frame_stack"], 0.0)
+    env = wrap_frames(env, manifest["frame_stack"], 0.0, manifest.get("object_motion", False))
     commands = manifest["commands"]
     if commands == "language":
         # Exports made before decoded features existed read belief features.

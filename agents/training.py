@@ -65,7 +65,7 @@ from robocue.agents.train_summary import write_train_summary
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.envs.commands import COMMAND_DIM
 from robocue.envs.vector import ThreadedVecEnv
-from robocue.envs.wrappers import EngineMix, ObjectTokenNoise
+from robocue.envs.wrappers import EngineMix, ObjectMotion, ObjectTokenNoise
 from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder, wrap
 from robocue.policies import policy_kwargs
 from robocue.policies.attention import CommandAttentionExtractor
@@ -397,6 +397,15 @@ def check_runnable(config: Config) -> str:
         if problem is not None:
             env.close()
             raise ConfigError(f"config key 'env.engines' {problem}")
+    if config.env.object_motion:
+        problem = "needs env.vec_env=dummy or subproc (the threaded env applies no wrappers)" if config.env.vec_env == "threaded" else None
+        try:
+            ObjectMotion(env)
+        except ValueError as error:
+            problem = str(error)
+        if problem is not None:
+            env.close()
+            raise ConfigError(f"config key 'env.object_motion': {problem}")
     if config.env.token_noise > 0:
         try:
             ObjectTokenNoise(env, config.env.token_noise)
@@ -405,7 +414,12 @@ def check_runnable(config: Config) -> str:
             raise ConfigError(f"config key 'env.token_noise': {error}") from None
     try:
         env = wrap(
-            env, config.env.frame_stack, config.env.commands, command_features=config.env.command_features, omit_shape=config.env.omit_shape
+            env,
+            config.env.frame_stack,
+            config.env.commands,
+            command_features=config.env.command_features,
+            omit_shape=config.env.omit_shape,
+            object_motion=config.env.object_motion,
         )
     except ValueError as error:
         env.close()
@@ -533,6 +547,7 @@ def build_model(config: Config, device: str):
                 "command_features": config.env.command_features,
                 "omit_shape": config.env.omit_shape,
                 "token_noise": config.env.token_noise,
+                "object_motion": config.env.object_motion,
             },
             vec_env_cls=SubprocVecEnv if config.env.vec_env == "subproc" else DummyVecEnv,
         )

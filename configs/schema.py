@@ -93,6 +93,14 @@ class EnvConfig(_Section):
             "(envs/wrappers.py EngineMix); empty: env.id's engine only. Evaluation uses env.id."
         ),
     )
+    object_motion: bool = Field(
+        False,
+        description=(
+            "Append to every object token of a table task's state the object's velocity (m/s, from its position's change "
+            "since the previous step; envs/wrappers.py ObjectMotion), in training and evaluation, so the policy sees an "
+            "object slide or slip (docs/transfer.md)."
+        ),
+    )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")
     normalize_reward: bool = Field(
         False,

@@ -135,9 +135,52 @@ class ObjectTokenNoise(gym.ObservationWrapper):
         return observation
 
 
-def wrap(env: gym.Env, frame_stack: int = 1, token_noise: float = 0.0) -> gym.Env:
+class ObjectMotion(gym.ObservationWrapper):
+    """Appends to every object token of a table task's state observation the object's velocity,
+    ``(vx, vy, vz)`` in m/s, from the change of the token's position since the previous step
+    (zeros at reset and for absent objects), so that a policy sees a pushed object slide or a
+    gripped one slip (``env.object_motion``). Tokens grow from ``token_dim`` to ``token_dim + 3``;
+    ``observation_layout`` says so, and the colour and shape fields keep their offsets.
+    """
+
+    def __init__(self, env: gym.Env):
+        super().__init__(env)
+        base = env.unwrapped
+        if not base.task.on_table or getattr(base, "obs_mode", None) != "state":
+            raise ValueError(
+                f"object motion needs a state observation of a table task ({', '.join(table_tasks())}); "
+                f"got task {base.task.name} with observation {getattr(base, 'obs_mode', '?')}"
+            )
+        layout = env.get_wrapper_attr("observation_layout")
+        self._start, (self._n, self._dim) = layout["robot"], tuple(layout["objects"])
+        self._dt = base.engine.control_dt
+        self.observation_layout = {**layout, "objects": (self._n, self._dim + 3)}
+        size = env.observation_space.shape[0] + 3 * self._n
+        self.observation_space = gym.spaces.Box(-np.inf, np.inf, (size,), dtype=np.float32)
+        self._previous: np.ndarray | None = None
+
+    def reset(self, *, seed=None, options=None):
+        self._previous = None
+        return super().reset(seed=seed, options=options)
+
+    def observation(self, observation):
+        end = self._start + self._n * self._dim
+        tokens = observation[self._start : end].reshape(self._n, self._dim)
+        positions = tokens[:, 1:4].copy()
+        velocity = np.zeros((self._n, 3), dtype=np.float32)
+        if self._previous is not None:
+            velocity = (positions - self._previous) / self._dt * tokens[:, :1]  # absent tokens stay zero
+        self._previous = positions
+        grown = np.concatenate([tokens, velocity.astype(np.float32)], axis=1).reshape(-1)
+        return np.concatenate([observation[: self._start], grown, observation[end:]]).astype(np.float32)
+
+
+def wrap(env: gym.Env, frame_stack: int = 1, token_noise: float = 0.0, object_motion: bool = False) -> gym.Env:
     """Applies the config's wrappers: object-token noise when ``token_noise > 0`` (training
-    only), frame stacking when ``frame_stack > 1``."""
+    only), object velocities in the tokens with ``object_motion`` (after the noise: a detector's
+    velocity is as noisy as its positions), frame stacking when ``frame_stack > 1``."""
     if token_noise > 0:
         env = ObjectTokenNoise(env, token_noise)
+    if object_motion:
+        env = ObjectMotion(env)
     return FrameStack(env, frame_stack) if frame_stack > 1 else env

@@ -77,7 +77,10 @@ class _CommandChannel(gym.Wrapper):
         else:
             size = base.shape[0] - COMMAND_DIM + features_dim
             self.observation_space = gym.spaces.Box(-np.inf, np.inf, (size,), dtype=np.float32)
-        layout = getattr(env.unwrapped, "observation_layout", None)
+        try:  # the layout as the wrappers inside made it (object motion grows the tokens)
+            layout = env.get_wrapper_attr("observation_layout")
+        except AttributeError:
+            layout = None
         if layout is not None:
             # ``fields``: where the features name each command field (None: they do not, as
             # a raw embedding does not)
@@ -404,14 +407,15 @@ def wrap(
     command_features: str = "decoded",
     omit_shape: float = 0.0,
     token_noise: float = 0.0,
+    object_motion: bool = False,
 ) -> gym.Env:
     """Every wrapper a config asks for: object-token noise and frame stacking, then spoken
     commands (``omit_shape``: how often the simulated human leaves out the shape;
     ``token_noise``: std in metres of the noise on object positions; training sets both,
-    evaluation neither)."""
+    evaluation neither; ``object_motion``: object velocities in the tokens, both)."""
     if commands not in COMMAND_MODES:
         raise ValueError(f"commands={commands!r} is not one of: {', '.join(COMMAND_MODES)}")
-    env = wrap_frames(env, frame_stack, token_noise)
+    env = wrap_frames(env, frame_stack, token_noise, object_motion)
     if commands == "language":
         env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features, omit_shape=omit_shape)
     elif commands == "gesture":

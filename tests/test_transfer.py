@@ -189,3 +189,77 @@ def test_eval_both_engines_and_physics_variant_write_their_files(tmp_path, tiny_
     assert path.name == "transfer_physics.json" and summary["physics"]["gain"] == 0.8
     with pytest.raises(ConfigError, match="--physics: physics.mass=0.01 must be a factor"):
         evaluate_run(run_dir, episodes=1, physics="mass=0.01", progress=False)
+
+
+def test_object_motion_appends_each_objects_velocity_to_its_token():
+    from robocue.agents.demonstrations import expert_labels
+    from robocue.envs.wrappers import ObjectMotion
+
+    env = ObjectMotion(gym.make(PUSH["mujoco"]))
+    base = env.unwrapped.observation_layout
+    layout = env.get_wrapper_attr("observation_layout")
+    n, dim = layout["objects"]
+    assert (n, dim) == (base["objects"][0], base["objects"][1] + 3) and layout["token_fields"] == base["token_fields"]
+    start = layout["robot"]
+
+    def tokens(observation):
+        return observation[start : start + n * dim].reshape(n, dim)
+
+    observation, _ = env.reset(seed=0)
+    assert env.observation_space.contains(observation) and not tokens(observation)[:, -3:].any()  # zeros at reset
+    previous = tokens(observation)[:, 1:4].copy()
+    for _ in range(30):  # the expert reaches the object and starts pushing it
+        observation, *_ = env.step(expert_labels(env))
+        now = tokens(observation)
+        np.testing.assert_allclose(now[:, -3:], (now[:, 1:4] - previous) / 0.04 * now[:, :1], atol=1e-5)
+        previous = now[:, 1:4].copy()
+    assert np.abs(tokens(observation)[:, -3:]).max() > 0.01  # the pushed object moves
+    assert not tokens(observation)[tokens(observation)[:, 0] == 0][:, -3:].any()  # absent objects: zeros
+    env.close()
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (["env.id=robocue/GoTo-MuJoCo-v0"], "object motion needs a state observation of a table task"),
+        (["env.vec_env=threaded"], "'env.object_motion': needs env.vec_env=dummy or subproc"),
+    ],
+)
+def test_object_motion_refuses_what_it_cannot_apply_to(tmp_path, overrides, message):
+    from robocue.agents.training import train
+    from robocue.configs import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match=message):
+        train(load_config("push_dagger", ["env.object_motion=true", *overrides, f"run.dir={tmp_path / 'r'}"]))
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_run_with_object_motion_trains_evaluates_and_exports(tmp_path):
+    from robocue.agents.evaluation import evaluate_run
+    from robocue.agents.training import train
+    from robocue.configs import load_config
+
+    run_dir = tmp_path / "run"
+    overrides = [
+        "env.object_motion=true",
+        "env.domain_randomization={friction: 0.3}",
+        "train.imitation.episodes=2",
+        "train.imitation.epochs=1",
+        "train.imitation.dagger_iterations=1",
+        "train.video=false",
+        "train.evaluate=false",
+        "logging.tensorboard=false",
+        f"run.dir={run_dir}",
+    ]
+    train(load_config("push_dagger", overrides), log=lambda *a, **k: None)
+    result, _ = evaluate_run(run_dir, episodes=2, progress=False)
+    assert result["physics"] is None
+    held, _ = evaluate_run(run_dir, episodes=1, physics="held-out", progress=False)
+    assert held["n_episodes"] == 1
+    from robocue.agents.export import export_run
+    from robocue.agents.onnx_runtime import evaluate_export
+
+    manifest = export_run(run_dir, progress=lambda *a, **k: None)
+    assert manifest["object_motion"] is True and manifest["observation_layout"]["objects"][1] == 17
+    exported, _ = evaluate_export(run_dir, episodes=2)
+    assert [e["success"] for e in exported["episodes"]] == [e["success"] for e in result["episodes"]]
