@@ -109,10 +109,13 @@ def eval_files(run_dir: Path) -> list[Path]:
     return sorted(p for p in Path(run_dir).glob("eval*.json") if p.is_file())
 
 
+_LEAF_DICTS = ("env.domain_randomization",)  # dict-valued keys an override sets whole
+
+
 def _flat(data: dict, prefix: str = "") -> dict[str, object]:
     flat: dict[str, object] = {}
     for key, value in data.items():
-        if isinstance(value, dict):  # an empty section (env.kwargs: {}) adds no key
+        if isinstance(value, dict) and f"{prefix}{key}" not in _LEAF_DICTS:  # an empty section (env.kwargs: {}) adds no key
             flat.update(_flat(value, f"{prefix}{key}."))
         else:
             flat[f"{prefix}{key}"] = value
