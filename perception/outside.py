@@ -22,6 +22,7 @@ GENERATOR = ROOT / "tests" / "outside_gestures.py"
 BLIND_GENERATOR = ROOT / "tests" / "blind_gestures.py"  # a second independent generator, for reports only
 BLIND2_GENERATOR = ROOT / "tests" / "blind2_gestures.py"  # a third, for reports only
 BLIND3_GENERATOR = ROOT / "tests" / "blind3_gestures.py"  # a fourth, for reports only
+BLIND4_GENERATOR = ROOT / "tests" / "blind4_gestures.py"  # a fifth, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

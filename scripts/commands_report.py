@@ -12,7 +12,7 @@ answered with a question; how often valid grammar commands are understood; the g
 splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py,
-tests/blind2_gestures.py and tests/blind3_gestures.py, seed 1, each written apart from the
+tests/blind2_gestures.py, tests/blind3_gestures.py and tests/blind4_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -37,6 +37,7 @@ from robocue.perception.language import SPLITS, evaluate_all_splits, load_defaul
 from robocue.perception.outside import (
     BLIND2_GENERATOR,
     BLIND3_GENERATOR,
+    BLIND4_GENERATOR,
     BLIND_GENERATOR,
     ROOT,
     load_test_module,
@@ -80,19 +81,23 @@ def _training_clips_as_outside(clips) -> list:
     return [SimpleNamespace(landmarks=c.landmarks, gestures=c.segments, kind=f"{len(c.segments)} gestures") for c in clips]
 
 
+# report key -> (the blind generator's file, its dataset function); each written apart from robocue
+BLIND_SETS = {
+    "blind_generator": (BLIND_GENERATOR, "blind_dataset"),
+    "blind2_generator": (BLIND2_GENERATOR, "blind2_dataset"),
+    "blind3_generator": (BLIND3_GENERATOR, "blind3_dataset"),
+    "blind4_generator": (BLIND4_GENERATOR, "blind4_dataset"),
+}
+
+
 def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[str, ...]) -> dict:
     module = outside_gestures()
     outside = module.outside_dataset(clips, seed=1)
     sets = {"independent_generator": (module.score_recognizer, outside)}
-    if BLIND_GENERATOR.is_file():
-        blind = load_test_module("robocue_blind_gestures", BLIND_GENERATOR)
-        sets["blind_generator"] = (blind.score, blind.blind_dataset(clips, seed=1))
-    if BLIND2_GENERATOR.is_file():
-        blind2 = load_test_module("robocue_blind2_gestures", BLIND2_GENERATOR)
-        sets["blind2_generator"] = (blind2.score, blind2.blind2_dataset(clips, seed=1))
-    if BLIND3_GENERATOR.is_file():
-        blind3 = load_test_module("robocue_blind3_gestures", BLIND3_GENERATOR)
-        sets["blind3_generator"] = (blind3.score, blind3.blind3_dataset(clips, seed=1))
+    for key, (path, dataset) in BLIND_SETS.items():
+        if path.is_file():
+            blind = load_test_module(f"robocue_{key}", path)
+            sets[key] = (blind.score, getattr(blind, dataset)(clips, seed=1))
     for split, seed in (("train", 10_000), ("heldout", 20_000)):
         sets[f"training_generator_{split}"] = (
             module.score_recognizer,
@@ -148,7 +153,7 @@ def markdown(report: dict) -> str:
             "",
         ]
     if "gesture" in report:
-        blinds = [("blind_generator", "blind"), ("blind2_generator", "blind 2"), ("blind3_generator", "blind 3")]
+        blinds = [(key, "blind" if key == "blind_generator" else f"blind {key[5]}") for key in BLIND_SETS]
         out += [
             "| reader | independent | " + " | ".join(name for _, name in blinds) + " | training performers | held-out performers "
             "| pointing error, median (°): independent / " + " / ".join(name for _, name in blinds) + " |",

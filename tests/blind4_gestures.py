@@ -28,7 +28,9 @@ Models (all of them are this file's own):
   big turns) and finger posture, with arcs (bulges) where the forearm pivots.  Swipes are planned as
   image-space strokes of a physical length (18-55 cm per person, shortened to fit the view), with
   per-person sloppiness (diagonal), skewed speed profiles, a hand that rotates toward the stroke
-  direction along the arc, palm styles (wiper, sweep, flat, lift, press, palm-to-camera) and a wind-up.
+  direction along the arc, palm styles (wiper, sweep, flat, lift, press, palm-to-camera; a closed fist
+  in some grab-then-swipe pairs) and a wind-up;
+  the wind-up and the way back after a swipe are kept at most ~0.55 of the stroke's mean speed.
   Points aim the index finger at a 3-D direction (any image direction, out of or into the image plane),
   with a reach or simply held still.  Grabs close an open hand (palm to camera, down or sideways) quickly
   or slowly with a reach and a small lift.  come_here is 2-4 beckoning cycles with the whole hand palm
@@ -37,10 +39,11 @@ Models (all of them are this file's own):
   fidgeting in idle (drift, hand turns, finger taps), slow body sway.
 * Camera.  Pinhole with square pixels, 4:3 or 16:9 frames (x, y normalised per axis, so motion is
   squashed on wide frames), horizontal field of view 55-80 degrees, small roll and pitch; the working
-  space is framed anywhere in the picture and the hand spans 6-42 % of the frame height.  z is the
-  depth difference to the wrist scaled like x.
-* Tracker.  Detection lost when the hand is largely out of frame or tiny, random drop-outs in runs, more
-  drop-outs at high speed (motion blur); landmark noise (white, temporally correlated per landmark,
+  space is framed anywhere in the picture and the hand spans 6-42 % of the frame height (at least 45 px).
+  z is the depth difference to the wrist scaled like x.
+* Tracker (its own random stream; ``blind4_clean_dataset`` gives the same clips without it).  Detection
+  lost when the hand is largely out of frame or tiny, random drop-outs in runs, more drop-outs at high
+  speed (motion blur); landmark noise (white, temporally correlated per landmark,
   whole-hand jitter, more on fingertips and off-frame points); a one-euro style smoothing filter with lag
   in most clips; rare glitches (mirrored hand, jump, fingertips swapped); noisy and mis-scaled z;
   repeated frames; values past [-0.28, 1.28] count as lost.
@@ -230,7 +233,7 @@ class _Scene:
         self.fwd = _rot(self.up, math.radians(self.yaw)) @ fwd_room  # person's forward: toward the camera
         right = np.cross(self.fwd, self.up)
         self.out = right if person.right else -right  # lateral, away from the body midline
-        self.h_frac = math.exp(u(math.log(0.06), math.log(0.42))) * size_scale
+        self.h_frac = max(math.exp(u(math.log(0.06), math.log(0.42))) * size_scale, 45.0 / self.h)  # hands of 45 px or more
         z0 = self.f * person.hl / (self.h_frac * self.h)
         self.z0 = z0
         gx, gy = u(0.32, 0.68), u(0.33, 0.62)
@@ -365,6 +368,7 @@ class _Performer:
         self.rng, self.pp, self.sc = rng, pp, sc
         self.tl = None
         self.styles = []
+        self.last_stroke_speed = None  # after a swipe, the way back is clearly slower than the stroke
 
     # -- helpers
     def u(self, a, b):
@@ -417,7 +421,7 @@ class _Performer:
             for i in range(4):
                 pip = u(0, 10) + 0.5 * lo
                 fing(i, u(-8, 6) + 0.5 * lo, pip, pip * u(0.4, 0.8), sp * [6, 0, -5, -10][i])
-            thumb(u(38, 55) + 12 * sp, u(8, 22), u(0, 12), u(0, 12))
+            thumb(u(32, 48) + 12 * sp, u(8, 22), u(0, 12), u(0, 12))
         elif name == "relaxed":
             for i in range(4):
                 pip = u(28, 50) + 3 * i
@@ -478,7 +482,13 @@ class _Performer:
             mode = str(rng.choice(["hang", "low", "chest"], p=[0.4, 0.4, 0.2]))
         n = max(int(n), 2)
         p, r, f = self.rest_state(mode)
-        m = min(n, int(self.travel(p, base=0.3) * self.u(1.0, 1.5)))
+        m = int(self.travel(p, base=0.3) * self.u(1.2, 1.8))
+        if self.last_stroke_speed:
+            d = float(np.linalg.norm(p - self.tl.state()[0]))
+            m = max(m, int(math.ceil(FPS * d / (0.55 * self.last_stroke_speed))))
+            self.last_stroke_speed = None
+        n = max(n, m + 2)
+        m = min(n, m)
         self.go(p, r, f, m, amp=AMP_MOVE, bulge=0.05 * self.sc.fwd)
         left = n - m
         while left > 0:
@@ -531,7 +541,7 @@ class _Performer:
         reach = 0.0 if still else u(0.06, 0.22)
         centre = sc.pos(u(0.2, 0.35), u(-0.18, 0.05), u(-0.12, 0.1)) + e * u(0.03, 0.15)
         hcp = centre + 0.1 * pp.hl * d
-        wrist = self.place(hcp, r, 0.16, 0.84) + (self.hc(r) - 0.55 * pp.hl * d) * 0 + 0.0
+        wrist = self.place(hcp, r, 0.16, 0.84)
         if reach > 0:
             ax = np.cross(d, self.rng.standard_normal(3))
             r_pre = _rot(ax, math.radians(u(5, 20))) @ r
@@ -626,18 +636,22 @@ class _Performer:
         else:
             bulge = sc.fwd * lm * u(0.05, 0.2) + sc.out * lm * rng.normal(0, 0.05)
         wa, wb = a3 - self.hc(r_a), b3 - self.hc(r_b)
-        # wind-up / prep, stroke, follow-through
-        self.go(wa, r_a, f, self.travel(wa), stagger=0.2, bulge=0.04 * sc.fwd)
+        # wind-up / prep (clearly slower than the stroke), stroke, follow-through
+        v = pp.swipe_speed * u(0.8, 1.25)
+        n_st = int(np.clip(round(FPS * lm / v), 7, 27))
+        v_st = lm / (n_st / FPS)
+        d_prep = float(np.linalg.norm(wa - self.tl.state()[0]))
+        n_prep = max(self.travel(wa), int(math.ceil(FPS * d_prep / (0.55 * v_st))))
+        self.go(wa, r_a, f, min(n_prep, 60), stagger=0.2, bulge=0.04 * sc.fwd)
         pause = int(rng.integers(1, 7))
         self.tl.hold(pause, AMP_HOLD)
         pre = int(rng.integers(2, 6))
         start = max(0, self.tl.n - 1 - pre)
-        v = pp.swipe_speed * u(0.8, 1.25)
-        n_st = int(np.clip(round(FPS * lm / v), 7, 27))
         self.tl.move(wb, r_b, f, n_st, bulge=bulge, skew=u(0.75, 1.3))
+        self.last_stroke_speed = v_st
         follow = max(int(rng.integers(3, 9)), 15 - (self.tl.n - 1 - start))
         if rng.random() < 0.3:  # small overshoot and settle back
-            self.tl.move(wb + 0.04 * lm * sc.project_dir(m3) if False else wb + 0.05 * lm * m3, r_b, f, max(2, follow // 2))
+            self.tl.move(wb + 0.05 * lm * m3, r_b, f, max(2, follow // 2))
             self.tl.move(wb, r_b, f, max(2, follow - follow // 2))
         else:
             self.tl.hold(follow, AMP_HOLD)
@@ -708,7 +722,7 @@ class _Performer:
         wrist = self.place(centre, r)
         self.go(wrist, r, f_ext, self.travel(wrist), stagger=0.2, bulge=0.04 * sc.fwd)
         start = self.tl.n - 1
-        per = FPS / (u(1.2, 2.4) * pp.tempo ** 0.5)
+        per = FPS / (u(1.2, 2.4) * pp.tempo**0.5)
         ncyc = int(rng.choice([2, 3, 3, 4]))
         ncyc = max(2, min(ncyc, int(88 // per)))
         total = int(round(ncyc * per))
@@ -755,11 +769,15 @@ def _px(norm, sc):
     return norm[..., :2] * np.array([sc.w, sc.h])
 
 
+def _bbox_diag(px):
+    return np.linalg.norm(px.max(axis=1) - px.min(axis=1), axis=-1)
+
+
 def _point_direction(norm, a, b):
     v = norm[a : b + 1, 8, :2] - norm[a : b + 1, 5, :2]
     ang = np.arctan2(-v[:, 1], v[:, 0])
     mean = math.degrees(math.atan2(float(np.sin(ang).mean()), float(np.cos(ang).mean()))) % 360.0
-    spread = float(np.degrees(np.abs((np.degrees(ang) - mean + 180.0) % 360.0 - 180.0).max()) / 57.29577951308232)
+    spread = float(np.abs((np.degrees(ang) - mean + 180.0) % 360.0 - 180.0).max())
     return mean, spread
 
 
@@ -776,8 +794,8 @@ def _check(norm, world, gs, sc, pp):
         if (inside >= 0.75).mean() < 0.9:
             return False
         sp = px[s : e + 1]
-        hand = float(np.median(np.linalg.norm(sp[:, 9] - sp[:, 0], axis=-1)))
-        if hand < 9.0:
+        hand = 0.45 * float(np.median(_bbox_diag(sp)))
+        if hand < 12.0:
             return False
         lab = g["label"]
         if lab in SWIPES:
@@ -809,7 +827,7 @@ def _check(norm, world, gs, sc, pp):
         elif lab == "stop":
             q = sp[:, [0, 5, 9, 13, 17, 0]]
             area = 0.5 * np.abs((q[:, :-1, 0] * q[:, 1:, 1] - q[:, 1:, 0] * q[:, :-1, 1]).sum(1))
-            if float(np.median(area)) < 0.3 * hand * hand:
+            if float(np.median(area)) < 0.12 * hand * hand:
                 return False
     return True
 
@@ -874,21 +892,21 @@ def _track(norm, sc, rng):
         "z_scale": u(0.6, 1.3),
         "drop": 0.0 if rng.random() < 0.2 else u(0.0, 0.03),
         "repeat": 0.0 if rng.random() < 0.4 else u(0.0, 0.05),
-        "blur": u(0.0, 0.3),
+        "blur": u(0.0, 0.2),
         "glitch": 0.0 if rng.random() < 0.5 else u(0.0, 1.5),
         "smoothing": bool(rng.random() < 0.7),
         "fmin": u(0.6, 3.0),
         "beta": u(0.3, 3.0),
         "zero_frames": bool(rng.random() < 0.1),
         "edge_min": u(0.55, 0.75),
-        "min_px": u(8.0, 14.0),
+        "min_px": u(18.0, 28.0),
     }
     px = _px(norm, sc)
-    hand = np.linalg.norm(px[:, 9] - px[:, 0], axis=-1)
-    hand = np.maximum(hand, 0.5 * np.median(hand) + 1e-3)
+    diag = _bbox_diag(px)
+    hand = 0.45 * np.maximum(diag, 0.5 * np.median(diag) + 1e-3)  # about a palm length, robust to foreshortening
     inside = ((norm[..., 0] >= 0) & (norm[..., 0] <= 1) & (norm[..., 1] >= 0) & (norm[..., 1] <= 1)).mean(1)
-    lost = (inside < prm["edge_min"]) | (hand < prm["min_px"])
-    lost |= (hand < 1.6 * prm["min_px"]) & (rng.random(t) < 0.25)
+    lost = (inside < prm["edge_min"]) | (diag < prm["min_px"])
+    lost |= (diag < 1.4 * prm["min_px"]) & (rng.random(t) < 0.25)
     speed = np.zeros(t)
     speed[1:] = np.linalg.norm(px[1:, 0] - px[:-1, 0], axis=-1) / hand[1:]
     p = prm["drop"] + prm["blur"] * np.clip((speed - 0.25) / 0.75, 0, 1)
