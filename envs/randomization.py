@@ -22,6 +22,15 @@ import numpy as np
 from robocue.envs.scene import Camera, Scene, walk_bodies
 
 
+def _from_fields(cls, option: dict, name: str):
+    """``cls(**option)``, naming an unknown field and the allowed ones in a one-line ValueError."""
+    allowed = [f.name for f in fields(cls)]
+    unknown = sorted(set(option) - set(allowed))
+    if unknown:
+        raise ValueError(f"{name} has no field {unknown[0]!r}; fields: {', '.join(allowed)}")
+    return cls(**option)
+
+
 @dataclass(frozen=True)
 class DomainRandomization:
     """How much to jitter, per episode.
@@ -71,11 +80,7 @@ class DomainRandomization:
         if isinstance(option, cls):
             return option
         if isinstance(option, dict):
-            allowed = [f.name for f in fields(cls)]
-            unknown = sorted(set(option) - set(allowed))
-            if unknown:
-                raise ValueError(f"domain_randomization has no field {unknown[0]!r}; fields: {', '.join(allowed)}")
-            return cls(**option)
+            return _from_fields(cls, option, "domain_randomization")
         raise ValueError(f"domain_randomization={option!r} must be true, false or a dict of fields")
 
     def to_dict(self) -> dict:
@@ -142,11 +147,7 @@ class PhysicsVariant:
         if option is None or isinstance(option, cls):
             return option
         if isinstance(option, dict):
-            allowed = [f.name for f in fields(cls)]
-            unknown = sorted(set(option) - set(allowed))
-            if unknown:
-                raise ValueError(f"physics has no field {unknown[0]!r}; fields: {', '.join(allowed)}")
-            return cls(**option)
+            return _from_fields(cls, option, "physics")
         raise ValueError(f"physics={option!r} must be a dict of fields ({', '.join(f.name for f in fields(cls))})")
 
     @classmethod
