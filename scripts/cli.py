@@ -561,6 +561,8 @@ def cmd_eval(args) -> int:
         result, path = evaluate_expert(
             args.expert, episodes=args.episodes or 100, seed=10_000 if args.seed is None else args.seed, out=args.out, physics=args.physics
         )
+    elif args.engine not in (None, "both", "mujoco", "pybullet"):
+        raise ValueError(f"--engine {args.engine!r} is not one of: mujoco, pybullet, both")
     elif args.engine == "both":
         from robocue.agents.evaluation import evaluate_both_engines
 
