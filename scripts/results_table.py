@@ -44,7 +44,9 @@ README_PRESETS = (
     "reach_ppo",
     "reach_sac",
     "push_dagger",
+    "push_robust",
     "pick_and_place_dagger",
+    "pick_and_place_robust",
     "goto_finetune",
     "maze_dagger",
     "reach_pixels_dagger",
@@ -364,7 +366,8 @@ def results_markdown(rows: list[Row]) -> str:
 def readme_table(rows: list[Row]) -> str:
     """The README's results table: at most 10 runs in the engine they trained in, README_PRESETS first."""
     order = {preset: i for i, preset in enumerate(README_PRESETS)}
-    picked = [r for r in rows if not r.what and "robocue eval" not in r.reproduce]
+    own = {r.preset for r in rows if r.run == r.preset}  # a preset's own run stands for it; variants of it do not
+    picked = [r for r in rows if not r.what and (r.run == r.preset or r.preset not in own)]
     picked = sorted(picked, key=lambda r: (order.get(r.preset, len(order)), r.preset, r.run))[:10]
     lines = [README_START, "| preset | engine | success (95% CI) | episodes | training wall time |", "|---|---|---|---|---|"]
     lines += [f"| [{r.preset}](docs/results/{r.run}/) | {r.engine} | {_success(r)} | {r.episodes} | {_wall(r)} |" for r in picked]
