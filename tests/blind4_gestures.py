@@ -379,13 +379,13 @@ class _Performer:
         return _rot(ax, math.radians(self.rng.normal(0, deg))) @ r
 
     def hc(self, r):
-        """Hand centre offset from the wrist for orientation r."""
+        """Hand center offset from the wrist for orientation r."""
         return r @ np.array([0.45 * self.pp.hl, 0.0, 0.03 * self.pp.hl])
 
-    def place(self, centre, r, lo=0.14, hi=0.86):
-        xy = self.sc.project(centre)
+    def place(self, center, r, lo=0.14, hi=0.86):
+        xy = self.sc.project(center)
         x, y = float(np.clip(xy[0], lo, hi)), float(np.clip(xy[1], lo, hi))
-        return self.sc.unproject(x, y, float(centre[2])) - self.hc(r)
+        return self.sc.unproject(x, y, float(center[2])) - self.hc(r)
 
     def frames(self, seconds):
         return max(1, int(round(seconds * FPS / self.pp.tempo)))
@@ -539,8 +539,8 @@ class _Performer:
         f = self.pose("point")
         still = self.rng.random() < pp.point_still
         reach = 0.0 if still else u(0.06, 0.22)
-        centre = sc.pos(u(0.2, 0.35), u(-0.18, 0.05), u(-0.12, 0.1)) + e * u(0.03, 0.15)
-        hcp = centre + 0.1 * pp.hl * d
+        center = sc.pos(u(0.2, 0.35), u(-0.18, 0.05), u(-0.12, 0.1)) + e * u(0.03, 0.15)
+        hcp = center + 0.1 * pp.hl * d
         wrist = self.place(hcp, r, 0.16, 0.84)
         if reach > 0:
             ax = np.cross(d, self.rng.standard_normal(3))
@@ -606,7 +606,7 @@ class _Performer:
         phi = math.radians(u(8, 35))
         r_a = _rot(axr, -phi / 2) @ r_mid
         r_b = _rot(axr, phi / 2) @ r_mid
-        # plan the stroke in pixels for the hand centre
+        # plan the stroke in pixels for the hand center
         zh = sc.z0 * u(0.93, 1.03)
         hl_px = sc.f * pp.hl / zh
         length = pp.swipe_len * u(0.8, 1.2) * sc.f / zh
@@ -670,8 +670,8 @@ class _Performer:
         r = self.jit(r, 8)
         f_open = self.pose("open", spread=u(0.3, 1.0))
         f_fist = self.pose("fist")
-        centre = sc.pos(u(0.25, 0.4), u(-0.2, 0.05), u(-0.12, 0.1))
-        wrist = self.place(centre, r)
+        center = sc.pos(u(0.25, 0.4), u(-0.2, 0.05), u(-0.12, 0.1))
+        wrist = self.place(center, r)
         self.go(wrist, r, f_open, self.travel(wrist), stagger=0.25, bulge=0.04 * sc.fwd)
         start = self.tl.n - 1
         self.tl.hold(int(rng.integers(4, 13)), AMP_HOLD)
@@ -718,8 +718,8 @@ class _Performer:
             for i in range(4):
                 f_curl[4 * i : 4 * i + 3] = np.radians([u(25, 55), u(20, 50), u(10, 30)])
             wamp = math.radians(u(25, 50))
-        centre = sc.pos(u(0.25, 0.4), u(-0.2, 0.05), u(-0.1, 0.1))
-        wrist = self.place(centre, r)
+        center = sc.pos(u(0.25, 0.4), u(-0.2, 0.05), u(-0.1, 0.1))
+        wrist = self.place(center, r)
         self.go(wrist, r, f_ext, self.travel(wrist), stagger=0.2, bulge=0.04 * sc.fwd)
         start = self.tl.n - 1
         per = FPS / (u(1.2, 2.4) * pp.tempo**0.5)
@@ -748,8 +748,8 @@ class _Performer:
         r = _frame(uu, _rot(sc.up, math.radians(u(-25, 25))) @ sc.fwd)
         r = self.jit(r, 4)
         f = self.pose("open", spread=u(0.0, 0.3) if rng.random() < 0.5 else u(0.6, 1.0))
-        centre = sc.pos(u(0.28, 0.45), u(-0.05, 0.15), u(-0.1, 0.12))
-        wrist = self.place(centre, r, 0.15, 0.85)
+        center = sc.pos(u(0.28, 0.45), u(-0.05, 0.15), u(-0.1, 0.12))
+        wrist = self.place(center, r, 0.15, 0.85)
         brief = rng.random() < pp.stop_brief
         n_rise = self.travel(wrist, slow=0.8 if brief else 1.0)
         self.go(wrist, r, f, n_rise, stagger=0.25, bulge=0.05 * sc.fwd)
