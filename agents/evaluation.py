@@ -176,13 +176,9 @@ def evaluate_run(
         suffix.append(Path(model_file).stem)
     if sample:
         suffix.append("sampled")
-    variant = None
-    if physics is not None:
-        try:
-            variant = PhysicsVariant.parse(physics)
-        except ValueError as error:
-            raise ConfigError(f"--physics: {error}") from None
-        suffix.append(physics if physics in PHYSICS_VARIANTS else "physics")
+    variant, name = _physics_variant(physics)
+    if name:
+        suffix.append(name)
     default_out = Path(run_dir) / (f"eval_{'_'.join(suffix)}.json" if suffix else EVAL_FILE)
     return evaluate_agent(
         agent,
@@ -194,6 +190,18 @@ def evaluate_run(
         engine,
         variant,
     )
+
+
+def _physics_variant(physics: str | None) -> tuple[PhysicsVariant | None, str]:
+    """``--physics`` read: the variant and the name its eval file carries (``held-out``, or
+    ``physics`` for KEY=VALUE,...); (None, "") without one."""
+    if physics is None:
+        return None, ""
+    try:
+        variant = PhysicsVariant.parse(physics)
+    except ValueError as error:
+        raise ConfigError(f"--physics: {error}") from None
+    return variant, physics if physics in PHYSICS_VARIANTS else "physics"
 
 
 def evaluate_both_engines(run_dir: str | Path, episodes: int | None = None, seed: int | None = None, **options) -> tuple[dict, Path]:
@@ -249,11 +257,6 @@ def evaluate_expert(
     """Evaluates the scripted expert of ``env_id``; writes runs/expert__<env>/eval.json (or ``out``),
     in the fixed ``physics`` variant when one is given (eval_<variant>.json)."""
     agent = ExpertAgent(env_id)
-    variant, name = None, EVAL_FILE
-    if physics is not None:
-        try:
-            variant = PhysicsVariant.parse(physics)
-        except ValueError as error:
-            raise ConfigError(f"--physics: {error}") from None
-        name = f"eval_{physics if physics in PHYSICS_VARIANTS else 'physics'}.json"
-    return evaluate_agent(agent, episodes, seed, out or agent.run_dir / name, progress, physics=variant)
+    variant, name = _physics_variant(physics)
+    default_out = agent.run_dir / (f"eval_{name}.json" if name else EVAL_FILE)
+    return evaluate_agent(agent, episodes, seed, out or default_out, progress, physics=variant)

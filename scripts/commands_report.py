@@ -81,12 +81,12 @@ def _training_clips_as_outside(clips) -> list:
     return [SimpleNamespace(landmarks=c.landmarks, gestures=c.segments, kind=f"{len(c.segments)} gestures") for c in clips]
 
 
-# report key -> (the blind generator's file, its dataset function); each written apart from robocue
+# report key -> (the blind generator's file, its dataset function, its name in the tables); each written apart from robocue
 BLIND_SETS = {
-    "blind_generator": (BLIND_GENERATOR, "blind_dataset"),
-    "blind2_generator": (BLIND2_GENERATOR, "blind2_dataset"),
-    "blind3_generator": (BLIND3_GENERATOR, "blind3_dataset"),
-    "blind4_generator": (BLIND4_GENERATOR, "blind4_dataset"),
+    "blind_generator": (BLIND_GENERATOR, "blind_dataset", "blind"),
+    "blind2_generator": (BLIND2_GENERATOR, "blind2_dataset", "blind 2"),
+    "blind3_generator": (BLIND3_GENERATOR, "blind3_dataset", "blind 3"),
+    "blind4_generator": (BLIND4_GENERATOR, "blind4_dataset", "blind 4"),
 }
 
 
@@ -94,7 +94,7 @@ def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[st
     module = outside_gestures()
     outside = module.outside_dataset(clips, seed=1)
     sets = {"independent_generator": (module.score_recognizer, outside)}
-    for key, (path, dataset) in BLIND_SETS.items():
+    for key, (path, dataset, _) in BLIND_SETS.items():
         if path.is_file():
             blind = load_test_module(f"robocue_{key}", path)
             sets[key] = (blind.score, getattr(blind, dataset)(clips, seed=1))
@@ -153,7 +153,7 @@ def markdown(report: dict) -> str:
             "",
         ]
     if "gesture" in report:
-        blinds = [(key, "blind" if key == "blind_generator" else f"blind {key[5]}") for key in BLIND_SETS]
+        blinds = [(key, name) for key, (_, _, name) in BLIND_SETS.items()]
         out += [
             "| reader | independent | " + " | ".join(name for _, name in blinds) + " | training performers | held-out performers "
             "| pointing error, median (°): independent / " + " / ".join(name for _, name in blinds) + " |",
