@@ -335,17 +335,28 @@ def check_stamp(stamp: dict | None, config: Config, path: Path) -> None:
 
 
 def zip_algorithm(path: Path) -> str:
-    """sac or ppo, from the JSON keys of an SB3 zip's ``data`` entry (nothing is unpickled)."""
+    """sac, tqc or ppo, from the JSON keys of an SB3 zip's ``data`` entry (nothing is unpickled)."""
     try:
         with zipfile.ZipFile(path) as archive:
             data = json.loads(archive.read("data"))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ConfigError(f"{str(path)!r} is not a Stable-Baselines3 zip ({type(error).__name__}: {first_line(error)})") from None
+    if "top_quantiles_to_drop_per_net" in data:
+        return "tqc"
     if "buffer_size" in data:
         return "sac"
     if "n_steps" in data:
         return "ppo"
-    raise ConfigError(f"{str(path)!r}: cannot tell its algorithm (robocue knows sac and ppo)")
+    raise ConfigError(f"{str(path)!r}: cannot tell its algorithm (robocue knows sac, tqc and ppo)")
+
+
+def replay_buffer_arguments(config: Config) -> dict:
+    """SB3 constructor arguments for the config's replay buffer: HER's with ``algo.her``, else none."""
+    if config.algo.her is None:
+        return {}
+    from stable_baselines3 import HerReplayBuffer
+
+    return {"replay_buffer_class": HerReplayBuffer, "replay_buffer_kwargs": config.algo.her.model_dump()}
 
 
 def build_policy_model(config: Config, env: gym.Env, device: str, hyperparameters: dict | None = None, setup: bool = False):
@@ -363,6 +374,7 @@ def build_policy_model(config: Config, env: gym.Env, device: str, hyperparameter
         verbose=0,
         policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
         _init_setup_model=False,
+        **(replay_buffer_arguments(config) if setup else {}),
         **(config.algo.hyperparameters if hyperparameters is None else hyperparameters),
     )
     if setup:  # SB3's whole setup: buffers, optimisers, SAC's entropy coefficient

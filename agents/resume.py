@@ -150,6 +150,8 @@ def save_resume_state(model, config: Config, folder: Path, replay_buffer: bool =
     if buffer is not None and replay_buffer:
         arrays.update({f"buffer__{k}": v for k, v in _buffer_arrays(buffer).items()})
         meta["replay_buffer"] = {"pos": int(buffer.pos), "full": bool(buffer.full)}
+        if hasattr(buffer, "_current_ep_start"):
+            meta["replay_buffer"]["current_ep_start"] = [int(start) for start in buffer._current_ep_start]
     normalize = model._vec_normalize_env
     if normalize is not None:
         meta["vec_normalize"] = {
@@ -171,11 +173,16 @@ def save_resume_state(model, config: Config, folder: Path, replay_buffer: bool =
     return paths["json"]
 
 
+# A replay buffer's per-transition arrays; HER's buffer adds where each transition's episode starts
+# and how long it is (its stored infos stay out: robocue's compute_reward reads no info).
+_BUFFER_ARRAYS = ("observations", "next_observations", "actions", "rewards", "dones", "timeouts", "ep_start", "ep_length")
+
+
 def _buffer_arrays(buffer) -> dict[str, np.ndarray]:
     """The filled part of a replay buffer's arrays (all of them once it has wrapped around)."""
     filled = buffer.buffer_size if buffer.full else buffer.pos
     arrays = {}
-    for name in ("observations", "next_observations", "actions", "rewards", "dones", "timeouts"):
+    for name in _BUFFER_ARRAYS:
         value = getattr(buffer, name, None)
         if isinstance(value, dict):
             arrays.update({f"{name}__{key}": v[:filled] for key, v in value.items()})
@@ -185,7 +192,7 @@ def _buffer_arrays(buffer) -> dict[str, np.ndarray]:
 
 
 def _restore_buffer(buffer, arrays, meta: dict) -> None:
-    for name in ("observations", "next_observations", "actions", "rewards", "dones", "timeouts"):
+    for name in _BUFFER_ARRAYS:
         value = getattr(buffer, name, None)
         if isinstance(value, dict):
             for key in value:
@@ -195,6 +202,8 @@ def _restore_buffer(buffer, arrays, meta: dict) -> None:
             saved = arrays[f"buffer__{name}"]
             value[: len(saved)] = saved
     buffer.pos, buffer.full = meta["pos"], meta["full"]
+    if "current_ep_start" in meta:  # HER: where each env copy's running episode began
+        buffer._current_ep_start[:] = meta["current_ep_start"]
 
 
 def restore_resume_state(model, config: Config, run_dir: Path, log=print) -> int:

@@ -36,6 +36,7 @@ from robocue.agents.agent import (
     make_env,
     model_path,
     read_model_weights,
+    replay_buffer_arguments,
     resolve_device,
     state_twin,
     training_env_ids,
@@ -62,7 +63,7 @@ from robocue.agents.runs import CHECKPOINT_DIR, MODEL_FILE, create_run_dir, load
 from robocue.agents.time_to_target import TimeToTarget
 from robocue.agents.tracking import finish_wandb, make_logger, start_wandb
 from robocue.agents.train_summary import write_train_summary
-from robocue.configs import Config, ConfigError, algorithm_class
+from robocue.configs import OFF_POLICY, Config, ConfigError, algorithm_class
 from robocue.envs.commands import COMMAND_DIM
 from robocue.envs.vector import ThreadedVecEnv
 from robocue.envs.wrappers import EngineMix, ObjectMotion, ObjectTokenNoise
@@ -406,6 +407,15 @@ def check_runnable(config: Config) -> str:
         if problem is not None:
             env.close()
             raise ConfigError(f"config key 'env.object_motion': {problem}")
+    if config.algo.her is not None and not hasattr(env.unwrapped, "compute_reward"):
+        env.close()
+        spec = envs.ENV_SPECS.get(config.env.id, {})
+        wanted = {**spec, "obs_mode": "goal"}
+        goal_id = next((i for i, other in envs.ENV_SPECS.items() if other == wanted), "robocue/<Task>Goal-<Engine>-v0")
+        raise ConfigError(
+            f"config key 'algo.her' relabels goals, so it needs a goal env (observations with achieved_goal and desired_goal), "
+            f"not {config.env.id}: use env.id={goal_id}"
+        )
     if config.env.token_noise > 0:
         try:
             ObjectTokenNoise(env, config.env.token_noise)
@@ -460,7 +470,7 @@ def build_checked_model(config: Config, env: gym.Env):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # PPO's note on batch sizes that do not divide the rollout
             hyperparameters = dict(config.algo.hyperparameters)
-            if config.algo.name == "sac":  # sized by check_replay_memory; one transition proves the buffer can be built
+            if config.algo.name in OFF_POLICY:  # sized by check_replay_memory; one transition proves the buffer can be built
                 hyperparameters["buffer_size"] = 1
             return build_policy_model(config, env, "cpu", hyperparameters, setup=True)
     except (AssertionError, ValueError, TypeError, RuntimeError, KeyError, OverflowError, MemoryError) as error:
@@ -494,7 +504,7 @@ def replay_buffer_bytes(config: Config, observation_space: gym.spaces.Space) -> 
     SB3's buffers store every observation twice (``observations`` and ``next_observations``;
     Dict buffers cannot share them), in the space's dtype: uint8 images stay uint8.
     """
-    if config.algo.name != "sac":
+    if config.algo.name not in OFF_POLICY:
         return 0
     spaces = observation_space.spaces.values() if isinstance(observation_space, gym.spaces.Dict) else [observation_space]
     per_observation = sum(int(np.prod(space.shape)) * np.dtype(space.dtype).itemsize for space in spaces)
@@ -564,6 +574,7 @@ def build_model(config: Config, device: str):
         device=device,
         verbose=0,
         policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
+        **replay_buffer_arguments(config),
         **config.algo.hyperparameters,
     )
 

@@ -2,6 +2,7 @@
 
 from robocue.configs.schema import (
     DEFAULT_PRESET,
+    OFF_POLICY,
     Config,
     ConfigError,
     algorithm_class,
@@ -12,6 +13,7 @@ from robocue.configs.schema import (
 
 __all__ = [
     "DEFAULT_PRESET",
+    "OFF_POLICY",
     "Config",
     "ConfigError",
     "algorithm_class",

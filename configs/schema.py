@@ -111,11 +111,33 @@ class EnvConfig(_Section):
     )
 
 
+OFF_POLICY = ("sac", "tqc")  # algorithms with a replay buffer
+
+
+class HerConfig(_Section):
+    """``algo.her``: Hindsight Experience Replay (SB3's HerReplayBuffer) for sac and tqc on goal envs."""
+
+    n_sampled_goal: int = Field(4, ge=1, le=64, description="Relabelled transitions per real one (4: 80% of a batch relabelled).")
+    goal_selection_strategy: Literal["future", "final", "episode"] = Field(
+        "future", description="Where relabelled goals come from: a later step of the same episode (future), its last step, or any step."
+    )
+
+
 class AlgoConfig(BaseModel):
-    """``name`` picks the algorithm; every other key is one of its SB3 constructor arguments."""
+    """``name`` picks the algorithm; ``her`` adds hindsight relabelling; every other key is one of its
+    SB3 constructor arguments."""
 
     model_config = ConfigDict(extra="allow")
-    name: Literal["sac", "ppo"] = Field("sac", description="Stable-Baselines3 algorithm: sac or ppo.")
+    name: Literal["sac", "tqc", "ppo"] = Field(
+        "sac", description="Algorithm: sac or ppo (Stable-Baselines3), or tqc (SAC with truncated quantile critics, sb3-contrib)."
+    )
+    her: HerConfig | None = Field(
+        None,
+        description=(
+            "Hindsight Experience Replay for sac and tqc (needs a goal env, env.id robocue/<Task>Goal-...): "
+            "{n_sampled_goal, goal_selection_strategy}; None: a plain replay buffer."
+        ),
+    )
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
@@ -533,12 +555,16 @@ _UNSUPPORTED = {
 
 
 def algorithm_class(name: str):
-    """The Stable-Baselines3 class for ``name`` (sac or ppo)."""
+    """The Stable-Baselines3 (or sb3-contrib) class for ``name`` (sac, tqc or ppo)."""
     # lazy import: configs is the lowest floor and loads in 1.0 s; Stable-Baselines3 (with torch)
     # takes 9.1 s more (`python -X importtime`, 2-core machine under load), which `robocue train
     # --help` and config checks must not pay.
     from stable_baselines3 import PPO, SAC
 
+    if name == "tqc":
+        from sb3_contrib import TQC
+
+        return TQC
     return {"sac": SAC, "ppo": PPO}[name]
 
 
@@ -569,7 +595,7 @@ _RANGES = {
     "sde_sample_freq": (-1, 10**9, True),
     "stats_window_size": (1, 10**6, True),
 }
-_N_STEPS_RANGE = {"ppo": (2, 2**20), "sac": (1, 1000)}  # PPO: rollout length per env copy; SAC: n-step returns
+_N_STEPS_RANGE = {"ppo": (2, 2**20), "sac": (1, 1000), "tqc": (1, 1000)}  # PPO: rollout length per env copy; SAC: n-step returns
 
 
 def _check_ranges(algo: AlgoConfig) -> None:
@@ -705,6 +731,8 @@ def validate_config(data: dict) -> Config:
     except ValidationError as error:
         raise ConfigError(_format_validation_error(error)) from None
     _check_hyperparameters(config.algo)
+    if config.algo.her is not None and config.algo.name not in OFF_POLICY:
+        raise ConfigError(f"config key 'algo.her' needs a replay buffer: algo.name sac or tqc (got {config.algo.name})")
     if config.env.command_features == "embedding" and config.env.commands != "language":
         raise ConfigError(
             f"config key 'env.command_features=embedding' applies to env.commands=language only (got commands={config.env.commands}); "

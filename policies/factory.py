@@ -29,17 +29,17 @@ def policy_class(observation_is_dict: bool) -> str:
 
 
 def policy_kwargs(policy_config, algo_name: str, observation_layout: dict | None = None) -> dict:
-    """SB3 ``policy_kwargs`` for ``algo_name`` (sac or ppo).
+    """SB3 ``policy_kwargs`` for ``algo_name`` (sac, tqc or ppo).
 
     Args:
         policy_config: A :class:`configs.schema.PolicyConfig`.
-        algo_name: ``sac`` (one ``net_arch`` for actor and critics) or ``ppo`` (separate
+        algo_name: ``sac`` or ``tqc`` (one ``net_arch`` for actor and critics) or ``ppo`` (separate
             policy and value networks of that shape).
         observation_layout: The env's ``observation_layout``; the attention extractor needs it.
     """
     check_extractor(policy_config.features_extractor, observation_is_dict=observation_layout is None)
     layers = list(policy_config.net_arch)
-    net_arch = layers if algo_name == "sac" else {"pi": layers, "vf": layers}
+    net_arch = {"pi": layers, "vf": layers} if algo_name == "ppo" else layers  # sac, tqc: actor and critics alike
     kwargs = {"net_arch": net_arch, "activation_fn": ACTIVATIONS[policy_config.activation]}
     if policy_config.share_features_extractor is not None:
         kwargs["share_features_extractor"] = policy_config.share_features_extractor

@@ -48,6 +48,15 @@ TINY_PPO_OVERRIDES = [o for o in TINY_OVERRIDES if not o.startswith("algo.")] + 
     "train.timesteps=256",
 ]
 
+# Turn the tiny SAC run into TQC with hindsight relabelling on the goal twin of reach_sac's env.
+HER_OVERRIDES = [
+    "env.id=robocue/ReachGoal-MuJoCo-v0",
+    "env.kwargs.reward_type=sparse",
+    "policy.features_extractor=combined",
+    "algo.name=tqc",
+    "algo.her.n_sampled_goal=2",
+]
+
 
 @pytest.fixture
 def tiny_overrides() -> list[str]:

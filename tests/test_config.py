@@ -154,12 +154,31 @@ def test_tiny_overrides_are_valid_config_keys(tiny_overrides, tiny_ppo_overrides
         (["logging.wandb=maybe"], "'logging.wandb'"),
         (["train.timesteps"], "train.timesteps"),  # no '='
         (["train.timesteps.x=1"], "train.timesteps"),  # a value, not a section
+        (["algo.her.n_sampled_goal=0"], "'algo.her.n_sampled_goal'"),
+        (["algo.her.goal_selection_strategy=random"], "'algo.her.goal_selection_strategy'"),
+        (["algo.her.bogus=1"], "'algo.her.bogus'"),
     ],
 )
 def test_bad_overrides_raise_one_line_config_error(overrides, needle):
     with pytest.raises(ConfigError) as error:
         load_config(SAC_PRESET, overrides)
     assert_one_line_error(error, needle)
+
+
+def test_her_needs_an_off_policy_algorithm():
+    with pytest.raises(ConfigError) as error:
+        load_config(PPO_PRESET, ["algo.her.n_sampled_goal=4"])
+    assert_one_line_error(error, "config key 'algo.her' needs a replay buffer: algo.name sac or tqc (got ppo)")
+
+
+def test_tqc_takes_its_own_hyperparameters():
+    config = load_config(SAC_PRESET, ["algo.name=tqc", "algo.top_quantiles_to_drop_per_net=3", "algo.her.n_sampled_goal=2"])
+    assert config.algo.hyperparameters["top_quantiles_to_drop_per_net"] == 3
+    assert config.algo.her.n_sampled_goal == 2 and config.algo.her.goal_selection_strategy == "future"
+    assert "her" not in config.algo.hyperparameters  # a section of its own, not a constructor argument
+    with pytest.raises(ConfigError) as error:
+        load_config(SAC_PRESET, ["algo.top_quantiles_to_drop_per_net=3"])  # SAC has no such argument
+    assert_one_line_error(error, "'algo.top_quantiles_to_drop_per_net' is not a SAC hyperparameter")
 
 
 def test_unknown_key_error_lists_the_valid_keys():
@@ -434,6 +453,8 @@ CLI_BAD_INPUTS = [
     _train_cli_case(["env.kwargs.render_mode=rgb_array"], "render_mode"),
     _train_cli_case(["train.bc_episodes=5"], "config key 'train.bc_episodes' is now 'train.imitation.episodes'"),
     _train_cli_case(["policy.multimodal.augment=false"], "config key 'policy.multimodal' applies to policy.features_extractor=multimodal"),
+    # hindsight relabelling needs a goal env, and names the goal twin of the env it was given
+    _train_cli_case(["algo.her.n_sampled_goal=4"], "use env.id=robocue/ReachGoal-MuJoCo-v0"),
     pytest.param(
         ["device=cuda"],
         "cuda",

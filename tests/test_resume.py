@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import torch
-from conftest import PPO_PRESET, SAC_PRESET, TINY_OVERRIDES, TINY_PPO_OVERRIDES
+from conftest import HER_OVERRIDES, PPO_PRESET, SAC_PRESET, TINY_OVERRIDES, TINY_PPO_OVERRIDES
 
 from robocue.agents.agent import read_model_weights
 from robocue.agents.resume import newest_resume_step
@@ -18,6 +18,13 @@ QUIET = ["train.evaluate=false", "train.video=false"]
 RUNS = {
     "ppo": (PPO_PRESET, [*TINY_PPO_OVERRIDES, *QUIET, "train.timesteps=512", "train.checkpoint_every=128"], 300, 256),
     "sac": (SAC_PRESET, [*TINY_OVERRIDES, *QUIET, "train.checkpoint_every=100"], 250, 200),
+    # TQC with hindsight relabelling on two env copies: the HER buffer's episode bookkeeping resumes too.
+    "tqc_her": (
+        SAC_PRESET,
+        [*TINY_OVERRIDES, *QUIET, *HER_OVERRIDES, "env.n_envs=2", "train.timesteps=400", "train.checkpoint_every=100"],
+        330,
+        300,
+    ),
 }
 # Trains in a child process that SIGKILLs itself at the first step at or past KILL_AT.
 KILLER = """
@@ -36,7 +43,7 @@ training.train(load_config(preset, overrides))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("algo", ["ppo", "sac"])
+@pytest.mark.parametrize("algo", ["ppo", "sac", "tqc_her"])
 def test_a_killed_run_resumes_bit_for_bit(tmp_path, algo, capsys):
     preset, overrides, kill_at, resume_step = RUNS[algo]
     assert main(["train", preset, *overrides, f"run.dir={tmp_path / 'whole'}"]) == 0
