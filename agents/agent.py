@@ -20,6 +20,7 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 import torch
+from stable_baselines3 import HerReplayBuffer
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 from robocue import envs  # noqa: F401  (registers the robocue/ ids)
@@ -354,8 +355,6 @@ def replay_buffer_arguments(config: Config) -> dict:
     """SB3 constructor arguments for the config's replay buffer: HER's with ``algo.her``, else none."""
     if config.algo.her is None:
         return {}
-    from stable_baselines3 import HerReplayBuffer
-
     return {"replay_buffer_class": HerReplayBuffer, "replay_buffer_kwargs": config.algo.her.model_dump()}
 
 

@@ -49,6 +49,7 @@ def _timed(model, steps: int) -> dict:
 
 def plain_sac(env_id: str, env_kwargs: dict, seed: int = 0):
     """Stable-Baselines3 SAC with HER and every other setting at its default, on one copy of ``env_id``."""
+    # lazy import: Stable-Baselines3 (with torch) takes about 9 s to import on this 2-core machine, which --help must not pay
     from stable_baselines3 import SAC, HerReplayBuffer
     from stable_baselines3.common.env_util import make_vec_env
 
@@ -58,6 +59,7 @@ def plain_sac(env_id: str, env_kwargs: dict, seed: int = 0):
 
 def preset_model(contender: str, seed: int = 0):
     """``contender`` is a preset name, optionally with overrides joined by ``+`` (``reach_sac_her+train.torch_threads=2``)."""
+    # lazy import: agents.training loads Stable-Baselines3 and the envs (about 9 s here), which --help must not pay
     from robocue.agents.training import build_model
 
     preset, *overrides = contender.split("+")
