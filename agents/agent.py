@@ -221,13 +221,18 @@ def foreign_refusal(path: str | Path, how: str) -> str:
     )
 
 
+def mode_twin(env_id: str, obs_mode: str) -> str:
+    """The env of ``env_id``'s task in the same engine that observes in ``obs_mode``."""
+    wanted = {**envs.ENV_SPECS[env_id], "obs_mode": obs_mode}
+    for other, other_spec in envs.ENV_SPECS.items():
+        if other_spec == wanted:
+            return other
+    raise ConfigError(f"{env_id} has no {obs_mode}-mode twin")
+
+
 def state_twin(env_id: str) -> str:
     """The state-mode env of ``env_id``'s task in the same engine (what a teacher policy observes)."""
-    spec = envs.ENV_SPECS[env_id]
-    for other, other_spec in envs.ENV_SPECS.items():
-        if other_spec["obs_mode"] == "state" and other_spec["task"] == spec["task"] and other_spec["engine"] == spec["engine"]:
-            return other
-    raise ConfigError(f"{env_id} has no state-mode twin")
+    return mode_twin(env_id, "state")
 
 
 def model_path(run_dir: Path, model_file: str = MODEL_FILE, log=None) -> Path:

@@ -34,6 +34,7 @@ from robocue.agents.agent import (
     foreign_refusal,
     load_weights,
     make_env,
+    mode_twin,
     model_path,
     read_model_weights,
     replay_buffer_arguments,
@@ -409,9 +410,7 @@ def check_runnable(config: Config) -> str:
             raise ConfigError(f"config key 'env.object_motion': {problem}")
     if config.algo.her is not None and not hasattr(env.unwrapped, "compute_reward"):
         env.close()
-        spec = envs.ENV_SPECS.get(config.env.id, {})
-        wanted = {**spec, "obs_mode": "goal"}
-        goal_id = next((i for i, other in envs.ENV_SPECS.items() if other == wanted), "robocue/<Task>Goal-<Engine>-v0")
+        goal_id = mode_twin(config.env.id, "goal") if config.env.id in envs.ENV_SPECS else "robocue/<Task>Goal-<Engine>-v0"
         raise ConfigError(
             f"config key 'algo.her' relabels goals, so it needs a goal env (observations with achieved_goal and desired_goal), "
             f"not {config.env.id}: use env.id={goal_id}"

@@ -732,7 +732,7 @@ def validate_config(data: dict) -> Config:
         raise ConfigError(_format_validation_error(error)) from None
     _check_hyperparameters(config.algo)
     if config.algo.her is not None and config.algo.name not in OFF_POLICY:
-        raise ConfigError(f"config key 'algo.her' needs a replay buffer: algo.name sac or tqc (got {config.algo.name})")
+        raise ConfigError(f"config key 'algo.her' needs a replay buffer: algo.name {' or '.join(OFF_POLICY)} (got {config.algo.name})")
     if config.env.command_features == "embedding" and config.env.commands != "language":
         raise ConfigError(
             f"config key 'env.command_features=embedding' applies to env.commands=language only (got commands={config.env.commands}); "

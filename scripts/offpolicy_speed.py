@@ -21,7 +21,7 @@ import time
 
 import torch
 
-from robocue.configs import ConfigError, load_config
+from robocue.configs import OFF_POLICY, Config, ConfigError, load_config
 from robocue.files import check_output_path, write_json
 
 DEFAULT_PRESETS = ("reach_sac_her", "reach_sac_her+train.torch_threads=2", "reach_sac")
@@ -57,16 +57,13 @@ def plain_sac(env_id: str, env_kwargs: dict, seed: int = 0):
     return SAC("MultiInputPolicy", env, replay_buffer_class=HerReplayBuffer, seed=seed, device="cpu", verbose=0)
 
 
-def preset_model(contender: str, seed: int = 0):
+def contender_config(contender: str, seed: int = 0) -> Config:
     """``contender`` is a preset name, optionally with overrides joined by ``+`` (``reach_sac_her+train.torch_threads=2``)."""
-    # lazy import: agents.training loads Stable-Baselines3 and the envs (about 9 s here), which --help must not pay
-    from robocue.agents.training import build_model
-
     preset, *overrides = contender.split("+")
     config = load_config(preset, [*overrides, f"seed={seed}"])
-    if config.algo.name not in ("sac", "tqc"):
-        raise ConfigError(f"preset {preset!r} trains {config.algo.name}; this script measures off-policy presets (sac, tqc)")
-    return config, build_model(config, "cpu")
+    if config.algo.name not in OFF_POLICY:
+        raise ConfigError(f"preset {preset!r} trains {config.algo.name}; this script measures off-policy presets ({', '.join(OFF_POLICY)})")
+    return config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,19 +84,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             check_output_path(args.out)
         presets = args.preset or list(DEFAULT_PRESETS)
-        built = [preset_model(name) for name in presets]  # every preset checked before anything is timed
+        configs = [contender_config(name) for name in presets]  # every contender checked before anything is timed
     except (ConfigError, ValueError) as error:
         print(f"offpolicy_speed: error: {error}", file=sys.stderr)
         return 2
+    # lazy import: agents.training loads Stable-Baselines3 and the envs (about 9 s here), which --help must not pay
+    from robocue.agents.training import build_model
+
     rows = []
-    for name, (config, model) in zip(presets, built):
+    for name, config in zip(presets, configs):
         torch.set_num_threads(config.train.torch_threads or torch.get_num_threads())
-        row = {"contender": name, "env_id": config.env.id, "algo": config.algo.name, **_timed(model, args.steps)}
+        row = {"contender": name, "env_id": config.env.id, "algo": config.algo.name, **_timed(build_model(config, "cpu"), args.steps)}
         rows.append(row)
         print(row, flush=True)
     if not args.no_plain:
-        first = built[0][0]
-        torch.set_num_threads(1)
+        first = configs[0]
+        torch.set_num_threads(1)  # as robocue trains by default (train.torch_threads=1), so the two compare per thread
         model = plain_sac(first.env.id, dict(first.env.kwargs))
         row = {"contender": "plain SB3 SAC (defaults, HER)", "env_id": first.env.id, "algo": "sac", **_timed(model, args.steps)}
         rows.append(row)
