@@ -370,17 +370,20 @@ def build_policy_model(config: Config, env: gym.Env, device: str, hyperparameter
     vec_env = DummyVecEnv([lambda: env])
     is_dict = isinstance(env.observation_space, gym.spaces.Dict)
     layout = None if is_dict else env.get_wrapper_attr("observation_layout")
-    model = algorithm_class(config.algo.name)(
-        policy_class(is_dict),
-        vec_env,
-        seed=config.seed,
-        device=device,
-        verbose=0,
-        policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
-        _init_setup_model=False,
-        **(replay_buffer_arguments(config) if setup else {}),
-        **(config.algo.hyperparameters if hyperparameters is None else hyperparameters),
-    )
+    with warnings.catch_warnings():
+        if not setup:  # only acting: PPO's warning that batch_size does not divide one env's rollout is moot
+            warnings.filterwarnings("ignore", message="You have specified a mini-batch size", category=UserWarning)
+        model = algorithm_class(config.algo.name)(
+            policy_class(is_dict),
+            vec_env,
+            seed=config.seed,
+            device=device,
+            verbose=0,
+            policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
+            _init_setup_model=False,
+            **(replay_buffer_arguments(config) if setup else {}),
+            **(config.algo.hyperparameters if hyperparameters is None else hyperparameters),
+        )
     if setup:  # SB3's whole setup: buffers, optimisers, SAC's entropy coefficient
         model._setup_model()
         return model

@@ -185,7 +185,7 @@ def markdown(report: dict) -> str:
 
 # task, then the presets that follow its structured command, words and gestures
 END_TO_END = (
-    ("Reach", "reach_ppo", "reach_language_ppo", "reach_gesture_ppo"),
+    ("Reach", "reach_ppo_large", "reach_language_ppo", "reach_gesture_ppo"),
     ("Push", "push_dagger", "push_language_dagger", "push_gesture_dagger"),
     ("GoTo", "goto_dagger", "goto_language_dagger", "goto_gesture_dagger"),
 )

@@ -135,3 +135,23 @@ def test_twin_ids():
     assert envs.twin_id("robocue/Maze-PyBullet-v0", "mujoco") == "robocue/Maze-MuJoCo-v0"
     with pytest.raises(ValueError, match="engine 'ode'"):
         envs.twin_id("robocue/Reach-MuJoCo-v0", "ode")
+
+
+def test_an_acting_model_does_not_warn_about_the_training_batch_size():
+    """The default preset's minibatch (512) does not divide one env's rollout (256 steps): PPO warns
+    about that at construction, which is moot for a model that only acts (eval, replay, export)."""
+    import warnings
+
+    from robocue.agents.agent import build_policy_model, make_env
+    from robocue.configs import load_config
+
+    config = load_config("reach_ppo")
+    assert config.algo.hyperparameters["n_steps"] % config.algo.hyperparameters["batch_size"] != 0
+    env = make_env(config)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = build_policy_model(config, env, "cpu")
+    finally:
+        env.close()
+    assert model.policy is not None
