@@ -384,9 +384,14 @@ def export_run(run_dir: str | Path, fmt: str = "onnx", int8: bool = False, out: 
                 raise ConfigError("export handles language agents that read decoded or belief features; this one reads raw embeddings")
             manifest.update(export_language_encoder(spoken.encoder, staging, fmt))
             manifest["files"]["language_encoder"] = manifest["language_encoder"]["file"]
-        if gestures is not None and fmt == "onnx":
-            manifest.update(export_gesture_encoder(gestures.encoder, staging))
-            manifest["files"]["gesture_encoder"] = GESTURE_FILE
+        if gestures is not None:
+            if isinstance(gestures.encoder, nn.Module):  # the learned reader: its network goes along
+                manifest["gesture_reader"] = "learned"
+                if fmt == "onnx":
+                    manifest.update(export_gesture_encoder(gestures.encoder, staging))
+                    manifest["files"]["gesture_encoder"] = GESTURE_FILE
+            else:  # the geometric reader: numpy rules that ship with robocue, no network to export
+                manifest["gesture_reader"] = "geometric"
         if int8:
             calibration = None
             if cnn:

@@ -8,7 +8,9 @@ and writes the same eval JSON as ``agents.evaluation``.
 For one-hot and pixel agents nothing here imports torch (``tests/test_export.py`` runs the
 loop with torch blocked). A spoken-command agent's simulated human says its commands with the
 template grammar of ``perception.language``, which imports torch at its top: the words are
-made there, and the acting (words -> belief -> action) runs in onnxruntime.
+made there, and the acting (words -> belief -> action) runs in onnxruntime. A gesture agent's
+simulated person performs with ``perception.gestures`` (torch imported there too); the
+geometric reader that reads the clips is numpy rules, and the policy runs in onnxruntime.
 """
 
 from __future__ import annotations
@@ -49,6 +51,20 @@ def _spoken_commands(env: gym.Env, split: str, encoder: OnnxLanguageEncoder, fea
     return OnnxSpokenCommands(env, split, encoder=encoder, features=features)
 
 
+def _gesture_commands(env: gym.Env, split: str, manifest: dict) -> gym.Env:
+    # Imported here, not at the top, for the reason _spoken_commands gives.
+    from robocue.perception.command_channels import GESTURE_SPLITS, GestureCommands
+    from robocue.perception.gestures.geometric import GeometricRecognizer
+
+    if split not in GESTURE_SPLITS:
+        raise ConfigError(f"--commands {split!r}: this agent follows gestures; splits: {', '.join(GESTURE_SPLITS)}")
+    reader = manifest.get("gesture_reader", "geometric")
+    if reader != "geometric":
+        raise ConfigError(f"acting from ONNX reads gestures with the geometric reader, not {reader!r} (use --runtime torch)")
+    # The geometric reader is numpy rules, not a network: the export carries nothing for it.
+    return GestureCommands(env, split, encoder=GeometricRecognizer(), features=manifest.get("command_features", "decoded"))
+
+
 def make_env(manifest: dict, export_dir: str | Path, split: str | None = None, render_mode: str | None = None, **overrides) -> gym.Env:
     """The exported agent's env, as evaluation sees it (no training noise)."""
     env = gym.make(manifest["env_id"], render_mode=render_mode, **{**manifest["env_kwargs"], **overrides})
@@ -58,7 +74,7 @@ def make_env(manifest: dict, export_dir: str | Path, split: str | None = None, r
         # Exports made before decoded features existed read belief features.
         env = _spoken_commands(env, split or "train", OnnxLanguageEncoder(export_dir, manifest), manifest.get("command_features", "belief"))
     elif commands == "gesture":
-        raise ConfigError("acting from ONNX handles one-hot and spoken-command agents; this one follows gestures (use --runtime torch)")
+        env = _gesture_commands(env, split or "gesture", manifest)
     elif split is not None:
         raise ConfigError(f"--commands {split}: this agent was trained on one-hot commands")
     return env
@@ -130,7 +146,7 @@ def evaluate_export(
         "model_file": str(policy.path),
         "int8": int8,
         "deterministic": True,
-        "commands": commands or ("train" if manifest["commands"] == "language" else None),
+        "commands": commands or {"language": "train", "gesture": "gesture"}.get(manifest["commands"]),
         "env_id": manifest["env_id"],
         "n_episodes": len(records),
         "success_rate": successes / len(records),

@@ -162,6 +162,24 @@ def test_language_encoder_export_matches_the_spoken_command_features(tmp_path):
     assert lengths[0] == lengths[1]
 
 
+def test_a_gesture_agent_exports_and_evaluates_from_onnx_as_in_pytorch(tmp_path, capsys):
+    """A gesture agent reads clips with the geometric reader (numpy rules, nothing to export):
+    the manifest says so, and its ONNX episodes are PyTorch's, for each split of performers."""
+    run = make_run(tmp_path / "hands", "reach_gesture_ppo")
+    manifest = export_run(run, progress=lambda *_: None)
+    assert manifest["gesture_reader"] == "geometric" and set(manifest["files"]) == {"policy"}
+    for split in ("gesture", "gesture-heldout"):
+        argv = ["--episodes", "2", "--commands", split]
+        assert main(["eval", str(run), *argv, "--out", str(tmp_path / "t.json")]) == 0
+        assert main(["eval", str(run), "--runtime", "onnx", *argv, "--out", str(tmp_path / "o.json")]) == 0
+        torch_run, onnx_run = (json.loads((tmp_path / name).read_text()) for name in ("t.json", "o.json"))
+        assert onnx_run["commands"] == split
+        assert [e["command"] for e in torch_run["episodes"]] == [e["command"] for e in onnx_run["episodes"]]
+        assert np.allclose([e["return"] for e in torch_run["episodes"]], [e["return"] for e in onnx_run["episodes"]], atol=1e-3)
+    capsys.readouterr()
+    _one_line_exit_2(["eval", str(run), "--runtime", "onnx", "--episodes", "1", "--commands", "outside"], capsys, "--commands")
+
+
 @pytest.mark.slow
 def test_pixel_policy_exports_with_static_int8(tmp_path):
     run = make_run(tmp_path / "pixels", "reach_pixels_dagger")
