@@ -75,9 +75,10 @@ def rows(run: Path, label: str) -> list[str]:
             continue
         if reference is None and shown.startswith("PyTorch"):
             reference = evaluation
-        parameters = (bench or {}).get("parameters")
+        parameters = (bench or {}).get("parameters") or manifest.get("parameters")
         model = f"{label} ({parameters:,} params)" if parameters else label
-        size = f"{bench['size_kb']:.1f}" if bench else ""
+        file_size = (manifest.get("sizes_kb") or {}).get({"ONNX float32": "policy", "ONNX int8": "policy_int8"}.get(shown, ""))
+        size = f"{bench['size_kb']:.1f}" if bench else (f"{file_size:.1f}" if file_size else "")
         latency = f"{bench['p50_ms']:.3f} / {bench['p99_ms']:.2f}" if bench else ""
         memory = f"{bench['peak_memory_mb']:.0f}" if bench else ""
         success = same = wall = ""

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from robocue.perception.gestures import GeometricRecognizer, hand_measures, load_gesture_reader, sample_clip, sample_dataset
-from robocue.perception.gestures.geometric import Thresholds, _curl_cycles
+from robocue.perception.gestures.geometric import Thresholds, _curl_cycles, _fill, _valid_frames
 
 READER = GeometricRecognizer()
 
@@ -188,3 +188,64 @@ def test_a_point_split_by_a_glitch_is_one_point():
     assert abs((found[0]["direction_deg"] - aim + 180) % 360 - 180) < 8.0
     unmerged = GeometricRecognizer(Thresholds(point_merge_deg=0.0)).recognize(clip)
     assert [g["label"] for g in unmerged] == ["point", "point"]
+
+
+def _move(a: np.ndarray, b: np.ndarray, n: int) -> list[np.ndarray]:
+    """``n`` frames from hand ``a`` to hand ``b`` (position and posture together), minimum-jerk timed."""
+    s = np.linspace(0.0, 1.0, n + 1)[1:, None, None]
+    s = s * s * s * (10.0 - 15.0 * s + 6.0 * s * s)
+    return list(a + s * (b - a))
+
+
+def _jitter(frames: list[np.ndarray], seed: int) -> np.ndarray:
+    """The frames as a clip, with tracker noise so that no frame repeats exactly (a repeat reads as dropped)."""
+    lm = np.stack(frames)
+    return (lm + np.random.default_rng(seed).normal(0.0, 2e-4, lm.shape)).astype(np.float32)
+
+
+def _from_rest(seed: int, gesture: str, rise_palms: float = 3.0):
+    """A training-generator clip of ``gesture`` moved high into the middle of the picture, and its
+    resting hand (relaxed, curled fingers) ``rise_palms`` palm lengths below where the gesture starts."""
+    clip = sample_clip(np.random.default_rng(seed), 3, [gesture], idle_frames=20)
+    lm = np.asarray(clip.landmarks, np.float64)
+    lm = _fill(lm, _valid_frames(lm))
+    _, start, end, _ = clip.segments[0]
+    lm = lm - [lm[start:end, 0, 0].mean() - 0.5, lm[start, 0, 1] - 0.3, 0.0]
+    palm = np.linalg.norm(lm[start, 9, :2] - lm[start, 0, :2])
+    rest = lm[0] - lm[0, 0] + lm[start, 0] + [0.0, rise_palms * palm, 0.0]
+    return rest, lm, start, end
+
+
+def test_a_hand_rising_from_rest_into_a_stop_and_dropping_back_is_the_stop():
+    # The hand opens as it rises (3 palm lengths, longer than swipe_sure) and relaxes as it drops:
+    # both strokes are the stop's arrival and departure, not swipes up and down.
+    for seed in range(6):
+        rest, lm, _, end = _from_rest(seed, "stop")
+        held = lm[end - 3]
+        clip = _jitter([rest] * 15 + _move(rest, held, 20) + [held] * 30 + _move(held, rest, 25) + [rest] * 15, seed)
+        assert _labels(clip) == ["stop"], seed
+
+
+def test_a_swipe_set_off_from_rest_and_brought_back_to_it_is_one_swipe():
+    for seed in range(4):
+        for gesture in ("swipe_left", "swipe_right", "swipe_up", "swipe_down"):
+            rest, lm, start, end = _from_rest(seed, gesture)
+            frames = [rest] * 15 + _move(rest, lm[start], 20) + [lm[start]] * 4 + list(lm[start:end])
+            frames += [lm[end - 1]] * 4 + _move(lm[end - 1], rest, 25) + [rest] * 15
+            assert _labels(_jitter(frames, seed)) == [gesture], (seed, gesture)
+
+
+def _hand_coming_up(seen_before: bool) -> np.ndarray:
+    """An open hand moving up half the picture from its bottom edge, then lost; before it, the hand
+    is either lost too (it comes into the picture) or held still at the edge."""
+    clip = sample_clip(np.random.default_rng(3), 3, ["stop"], idle_frames=20)
+    lm = np.asarray(clip.landmarks, np.float64)
+    held = _fill(lm, _valid_frames(lm))[clip.segments[0][2] - 3]
+    low = held - [held[:, 0].mean() - 0.5, held[:, 1].max() - 0.98, 0.0]
+    lost = [np.full_like(low, np.nan)] * 20
+    return _jitter(([low] * 20 if seen_before else lost) + _move(low, low - [0.0, 0.45, 0.0], 12) + [low - [0.0, 0.45, 0.0]] * 3 + lost, 3)
+
+
+def test_a_hand_coming_into_the_picture_is_no_swipe():
+    assert _labels(_hand_coming_up(seen_before=False)) == []
+    assert _labels(_hand_coming_up(seen_before=True)) == ["swipe_up"]

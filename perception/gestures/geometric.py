@@ -18,15 +18,29 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecognizer.recognize`):
    straight), ``fist`` (all four curled), ``pointing`` (index straight, the other three
    curled), and anything else.
 4. **Strokes**: the wrist's path is cut where it stops or turns back; a stroke travelling at
-   least ``swipe_distance`` palm lengths fast enough is a swipe in its main direction, and
-   the shorter strokes that wind up before it or bring the hand back after it are not.
+   least ``swipe_distance`` palm lengths fast enough, with the fingers out, is a swipe in its
+   main direction, and the strokes that wind up before it or bring the hand back after it
+   (opposite to it, much slower, or arriving from rest / leaving for it) are not.
+   **Transitions**: a swipe is made on purpose, the hand opened first and keeping its shape.
+   A stroke over which the hand opens from a relaxed or curled posture, or that sets off with
+   the hand hanging, is the hand arriving from rest; one over which it curls back, or that ends
+   hanging, is the hand leaving for rest (:func:`transition`). Steady strokes rank before them;
+   an arriving stroke up to ``arrive_frames`` before a held gesture or a steady swipe, or a
+   leaving one as long after, is not a swipe. A stroke that starts as the hand comes into view
+   at the picture's border, or ends as it leaves it, is not one either (where it came from or
+   went to was not seen).
 5. **Finger cycles**: the four fingers' mean curl (or the index finger's alone, the other
    three curled: the one-finger beckon) closing and opening again twice or more is
-   ``come_here``; an open hand closing once into a fist is ``grab``.
+   ``come_here`` (smaller closings, down to ``small_cycle``, three times or more); an open
+   hand closing once into a fist is ``grab``, and a fist carried off fast and far right after
+   it is a swipe with the fist.
 6. ``point``: the pointing posture held with the wrist slow; ``stop``: the open hand held
    still with the fingers up (within ``stop_tilt_deg`` of the image's up), not closing into
-   a fist, beckoning or swiping next to it (a short stroke up into it or down out of it is
-   the hand rising to show it or dropping after).
+   a fist, beckoning or swiping next to it (a short stroke up into it or down out of it, or
+   one arriving into it or leaving it, is the hand rising to show it or dropping after; next
+   to such strokes alone it may be held for as little as ``hold`` + 2 frames), and
+   not the open hand a swipe, a stop or beckoning left (still open since it ended). Both must
+   be seen: held over frames the tracker mostly lost, they are not read.
 
 Segments come out as :class:`~perception.gestures.encoder.GestureEncoder` gives them:
 ``{"label", "start", "end", "direction_deg"}``.
@@ -91,6 +105,8 @@ class HandMeasures:
     index_deg: np.ndarray  # (T,) image direction of index knuckle -> tip
     wrist: np.ndarray  # (T, 2) wrist in palm lengths, y up
     palm: float  # the clip's median palm length in image units
+    size: np.ndarray  # (T,) the palm's length in the image, in units of ``palm`` (small when it points at the camera)
+    border: np.ndarray  # (T,) how far the hand's outermost landmark is from the picture's edge (negative: past it)
 
 
 def hand_measures(landmarks: np.ndarray, smooth: int = 5) -> HandMeasures:
@@ -125,6 +141,8 @@ def hand_measures(landmarks: np.ndarray, smooth: int = 5) -> HandMeasures:
         index_deg=np.degrees(np.arctan2(index[:, 1], index[:, 0])) % 360.0,
         wrist=_smooth(pts[:, 0, :2] / palm, 3),
         palm=palm,
+        size=np.linalg.norm(axis, axis=-1) / palm,
+        border=np.minimum(lm[..., :2].min(axis=(1, 2)), 1.0 - lm[..., :2].max(axis=(1, 2))),
     )
 
 
@@ -145,7 +163,7 @@ class Thresholds:
     curled: float = 80.0  # a finger over this is curled
     open_mean: float = 26.0  # open hand: the four fingers' mean curl under this...
     fist_mean: float = 90.0  # fist: their mean over this
-    swipe_distance: float = 1.0  # a stroke this long (palm lengths)...
+    swipe_distance: float = 0.8  # a stroke this long (palm lengths)...
     swipe_speed: float = 0.12  # ...at this peak speed (palm lengths per frame)...
     swipe_sure: float = 2.5  # a stroke this long is a swipe even next to a held open palm
     swipe_curl: float = 35.0  # ...with the fingers out (median mean curl under this) can be a swipe
@@ -156,12 +174,36 @@ class Thresholds:
     stop_tilt_deg: float = 55.0  # stop: the hand axis within this of the image's up
     hold: int = 6  # a point or stop held at least this long
     cycle: float = 35.0  # come_here: the mean curl closing and opening by this much...
+    finger_cycle: float = 30.0  # the one-finger beckon: the index alone closing and opening by this much (one finger's
+    # hook moves its tip less than four fingers folding)
     cycles: int = 2  # ...this many times
+    small_cycle: float = 25.0  # closings this small (the four fingers or the index alone) count one time more than ``cycles``
     cycle_frames: int = 40  # closing and opening each within half this; closings at most this far apart
     grab_frames: int = 30  # grab: from open to fist within this many frames...
     grab_travel: float = 1.0  # ...the wrist travelling less than this (palm lengths) meanwhile
-    transitions: bool = True  # a swipe up into a held gesture, or down out of a stop or beckoning, is the hand arriving or leaving
+    transitions: bool = True  # strokes into or out of held gestures and steady swipes may be the hand arriving or leaving
     point_merge_deg: float = 25.0  # two points this close in direction, at most 2 x hold frames apart, are one point
+    hanging_deg: float = 45.0  # a hand whose axis is within this of the image's down hangs at rest...
+    hanging_size: float = 0.6  # ...when its palm is seen at least this share of its length (else its direction is unsure)
+    posture_change: float = 15.0  # a stroke whose fingers' mean curl falls (opens) or rises (closes) this much, from or to
+    # over swipe_curl, changes posture on the way: the hand arriving from rest or leaving for it
+    recovery_speed: float = 0.6  # in an episode, a stroke next to a swipe and under this x its peak speed is its wind-up or return
+    lost_frames: int = 10  # a stroke starting as the hand reappears after this many lost frames, or ending as it is lost
+    # for as long, within ``border`` of the picture's edge, is the hand entering or leaving the picture
+    border: float = 0.1  # (image widths or heights)
+    seen_share: float = 0.5  # a point or stop held at least this share of its frames in view
+    arrive_frames: int = 30  # a stroke arriving from rest this soon before a held gesture or a steady swipe (or leaving
+    # this soon after one) is the hand coming for it (going after it); an open hand kept this soon after a gesture is its end
+
+
+def _lost_runs(valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame, how many frames in a row the tracker lost the hand just before it and just after it."""
+    before, after = np.zeros(len(valid), dtype=int), np.zeros(len(valid), dtype=int)
+    for t in range(1, len(valid)):
+        before[t] = 0 if valid[t - 1] else before[t - 1] + 1
+    for t in range(len(valid) - 2, -1, -1):
+        after[t] = 0 if valid[t + 1] else after[t + 1] + 1
+    return before, after
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -229,9 +271,10 @@ def strokes(m: HandMeasures, th: Thresholds = Thresholds()) -> list[Stroke]:
     return result
 
 
-def _curl_cycles(mean4: np.ndarray, th: Thresholds) -> list[tuple[int, int, int]]:
-    """Closings of the hand: ``(start, peak, end)`` where the mean curl rises by ``th.cycle`` from
-    a low at ``start`` to a high at ``peak`` and falls by as much by ``end`` (or the clip ends)."""
+def _curl_cycles(mean4: np.ndarray, th: Thresholds, size: float | None = None) -> list[tuple[int, int, int]]:
+    """Closings of the hand: ``(start, peak, end)`` where the mean curl rises by ``size`` (default
+    ``th.cycle``) from a low at ``start`` to a high at ``peak`` and falls by as much by ``end`` (or the clip ends)."""
+    size = th.cycle if size is None else size
     out = []
     low_at, high_at, rising, floor = 0, None, True, 0
 
@@ -245,11 +288,11 @@ def _curl_cycles(mean4: np.ndarray, th: Thresholds) -> list[tuple[int, int, int]
         if rising:
             if mean4[t] < mean4[low_at]:
                 low_at = t
-            elif mean4[t] - mean4[low_at] >= th.cycle:
+            elif mean4[t] - mean4[low_at] >= size:
                 rising, high_at, low_at = False, t, local_low(t)
         elif mean4[t] > mean4[high_at]:
             high_at, low_at = t, local_low(t)
-        elif mean4[high_at] - mean4[t] >= th.cycle:
+        elif mean4[high_at] - mean4[t] >= size:
             out.append((low_at, high_at, t))
             rising, low_at, floor = True, t, t
     if not rising:
@@ -264,8 +307,28 @@ def _same_beat(a: tuple, b: tuple, mean4: np.ndarray, th: Thresholds) -> bool:
     return b[0] - a[2] <= 10 and b[1] - a[1] <= th.cycle_frames and similar
 
 
-def _event(label: str, start: int, end: int, direction: float | None = None, sure: float = 1.0) -> dict:
-    return {"label": label, "start": int(start), "end": int(end), "direction_deg": direction, "sure": float(sure)}
+def _event(label: str, start: int, end: int, direction: float | None = None, sure: float = 1.0, change: str | None = None) -> dict:
+    return {"label": label, "start": int(start), "end": int(end), "direction_deg": direction, "sure": float(sure), "change": change}
+
+
+def transition(m: HandMeasures, mean4: np.ndarray, s: Stroke, th: Thresholds) -> str | None:
+    """Whether a stroke looks like the hand coming from rest (``"arrives"``) or going back to it
+    (``"leaves"``) rather than a stroke made on purpose (``None``).
+
+    A swipe is an intentional stroke: the hand is opened first and keeps its shape while it moves.
+    The hand rising from rest opens on the way up (the fingers' mean curl falls by ``posture_change``
+    from over ``swipe_curl``) or sets off hanging (fingers within ``hanging_deg`` of straight down,
+    the palm seen at ``hanging_size`` of its length or more, so its direction is measured); dropping
+    back to rest it relaxes or ends hanging. Such a stroke is a transition when a held gesture or a
+    steady stroke is next to it.
+    """
+    c0, c1 = float(mean4[s.start]), float(mean4[s.end - 1])
+    hanging = lambda t: bool(_angle_gap(m.axis_deg[t], 270.0) < th.hanging_deg and m.size[t] > th.hanging_size)  # noqa: E731
+    if (c0 > th.swipe_curl and c0 - c1 >= th.posture_change) or hanging(s.start):
+        return "arrives"
+    if (c1 > th.swipe_curl and c1 - c0 >= th.posture_change) or hanging(s.end - 1):
+        return "leaves"
+    return None
 
 
 def _overlap(a: dict, b: dict) -> int:
@@ -303,10 +366,16 @@ class GeometricRecognizer:
         # finger alone with the other three curled (the one-finger beckon); grab: one closing from
         # open to a fist.
         others_curled = m.curl[:, 2:].min(axis=1) > th.curled - 10.0
-        for signal, beckoning in ((mean4, None), (m.curl[:, 1], others_curled)):
+        # Smaller closings count too when repeated one more time: a beckon is a rhythm, noise is not.
+        for signal, beckoning, size, needed in (
+            (mean4, None, th.cycle, th.cycles),
+            (mean4, None, th.small_cycle, th.cycles + 1),
+            (m.curl[:, 1], others_curled, th.finger_cycle, th.cycles),
+            (m.curl[:, 1], others_curled, th.small_cycle, th.cycles + 1),
+        ):
             cycles = [
                 c
-                for c in _curl_cycles(signal, th)
+                for c in _curl_cycles(signal, th, size)
                 if c[1] - c[0] <= th.cycle_frames // 2
                 and c[2] - c[1] <= th.cycle_frames // 2
                 and (beckoning is None or beckoning[c[0] : c[2]].mean() > 0.8)
@@ -316,8 +385,9 @@ class GeometricRecognizer:
                 j = i
                 while j + 1 < len(cycles) and _same_beat(cycles[j], cycles[j + 1], signal, th):
                     j += 1
-                if j - i + 1 >= th.cycles:
-                    events.append(_event("come_here", cycles[i][0], cycles[j][2]))
+                found = _event("come_here", cycles[i][0], cycles[j][2])
+                if j - i + 1 >= needed and not any(e["label"] == "come_here" and _overlap(e, found) > 0 for e in events):
+                    events.append(found)  # (one beckoning found on two signals or at two sizes is kept once)
                 i = j + 1
         for start, end in _runs(pose == "fist"):
             before = slice(max(0, start - th.grab_frames), start + 1)
@@ -343,10 +413,21 @@ class GeometricRecognizer:
         if current:
             episodes.append(current)
         openness = lambda s: float(np.mean(mean4[s.start : s.end] < th.open_mean + 10.0))  # noqa: E731
+        # A stroke that sets off as the hand comes into view at the picture's border after the tracker lost
+        # it, or ends at the border as it is lost, is the hand entering or leaving the picture: where it came
+        # from or went to was not seen. (Lost frames away from the border are the tracker's drop-outs.)
+        lost_before, lost_after = _lost_runs(m.valid)
+        at_border = m.border < th.border
+        entering = (lost_before >= th.lost_frames) & at_border
+        leaving = (lost_after >= th.lost_frames) & at_border
+        unseen = lambda s: bool(entering[s.start : s.start + 3].any() or leaving[max(s.start, s.end - 3) : s.end].any())  # noqa: E731
         for episode in episodes:
             score = [s.length * (0.5 + openness(s)) for s in episode]
+            change = [transition(m, mean4, s, th) for s in episode]
             free = set(range(len(episode)))
-            for k in sorted(range(len(episode)), key=lambda k: -score[k]):
+            # Steady strokes (the hand keeping its shape) first: a longer stroke that opens or closes the
+            # hand in the same episode is the hand arriving from rest or leaving to it.
+            for k in sorted(range(len(episode)), key=lambda k: (change[k] is not None, -score[k])):
                 if k not in free:
                     continue
                 s = episode[k]
@@ -354,22 +435,32 @@ class GeometricRecognizer:
                 if s.length < th.swipe_distance or s.peak_speed < th.swipe_speed:
                     continue
                 grabbed = [e for e in events if e["label"] == "grab" and e["start"] + th.hold <= s.start <= e["end"] + 3 * th.hold]
-                if grabbed:  # the hand sets off from the fist and opens on the way: judge it as it ends
-                    if np.median(mean4[(s.start + s.end) // 2 : s.end]) > th.swipe_curl + 10.0:
+                if grabbed:  # the hand sets off from the fist and opens on the way (judged as it ends), or drags it along
+                    dragged = change[k] is None and (pose[s.start : s.end] == "fist").mean() > 0.8
+                    if np.median(mean4[(s.start + s.end) // 2 : s.end]) > th.swipe_curl + 10.0 and not dragged:
                         continue
                     for grab in grabbed:
                         grab["end"] = min(grab["end"], s.start)
                 elif np.median(mean4[s.start : s.end]) > th.swipe_curl:
                     continue
-                for n in (k - 1, k + 1):
-                    if n in free and _angle_gap(episode[n].angle_deg, s.angle_deg) > 120.0:
+                if unseen(s):
+                    continue
+                for n, arriving in ((k - 1, "arrives"), (k + 1, "leaves")):
+                    if n in free and (
+                        _angle_gap(episode[n].angle_deg, s.angle_deg) > 120.0
+                        or change[n] == arriving
+                        or episode[n].peak_speed < th.recovery_speed * s.peak_speed
+                    ):
                         free.discard(n)
                 label = SWIPE_OF[int(((s.angle_deg + 45.0) % 360.0) // 90.0)]
-                events.append(_event(label, s.start, s.end, sure=s.length))
+                events.append(_event(label, s.start, s.end, sure=s.length, change=change[k]))
 
         # point: the pointing posture held with the wrist slow; the direction from the held frames.
+        # A held pose must be seen: frames the tracker lost are filled in as a still copy of the last seen
+        # one, which would otherwise read as a hand held still.
+        seen = lambda start, end: m.valid[start:end].mean() >= th.seen_share  # noqa: E731
         for start, end in _runs(pose == "point"):
-            if end - start < th.hold:
+            if end - start < th.hold or not seen(start, end):
                 continue
             slow = speed[start:end] < 3 * th.still_speed
             if slow.sum() < th.hold:
@@ -379,18 +470,33 @@ class GeometricRecognizer:
             events.append(_event("point", start, end, round(_circular_mean_deg(m.index_deg[held]), 1)))
 
         # stop: the open hand held still, fingers up. A short stroke up into a long stop or down
-        # out of it is the hand rising to show it or dropping after; otherwise an open hand held
-        # just before or after a grab or a swipe, or as beckoning ends, is part of that gesture.
+        # out of it, or a stroke arriving into it from rest or leaving it for rest (then the stop may
+        # be brief), is the hand rising to show it or dropping after; otherwise an open hand held
+        # just before or after a grab or a swipe, or as beckoning ends, is part of that gesture, and
+        # so is the open hand a gesture leaves behind (``left_by``).
         upright = _angle_gap(m.axis_deg, 90.0) < th.stop_tilt_deg
         near = lambda e, start, end: -th.hold <= start - e["end"] <= th.hold or -th.hold <= e["start"] - end <= th.hold  # noqa: E731
+
+        def left_by(gesture: dict, start: int) -> bool:
+            """The hand still open since ``gesture`` ended (within ``arrive_frames``) when a still spell
+            begins at ``start``: a swipe's follow-through or its hand brought back open, the open hand a
+            beckoning or a stop leaves, not a new stop. A stroke arriving from rest is not followed through."""
+            if gesture["change"] == "arrives" or not 0 <= start - gesture["end"] <= th.arrive_frames:
+                return False
+            return bool((mean4[gesture["end"] - 1 : start + 1] < th.swipe_curl).all())
+
         for start, end in _runs((pose == "open") & upright & (speed < th.still_speed)):
-            if end - start < th.hold + 2:
+            if end - start < th.hold + 2 or not seen(start, end):
                 continue
             beside = [e for e in events if e["label"] != "point" and near(e, start, end)]
-            rising_or_dropping = [e["label"] == ("swipe_up" if e["start"] < start else "swipe_down") for e in beside]
-            if end - start >= 2 * th.hold and all(r and e["sure"] < th.swipe_sure for r, e in zip(rising_or_dropping, beside)):
+            rising_or_dropping = [
+                (e["label"] == ("swipe_up" if e["start"] < start else "swipe_down") and e["sure"] < th.swipe_sure)
+                or e["change"] == ("arrives" if e["start"] < start else "leaves")
+                for e in beside
+            ]
+            if beside and all(rising_or_dropping) and (end - start >= 2 * th.hold or all(e["change"] for e in beside)):
                 events = [e for e in events if not any(e is b for b in beside)]
-            elif beside:
+            elif beside or any(left_by(e, start) for e in events):
                 continue
             events.append(_event("stop", start, end))
         return sorted(events, key=lambda e: e["start"])
@@ -401,10 +507,11 @@ class GeometricRecognizer:
         kept: list[dict] = []
         rank = lambda e: self.PRIORITY.index("swipe" if e["label"].startswith("swipe") else e["label"])  # noqa: E731
         for event in sorted(self.events(landmarks), key=lambda e: (rank(e), e["start"])):
-            if event["label"] == "point":  # a held point that runs a few frames into a stronger gesture keeps its own part
+            if event["label"] == "point":  # a held point that runs into a stronger gesture keeps its own part
                 for k in kept:
-                    if 0 < _overlap(event, k) <= self.th.hold:
-                        event = {**event, "start": k["end"]} if event["end"] > k["end"] else {**event, "end": k["start"]}
+                    if _overlap(event, k) > 0:
+                        after, before = event["end"] - k["end"], k["start"] - event["start"]
+                        event = {**event, "start": k["end"]} if after > before else {**event, "end": k["start"]}
                 if event["end"] - event["start"] < self.th.hold:
                     continue
             if all(_overlap(event, k) <= 0 for k in kept):
@@ -412,27 +519,37 @@ class GeometricRecognizer:
         kept.sort(key=lambda e: e["start"])
         beckons = [e for e in kept if e["label"] == "come_here"]
         hold = self.th.hold
+
         # A hand closing just before or after beckoning is the beckoning starting or settling to rest;
-        # a finger held out for a moment next to a one-finger beckon is that beckon's first or last beat.
-        kept = [
-            e
-            for e in kept
-            if not (e["label"] == "grab" or (e["label"] == "point" and e["end"] - e["start"] < 3 * hold))
-            or not any(-hold <= e["start"] - b["end"] <= hold or -hold <= b["start"] - e["end"] <= hold for b in beckons)
-        ]
+        # a finger held out for a moment next to a one-finger beckon is that beckon's first or last beat,
+        # and one held out as the beckoning stops, however long, is the beckoning hand left as it was.
+        def part_of_beckoning(e: dict, b: dict) -> bool:
+            beside = -hold <= e["start"] - b["end"] <= hold or -hold <= b["start"] - e["end"] <= hold
+            if e["label"] == "grab":
+                return beside
+            return e["label"] == "point" and ((beside and e["end"] - e["start"] < 3 * hold) or -hold <= e["start"] - b["end"] <= hold)
+
+        kept = [e for e in kept if not any(part_of_beckoning(e, b) for b in beckons)]
         if self.th.transitions:
-            # The hand rising into a held gesture, or dropping after a stop or beckoning, moves like
-            # a swipe up or down; it is the gesture's approach or its end, not a swipe.
             held = [e for e in kept if e["label"] in ("point", "stop", "grab", "come_here")]
-            kept = [
-                e
-                for e in kept
-                if not (e["label"] == "swipe_up" and any(0 <= h["start"] - e["end"] <= hold for h in held))
-                and not (
-                    e["label"] == "swipe_down"
-                    and any(0 <= e["start"] - h["end"] <= hold for h in held if h["label"] in ("stop", "come_here"))
-                )
-            ]
+            steady = [e for e in kept if e["label"].startswith("swipe") and e["change"] is None]
+            before = lambda e, others, gap: any(0 <= o["start"] - e["end"] <= gap for o in others)  # noqa: E731
+            after = lambda e, others, gap: any(0 <= e["start"] - o["end"] <= gap for o in others)  # noqa: E731
+
+            def approach_or_departure(e: dict) -> bool:
+                """The hand rising straight into a held gesture, or dropping right after a stop or beckoning,
+                moves like a swipe up or down; a stroke that arrives from rest (``transition``) up to
+                ``arrive_frames`` before a held gesture or a steady swipe, or leaves for rest as long
+                after one, is the hand coming for that gesture or going back after it. Neither is a swipe."""
+                if e["label"] == "swipe_up" and before(e, held, hold):
+                    return True
+                if e["label"] == "swipe_down" and after(e, [h for h in held if h["label"] in ("stop", "come_here")], hold):
+                    return True
+                if e["change"] == "arrives":
+                    return before(e, held + steady, self.th.arrive_frames)
+                return e["change"] == "leaves" and after(e, held + steady, self.th.arrive_frames)
+
+            kept = [e for e in kept if not approach_or_departure(e)]
         merged: list[dict] = []
         for event in kept:
             gap = event["start"] - merged[-1]["end"] if merged else None
