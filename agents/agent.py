@@ -56,7 +56,7 @@ def make_env(
     **overrides,
 ) -> gym.Env:
     """The config's environment (one copy) with its wrappers; ``split`` picks what a spoken
-    command's simulated human says (``perception.command_channels.COMMAND_SPLITS``), ``encoder_path`` the
+    command's simulated human says (``perception.command_splits.COMMAND_SPLITS``), ``encoder_path`` the
     language encoder that hears it (default: the shipped one), ``engine`` the physics engine
     (default: the config's; another one gives the env's twin there). ``for_training``: as
     training sees it (``env.omit_shape``, ``env.token_noise``, ``env.domain_randomization`` and

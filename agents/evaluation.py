@@ -19,7 +19,7 @@ from robocue.agents.runs import EVAL_FILE, MODEL_FILE
 from robocue.configs import ConfigError
 from robocue.envs.randomization import PHYSICS_VARIANTS, PhysicsVariant
 from robocue.files import check_output_path, write_json
-from robocue.perception.command_channels import COMMAND_SPLITS, GESTURE_SPLITS
+from robocue.perception.command_splits import check_command_split, default_split
 from robocue.stats import wilson_interval
 
 Policy = Callable[[np.ndarray], np.ndarray]
@@ -105,7 +105,7 @@ def evaluate_agent(
 ) -> tuple[dict, Path]:
     """Evaluates an :class:`Agent` or :class:`ExpertAgent`; writes the JSON to ``out``.
 
-    ``commands`` is the split a spoken-command agent hears (``perception.command_channels.COMMAND_SPLITS``);
+    ``commands`` is the split a spoken-command agent hears (``perception.command_splits.COMMAND_SPLITS``);
     ``engine`` evaluates on the twin of the agent's env in that physics engine; ``physics`` in
     that fixed physics variant.
     """
@@ -124,7 +124,7 @@ def evaluate_agent(
         "agent": agent.name,
         "model_file": getattr(agent, "model_file", None),
         "deterministic": agent.deterministic,
-        "commands": commands or _default_split(agent),
+        "commands": commands or _agent_default_split(agent),
         "trained_engine": trained_engine,
         "eval_engine": engine or trained_engine,
         "trained_env_id": agent.env_id,
@@ -166,12 +166,12 @@ def evaluate_run(
     config = agent.config
     if sample:
         config.eval.deterministic = False
-    check_command_split(config, commands)
+    check_command_split(config.env.commands, commands)
     trained_engine = envs.ENV_SPECS[config.env.id]["engine"]
     if engine is not None and engine not in envs.ENGINE_IDS:
         raise ConfigError(f"--engine {engine!r} is not one of: {', '.join(envs.ENGINE_IDS)}")
-    default_split = "gesture" if config.env.commands == "gesture" else "train"
-    suffix = [part for part in (commands if commands != default_split else None, engine if engine != trained_engine else None) if part]
+    heard = commands if commands != (default_split(config.env.commands) or "train") else None
+    suffix = [part for part in (heard, engine if engine != trained_engine else None) if part]
     if model_file and Path(model_file) != Path(MODEL_FILE):
         suffix.append(Path(model_file).stem)
     if sample:
@@ -233,22 +233,10 @@ def evaluate_both_engines(run_dir: str | Path, episodes: int | None = None, seed
     return summary, path
 
 
-def _default_split(agent) -> str:
-    """The split an agent hears when none is asked for: a gesture agent's training performers
-    (``gesture``), otherwise ``train``."""
+def _agent_default_split(agent) -> str:
+    """The split ``agent`` heard when none was asked for (an expert's: ``train``)."""
     config = getattr(agent, "config", None)
-    return "gesture" if config is not None and config.env.commands == "gesture" else "train"
-
-
-def check_command_split(config, commands: str | None) -> None:
-    """Fails clearly when ``--commands`` cannot apply to this agent."""
-    if commands is None:
-        return
-    allowed = {"language": COMMAND_SPLITS, "gesture": tuple(GESTURE_SPLITS)}.get(config.env.commands)
-    if allowed is None:
-        raise ConfigError(f"--commands {commands}: this agent was trained on one-hot commands; train with env.commands=language or gesture")
-    if commands not in allowed:
-        raise ConfigError(f"--commands {commands!r}: this agent hears {config.env.commands} commands; splits: {', '.join(allowed)}")
+    return (default_split(config.env.commands) if config is not None else None) or "train"
 
 
 def evaluate_expert(

@@ -31,6 +31,7 @@ from robocue.agents.onnx_policy import OnnxLanguageEncoder, OnnxPolicy, load_man
 from robocue.configs import ConfigError
 from robocue.envs.wrappers import wrap as wrap_frames
 from robocue.files import write_json
+from robocue.perception.command_splits import check_command_split, default_split
 from robocue.stats import wilson_interval
 
 EXPORT_DIR = "export"
@@ -53,11 +54,9 @@ def _spoken_commands(env: gym.Env, split: str, encoder: OnnxLanguageEncoder, fea
 
 def _gesture_commands(env: gym.Env, split: str, manifest: dict) -> gym.Env:
     # Imported here, not at the top, for the reason _spoken_commands gives.
-    from robocue.perception.command_channels import GESTURE_SPLITS, GestureCommands
+    from robocue.perception.command_channels import GestureCommands
     from robocue.perception.gestures.geometric import GeometricRecognizer
 
-    if split not in GESTURE_SPLITS:
-        raise ConfigError(f"--commands {split!r}: this agent follows gestures; splits: {', '.join(GESTURE_SPLITS)}")
     reader = manifest.get("gesture_reader", "geometric")
     if reader != "geometric":
         raise ConfigError(f"acting from ONNX reads gestures with the geometric reader, not {reader!r} (use --runtime torch)")
@@ -70,13 +69,13 @@ def make_env(manifest: dict, export_dir: str | Path, split: str | None = None, r
     env = gym.make(manifest["env_id"], render_mode=render_mode, **{**manifest["env_kwargs"], **overrides})
     env = wrap_frames(env, manifest["frame_stack"], 0.0, manifest.get("object_motion", False))
     commands = manifest["commands"]
+    check_command_split(commands, split)
     if commands == "language":
         # Exports made before decoded features existed read belief features.
-        env = _spoken_commands(env, split or "train", OnnxLanguageEncoder(export_dir, manifest), manifest.get("command_features", "belief"))
+        encoder = OnnxLanguageEncoder(export_dir, manifest)
+        env = _spoken_commands(env, split or default_split(commands), encoder, manifest.get("command_features", "belief"))
     elif commands == "gesture":
-        env = _gesture_commands(env, split or "gesture", manifest)
-    elif split is not None:
-        raise ConfigError(f"--commands {split}: this agent was trained on one-hot commands")
+        env = _gesture_commands(env, split or default_split(commands), manifest)
     return env
 
 
@@ -146,7 +145,7 @@ def evaluate_export(
         "model_file": str(policy.path),
         "int8": int8,
         "deterministic": True,
-        "commands": commands or {"language": "train", "gesture": "gesture"}.get(manifest["commands"]),
+        "commands": commands or default_split(manifest["commands"]),
         "env_id": manifest["env_id"],
         "n_episodes": len(records),
         "success_rate": successes / len(records),

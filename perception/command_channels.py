@@ -43,11 +43,11 @@ from robocue.envs.person import PERSON, angle_error, choose_stance, pointing_dir
 from robocue.envs.wrappers import wrap as wrap_frames
 from robocue.perception import gestures, language
 from robocue.perception.command_heads import DECODER_FIELDS
+from robocue.perception.command_splits import COMMAND_SPLITS, GESTURE_SPLITS
 from robocue.perception.outside import outside_gestures, outside_phrasings
 
 COMMAND_MODES = ("onehot", "language", "gesture")
 COMMAND_FEATURES = ("decoded", "belief", "embedding")
-COMMAND_SPLITS = ("train", "paraphrase", "composition", "outside")
 BELIEF_DIM = sum(len(classes) for classes in DECODER_FIELDS.values())  # per-field probabilities, words or gestures
 BELIEF_FIELDS = field_offsets(DECODER_FIELDS.items())  # field -> (offset, size) in the belief features
 
@@ -211,8 +211,6 @@ def _outside_sentences(command: dict) -> list[str]:
     ]
 
 
-# command split -> performers ("outside": the independent generator of tests/outside_gestures.py)
-GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout", "gesture-outside": "outside"}
 _SWIPE_FOR = {"left": "swipe_left", "right": "swipe_right", "back": "swipe_up", "front": "swipe_down"}
 # Spread of the pointing belief: the RMS error of the recognised direction (4.3 deg over 300
 # clips of training performers, the camera roll turned back; median 3.8, 95th percentile
