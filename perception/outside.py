@@ -23,6 +23,7 @@ BLIND_GENERATOR = ROOT / "tests" / "blind_gestures.py"  # a second independent g
 BLIND2_GENERATOR = ROOT / "tests" / "blind2_gestures.py"  # a third, for reports only
 BLIND3_GENERATOR = ROOT / "tests" / "blind3_gestures.py"  # a fourth, for reports only
 BLIND4_GENERATOR = ROOT / "tests" / "blind4_gestures.py"  # a fifth, for reports only
+BLIND5_GENERATOR = ROOT / "tests" / "blind5_gestures.py"  # a sixth, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

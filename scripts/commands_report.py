@@ -38,6 +38,7 @@ from robocue.perception.outside import (
     BLIND2_GENERATOR,
     BLIND3_GENERATOR,
     BLIND4_GENERATOR,
+    BLIND5_GENERATOR,
     BLIND_GENERATOR,
     ROOT,
     load_test_module,
@@ -87,6 +88,7 @@ BLIND_SETS = {
     "blind2_generator": (BLIND2_GENERATOR, "blind2_dataset", "blind 2"),
     "blind3_generator": (BLIND3_GENERATOR, "blind3_dataset", "blind 3"),
     "blind4_generator": (BLIND4_GENERATOR, "blind4_dataset", "blind 4"),
+    "blind5_generator": (BLIND5_GENERATOR, "blind5_dataset", "blind 5"),
 }
 
 

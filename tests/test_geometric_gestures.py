@@ -249,3 +249,30 @@ def _hand_coming_up(seen_before: bool) -> np.ndarray:
 def test_a_hand_coming_into_the_picture_is_no_swipe():
     assert _labels(_hand_coming_up(seen_before=False)) == []
     assert _labels(_hand_coming_up(seen_before=True)) == ["swipe_up"]
+
+
+def _open_hand_drifting(seed: int, palms: float, frames: int, direction_deg: float, wobble: float = 0.0) -> np.ndarray:
+    """A stop's open hand held up, carried ``palms`` palm lengths toward ``direction_deg`` over
+    ``frames`` frames at an even pace (a lazy swipe), with a slow side-to-side wobble of ``wobble`` palms."""
+    clip = sample_clip(np.random.default_rng(seed), 3, ["stop"], idle_frames=20)
+    lm = np.asarray(clip.landmarks, np.float64)
+    held = _fill(lm, _valid_frames(lm))[clip.segments[0][2] - 3]
+    held = held - [held[0, 0] - 0.5, held[0, 1] - 0.6, 0.0]
+    palm = np.linalg.norm(held[9, :2] - held[0, :2])
+    a = np.radians(direction_deg)
+    way = np.array([np.cos(a), -np.sin(a), 0.0]) * palm  # image y points down
+    side = np.array([np.sin(a), np.cos(a), 0.0]) * palm
+    t = np.linspace(0.0, 1.0, frames)[:, None, None]
+    path = held + t * palms * way + wobble * np.sin(2 * np.pi * 1.5 * t) * side
+    return _jitter([held] * 20 + list(path) + [path[-1]] * 20, seed)
+
+
+def test_a_lazy_swipe_is_a_swipe_and_a_held_palm_that_sways_is_a_stop():
+    # 1.3 palm lengths in two seconds: the wrist is never faster than move_speed for long, so no stroke
+    # holds it; the open hand drifting one way, straight, is the swipe.
+    for seed, (gesture, angle) in enumerate((("swipe_left", 180.0), ("swipe_right", 0.0), ("swipe_up", 90.0), ("swipe_down", 270.0))):
+        assert _labels(_open_hand_drifting(seed, 1.3, 60, angle)) == [gesture], gesture
+    # Swaying half a palm length to and fro while held is still a stop.
+    assert _labels(_open_hand_drifting(0, 0.0, 60, 0.0, wobble=0.25)) == ["stop"]
+    without = GeometricRecognizer(Thresholds(drift_frames=0))
+    assert [g["label"] for g in without.recognize(_open_hand_drifting(0, 1.3, 60, 180.0))] != ["swipe_left"]

@@ -28,7 +28,10 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecognizer.recognize`):
    an arriving stroke up to ``arrive_frames`` before a held gesture or a steady swipe, or a
    leaving one as long after, is not a swipe. A stroke that starts as the hand comes into view
    at the picture's border, or ends as it leaves it, is not one either (where it came from or
-   went to was not seen).
+   went to was not seen). A lazy swipe is slower: a steady stroke of the open hand counts from
+   ``slow_swipe_speed``, and the open hand drifting ``slow_swipe_distance`` one way on a nearly
+   straight path within ``drift_frames``, never fast, is a swipe too (:func:`_drifts`), unless a
+   swipe is within ``arrive_frames`` (then it is that swipe's wind-up, follow-through or return).
 5. **Finger cycles**: the four fingers' mean curl (or the index finger's alone, the other
    three curled: the one-finger beckon) closing and opening again twice or more is
    ``come_here`` (smaller closings, down to ``small_cycle``, three times or more); an open
@@ -165,6 +168,10 @@ class Thresholds:
     fist_mean: float = 90.0  # fist: their mean over this
     swipe_distance: float = 0.8  # a stroke this long (palm lengths)...
     swipe_speed: float = 0.12  # ...at this peak speed (palm lengths per frame)...
+    slow_swipe_speed: float = 0.05  # ...or, the open hand keeping its shape all along (a lazy swipe), this one...
+    slow_swipe_distance: float = 1.0  # ...over this distance
+    drift_frames: int = 90  # an open hand drifting slow_swipe_distance one way within this many frames...
+    drift_straightness: float = 0.75  # ...on a path this straight is a lazy swipe
     swipe_sure: float = 2.5  # a stroke this long is a swipe even next to a held open palm
     swipe_curl: float = 35.0  # ...with the fingers out (median mean curl under this) can be a swipe
     still_speed: float = 0.035  # the wrist under this speed is still
@@ -307,6 +314,30 @@ def _same_beat(a: tuple, b: tuple, mean4: np.ndarray, th: Thresholds) -> bool:
     return b[0] - a[2] <= 10 and b[1] - a[1] <= th.cycle_frames and similar
 
 
+def _drifts(path: np.ndarray, th: Thresholds) -> list[tuple[int, int]]:
+    """``[start, end)`` spans in which ``path`` (palm lengths, per frame) travels one way, steadily:
+    at least ``slow_swipe_distance`` within ``drift_frames``, the way taken at least ``drift_straightness``
+    times as long as its curvy length (read every 3 frames, so jitter does not count)."""
+    out, n = [], len(path)
+    start = 0
+    while start < n - 1:
+        best = None
+        for end in range(start + 4, min(n, start + th.drift_frames) + 1):
+            net = float(np.linalg.norm(path[end - 1] - path[start]))
+            if net < th.slow_swipe_distance:
+                continue
+            coarse = path[start:end:3]
+            walked = float(np.linalg.norm(np.diff(np.vstack([coarse, path[end - 1 : end]]), axis=0), axis=1).sum())
+            if net >= th.drift_straightness * walked:
+                best = end
+        if best is None:
+            start += 3
+            continue
+        out.append((start, best))
+        start = best
+    return out
+
+
 def _event(label: str, start: int, end: int, direction: float | None = None, sure: float = 1.0, change: str | None = None) -> dict:
     return {"label": label, "start": int(start), "end": int(end), "direction_deg": direction, "sure": float(sure), "change": change}
 
@@ -361,6 +392,9 @@ class GeometricRecognizer:
         )
         speed = np.linalg.norm(np.gradient(steady, axis=0), axis=1) if t_len > 1 else np.zeros(t_len)
         events = []
+        # A held pose or a drift must be seen: frames the tracker lost are filled in as a still copy of the
+        # last seen one, which would otherwise read as a hand held still.
+        seen = lambda start, end: m.valid[start:end].mean() >= th.seen_share  # noqa: E731
 
         # come_here: two or more quick closings back to back, of the four fingers or of the index
         # finger alone with the other three curled (the one-finger beckon); grab: one closing from
@@ -432,7 +466,8 @@ class GeometricRecognizer:
                     continue
                 s = episode[k]
                 free.discard(k)
-                if s.length < th.swipe_distance or s.peak_speed < th.swipe_speed:
+                lazy = change[k] is None and openness(s) > 0.9 and s.length >= th.slow_swipe_distance
+                if s.length < th.swipe_distance or s.peak_speed < (th.slow_swipe_speed if lazy else th.swipe_speed):
                     continue
                 grabbed = [e for e in events if e["label"] == "grab" and e["start"] + th.hold <= s.start <= e["end"] + 3 * th.hold]
                 if grabbed:  # the hand sets off from the fist and opens on the way (judged as it ends), or drags it along
@@ -455,10 +490,22 @@ class GeometricRecognizer:
                 label = SWIPE_OF[int(((s.angle_deg + 45.0) % 360.0) // 90.0)]
                 events.append(_event(label, s.start, s.end, sure=s.length, change=change[k]))
 
+        # Lazy swipes: the open hand drifting one way, steadily, too slowly for its speed to rise above
+        # ``move_speed`` all along (so no stroke holds it).
+        for start, end in _runs((mean4 < th.open_mean + 10.0) & (m.curl[:, 1:].max(axis=1) < th.straight + 15.0)):
+            for a, b in _drifts(steady[start:end], th):
+                a, b = start + a, start + b
+                # (next to a swipe, a slow drift is its wind-up, its follow-through or the hand brought back)
+                around = {"start": a - th.arrive_frames, "end": b + th.arrive_frames}
+                if any(e["label"].startswith("swipe") and _overlap(e, around) > 0 for e in events) or not seen(a, b):
+                    continue
+                drift = Stroke(a, b, steady[b - 1] - steady[a], float(speed[a:b].max()))
+                if unseen(drift) or drift.peak_speed > th.swipe_speed:
+                    continue
+                events.append(_event(SWIPE_OF[int(((drift.angle_deg + 45.0) % 360.0) // 90.0)], a, b, sure=drift.length))
+
         # point: the pointing posture held with the wrist slow; the direction from the held frames.
-        # A held pose must be seen: frames the tracker lost are filled in as a still copy of the last seen
-        # one, which would otherwise read as a hand held still.
-        seen = lambda start, end: m.valid[start:end].mean() >= th.seen_share  # noqa: E731
+        # A held pose must be seen (``seen``).
         for start, end in _runs(pose == "point"):
             if end - start < th.hold or not seen(start, end):
                 continue
