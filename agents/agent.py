@@ -363,29 +363,34 @@ def replay_buffer_arguments(config: Config) -> dict:
     return {"replay_buffer_class": HerReplayBuffer, "replay_buffer_kwargs": config.algo.her.model_dump()}
 
 
+def sb3_model(config: Config, vec_env, device: str, layout: dict | None, hyperparameters: dict | None = None, setup: bool = True):
+    """The config's SB3 algorithm on ``vec_env``: its policy class and keyword arguments (``layout``
+    is the state observation's block layout, ``None`` for Dict observations), its seed, device and
+    hyperparameters (``hyperparameters`` replaces the config's). ``setup`` runs SB3's whole setup
+    (buffers, optimisers); without it the model holds no policy yet."""
+    return algorithm_class(config.algo.name)(
+        policy_class(isinstance(vec_env.observation_space, gym.spaces.Dict)),
+        vec_env,
+        seed=config.seed,
+        device=device,
+        verbose=0,
+        policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
+        _init_setup_model=setup,
+        **(replay_buffer_arguments(config) if setup else {}),
+        **(config.algo.hyperparameters if hyperparameters is None else hyperparameters),
+    )
+
+
 def build_policy_model(config: Config, env: gym.Env, device: str, hyperparameters: dict | None = None, setup: bool = False):
     """The config's SB3 algorithm on one copy of ``env`` with its policy built, but no rollout or
     replay buffer: enough to act (``predict``) and to hold loaded weights. ``hyperparameters``
     default to the config's; ``setup`` runs SB3's whole setup instead (buffers included)."""
-    vec_env = DummyVecEnv([lambda: env])
-    is_dict = isinstance(env.observation_space, gym.spaces.Dict)
-    layout = None if is_dict else env.get_wrapper_attr("observation_layout")
+    layout = None if isinstance(env.observation_space, gym.spaces.Dict) else env.get_wrapper_attr("observation_layout")
     with warnings.catch_warnings():
         if not setup:  # only acting: PPO's warning that batch_size does not divide one env's rollout is moot
             warnings.filterwarnings("ignore", message="You have specified a mini-batch size", category=UserWarning)
-        model = algorithm_class(config.algo.name)(
-            policy_class(is_dict),
-            vec_env,
-            seed=config.seed,
-            device=device,
-            verbose=0,
-            policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
-            _init_setup_model=False,
-            **(replay_buffer_arguments(config) if setup else {}),
-            **(config.algo.hyperparameters if hyperparameters is None else hyperparameters),
-        )
-    if setup:  # SB3's whole setup: buffers, optimisers, SAC's entropy coefficient
-        model._setup_model()
+        model = sb3_model(config, DummyVecEnv([lambda: env]), device, layout, hyperparameters, setup)
+    if setup:
         return model
     model._setup_lr_schedule()
     extra = {"use_sde": model.use_sde} if config.algo.name == "ppo" else {}  # SAC puts use_sde in policy_kwargs itself

@@ -37,8 +37,8 @@ from robocue.agents.agent import (
     mode_twin,
     model_path,
     read_model_weights,
-    replay_buffer_arguments,
     resolve_device,
+    sb3_model,
     state_twin,
     training_env_ids,
     training_env_kwargs,
@@ -71,7 +71,7 @@ from robocue.envs.wrappers import EngineMix, ObjectMotion, ObjectTokenNoise
 from robocue.perception.command_channels import ENCODER_FILE, load_language_encoder, wrap
 from robocue.policies import policy_kwargs
 from robocue.policies.attention import CommandAttentionExtractor
-from robocue.policies.factory import check_extractor, policy_class
+from robocue.policies.factory import check_extractor
 from robocue.policies.multimodal import MultimodalExtractor
 
 
@@ -563,19 +563,9 @@ def build_model(config: Config, device: str):
     if config.env.normalize_reward:
         gamma = config.algo.hyperparameters.get("gamma", 0.99)
         vec_env = VecNormalize(vec_env, norm_obs=False, norm_reward=True, gamma=gamma)
-    algorithm = algorithm_class(config.algo.name)
     is_dict = isinstance(vec_env.observation_space, gym.spaces.Dict)
     layout = None if is_dict else vec_env.env_method("get_wrapper_attr", "observation_layout", indices=0)[0]
-    return algorithm(
-        policy_class(is_dict),
-        vec_env,
-        seed=config.seed,
-        device=device,
-        verbose=0,
-        policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
-        **replay_buffer_arguments(config),
-        **config.algo.hyperparameters,
-    )
+    return sb3_model(config, vec_env, device, layout)
 
 
 def train(config: Config, log=print, resume: str | Path | None = None, callbacks: list[BaseCallback] | tuple = ()) -> TrainResult:
