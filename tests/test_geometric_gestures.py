@@ -276,3 +276,42 @@ def test_a_lazy_swipe_is_a_swipe_and_a_held_palm_that_sways_is_a_stop():
     assert _labels(_open_hand_drifting(0, 0.0, 60, 0.0, wobble=0.25)) == ["stop"]
     without = GeometricRecognizer(Thresholds(drift_frames=0))
     assert [g["label"] for g in without.recognize(_open_hand_drifting(0, 1.3, 60, 180.0))] != ["swipe_left"]
+
+
+def _swept(hand: np.ndarray, palms: float, angle_deg: float, frames: int) -> list[np.ndarray]:
+    """``hand`` carried ``palms`` palm lengths toward ``angle_deg`` (0 = right, 90 = up) in ``frames`` frames."""
+    palm = np.linalg.norm(hand[9, :2] - hand[0, :2])
+    a = np.radians(angle_deg)
+    return _move(hand, hand + np.array([np.cos(a), -np.sin(a), 0.0]) * palms * palm, frames)
+
+
+def test_an_open_hand_paused_just_before_a_swipe_is_getting_ready_not_a_stop():
+    for seed in range(3):
+        rest, lm, _, end = _from_rest(seed, "stop")
+        held = lm[end - 3]
+        wind_up = _swept(held, 0.4, 90.0, 12)  # a small, slow lift before the stroke
+        swipe = _swept(wind_up[-1], 3.4, 270.0, 10)
+        frames = [rest] * 15 + _move(rest, held, 20) + [held] * 14 + wind_up + swipe
+        frames += [swipe[-1]] * 4 + _move(swipe[-1], rest, 25) + [rest] * 15
+        clip = _jitter(frames, seed)
+        assert _labels(clip) == ["swipe_down"], seed
+        assert [g["label"] for g in GeometricRecognizer(Thresholds(ready_frames=0)).recognize(clip)] == ["stop", "swipe_down"], seed
+
+
+def _loose_swipe(seed: int, angle_deg: float) -> np.ndarray:
+    """A relaxed hand (the training generator's idle shape, fingers half curled) swept 3 palm lengths in 10 frames."""
+    clip = sample_clip(np.random.default_rng(seed), 3, ["stop"], idle_frames=20)
+    lm = _fill(np.asarray(clip.landmarks, np.float64), _valid_frames(np.asarray(clip.landmarks)))
+    relaxed = lm[0] - lm[0, 0] + [0.5, 0.5, 0.0]
+    swipe = _swept(relaxed, 3.0, angle_deg, 10)
+    return _jitter([relaxed] * 5 + swipe + [swipe[-1]] * 5, seed)
+
+
+def test_a_brisk_sideways_swipe_with_loose_fingers_is_a_swipe_but_not_up_or_down():
+    for seed, (gesture, angle) in enumerate((("swipe_left", 180.0), ("swipe_right", 0.0))):
+        clip = _loose_swipe(seed, angle)
+        assert 40.0 < np.median(hand_measures(clip).curl[:, 1:].mean(axis=1)) < 80.0
+        assert _labels(clip) == [gesture], gesture
+        assert [g["label"] for g in GeometricRecognizer(Thresholds(loose_swipe_curl=35.0)).recognize(clip)] == [], gesture
+    # Up and down, a relaxed hand moving briskly is the hand rising from rest or dropping back to it.
+    assert _labels(_loose_swipe(2, 90.0)) == [] and _labels(_loose_swipe(3, 270.0)) == []

@@ -172,6 +172,10 @@ class Thresholds:
     slow_swipe_distance: float = 1.0  # ...over this distance
     drift_frames: int = 90  # an open hand drifting slow_swipe_distance one way within this many frames...
     drift_straightness: float = 0.75  # ...on a path this straight is a lazy swipe
+    loose_swipe_curl: float = 80.0  # a brisk stroke (brisk_speed, brisk_distance) keeping the hand's shape may have its
+    # fingers loose, up to this median mean curl
+    brisk_speed: float = 0.24
+    brisk_distance: float = 2.0
     swipe_sure: float = 2.5  # a stroke this long is a swipe even next to a held open palm
     swipe_curl: float = 35.0  # ...with the fingers out (median mean curl under this) can be a swipe
     still_speed: float = 0.035  # the wrist under this speed is still
@@ -199,6 +203,7 @@ class Thresholds:
     # for as long, within ``border`` of the picture's edge, is the hand entering or leaving the picture
     border: float = 0.1  # (image widths or heights)
     seen_share: float = 0.5  # a point or stop held at least this share of its frames in view
+    ready_frames: int = 24  # an open hand held still shorter than this, up to arrive_frames before another gesture, is ready for it
     arrive_frames: int = 30  # a stroke arriving from rest this soon before a held gesture or a steady swipe (or leaving
     # this soon after one) is the hand coming for it (going after it); an open hand kept this soon after a gesture is its end
 
@@ -461,6 +466,12 @@ class GeometricRecognizer:
             free = set(range(len(episode)))
             # Steady strokes (the hand keeping its shape) first: a longer stroke that opens or closes the
             # hand in the same episode is the hand arriving from rest or leaving to it.
+            # A brisk sideways stroke keeping the hand's shape may be swept with the fingers loose (up and down,
+            # the hand rises from rest and drops back to it as briskly, its fingers as loose).
+            brisk = [
+                c is None and s.peak_speed >= th.brisk_speed and s.length >= th.brisk_distance and _angle_gap(s.angle_deg % 180, 90) > 45
+                for s, c in zip(episode, change)
+            ]
             for k in sorted(range(len(episode)), key=lambda k: (change[k] is not None, -score[k])):
                 if k not in free:
                     continue
@@ -476,7 +487,7 @@ class GeometricRecognizer:
                         continue
                     for grab in grabbed:
                         grab["end"] = min(grab["end"], s.start)
-                elif np.median(mean4[s.start : s.end]) > th.swipe_curl:
+                elif np.median(mean4[s.start : s.end]) > (th.loose_swipe_curl if brisk[k] else th.swipe_curl):
                     continue
                 if unseen(s):
                     continue
@@ -597,6 +608,15 @@ class GeometricRecognizer:
                 return e["change"] == "leaves" and after(e, held + steady, self.th.arrive_frames)
 
             kept = [e for e in kept if not approach_or_departure(e)]
+            # The open hand paused briefly just before another gesture is the hand getting ready for it.
+            ready = lambda e: (
+                e["label"] == "stop"
+                and e["end"] - e["start"] < self.th.ready_frames
+                and before(  # noqa: E731
+                    e, [o for o in kept if o["label"] != "stop"], self.th.arrive_frames
+                )
+            )
+            kept = [e for e in kept if not ready(e)]
         merged: list[dict] = []
         for event in kept:
             gap = event["start"] - merged[-1]["end"] if merged else None
