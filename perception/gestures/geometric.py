@@ -32,6 +32,8 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecognizer.recognize`):
    ``slow_swipe_speed``, and the open hand drifting ``slow_swipe_distance`` one way on a nearly
    straight path within ``drift_frames``, never fast, is a swipe too (:func:`_drifts`), unless a
    swipe is within ``arrive_frames`` (then it is that swipe's wind-up, follow-through or return).
+   A brisk sideways stroke that keeps the hand's shape may be swept with the fingers loose
+   (``loose_swipe_curl``); up and down, a loose hand moving briskly is rising from rest or dropping to it.
 5. **Finger cycles**: the four fingers' mean curl (or the index finger's alone, the other
    three curled: the one-finger beckon) closing and opening again twice or more is
    ``come_here`` (smaller closings, down to ``small_cycle``, three times or more); an open
@@ -43,7 +45,8 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecognizer.recognize`):
    one arriving into it or leaving it, is the hand rising to show it or dropping after; next
    to such strokes alone it may be held for as little as ``hold`` + 2 frames), and
    not the open hand a swipe, a stop or beckoning left (still open since it ended). Both must
-   be seen: held over frames the tracker mostly lost, they are not read.
+   be seen: held over frames the tracker mostly lost, they are not read. An open hand held for
+   less than ``ready_frames`` shortly before another gesture is getting ready for it, not a stop.
 
 Segments come out as :class:`~perception.gestures.encoder.GestureEncoder` gives them:
 ``{"label", "start", "end", "direction_deg"}``.
