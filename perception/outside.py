@@ -24,6 +24,7 @@ BLIND2_GENERATOR = ROOT / "tests" / "blind2_gestures.py"  # a third, for reports
 BLIND3_GENERATOR = ROOT / "tests" / "blind3_gestures.py"  # a fourth, for reports only
 BLIND4_GENERATOR = ROOT / "tests" / "blind4_gestures.py"  # a fifth, for reports only
 BLIND5_GENERATOR = ROOT / "tests" / "blind5_gestures.py"  # a sixth, for reports only
+BLIND6_GENERATOR = ROOT / "tests" / "blind6_gestures.py"  # a seventh, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

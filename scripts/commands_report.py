@@ -11,8 +11,8 @@ with unknown words mapped and without; how often the inputs of tests/data/not_un
 answered with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
-(tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py,
-tests/blind2_gestures.py, tests/blind3_gestures.py and tests/blind4_gestures.py, seed 1, each written apart from the
+(tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
+to tests/blind6_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -39,6 +39,7 @@ from robocue.perception.outside import (
     BLIND3_GENERATOR,
     BLIND4_GENERATOR,
     BLIND5_GENERATOR,
+    BLIND6_GENERATOR,
     BLIND_GENERATOR,
     ROOT,
     load_test_module,
@@ -89,6 +90,7 @@ BLIND_SETS = {
     "blind3_generator": (BLIND3_GENERATOR, "blind3_dataset", "blind 3"),
     "blind4_generator": (BLIND4_GENERATOR, "blind4_dataset", "blind 4"),
     "blind5_generator": (BLIND5_GENERATOR, "blind5_dataset", "blind 5"),
+    "blind6_generator": (BLIND6_GENERATOR, "blind6_dataset", "blind 6"),
 }
 
 

@@ -612,14 +612,10 @@ class GeometricRecognizer:
 
             kept = [e for e in kept if not approach_or_departure(e)]
             # The open hand paused briefly just before another gesture is the hand getting ready for it.
-            ready = lambda e: (
-                e["label"] == "stop"
-                and e["end"] - e["start"] < self.th.ready_frames
-                and before(  # noqa: E731
-                    e, [o for o in kept if o["label"] != "stop"], self.th.arrive_frames
-                )
-            )
-            kept = [e for e in kept if not ready(e)]
+            others = [o for o in kept if o["label"] != "stop"]
+            brief = lambda e: e["end"] - e["start"] < self.th.ready_frames  # noqa: E731
+            ready = [e["label"] == "stop" and brief(e) and before(e, others, self.th.arrive_frames) for e in kept]
+            kept = [e for e, getting_ready in zip(kept, ready) if not getting_ready]
         merged: list[dict] = []
         for event in kept:
             gap = event["start"] - merged[-1]["end"] if merged else None
