@@ -66,7 +66,8 @@ def rows(run: Path, label: str) -> list[str]:
     if not run.is_dir():
         raise TableError(f"{run}: not a folder")
     manifest = _read(run / "export" / "manifest.json") or {}
-    method = (manifest.get("int8") or {}).get("method")
+    int8 = manifest.get("int8") or {}
+    method = ", ".join(part for part in (int8.get("method"), int8.get("scope")) if part)
     reference = None
     out = []
     for shown, eval_names, bench_name in RUNTIMES:

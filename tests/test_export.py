@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from robocue.agents.agent import Agent
-from robocue.agents.export import export_run, record_observations
+from robocue.agents.export import STATIC_INT8_SCOPES, export_run, record_observations
 from robocue.agents.onnx_policy import OnnxLanguageEncoder, OnnxPolicy, load_manifest
 from robocue.agents.runs import save_config, save_model
 from robocue.agents.training import build_model
@@ -185,6 +185,8 @@ def test_pixel_policy_exports_with_static_int8(tmp_path):
     run = make_run(tmp_path / "pixels", "reach_pixels_dagger")
     manifest = export_run(run, int8=True, progress=lambda *_: None)
     assert manifest["policy_kind"] == "cnn" and manifest["int8"]["method"] == "static"
+    errors = manifest["int8"]["action_error"]  # both scopes tried on observations apart from the calibration ones
+    assert set(errors) == set(STATIC_INT8_SCOPES) and manifest["int8"]["scope"] == min(errors, key=errors.get)
     assert {spec["name"]: spec["dtype"] for spec in manifest["inputs"]}["pixels"] == "uint8"
     _actions_match(run, int8=False, tolerance=1e-5)
     _actions_match(run, int8=True, tolerance=0.05)
