@@ -657,9 +657,9 @@ class _Performer:
             A = float(min(A, max(1.0, room - 0.3)))
             dur = min(dur, max(0.28, A / 2.4))  # a swipe is brisk: at least 2.4 hand lengths per second
         perp = np.array([-u[1], u[0], 0.0])
-        centre = self.zone + L * (perp * rng.normal(0, 0.3) + rng.normal(0, 0.1, 3) * [1, 1, 0.5])
-        centre[2] -= L * min(self.u(0.0, 0.6), self.depth_cap)
-        start, end = centre - u * A * L / 2, centre + u * A * L / 2
+        center = self.zone + L * (perp * rng.normal(0, 0.3) + rng.normal(0, 0.1, 3) * [1, 1, 0.5])
+        center[2] -= L * min(self.u(0.0, 0.6), self.depth_cap)
+        start, end = center - u * A * L / 2, center + u * A * L / 2
         R = self._swipe_frame(u, horiz, palm, flick)
         sgn = 1.0
         if flick:
