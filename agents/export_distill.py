@@ -6,11 +6,15 @@ teacher labels every observation it meets, refitting on everything gathered so f
 teacher run's auxiliary goal-prediction loss), and a smaller policy: the ``small`` CNN trunk
 (16-16-32 channels, ``perception.encoders``) and a 64-64 MLP (``STUDENT_POLICY``). The teacher
 labels from the same pixels the student sees: no privileged state. The student is a normal run
-folder: ``robocue eval``, ``robocue export --int8`` and ``robocue bench --policy`` take it.
+folder: ``robocue eval``, ``robocue export --int8`` and ``robocue bench --policy`` take it. Like
+``robocue train``, distillation ends by evaluating the student on the run's evaluation episodes
+(``eval.json``); the teacher's success on the same episodes, when its ``eval.json`` holds them,
+goes beside it in ``distill.json``.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -19,8 +23,9 @@ import numpy as np
 
 from robocue.agents.agent import Agent, make_env
 from robocue.agents.demonstrations import imitation_recipe, warm_start
+from robocue.agents.evaluation import evaluate_run
 from robocue.agents.export import _acting_parameters
-from robocue.agents.runs import MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
+from robocue.agents.runs import EVAL_FILE, MODEL_FILE, create_run_dir, load_run_config, save_config, save_model
 from robocue.agents.training import build_model
 from robocue.configs import ConfigError
 from robocue.files import write_json
@@ -52,7 +57,9 @@ class ObservationTeacher:
         return self.agent.act(env.last_observation, deterministic=True)
 
 
-def distill(teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] | tuple[str, ...] = (), log=print) -> dict:
+def distill(
+    teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] | tuple[str, ...] = (), log=print, progress: bool = True
+) -> dict:
     """Trains a small student of the pixel agent in ``teacher_dir`` into the run folder ``out_dir``.
 
     ``overrides`` (dotted ``key=value``) apply after the teacher's config and ``STUDENT_POLICY``,
@@ -105,5 +112,19 @@ def distill(teacher_dir: str | Path, out_dir: str | Path, overrides: list[str] |
         "overrides": list(overrides),
         "train_seconds": time.perf_counter() - started,
     }
+    evaluation, _ = evaluate_run(run_dir, progress=progress)
+    record["success"] = evaluation["success_rate"]
+    record["teacher_success"] = _teacher_success(Path(teacher_dir), evaluation["seeds"])
     write_json(run_dir / DISTILL_FILE, record)
     return {"run_dir": str(run_dir), **record}
+
+
+def _teacher_success(teacher_dir: Path, seeds: list[int]) -> float | None:
+    """The teacher's success over exactly ``seeds``, from its ``eval.json`` (None when that holds other episodes)."""
+    try:
+        episodes = {e["seed"]: e["success"] for e in json.loads((teacher_dir / EVAL_FILE).read_text(encoding="utf-8"))["episodes"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(seed in episodes for seed in seeds):
+        return None
+    return sum(bool(episodes[seed]) for seed in seeds) / len(seeds)

@@ -414,7 +414,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Train a small student of the pixel agent in TEACHER_RUN: the teacher's env and recipe (cloning its episodes, then\n"
             "DAgger rounds labelled by the teacher from the pixels the student sees), with the small CNN trunk and a 64-64 MLP,\n"
-            "at most a quarter of the teacher's parameters. The student is a run folder: eval, export --int8 and bench take it."
+            "at most a quarter of the teacher's parameters, then evaluate it (eval.json) next to the teacher's eval.json.\n"
+            "The student is a run folder: eval, export --int8 and bench take it."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
@@ -690,6 +691,8 @@ def cmd_distill(args) -> int:
         raise ValueError(f"{bad[0]!r} is not a key=value override (give TEACHER_RUN first, then key=value ...)")
     result = distill(teacher, args.out, overrides)
     print(f"student in {result['run_dir']} ({result['student_parameters']:,} parameters, {result['parameter_share']:.1%} of the teacher's)")
+    teacher_success = "" if result["teacher_success"] is None else f"; the teacher's on the same episodes {result['teacher_success']:.3f}"
+    print(f"  success {result['success']:.3f} on its evaluation episodes (eval.json){teacher_success}")
     return 0
 
 

@@ -254,10 +254,13 @@ def test_distilled_student_is_a_run_folder_that_exports(pixel_teacher, tmp_path)
         "train.imitation.dagger_iterations=1",
         "train.imitation.dagger_episodes=1",
         "train.imitation.epochs=1",
+        "eval.episodes=2",
     ]
     assert main(["distill", str(pixel_teacher), *tiny, "--out", str(tmp_path / "student")]) == 0
     record = json.loads((tmp_path / "student" / "distill.json").read_text())
     assert record["student_parameters"] <= 0.25 * record["teacher_parameters"]
+    evaluation = json.loads((tmp_path / "student" / "eval.json").read_text())  # evaluated as train does
+    assert evaluation["n_episodes"] == 2 and record["success"] == evaluation["success_rate"]
     manifest = export_run(tmp_path / "student", progress=lambda *_: None)
     assert manifest["parameters"] == record["student_parameters"]
     _actions_match(tmp_path / "student", int8=False, tolerance=1e-5)
@@ -283,3 +286,13 @@ def test_gesture_encoder_export_matches_pytorch_with_dropped_frames(tmp_path):
             theirs = encoder.encode(clip)
         for key in ("features", "frame_logits", "direction"):
             assert np.abs(ours[key] - theirs[key].numpy()).max() < 1e-4, key
+
+
+def test_the_teachers_success_is_taken_only_over_the_students_episodes(tmp_path):
+    from robocue.agents.export_distill import _teacher_success
+
+    episodes = [{"seed": 10_000 + i, "success": i % 4 != 0} for i in range(8)]
+    (tmp_path / "eval.json").write_text(json.dumps({"episodes": episodes}))
+    assert _teacher_success(tmp_path, [10_000, 10_001, 10_002, 10_003]) == 0.75
+    assert _teacher_success(tmp_path, [10_000, 20_000]) is None  # the teacher never played seed 20000
+    assert _teacher_success(tmp_path / "none", [10_000]) is None
