@@ -170,7 +170,7 @@ def evaluate_run(
     trained_engine = envs.ENV_SPECS[config.env.id]["engine"]
     if engine is not None and engine not in envs.ENGINE_IDS:
         raise ConfigError(f"--engine {engine!r} is not one of: {', '.join(envs.ENGINE_IDS)}")
-    heard = commands if commands != (default_split(config.env.commands) or "train") else None
+    heard = commands if commands != _agent_default_split(agent) else None
     suffix = [part for part in (heard, engine if engine != trained_engine else None) if part]
     if model_file and Path(model_file) != Path(MODEL_FILE):
         suffix.append(Path(model_file).stem)

@@ -289,12 +289,12 @@ STATIC_INT8_SCOPES = {"all": None, "conv+dense": ("Conv", "Gemm", "MatMul")}
 
 def _actions(path: Path, observations: dict[str, np.ndarray]) -> np.ndarray:
     """The ONNX policy at ``path`` acting on each recorded observation, one at a time."""
-    # lazy import: onnxruntime is the export's optional extra; only --int8 on a CNN policy needs a session here.
-    import onnxruntime
+    # lazy import: onnx_policy imports onnxruntime, the export's optional extra; only --int8 on a CNN policy needs a session here.
+    from robocue.agents.onnx_policy import session
 
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    policy = session(path)
     count = len(next(iter(observations.values())))
-    return np.concatenate([session.run(None, {name: values[i : i + 1] for name, values in observations.items()})[0] for i in range(count)])
+    return np.concatenate([policy.run(None, {name: values[i : i + 1] for name, values in observations.items()})[0] for i in range(count)])
 
 
 def quantize_int8(
@@ -335,9 +335,9 @@ def quantize_int8(
                 return None if row is None else {name: values[row : row + 1] for name, values in calibration.items()}
 
         reference = _actions(float_path, check)
-        errors = {}
+        errors, candidates = {}, {}
         for scope, ops in STATIC_INT8_SCOPES.items():
-            candidate = Path(tmp) / f"int8_{len(errors)}.onnx"
+            candidates[scope] = candidate = Path(tmp) / f"int8_{len(candidates)}.onnx"
             quantize_static(
                 str(prepared),
                 str(candidate),
@@ -349,9 +349,9 @@ def quantize_int8(
                 **({"op_types_to_quantize": list(ops)} if ops else {}),
             )
             errors[scope] = round(float(np.abs(_actions(candidate, check) - reference).mean()), 5)
-            if min(errors, key=errors.get) == scope:
-                shutil.copyfile(candidate, out_path)
-        return {"method": "static", "scope": min(errors, key=errors.get), "action_error": errors}
+        best = min(errors, key=errors.get)
+        shutil.copyfile(candidates[best], out_path)
+        return {"method": "static", "scope": best, "action_error": errors}
 
 
 def export_run(run_dir: str | Path, fmt: str = "onnx", int8: bool = False, out: str | Path | None = None, progress=print) -> dict:
