@@ -24,6 +24,7 @@ from stable_baselines3 import HerReplayBuffer
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 from robocue import envs  # noqa: F401  (registers the robocue/ ids)
+from robocue.agents.curriculum import curriculum_env_kwargs
 from robocue.agents.runs import CHECKPOINT_DIR, CONFIG_FILE, MODEL_FILE, STAMP_FILE, load_run_config
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.configs.schema import validate_config
@@ -91,9 +92,11 @@ def training_randomization(config: Config) -> DomainRandomization | None:
 
 
 def training_env_kwargs(config: Config) -> dict:
-    """The env kwargs training episodes are made with: ``env.kwargs`` plus ``env.domain_randomization``."""
+    """The env kwargs training episodes are made with: ``env.kwargs`` plus ``env.domain_randomization``
+    and the curriculum's first goal range and starts (``env.curriculum``)."""
     randomization = training_randomization(config)
-    return config.env.kwargs if randomization is None else {**config.env.kwargs, "domain_randomization": randomization}
+    kwargs = {**config.env.kwargs, **curriculum_env_kwargs(config)}
+    return kwargs if randomization is None else {**kwargs, "domain_randomization": randomization}
 
 
 def training_env_ids(config: Config) -> list[str]:

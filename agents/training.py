@@ -46,6 +46,7 @@ from robocue.agents.agent import (
     zip_algorithm,
 )
 from robocue.agents.collect import check_dataset, demonstrations, load_dataset
+from robocue.agents.curriculum import GoalCurriculum
 from robocue.agents.demonstrations import PolicyTeacher, behavior_clone, expert_labels, imitation_recipe, warm_start
 from robocue.agents.evaluation import evaluate_run
 from robocue.agents.plots import plot_run_curves
@@ -122,7 +123,8 @@ class CheckpointEvery(BaseCallback):
         self.folder, self.every, self.next_save = folder, every, every
         self.config, self.seconds = config, seconds
         # The exact-resume state goes with each checkpoint, at the next rollout start (after the update).
-        self.resume = config.env.vec_env != "threaded"  # the threaded vec env applies no wrappers, so no recorder
+        # The threaded vec env applies no wrappers, so no recorder; a curriculum's state is not saved.
+        self.resume = config.env.vec_env != "threaded" and config.env.curriculum is None
         self.resume_due = True
 
     def _on_training_start(self) -> None:
@@ -399,6 +401,16 @@ def check_runnable(config: Config) -> str:
         if problem is not None:
             env.close()
             raise ConfigError(f"config key 'env.engines' {problem}")
+    if config.env.curriculum is not None:
+        curriculum = config.env.curriculum
+        problem = None
+        if curriculum.full_range <= curriculum.goal_range:
+            problem = f"full_range={curriculum.full_range} must be larger than goal_range={curriculum.goal_range}"
+        elif not hasattr(env.unwrapped.task, "set_goal_range"):
+            problem = f"moves goals of push and pick_and_place only; {config.env.id} has none to move"
+        if problem is not None:
+            env.close()
+            raise ConfigError(f"config key 'env.curriculum' {problem}")
     if config.env.object_motion:
         problem = "needs env.vec_env=dummy or subproc (the threaded env applies no wrappers)" if config.env.vec_env == "threaded" else None
         try:
@@ -415,6 +427,16 @@ def check_runnable(config: Config) -> str:
             f"config key 'algo.her' relabels goals, so it needs a goal env (observations with achieved_goal and desired_goal), "
             f"not {config.env.id}: use env.id={goal_id}"
         )
+    if config.algo.her is not None and env.spec is not None and env.spec.max_episode_steps:
+        # HER samples whole episodes: its first batch must come after every copy's first episode ends.
+        needed = env.spec.max_episode_steps * config.env.n_envs
+        starts = config.algo.hyperparameters.get("learning_starts", 100)
+        if config.train.timesteps and starts < needed:
+            env.close()
+            raise ConfigError(
+                f"config key 'algo.learning_starts' is {starts}, but hindsight relabelling (algo.her) needs the first episodes "
+                f"finished before learning: at least {needed} ({config.env.n_envs} env copies x {env.spec.max_episode_steps} steps)"
+            )
     if config.env.token_noise > 0:
         try:
             ObjectTokenNoise(env, config.env.token_noise)
@@ -587,6 +609,8 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
             load_language_encoder().save(run_dir / ENCODER_FILE)
     else:
         run_dir = Path(resume)
+        if config.env.curriculum is not None:
+            raise ConfigError(f"--resume {str(run_dir)!r}: a run with env.curriculum cannot resume (its curriculum's state is not saved)")
         dagger = read_dagger_meta(run_dir)
         rounds = config.train.imitation.dagger_iterations if config.train.imitation else 0
         dagger_left = dagger is not None and dagger["round"] < rounds and newest_resume_step(run_dir) is None
@@ -625,6 +649,8 @@ def train(config: Config, log=print, resume: str | Path | None = None, callbacks
         callbacks.append(TimeLimit(config.train.max_seconds))
     if config.train.critic_warmup:
         callbacks.append(CriticWarmup(config.train.critic_warmup, log=log))
+    if config.env.curriculum is not None:
+        callbacks.append(GoalCurriculum(config, log=log))
     if config.train.checkpoint_every or config.train.checkpoint_every_seconds:
         callbacks.append(
             CheckpointEvery(run_dir / CHECKPOINT_DIR, config.train.checkpoint_every, config, config.train.checkpoint_every_seconds)

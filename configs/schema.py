@@ -29,6 +29,41 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+class CurriculumConfig(_Section):
+    """``env.curriculum``: training aids for the table tasks that move an object (push, pick_and_place)
+    learned by RL without demonstrations; agents/curriculum.py. Evaluation never sees them."""
+
+    goal_range: float = Field(
+        0.06,
+        gt=0.0,
+        le=1.0,
+        description=(
+            "Metres: training goals start at most this far from the commanded object's start, on the way to its region "
+            "(drawn uniformly from 0 to it), instead of at the region's centre."
+        ),
+    )
+    widen_by: float = Field(0.04, gt=0.0, le=1.0, description="Metres the goal range grows by each time training succeeds often enough.")
+    full_range: float = Field(
+        0.45,
+        gt=0.0,
+        le=2.0,
+        description="Once the goal range reaches this (metres), training goals are the regions' centres, as in evaluation.",
+    )
+    advance_at: float = Field(
+        0.8, gt=0.0, le=1.0, description="Training success over the last `window` episodes at the current range that widens it."
+    )
+    window: int = Field(100, ge=10, le=100_000, description="Finished training episodes the success behind each widening is counted over.")
+    near_start: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Share of training episodes that start with the tool tip next to the commanded object instead of at the "
+            "arm's home (envs/tasks/manipulation.py)."
+        ),
+    )
+
+
 class EnvConfig(_Section):
     id: str = Field("robocue/Reach-MuJoCo-v0", description="Registered Gymnasium id (list them with `robocue envs`).")
     kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments for gymnasium.make, e.g. reward_type, n_objects.")
@@ -91,6 +126,14 @@ class EnvConfig(_Section):
         description=(
             "TRAINING episodes take turns among env.id's twins in these physics engines, e.g. [mujoco, pybullet] "
             "(envs/wrappers.py EngineMix); empty: env.id's engine only. Evaluation uses env.id."
+        ),
+    )
+    curriculum: CurriculumConfig | None = Field(
+        None,
+        description=(
+            "TRAINING episodes of push and pick_and_place only: goals that start close to the object and move out to "
+            "the regions as training succeeds, and starts next to the object (keys: goal_range, widen_by, full_range, "
+            "advance_at, window, near_start; agents/curriculum.py). None: off. A run with it cannot --resume."
         ),
     )
     object_motion: bool = Field(

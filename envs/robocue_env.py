@@ -209,6 +209,14 @@ class RobocueEnv(gym.Env):
         self._closed = True
         self.engine.close()
 
+    def set_goal_range(self, goal_range: float | None) -> None:
+        """The curriculum's hook (agents/curriculum.py): how far from the commanded object's start the
+        goals of the next episodes lie, metres (None: the task's own goals). Table tasks with objects
+        to move (push, pick_and_place) have it; the others refuse in one line."""
+        if not hasattr(self.task, "set_goal_range"):
+            raise ValueError(f"task {self.task.name!r} has no goal range to set (push and pick_and_place have)")
+        self.task.set_goal_range(goal_range)
+
     # --- helpers -----------------------------------------------------------------------
     def _observation(self):
         robot = self.robot.observation(self.engine)

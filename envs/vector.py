@@ -113,15 +113,16 @@ class ThreadedVecEnv(VecEnv):
             return range(self.num_envs)
         return [indices] if isinstance(indices, int) else indices
 
+    # Through Gymnasium's wrappers (TimeLimit, ...) to the env that has the attribute, as SB3's DummyVecEnv does.
     def get_attr(self, attr_name, indices=None):
-        return [getattr(self.envs[i], attr_name) for i in self._indices(indices)]
+        return [self.envs[i].get_wrapper_attr(attr_name) for i in self._indices(indices)]
 
     def set_attr(self, attr_name, value, indices=None) -> None:
         for i in self._indices(indices):
-            setattr(self.envs[i], attr_name, value)
+            self.envs[i].set_wrapper_attr(attr_name, value)
 
     def env_method(self, method_name, *method_args, indices=None, **method_kwargs):
-        return [getattr(self.envs[i], method_name)(*method_args, **method_kwargs) for i in self._indices(indices)]
+        return [self.envs[i].get_wrapper_attr(method_name)(*method_args, **method_kwargs) for i in self._indices(indices)]
 
     def env_is_wrapped(self, wrapper_class, indices=None):
         return [False for _ in self._indices(indices)]

@@ -44,6 +44,11 @@ class EngineMix(gym.Wrapper):
         self.env = self._copies[index]
         return self.env.reset(seed=seed, options=options)
 
+    def set_goal_range(self, goal_range: float | None) -> None:
+        """Every copy's (the curriculum's hook, envs/robocue_env.py)."""
+        for copy in self._copies:
+            copy.unwrapped.set_goal_range(goal_range)
+
     def close(self):
         for copy in self._copies:
             copy.close()

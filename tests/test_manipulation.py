@@ -230,3 +230,61 @@ def test_n_objects_is_validated():
             task(n_objects=0)
         with pytest.raises(ValueError, match="n_objects"):
             task(n_objects=len(COLORS) + 1)
+
+
+# --- training aids for RL without demonstrations (env.curriculum) ---------------------
+@pytest.mark.parametrize("task", TASK_NAMES)
+def test_goal_range_puts_the_goal_on_the_way_to_the_region(task):
+    env = RobocueEnv(task=task, goal_range=0.1)
+    try:
+        for seed in range(8):
+            env.reset(seed=seed)
+            start = env.task.object_position(env.engine)
+            goal = env.task.desired_goal(env.engine)
+            region = DESTINATION_REGIONS[env.task.command.destination].target(OBJECT_HALF_SIZE)
+            assert np.linalg.norm(goal[:2] - start[:2]) <= 0.1 + 1e-6
+            assert goal[2] == pytest.approx(OBJECT_HALF_SIZE)
+            # On the segment from the object to the region's centre.
+            way, rest = region[:2] - start[:2], goal[:2] - start[:2]
+            assert abs(way[0] * rest[1] - way[1] * rest[0]) < 1e-6 and float(way @ rest) >= 0
+        env.unwrapped.set_goal_range(None)  # the evaluation's goals again, from the next reset
+        env.reset(seed=0)
+        region = DESTINATION_REGIONS[env.task.command.destination].target(OBJECT_HALF_SIZE)
+        np.testing.assert_allclose(env.task.desired_goal(env.engine), region)
+    finally:
+        env.close()
+
+
+@pytest.mark.parametrize("task", TASK_NAMES)
+def test_near_start_puts_the_tool_tip_next_to_the_commanded_object(task):
+    env = RobocueEnv(task=task, near_start=1.0)
+    try:
+        for seed in range(6):
+            env.reset(seed=seed)
+            offset = env.robot.tip_position(env.engine) - env.task.object_position(env.engine)
+            assert np.linalg.norm(offset[:2]) <= 0.11 and 0.0 < offset[2] < 0.11
+            assert np.linalg.norm(offset) > 0.02  # not inside it
+    finally:
+        env.close()
+
+
+def test_the_aids_left_off_change_no_episode():
+    """Off (the defaults), they draw nothing from the episode's generator: every seed's episode is as it was."""
+    plain, off = RobocueEnv(task="push"), RobocueEnv(task="push", goal_range=None, near_start=0.0)
+    try:
+        for seed in range(3):
+            np.testing.assert_array_equal(plain.reset(seed=seed)[0], off.reset(seed=seed)[0])
+        np.testing.assert_allclose(plain.robot.tip_position(plain.engine), Arm.home, atol=0.02)
+    finally:
+        plain.close(), off.close()
+
+
+def test_the_aids_are_validated():
+    with pytest.raises(ValueError, match="near_start=1.5 must be a probability"):
+        PushTask(near_start=1.5)
+    with pytest.raises(ValueError, match="goal_range=0 must be positive"):
+        PickAndPlaceTask(goal_range=0)
+    reach = RobocueEnv(task="reach")
+    with pytest.raises(ValueError, match="task 'reach' has no goal range"):
+        reach.set_goal_range(0.1)
+    reach.close()

@@ -57,6 +57,11 @@ def test_threaded_exposes_env_attributes():
     assert vec.get_attr("observation_layout")[0]["command"] == 16
     assert vec.env_is_wrapped(gym.Wrapper) == [False, False]
     vec.close()
+    # Methods and attributes of the robocue env, through Gymnasium's wrappers (the curriculum's hook).
+    push = ThreadedVecEnv("robocue/PushGoal-MuJoCo-v0", 2)
+    push.env_method("set_goal_range", 0.12)
+    assert [task.goal_range for task in push.get_attr("task")] == [0.12, 0.12]
+    push.close()
     with pytest.raises(ValueError, match="n_envs=0"):
         ThreadedVecEnv("robocue/Reach-MuJoCo-v0", 0)
 
