@@ -25,6 +25,7 @@ BLIND3_GENERATOR = ROOT / "tests" / "blind3_gestures.py"  # a fourth, for report
 BLIND4_GENERATOR = ROOT / "tests" / "blind4_gestures.py"  # a fifth, for reports only
 BLIND5_GENERATOR = ROOT / "tests" / "blind5_gestures.py"  # a sixth, for reports only
 BLIND6_GENERATOR = ROOT / "tests" / "blind6_gestures.py"  # a seventh, for reports only
+BLIND7_GENERATOR = ROOT / "tests" / "blind7_gestures.py"  # an eighth, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

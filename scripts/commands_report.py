@@ -12,7 +12,7 @@ answered with a question; how often valid grammar commands are understood; the g
 splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
-to tests/blind6_gestures.py, seed 1, each written apart from the
+to tests/blind7_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -40,6 +40,7 @@ from robocue.perception.outside import (
     BLIND4_GENERATOR,
     BLIND5_GENERATOR,
     BLIND6_GENERATOR,
+    BLIND7_GENERATOR,
     BLIND_GENERATOR,
     ROOT,
     load_test_module,
@@ -91,6 +92,7 @@ BLIND_SETS = {
     "blind4_generator": (BLIND4_GENERATOR, "blind4_dataset", "blind 4"),
     "blind5_generator": (BLIND5_GENERATOR, "blind5_dataset", "blind 5"),
     "blind6_generator": (BLIND6_GENERATOR, "blind6_dataset", "blind 6"),
+    "blind7_generator": (BLIND7_GENERATOR, "blind7_dataset", "blind 7"),
 }
 
 

@@ -298,12 +298,12 @@ def test_an_open_hand_paused_just_before_a_swipe_is_getting_ready_not_a_stop():
         assert [g["label"] for g in GeometricRecognizer(Thresholds(ready_frames=0)).recognize(clip)] == ["stop", "swipe_down"], seed
 
 
-def _loose_swipe(seed: int, angle_deg: float) -> np.ndarray:
-    """A relaxed hand (the training generator's idle shape, fingers half curled) swept 3 palm lengths in 10 frames."""
+def _loose_swipe(seed: int, angle_deg: float, palms: float = 3.0, frames: int = 10) -> np.ndarray:
+    """A relaxed hand (the training generator's idle shape, fingers half curled) swept ``palms`` palm lengths in ``frames`` frames."""
     clip = sample_clip(np.random.default_rng(seed), 3, ["stop"], idle_frames=20)
     lm = _fill(np.asarray(clip.landmarks, np.float64), _valid_frames(np.asarray(clip.landmarks)))
     relaxed = lm[0] - lm[0, 0] + [0.5, 0.5, 0.0]
-    swipe = _swept(relaxed, 3.0, angle_deg, 10)
+    swipe = _swept(relaxed, palms, angle_deg, frames)
     return _jitter([relaxed] * 5 + swipe + [swipe[-1]] * 5, seed)
 
 
@@ -315,3 +315,135 @@ def test_a_brisk_sideways_swipe_with_loose_fingers_is_a_swipe_but_not_up_or_down
         assert [g["label"] for g in GeometricRecognizer(Thresholds(loose_swipe_curl=35.0)).recognize(clip)] == [], gesture
     # Up and down, a relaxed hand moving briskly is the hand rising from rest or dropping back to it.
     assert _labels(_loose_swipe(2, 90.0)) == [] and _labels(_loose_swipe(3, 270.0)) == []
+
+
+def _held_hand(seed: int, gesture: str) -> np.ndarray:
+    """The hand of a training-generator ``gesture`` clip as it is held at the end (a stop's open palm, a point,
+    a grab's fist), its wrist moved to the middle of the picture."""
+    clip = sample_clip(np.random.default_rng(seed), 3, [gesture], idle_frames=20)
+    lm = _fill(np.asarray(clip.landmarks, np.float64), _valid_frames(np.asarray(clip.landmarks)))
+    hand = lm[clip.segments[0][2] - 3]
+    return hand - [hand[0, 0] - 0.5, hand[0, 1] - 0.6, 0.0]
+
+
+def _turned(hand: np.ndarray, degrees: float, shift: np.ndarray) -> np.ndarray:
+    """``hand`` turned by ``degrees`` (anticlockwise in the picture) about its wrist, then moved by ``shift``."""
+    a = np.radians(degrees)
+    x, y = hand[:, 0] - hand[0, 0], -(hand[:, 1] - hand[0, 1])
+    out = hand + [shift[0], shift[1], 0.0]
+    out[:, 0] = hand[0, 0] + shift[0] + np.cos(a) * x - np.sin(a) * y
+    out[:, 1] = hand[0, 1] + shift[1] - (np.sin(a) * x + np.cos(a) * y)
+    return out
+
+
+def _rules(**changes) -> GeometricRecognizer:
+    return GeometricRecognizer(Thresholds(**changes))
+
+
+def test_a_flick_of_the_hand_at_the_wrist_is_a_swipe():
+    # The open hand turns 70 degrees about the wrist in 8 frames while the wrist moves half a palm length:
+    # the wrist alone travels too little for a swipe, the palm sweeps far enough.
+    for seed in range(3):
+        hand = _held_hand(seed, "stop")
+        palm = np.linalg.norm(hand[9, :2] - hand[0, :2])
+        s = np.linspace(0.0, 1.0, 9)[1:]
+        s = s * s * s * (10.0 - 15.0 * s + 6.0 * s * s)
+        flick = [_turned(hand, 70.0 * k, np.array([-0.5 * palm * k, 0.0])) for k in s]
+        clip = _jitter([hand] * 5 + flick + [flick[-1]] * 5, seed)
+        assert _labels(clip) == ["swipe_left"], seed
+        assert [g["label"] for g in _rules(flick_frames=0).recognize(clip)] == [], seed
+
+
+def test_a_point_seen_through_a_slow_camera_and_single_drops_is_read():
+    # Over the point every second frame repeats the one before (a 15-20 fps camera) and every third is lost:
+    # only a third of its frames are new, yet the hand never left the tracker's view for long.
+    for seed in (0, 1, 3):
+        clip = sample_clip(np.random.default_rng(seed), 3, ["point"], idle_frames=20)
+        lm = clip.landmarks.copy()
+        _, start, end, _ = clip.segments[0]
+        for t in range(start + 1, end):
+            if (t - start) % 3 == 1:
+                lm[t] = lm[t - 1]
+            elif (t - start) % 3 == 2:
+                lm[t] = np.nan
+        assert _labels(lm) == ["point"], seed
+        assert [g["label"] for g in _rules(short_gap=0).recognize(lm)] == [], seed
+
+
+def test_one_quick_fold_of_the_open_hand_is_a_beckon_and_a_held_fold_is_a_grab():
+    for seed in range(3):
+        hand = _held_hand(seed, "stop")
+        fist = _held_hand(seed, "grab")
+        fist = fist - fist[0] + hand[0]
+        fold = _move(hand, hand + 0.9 * (fist - hand), 6)
+        for folded, reading in ((0, ["come_here"]), (15, ["grab"])):
+            clip = _jitter([hand] * 20 + fold + [fold[-1]] * folded + _move(fold[-1], hand, 6) + [hand] * 20, seed)
+            assert _labels(clip) == reading, (seed, folded)
+        assert [g["label"] for g in _rules(single_beat=1e9).recognize(clip)] == ["grab"], seed
+
+
+def test_a_stop_held_through_a_flickering_finger_is_one_stop():
+    # The little finger bends out of the open posture twice for 8 frames (the tracker's depth jitter); the hand
+    # stays open and still all along.
+    for seed in range(3):
+        hand = _held_hand(seed, "stop")
+        fist = _held_hand(seed, "grab")
+        fist = fist - fist[0] + hand[0]
+        bent = hand.copy()
+        bent[17:21] = hand[17:21] + 0.7 * (fist[17:21] - hand[17:21])
+        clip = _jitter([hand] * 20 + [bent] * 8 + [hand] * 20 + [bent] * 8 + [hand] * 20, seed)
+        found = READER.recognize(clip)
+        assert [(g["label"], g["start"], g["end"]) for g in found] == [("stop", 0, 76)], seed
+
+
+def test_a_swipe_that_wavers_for_a_moment_is_one_swipe():
+    for seed in range(3):
+        hand = _held_hand(seed, "stop")
+        first = _swept(hand, 1.5, 180.0, 8)
+        second = _swept(first[-1], 1.5, 180.0, 8)
+        assert _labels(_jitter([hand] * 5 + first + [first[-1]] * 3 + second + [second[-1]] * 5, seed)) == ["swipe_left"], seed
+
+
+def test_the_hand_going_back_to_rest_after_a_swipe_set_off_from_rest_is_no_swipe():
+    for seed in range(3):
+        rest, lm, _, end = _from_rest(seed, "stop")
+        shown = _turned(lm[end - 3], -80.0, np.zeros(2))  # the open hand held sideways: no stop in between
+        palm = np.linalg.norm(shown[9, :2] - shown[0, :2])
+        relaxed = rest - rest[0] + shown[0] + [-3.0 * palm, 0.0, 0.0]
+        # Swept right from rest, opening at once (a swipe that sets off from rest); held; dropped to rest.
+        shape = _move(relaxed - relaxed[0], shown - shown[0], 4) + [shown - shown[0]] * 8
+        sweep = [p + q for p, q in zip(_move(relaxed[:1], shown[:1], 12), shape)]
+        low = shown + [-1.0 * palm, 2.5 * palm, 0.0]
+        drop = _move(shown, low, 8) + _move(low, rest - rest[0] + low[0] + [0.0, 0.5 * palm, 0.0], 6)
+        clip = _jitter([relaxed] * 15 + sweep + [shown] * 15 + drop + [drop[-1]] * 15, seed)
+        assert _labels(clip) == ["swipe_right"], seed
+
+
+def test_a_point_carried_along_is_not_held():
+    for seed in range(3):
+        hand = _held_hand(seed, "point")
+        palm = np.linalg.norm(hand[9, :2] - hand[0, :2])
+        carried = _jitter([hand + [0.08 * palm * (i + 1), 0.0, 0.0] for i in range(40)], seed)  # 0.08 palm lengths a frame
+        assert _labels(carried) == [] and _labels(_jitter([hand] * 40, seed)) == ["point"], seed
+        assert [g["label"] for g in _rules(held_speed=0.105).recognize(carried)] == ["point"], seed
+
+
+def test_a_brisk_swipe_up_or_down_with_the_fingers_a_little_relaxed_is_a_swipe():
+    for seed, (gesture, angle) in enumerate((("swipe_up", 90.0), ("swipe_down", 270.0), ("swipe_up", 90.0))):
+        clip = sample_clip(np.random.default_rng(seed), 3, ["stop"], idle_frames=20)
+        lm = _fill(np.asarray(clip.landmarks, np.float64), _valid_frames(np.asarray(clip.landmarks)))
+        shown = _held_hand(seed, "stop")
+        relaxed = shown + 0.6 * (lm[0] - lm[0, 0] + shown[0] - shown)  # fingers curled about 40 degrees
+        swipe = _swept(relaxed, 3.0, angle, 10)
+        loose = _jitter([relaxed] * 5 + swipe + [swipe[-1]] * 5, seed)
+        assert 35.0 < np.median(hand_measures(loose).curl[:, 1:].mean(axis=1)) < 45.0, seed
+        assert _labels(loose) == [gesture], seed
+        assert [g["label"] for g in _rules(loose_rise_curl=35.0).recognize(loose)] == [], seed
+
+
+def test_a_short_brisk_flick_sideways_with_loose_fingers_is_a_swipe():
+    # 1.5 palm lengths in 6 frames: a quick flick covers little ground.
+    for seed, (gesture, angle) in enumerate((("swipe_left", 180.0), ("swipe_right", 0.0))):
+        clip = _loose_swipe(seed, angle, palms=1.5, frames=6)
+        assert _labels(clip) == [gesture], gesture
+        assert [g["label"] for g in _rules(brisk_distance=2.0).recognize(clip)] == [], gesture

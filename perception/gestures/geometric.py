@@ -13,40 +13,48 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecognizer.recognize`):
    filled by linear interpolation between the nearest valid frames.
 2. Per frame: each finger's **curl** (degrees, about 10 straight, 120-135 in a fist), the hand
    axis and the index finger's image direction, and the wrist's position in palm lengths
-   (the clip's median wrist-to-middle-knuckle length, in 3-D when depth is given).
+   (the clip's median wrist-to-middle-knuckle length, in 3-D when depth is given) and the palm's
+   center's (the wrist and the four knuckles).
 3. **Postures** per frame, each finger straight, curled or in between: ``open`` (all four
    straight), ``fist`` (all four curled), ``pointing`` (index straight, the other three
    curled), and anything else.
 4. **Strokes**: the wrist's path is cut where it stops or turns back; a stroke travelling at
    least ``swipe_distance`` palm lengths fast enough, with the fingers out, is a swipe in its
    main direction, and the strokes that wind up before it or bring the hand back after it
-   (opposite to it, much slower, or arriving from rest / leaving for it) are not.
+   (opposite to it, much slower, or arriving from rest / leaving for it) are not. A quick stroke
+   (``flick_frames``) is measured on the palm's center when that travels farther: a flick turns
+   the hand at the wrist, which itself moves little.
    **Transitions**: a swipe is made on purpose, the hand opened first and keeping its shape.
    A stroke over which the hand opens from a relaxed or curled posture, or that sets off with
    the hand hanging, is the hand arriving from rest; one over which it curls back, or that ends
    hanging, is the hand leaving for rest (:func:`transition`). Steady strokes rank before them;
    an arriving stroke up to ``arrive_frames`` before a held gesture or a steady swipe, or a
-   leaving one as long after, is not a swipe. A stroke that starts as the hand comes into view
+   leaving one as long after a held gesture or any swipe, is not a swipe. A stroke that starts as the hand comes into view
    at the picture's border, or ends as it leaves it, is not one either (where it came from or
    went to was not seen). A lazy swipe is slower: a steady stroke of the open hand counts from
    ``slow_swipe_speed``, and the open hand drifting ``slow_swipe_distance`` one way on a nearly
    straight path within ``drift_frames``, never fast, is a swipe too (:func:`_drifts`), unless a
    swipe is within ``arrive_frames`` (then it is that swipe's wind-up, follow-through or return).
    A brisk sideways stroke that keeps the hand's shape may be swept with the fingers loose
-   (``loose_swipe_curl``); up and down, a loose hand moving briskly is rising from rest or dropping to it.
+   (``loose_swipe_curl``); up and down only a little loose (``loose_rise_curl``): a relaxed hand moving
+   briskly up or down is rising from rest or dropping to it. Two swipes the same way back to back are
+   one (the hand cannot swipe the same way twice without being brought back in between).
 5. **Finger cycles**: the four fingers' mean curl (or the index finger's alone, the other
    three curled: the one-finger beckon) closing and opening again twice or more is
-   ``come_here`` (smaller closings, down to ``small_cycle``, three times or more); an open
-   hand closing once into a fist is ``grab``, and a fist carried off fast and far right after
+   ``come_here`` (smaller closings, down to ``small_cycle``, three times or more; one deep
+   closing, ``single_beat``, from the fingers out straight and straight again at once, the wrist
+   still, is a beckon of one beat); an open hand closing once into a fist is ``grab``, and a fist carried off fast and far right after
    it is a swipe with the fist.
-6. ``point``: the pointing posture held with the wrist slow; ``stop``: the open hand held
+6. ``point``: the pointing posture held with the wrist slow (``held_speed``); ``stop``: the open hand held
    still with the fingers up (within ``stop_tilt_deg`` of the image's up), not closing into
    a fist, beckoning or swiping next to it (a short stroke up into it or down out of it, or
    one arriving into it or leaving it, is the hand rising to show it or dropping after; next
    to such strokes alone it may be held for as little as ``hold`` + 2 frames), and
    not the open hand a swipe, a stop or beckoning left (still open since it ended). Both must
-   be seen: held over frames the tracker mostly lost, they are not read. An open hand held for
-   less than ``ready_frames`` shortly before another gesture is getting ready for it, not a stop.
+   be seen: held over frames the tracker mostly lost, they are not read (gaps of ``short_gap``
+   frames, a camera slower than 30 fps or a single drop, count as seen). The open hand still open
+   since a stop ended is that stop held on. An open hand held for less than ``ready_frames`` shortly
+   before another gesture is getting ready for it, not a stop.
 
 Segments come out as :class:`~perception.gestures.encoder.GestureEncoder` gives them:
 ``{"label", "start", "end", "direction_deg"}``.
@@ -62,6 +70,8 @@ import torch
 from robocue.perception.gestures.encoder import load_default_gesture_encoder
 from robocue.perception.gestures.vocabulary import _check_landmarks, command_from_gestures, interpret_gestures
 
+_PALM = (0, 5, 9, 13, 17)  # the wrist and the four fingers' knuckles
+_FOLDED_DEG = 15.0  # fingers within this of their deepest fold in a closing are still folded
 _CHAINS = ((0, 1, 2, 3, 4), (0, 5, 6, 7, 8), (0, 9, 10, 11, 12), (0, 13, 14, 15, 16), (0, 17, 18, 19, 20))
 SWIPE_OF = {0: "swipe_right", 1: "swipe_up", 2: "swipe_left", 3: "swipe_down"}  # quadrant of the stroke's image angle
 
@@ -110,6 +120,7 @@ class HandMeasures:
     axis_deg: np.ndarray  # (T,) image direction of wrist -> middle knuckle, 0 = right, 90 = up
     index_deg: np.ndarray  # (T,) image direction of index knuckle -> tip
     wrist: np.ndarray  # (T, 2) wrist in palm lengths, y up
+    center: np.ndarray  # (T, 2) the palm's center (wrist and four knuckles) in palm lengths, y up
     palm: float  # the clip's median palm length in image units
     size: np.ndarray  # (T,) the palm's length in the image, in units of ``palm`` (small when it points at the camera)
     border: np.ndarray  # (T,) how far the hand's outermost landmark is from the picture's edge (negative: past it)
@@ -146,6 +157,7 @@ def hand_measures(landmarks: np.ndarray, smooth: int = 5) -> HandMeasures:
         axis_deg=np.degrees(np.arctan2(axis[:, 1], axis[:, 0])) % 360.0,
         index_deg=np.degrees(np.arctan2(index[:, 1], index[:, 0])) % 360.0,
         wrist=_smooth(pts[:, 0, :2] / palm, 3),
+        center=_smooth(pts[:, _PALM, :2].mean(axis=1) / palm, 3),
         palm=palm,
         size=np.linalg.norm(axis, axis=-1) / palm,
         border=np.minimum(lm[..., :2].min(axis=(1, 2)), 1.0 - lm[..., :2].max(axis=(1, 2))),
@@ -176,12 +188,17 @@ class Thresholds:
     drift_frames: int = 90  # an open hand drifting slow_swipe_distance one way within this many frames...
     drift_straightness: float = 0.75  # ...on a path this straight is a lazy swipe
     loose_swipe_curl: float = 80.0  # a brisk stroke (brisk_speed, brisk_distance) keeping the hand's shape may have its
-    # fingers loose, up to this median mean curl
+    # fingers loose, up to this median mean curl, sideways...
+    loose_rise_curl: float = 45.0  # ...and up or down only a little loose: the hand rising from rest or dropping to it is
+    # more relaxed (55-65)
     brisk_speed: float = 0.24
-    brisk_distance: float = 2.0
+    brisk_distance: float = 1.2  # (a quick flick covers little ground)
+    flick_frames: int = 12  # a stroke this quick (0.4 s) may be a flick of the hand at the wrist (see strokes)
     swipe_sure: float = 2.5  # a stroke this long is a swipe even next to a held open palm
     swipe_curl: float = 35.0  # ...with the fingers out (median mean curl under this) can be a swipe
     still_speed: float = 0.035  # the wrist under this speed is still
+    held_speed: float = 0.07  # a point is held with the wrist under this speed for ``hold`` frames (a hand lowered with
+    # the finger still out moves faster)
     move_speed: float = 0.02  # a stroke is the wrist over this speed
     episode_gap: int = 10  # strokes closer than this belong to one motion episode
     return_ratio: float = 0.85  # in an episode, opposite strokes shorter than this x the main one are wind-ups or returns
@@ -192,6 +209,10 @@ class Thresholds:
     # hook moves its tip less than four fingers folding)
     cycles: int = 2  # ...this many times
     small_cycle: float = 25.0  # closings this small (the four fingers or the index alone) count one time more than ``cycles``
+    single_beat: float = 50.0  # the four fingers folding this far from out straight (mean curl under swipe_curl) and
+    # opening straight again at once (folded at most beat_dwell frames), the wrist slow all along and after, is a beckon of
+    # one beat: a grab holds its fist, a hand closing before a swipe moves off, a relaxed hand is not out straight
+    beat_dwell: int = 6
     cycle_frames: int = 40  # closing and opening each within half this; closings at most this far apart
     grab_frames: int = 30  # grab: from open to fist within this many frames...
     grab_travel: float = 1.0  # ...the wrist travelling less than this (palm lengths) meanwhile
@@ -205,7 +226,9 @@ class Thresholds:
     lost_frames: int = 10  # a stroke starting as the hand reappears after this many lost frames, or ending as it is lost
     # for as long, within ``border`` of the picture's edge, is the hand entering or leaving the picture
     border: float = 0.1  # (image widths or heights)
-    seen_share: float = 0.5  # a point or stop held at least this share of its frames in view
+    seen_share: float = 0.5  # a point or stop held at least this share of its frames in view...
+    short_gap: int = 2  # ...a gap this short between seen frames counting as seen: a camera slower than 30 fps repeats
+    # its frames (15 fps: every other one) and a tracker drops single frames, while the hand is still in view
     ready_frames: int = 24  # an open hand held still shorter than this, up to arrive_frames before another gesture, is ready for it
     arrive_frames: int = 30  # a stroke arriving from rest this soon before a held gesture or a steady swipe (or leaving
     # this soon after one) is the hand coming for it (going after it); an open hand kept this soon after a gesture is its end
@@ -219,6 +242,15 @@ def _lost_runs(valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for t in range(len(valid) - 2, -1, -1):
         after[t] = 0 if valid[t + 1] else after[t + 1] + 1
     return before, after
+
+
+def _bridged(valid: np.ndarray, gap: int) -> np.ndarray:
+    """``valid`` with the runs of at most ``gap`` missing frames between two valid ones filled in."""
+    out = valid.copy()
+    for start, end in _runs(~valid):
+        if 0 < start and end < len(valid) and end - start <= gap:
+            out[start:end] = True
+    return out
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -265,10 +297,15 @@ class Stroke:
 
 
 def strokes(m: HandMeasures, th: Thresholds = Thresholds()) -> list[Stroke]:
-    """The wrist's path cut into strokes: runs of motion, split where the motion turns back."""
+    """The wrist's path cut into strokes: runs of motion, split where the motion turns back.
+
+    A quick stroke (``flick_frames`` or fewer) is measured on the palm's center when that travels farther: a
+    flick turns the hand at the wrist, which itself moves little. A slower turn of the hand (rising from rest,
+    turning the palm over) is measured on the wrist, so that it does not read as the hand sweeping."""
     w = m.wrist
     v = np.gradient(w, axis=0) if len(w) > 1 else np.zeros_like(w)
     speed = np.linalg.norm(v, axis=1)
+    center_speed = np.linalg.norm(np.gradient(m.center, axis=0), axis=1) if len(w) > 1 else np.zeros(len(w))
     out = []
     for start, end in _runs(speed > th.move_speed):
         cut = start
@@ -282,7 +319,9 @@ def strokes(m: HandMeasures, th: Thresholds = Thresholds()) -> list[Stroke]:
     for start, end in out:
         if end - start < 2:
             continue
-        result.append(Stroke(start, end, w[end - 1] - w[start], float(speed[start:end].max())))
+        by_wrist = Stroke(start, end, w[end - 1] - w[start], float(speed[start:end].max()))
+        by_center = Stroke(start, end, m.center[end - 1] - m.center[start], float(center_speed[start:end].max()))
+        result.append(by_center if end - start <= th.flick_frames and by_center.length > by_wrist.length else by_wrist)
     return result
 
 
@@ -402,25 +441,40 @@ class GeometricRecognizer:
         events = []
         # A held pose or a drift must be seen: frames the tracker lost are filled in as a still copy of the
         # last seen one, which would otherwise read as a hand held still.
-        seen = lambda start, end: m.valid[start:end].mean() >= th.seen_share  # noqa: E731
+        in_view = _bridged(m.valid, th.short_gap)
+        seen = lambda start, end: in_view[start:end].mean() >= th.seen_share  # noqa: E731
 
         # come_here: two or more quick closings back to back, of the four fingers or of the index
         # finger alone with the other three curled (the one-finger beckon); grab: one closing from
         # open to a fist.
         others_curled = m.curl[:, 2:].min(axis=1) > th.curled - 10.0
-        # Smaller closings count too when repeated one more time: a beckon is a rhythm, noise is not.
+        # Smaller closings count too when repeated one more time: a beckon is a rhythm, noise is not. One deep
+        # closing of the whole hand counts alone when the fingers are out straight before it and after it.
+        half = th.cycle_frames // 2
+
+        def one_beat(signal: np.ndarray, c: tuple[int, int, int]) -> bool:
+            """A closing from and back to the fingers out straight, folded only for a moment, the wrist slow."""
+            straight = np.flatnonzero(signal[c[2] : c[1] + half + 1] < th.swipe_curl)
+            if c[2] >= len(signal) or signal[c[0]] >= th.swipe_curl or not len(straight):
+                return False
+            reopened = c[2] + int(straight[0])
+            folded = int((signal[c[0] : reopened] > signal[c[1]] - _FOLDED_DEG).sum())
+            return folded <= th.beat_dwell and bool((speed[c[0] : reopened + half // 2] < 3 * th.still_speed).all())
+
         for signal, beckoning, size, needed in (
             (mean4, None, th.cycle, th.cycles),
             (mean4, None, th.small_cycle, th.cycles + 1),
+            (mean4, None, th.single_beat, 1),
             (m.curl[:, 1], others_curled, th.finger_cycle, th.cycles),
             (m.curl[:, 1], others_curled, th.small_cycle, th.cycles + 1),
         ):
             cycles = [
                 c
                 for c in _curl_cycles(signal, th, size)
-                if c[1] - c[0] <= th.cycle_frames // 2
-                and c[2] - c[1] <= th.cycle_frames // 2
+                if c[1] - c[0] <= half
+                and c[2] - c[1] <= half
                 and (beckoning is None or beckoning[c[0] : c[2]].mean() > 0.8)
+                and (needed > 1 or one_beat(signal, c))
             ]
             i = 0
             while i < len(cycles):
@@ -469,11 +523,13 @@ class GeometricRecognizer:
             free = set(range(len(episode)))
             # Steady strokes (the hand keeping its shape) first: a longer stroke that opens or closes the
             # hand in the same episode is the hand arriving from rest or leaving to it.
-            # A brisk sideways stroke keeping the hand's shape may be swept with the fingers loose (up and down,
-            # the hand rises from rest and drops back to it as briskly, its fingers as loose).
-            brisk = [
-                c is None and s.peak_speed >= th.brisk_speed and s.length >= th.brisk_distance and _angle_gap(s.angle_deg % 180, 90) > 45
-                for s, c in zip(episode, change)
+            # A brisk stroke keeping the hand's shape may be swept with the fingers loose: sideways up to
+            # ``loose_swipe_curl``, up and down only a little (the hand rising from rest or dropping back to it moves as
+            # briskly, its fingers more relaxed).
+            brisk = [c is None and s.peak_speed >= th.brisk_speed and s.length >= th.brisk_distance for s, c in zip(episode, change)]
+            loose = [
+                (th.loose_swipe_curl if _angle_gap(s.angle_deg % 180, 90) > 45 else th.loose_rise_curl) if b else th.swipe_curl
+                for s, b in zip(episode, brisk)
             ]
             for k in sorted(range(len(episode)), key=lambda k: (change[k] is not None, -score[k])):
                 if k not in free:
@@ -490,7 +546,7 @@ class GeometricRecognizer:
                         continue
                     for grab in grabbed:
                         grab["end"] = min(grab["end"], s.start)
-                elif np.median(mean4[s.start : s.end]) > (th.loose_swipe_curl if brisk[k] else th.swipe_curl):
+                elif np.median(mean4[s.start : s.end]) > loose[k]:
                     continue
                 if unseen(s):
                     continue
@@ -523,7 +579,7 @@ class GeometricRecognizer:
         for start, end in _runs(pose == "point"):
             if end - start < th.hold or not seen(start, end):
                 continue
-            slow = speed[start:end] < 3 * th.still_speed
+            slow = speed[start:end] < th.held_speed
             if slow.sum() < th.hold:
                 continue
             held = np.arange(start, end)[slow]
@@ -549,7 +605,16 @@ class GeometricRecognizer:
         for start, end in _runs((pose == "open") & upright & (speed < th.still_speed)):
             if end - start < th.hold + 2 or not seen(start, end):
                 continue
-            beside = [e for e in events if e["label"] != "point" and near(e, start, end)]
+            # The hand still open since a stop ended is that stop held on: a finger flickering out of the open
+            # posture (the tracker's depth jitter) or the palm shifting a little interrupts the spell, not the stop.
+            held_on = [
+                e
+                for e in events
+                if e["label"] == "stop"
+                and left_by(e, start)
+                and not any(o is not e and e["end"] <= o["end"] and o["start"] < start for o in events)
+            ]
+            beside = [e for e in events if e["label"] != "point" and near(e, start, end) and not any(e is h for h in held_on)]
             rising_or_dropping = [
                 (e["label"] == ("swipe_up" if e["start"] < start else "swipe_down") and e["sure"] < th.swipe_sure)
                 or e["change"] == ("arrives" if e["start"] < start else "leaves")
@@ -557,9 +622,12 @@ class GeometricRecognizer:
             ]
             if beside and all(rising_or_dropping) and (end - start >= 2 * th.hold or all(e["change"] for e in beside)):
                 events = [e for e in events if not any(e is b for b in beside)]
-            elif beside or any(left_by(e, start) for e in events):
+            elif beside or (any(left_by(e, start) for e in events) and not held_on):
                 continue
-            events.append(_event("stop", start, end))
+            if held_on:
+                held_on[-1]["end"] = end
+            else:
+                events.append(_event("stop", start, end))
         return sorted(events, key=lambda e: e["start"])
 
     def recognize(self, landmarks) -> list[dict]:
@@ -593,7 +661,8 @@ class GeometricRecognizer:
         kept = [e for e in kept if not any(part_of_beckoning(e, b) for b in beckons)]
         if self.th.transitions:
             held = [e for e in kept if e["label"] in ("point", "stop", "grab", "come_here")]
-            steady = [e for e in kept if e["label"].startswith("swipe") and e["change"] is None]
+            swiped = [e for e in kept if e["label"].startswith("swipe") and e["change"] != "leaves"]
+            steady = [e for e in swiped if e["change"] is None]
             before = lambda e, others, gap: any(0 <= o["start"] - e["end"] <= gap for o in others)  # noqa: E731
             after = lambda e, others, gap: any(0 <= e["start"] - o["end"] <= gap for o in others)  # noqa: E731
 
@@ -608,7 +677,8 @@ class GeometricRecognizer:
                     return True
                 if e["change"] == "arrives":
                     return before(e, held + steady, self.th.arrive_frames)
-                return e["change"] == "leaves" and after(e, held + steady, self.th.arrive_frames)
+                # (after a swipe the hand goes back to rest even when the swipe itself set off from rest)
+                return e["change"] == "leaves" and after(e, held + swiped, self.th.arrive_frames)
 
             kept = [e for e in kept if not approach_or_departure(e)]
             # The open hand paused briefly just before another gesture is the hand getting ready for it.
@@ -619,7 +689,9 @@ class GeometricRecognizer:
         merged: list[dict] = []
         for event in kept:
             gap = event["start"] - merged[-1]["end"] if merged else None
-            if merged and merged[-1]["label"] == event["label"] in ("stop", "come_here") and gap <= self.th.hold:
+            # A held stop or a beckoning interrupted for a moment is one; so is a swipe: the hand cannot swipe the
+            # same way twice without being brought back in between.
+            if merged and merged[-1]["label"] == event["label"] and event["label"] != "point" and gap <= self.th.hold:
                 merged[-1]["end"] = event["end"]
                 continue
             if (
