@@ -2,7 +2,8 @@
 
 With sparse reward and no expert, Push and PickAndPlace give a policy nothing to learn from until
 the commanded object ends up near its goal. ``env.curriculum`` makes that happen early: training
-goals start within ``goal_range`` of the object's start (on the way to its region), and each time
+goals start close to the object (on the way to its region, at most ``goal_range`` beyond the
+success distance, so the object must always move), and each time
 the training episodes succeed often enough (``advance_at`` over the last ``window`` finished
 episodes at the current range) the range widens by ``widen_by``; from ``full_range`` on, training
 goals are the regions' centres, as in evaluation. ``near_start`` of the training episodes start

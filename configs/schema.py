@@ -38,8 +38,8 @@ class CurriculumConfig(_Section):
         gt=0.0,
         le=1.0,
         description=(
-            "Metres: training goals start at most this far from the commanded object's start, on the way to its region "
-            "(drawn uniformly from 0 to it), instead of at the region's centre."
+            "Metres: training goals lie on the way from the commanded object's start to its region, beyond the success "
+            "distance (0.06 m) by at most this (drawn uniformly from 0 to it), instead of at the region's centre."
         ),
     )
     widen_by: float = Field(0.04, gt=0.0, le=1.0, description="Metres the goal range grows by each time training succeeds often enough.")

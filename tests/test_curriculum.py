@@ -113,8 +113,6 @@ TINY_PUSH = [
     "algo.buffer_size=2000",
     "algo.batch_size=32",
     "policy.net_arch=[16,16]",
-    "env.curriculum.window=10",
-    "env.curriculum.advance_at=0.1",
     "eval.episodes=1",
     "train.video=false",
     "logging.wandb=disabled",
@@ -128,7 +126,7 @@ def test_a_curriculum_run_logs_its_range_and_cannot_resume(tmp_path):
     with open(result.run_dir / "metrics" / "progress.csv") as handle:
         ranges = [row["curriculum/goal_range"] for row in csv.DictReader(handle)]
     assert ranges and ranges[0] == "0.06"
-    assert any(line.startswith("curriculum: training success") for line in lines)  # 12 episodes, most of them near-trivial, widen it
+    # Widening: test_the_range_widens_only_after_a_full_window_of_enough_success (a random policy seldom pushes far enough).
     assert not list((result.run_dir / "checkpoints").glob("resume_*"))
     with pytest.raises(ConfigError, match="a run with env.curriculum cannot resume"):
         train(config, log=lines.append, resume=result.run_dir)

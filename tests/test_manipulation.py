@@ -242,7 +242,11 @@ def test_goal_range_puts_the_goal_on_the_way_to_the_region(task):
             start = env.task.object_position(env.engine)
             goal = env.task.desired_goal(env.engine)
             region = DESTINATION_REGIONS[env.task.command.destination].target(OBJECT_HALF_SIZE)
-            assert np.linalg.norm(goal[:2] - start[:2]) <= 0.1 + 1e-6
+            # Past the success distance (doing nothing must not succeed), at most goal_range past it.
+            distance, to_region = np.linalg.norm(goal[:2] - start[:2]), np.linalg.norm(region[:2] - start[:2])
+            assert min(env.task.distance_threshold, to_region) - 1e-6 <= distance <= env.task.distance_threshold + 0.1 + 1e-6
+            if to_region > env.task.distance_threshold:
+                assert not env.task.is_success(start, goal)
             assert goal[2] == pytest.approx(OBJECT_HALF_SIZE)
             # On the segment from the object to the region's centre.
             way, rest = region[:2] - start[:2], goal[:2] - start[:2]

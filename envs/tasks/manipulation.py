@@ -17,8 +17,10 @@ Two training aids for reinforcement learning without demonstrations (``env.curri
 agents/curriculum.py), both off by default and never on in evaluation:
 
 - ``goal_range`` (metres): the goal lies on the way from the commanded object's start to its
-  region's centre, at a distance drawn uniformly from 0 to ``goal_range`` (never past the
-  centre), instead of at the centre; a curriculum widens it as the policy succeeds.
+  region's centre, beyond the success distance by an amount drawn uniformly from 0 to
+  ``goal_range`` (never past the centre), instead of at the centre, so that every training goal
+  asks for the object to move (a goal within ``distance_threshold`` of the object's start would
+  be reached by doing nothing); a curriculum widens it as the policy succeeds.
 - ``near_start`` (a probability): an episode starts with the tool tip next to the commanded
   object (Push: 5-10 cm behind it, seen from the goal, 2-6 cm above the table; PickAndPlace:
   3-10 cm above it, fingers open) instead of at the arm's home, so that exploration touches
@@ -158,7 +160,8 @@ class _TableObjectsTask(Task):
         positions = self._sample_positions(rng, self._goal[:2])
         if self.goal_range is not None:  # curriculum: part of the way to the region
             direction, length = _unit(self._goal[:2] - positions[0])
-            self._goal[:2] = positions[0] + rng.uniform(0.0, min(self.goal_range, length)) * direction
+            beyond = rng.uniform(0.0, self.goal_range)  # past the success distance: the object must move
+            self._goal[:2] = positions[0] + min(self.distance_threshold + beyond, length) * direction
         order = [target] + [i for i in range(self.n_objects) if i != target]  # commanded object first
         self.placed = {}
         for index, xy in zip(order, positions):
