@@ -447,3 +447,66 @@ def test_a_short_brisk_flick_sideways_with_loose_fingers_is_a_swipe():
         clip = _loose_swipe(seed, angle, palms=1.5, frames=6)
         assert _labels(clip) == [gesture], gesture
         assert [g["label"] for g in _rules(brisk_distance=2.0).recognize(clip)] == [], gesture
+
+
+def test_an_arm_swinging_down_as_the_hand_turns_over_is_no_swipe():
+    # The open hand falls 3 palm lengths in 16 frames while its axis turns 120 degrees: the arm swinging down
+    # from the shoulder, not a swipe, which keeps the hand's orientation.
+    for seed in range(3):
+        hand = _held_hand(seed, "stop")
+        palm = np.linalg.norm(hand[9, :2] - hand[0, :2])
+        s = np.linspace(0.0, 1.0, 17)[1:]
+        s = s * s * s * (10.0 - 15.0 * s + 6.0 * s * s)
+        swing = [_turned(hand, 120.0 * k, np.array([0.0, 3.0 * palm * k])) for k in s]
+        clip = _jitter([hand] * 5 + swing + [swing[-1]] * 5, seed)
+        assert _labels(clip) == [], seed
+        assert [g["label"] for g in _rules(swing_deg=1e9).recognize(clip)] == ["swipe_down"], seed
+
+
+def test_a_hand_dropping_after_a_stop_with_the_fingers_relaxing_is_the_stop_ending():
+    # After the stop the hand drops 3 palm lengths (longer than swipe_sure) while its fingers relax to a mean
+    # curl of 25-32 degrees, short of swipe_curl: the hand let fall to rest, not a swipe down.
+    for seed in range(3):
+        clip = sample_clip(np.random.default_rng(seed), 3, ["stop"], idle_frames=20)
+        lm = _fill(np.asarray(clip.landmarks, np.float64), _valid_frames(np.asarray(clip.landmarks)))
+        shown = _held_hand(seed, "stop")
+        relaxed = shown + 0.5 * (lm[0] - lm[0, 0] + shown[0] - shown)
+        palm = np.linalg.norm(shown[9, :2] - shown[0, :2])
+        drop = _move(shown, relaxed + [0.0, 3.0 * palm, 0.0], 14)
+        frames = _jitter([shown] * 30 + drop + [drop[-1]] * 10, seed)
+        curl = hand_measures(frames).curl[:, 1:].mean(axis=1)
+        assert 20.0 < curl[-1] < 35.0 and curl[-1] - curl[0] > 15.0, (seed, curl[0], curl[-1])
+        assert _labels(frames) == ["stop"], seed
+        assert [g["label"] for g in _rules(drop_curl=1e9).recognize(frames)] == ["swipe_down"], seed
+
+
+def test_a_point_lowered_to_rest_with_the_finger_still_out_is_one_point():
+    # The pointing hand is lowered 2 palm lengths and turns to hang down, its index still out once at rest.
+    for seed in range(3):
+        held = _held_hand(seed, "point")
+        axis = np.degrees(np.arctan2(-(held[9, 1] - held[0, 1]), held[9, 0] - held[0, 0]))
+        hand = _turned(held, -axis, np.zeros(2))  # pointing to the right
+        palm = np.linalg.norm(hand[9, :2] - hand[0, :2])
+        turn = -90.0  # to hanging straight down
+        s = np.linspace(0.0, 1.0, 13)[1:]
+        s = s * s * s * (10.0 - 15.0 * s + 6.0 * s * s)
+        fist = _turned(_held_hand(seed, "grab"), -axis, np.zeros(2))
+        relaxing = hand.copy()  # on the way the index bends a little, out of the pointing posture
+        relaxing[5:9] = hand[5:9] + 0.5 * (fist[5:9] - fist[0] + hand[0] - hand[5:9])
+        lowered = [_turned(relaxing, turn * k, np.array([0.0, 2.0 * palm * k])) for k in s]
+        rest = _turned(hand, turn, np.array([0.0, 2.0 * palm]))
+        clip = _jitter([hand] * 30 + lowered + [rest] * 30, seed)
+        assert _labels(clip) == ["point"], seed
+        assert [g["label"] for g in _rules(lowered_drop=1e9).recognize(clip)] == ["point", "point"], seed
+
+
+def test_a_point_held_in_place_through_a_long_finger_twitch_is_one_point():
+    # The index bends half way for 20 frames (longer than the 2 x hold a glitch may last); the wrist stays put.
+    for seed in range(3):
+        hand = _held_hand(seed, "point")
+        fist = _held_hand(seed, "grab")
+        bent = hand.copy()
+        bent[5:9] = hand[5:9] + 0.5 * (fist[5:9] - fist[0] + hand[0] - hand[5:9])
+        clip = _jitter([hand] * 25 + _move(hand, bent, 3) + [bent] * 14 + _move(bent, hand, 3) + [hand] * 25, seed)
+        assert _labels(clip) == ["point"], seed
+        assert [g["label"] for g in _rules(still_merge_frames=0).recognize(clip)] == ["point", "point"], seed

@@ -27,7 +27,9 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecognizer.recognize`):
    **Transitions**: a swipe is made on purpose, the hand opened first and keeping its shape.
    A stroke over which the hand opens from a relaxed or curled posture, or that sets off with
    the hand hanging, is the hand arriving from rest; one over which it curls back, or that ends
-   hanging, is the hand leaving for rest (:func:`transition`). Steady strokes rank before them;
+   hanging, or down with the fingers relaxing on the way (``drop_curl``), is the hand leaving for rest
+   (:func:`transition`). A stroke up or down over which the hand turns by ``swing_deg`` or more is the arm
+   swinging up from rest or falling back to it, never a swipe (:func:`swung`). Steady strokes rank before them;
    an arriving stroke up to ``arrive_frames`` before a held gesture or a steady swipe, or a
    leaving one as long after a held gesture or any swipe, is not a swipe. A stroke that starts as the hand comes into view
    at the picture's border, or ends as it leaves it, is not one either (where it came from or
@@ -53,7 +55,9 @@ Steps (:func:`hand_measures`, then :meth:`GeometricRecognizer.recognize`):
    not the open hand a swipe, a stop or beckoning left (still open since it ended). Both must
    be seen: held over frames the tracker mostly lost, they are not read (gaps of ``short_gap``
    frames, a camera slower than 30 fps or a single drop, count as seen). The open hand still open
-   since a stop ended is that stop held on. An open hand held for less than ``ready_frames`` shortly
+   since a stop ended is that stop held on. A point held with the hand hanging, lower than a point just before it
+   (``lowered_drop``), is that hand lowered to rest with the finger still out; two points the same way with the wrist
+   held in place (``still_merge_dist``, ``still_merge_frames``) are one. An open hand held for less than ``ready_frames`` shortly
    before another gesture is getting ready for it, not a stop.
 
 Segments come out as :class:`~perception.gestures.encoder.GestureEncoder` gives them:
@@ -222,6 +226,15 @@ class Thresholds:
     hanging_size: float = 0.6  # ...when its palm is seen at least this share of its length (else its direction is unsure)
     posture_change: float = 15.0  # a stroke whose fingers' mean curl falls (opens) or rises (closes) this much, from or to
     # over swipe_curl, changes posture on the way: the hand arriving from rest or leaving for it
+    drop_curl: float = 20.0  # a stroke down over which the fingers relax by posture_change to over this is the hand
+    # dropping to rest: a swipe keeps the hand's shape, a hand let fall relaxes on the way (to 25-30, short of swipe_curl)
+    swing_deg: float = 90.0  # a stroke up or down over which the hand's axis turns this much in the image (the palm seen
+    # at hanging_size or more at both ends) is the arm swinging up from rest or falling back to it, never a swipe: a swipe
+    # keeps the hand's orientation
+    lowered_drop: float = 0.5  # a point held with the hand hanging, up to arrive_frames after another point and with the
+    # wrist this much lower (palm lengths), is the hand lowered to rest with the finger still out
+    still_merge_frames: int = 30  # two points the same way (point_merge_deg) up to this many frames apart...
+    still_merge_dist: float = 0.5  # ...with the wrist held within this (palm lengths) are one point: the hand did not move
     recovery_speed: float = 0.6  # in an episode, a stroke next to a swipe and under this x its peak speed is its wind-up or return
     lost_frames: int = 10  # a stroke starting as the hand reappears after this many lost frames, or ending as it is lost
     # for as long, within ``border`` of the picture's edge, is the hand entering or leaving the picture
@@ -406,7 +419,20 @@ def transition(m: HandMeasures, mean4: np.ndarray, s: Stroke, th: Thresholds) ->
         return "arrives"
     if (c1 > th.swipe_curl and c1 - c0 >= th.posture_change) or hanging(s.end - 1):
         return "leaves"
+    down = _angle_gap(s.angle_deg, 270.0) < 45.0
+    if swung(m, s, th):  # the arm swinging up from rest or falling back to it
+        return "leaves" if down else "arrives"
+    if down and c1 > th.drop_curl and c1 - c0 >= th.posture_change:  # the fingers relaxing as the hand drops
+        return "leaves"
     return None
+
+
+def swung(m: HandMeasures, s: Stroke, th: Thresholds) -> bool:
+    """The hand turned by ``swing_deg`` or more (seen at ``hanging_size`` of its length at both ends) over a stroke
+    up or down."""
+    vertical = _angle_gap(s.angle_deg % 180.0, 90.0) < 45.0
+    seen = min(m.size[s.start], m.size[s.end - 1]) > th.hanging_size
+    return bool(vertical and seen and _angle_gap(m.axis_deg[s.start], m.axis_deg[s.end - 1]) >= th.swing_deg)
 
 
 def _overlap(a: dict, b: dict) -> int:
@@ -559,6 +585,9 @@ class GeometricRecognizer:
                         free.discard(n)
                 label = SWIPE_OF[int(((s.angle_deg + 45.0) % 360.0) // 90.0)]
                 events.append(_event(label, s.start, s.end, sure=s.length, change=change[k]))
+                # (a stroke over which the arm swings is kept until the stops are read, as the hand rising to show one
+                # or dropping after it, and is never a swipe)
+                events[-1]["swung"] = swung(m, s, th)
 
         # Lazy swipes: the open hand drifting one way, steadily, too slowly for its speed to rise above
         # ``move_speed`` all along (so no stroke holds it).
@@ -585,6 +614,8 @@ class GeometricRecognizer:
             held = np.arange(start, end)[slow]
             held = held[len(held) // 3 :]
             events.append(_event("point", start, end, round(_circular_mean_deg(m.index_deg[held]), 1)))
+            hanging = (_angle_gap(m.axis_deg[held], 270.0) < th.hanging_deg) & (m.size[held] > th.hanging_size)
+            events[-1].update(hang=float(hanging.mean()), at=m.wrist[held].mean(axis=0))
 
         # stop: the open hand held still, fingers up. A short stroke up into a long stop or down
         # out of it, or a stroke arriving into it from rest or leaving it for rest (then the stop may
@@ -635,7 +666,7 @@ class GeometricRecognizer:
         in order, ``end`` exclusive, ``direction_deg`` (0 = right, 90 = up) for ``point``."""
         kept: list[dict] = []
         rank = lambda e: self.PRIORITY.index("swipe" if e["label"].startswith("swipe") else e["label"])  # noqa: E731
-        for event in sorted(self.events(landmarks), key=lambda e: (rank(e), e["start"])):
+        for event in sorted((e for e in self.events(landmarks) if not e.get("swung")), key=lambda e: (rank(e), e["start"])):
             if event["label"] == "point":  # a held point that runs into a stronger gesture keeps its own part
                 for k in kept:
                     if _overlap(event, k) > 0:
@@ -694,10 +725,19 @@ class GeometricRecognizer:
             if merged and merged[-1]["label"] == event["label"] and event["label"] != "point" and gap <= self.th.hold:
                 merged[-1]["end"] = event["end"]
                 continue
+            both_points = bool(merged) and merged[-1]["label"] == event["label"] == "point"
+            # A point held with the hand hanging, lower than the point just before it, is that hand lowered to rest with
+            # the finger still out.
+            lowered = both_points and merged[-1]["at"][1] - event["at"][1] >= self.th.lowered_drop
+            if lowered and gap <= self.th.arrive_frames and event["hang"] >= 0.5:
+                continue
+            # A finger twitching for longer than a glitch, the wrist held where it was, leaves one point.
+            moved = np.linalg.norm(merged[-1]["at"] - event["at"]) if both_points else np.inf
+            still = gap is not None and gap <= self.th.still_merge_frames and moved < self.th.still_merge_dist
             if (
                 merged
                 and merged[-1]["label"] == event["label"] == "point"
-                and gap <= 2 * self.th.hold
+                and (gap <= 2 * self.th.hold or still)
                 and _angle_gap(merged[-1]["direction_deg"], event["direction_deg"]) <= self.th.point_merge_deg
             ):
                 # A tracker glitch or a finger twitch splits one held point; the longer part aims it.
