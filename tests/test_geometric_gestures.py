@@ -340,16 +340,22 @@ def _rules(**changes) -> GeometricRecognizer:
     return GeometricRecognizer(Thresholds(**changes))
 
 
+def _turning_stop(seed: int, degrees: float, palms: tuple[float, float], frames: int) -> np.ndarray:
+    """A held open hand that turns by ``degrees`` about its wrist while the wrist moves by ``palms`` (palm lengths,
+    image axes) on a smooth (minimum-jerk) profile over ``frames`` frames, 5 still frames before and after."""
+    hand = _held_hand(seed, "stop")
+    palm = np.linalg.norm(hand[9, :2] - hand[0, :2])
+    s = np.linspace(0.0, 1.0, frames + 1)[1:]
+    s = s * s * s * (10.0 - 15.0 * s + 6.0 * s * s)
+    moved = [_turned(hand, degrees * k, palm * k * np.asarray(palms)) for k in s]
+    return _jitter([hand] * 5 + moved + [moved[-1]] * 5, seed)
+
+
 def test_a_flick_of_the_hand_at_the_wrist_is_a_swipe():
     # The open hand turns 70 degrees about the wrist in 8 frames while the wrist moves half a palm length:
     # the wrist alone travels too little for a swipe, the palm sweeps far enough.
     for seed in range(3):
-        hand = _held_hand(seed, "stop")
-        palm = np.linalg.norm(hand[9, :2] - hand[0, :2])
-        s = np.linspace(0.0, 1.0, 9)[1:]
-        s = s * s * s * (10.0 - 15.0 * s + 6.0 * s * s)
-        flick = [_turned(hand, 70.0 * k, np.array([-0.5 * palm * k, 0.0])) for k in s]
-        clip = _jitter([hand] * 5 + flick + [flick[-1]] * 5, seed)
+        clip = _turning_stop(seed, degrees=70.0, palms=(-0.5, 0.0), frames=8)
         assert _labels(clip) == ["swipe_left"], seed
         assert [g["label"] for g in _rules(flick_frames=0).recognize(clip)] == [], seed
 
@@ -453,12 +459,7 @@ def test_an_arm_swinging_down_as_the_hand_turns_over_is_no_swipe():
     # The open hand falls 3 palm lengths in 16 frames while its axis turns 120 degrees: the arm swinging down
     # from the shoulder, not a swipe, which keeps the hand's orientation.
     for seed in range(3):
-        hand = _held_hand(seed, "stop")
-        palm = np.linalg.norm(hand[9, :2] - hand[0, :2])
-        s = np.linspace(0.0, 1.0, 17)[1:]
-        s = s * s * s * (10.0 - 15.0 * s + 6.0 * s * s)
-        swing = [_turned(hand, 120.0 * k, np.array([0.0, 3.0 * palm * k])) for k in s]
-        clip = _jitter([hand] * 5 + swing + [swing[-1]] * 5, seed)
+        clip = _turning_stop(seed, degrees=120.0, palms=(0.0, 3.0), frames=16)
         assert _labels(clip) == [], seed
         assert [g["label"] for g in _rules(swing_deg=1e9).recognize(clip)] == ["swipe_down"], seed
 
