@@ -11,13 +11,19 @@ every other argument at SB3's default (one env copy, a gradient step of 256 per 
 [256, 256] networks) on the first preset's env, so it is the same task and reward::
 
     python -m robocue.scripts.offpolicy_speed --steps 6000 --out docs/results/offpolicy_speed.json
+    python -m robocue.scripts.offpolicy_speed --markdown docs/results/offpolicy_speed.json   # its table
+
+The table's last column is each contender's env steps per second over ``reach_sac``'s in the same
+file (one sitting), when ``reach_sac`` is among them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -57,6 +63,29 @@ def plain_sac(env_id: str, env_kwargs: dict, seed: int = 0):
     return SAC("MultiInputPolicy", env, replay_buffer_class=HerReplayBuffer, seed=seed, device="cpu", verbose=0)
 
 
+def markdown(result: dict) -> str:
+    """The Markdown table of one sitting's ``result`` (what ``--out`` writes)."""
+    rows = result["rows"]
+    base = next((r["steps_per_second"] for r in rows if r["contender"] == "reach_sac"), None)
+    lines = [
+        "| contender | env | env steps/s | gradient steps/s | gradient steps per env step | torch threads | env steps/s over `reach_sac` |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        if r["contender"].startswith("plain"):
+            label = "plain SB3 SAC + HER, every other setting at its default"
+        else:
+            preset, *overrides = r["contender"].split("+")
+            label = f"`{preset}`" + (" with " + ", ".join(f"`{o}`" for o in overrides) if overrides else "")
+        env = r["env_id"].split("/")[-1].removesuffix("-v0").removesuffix("-MuJoCo")
+        ratio = f"{r['steps_per_second'] / base:.2f}" if base else ""
+        lines.append(
+            f"| {label} | {env} | {r['steps_per_second']:,.0f} | {r['gradient_steps_per_second']:,.0f} | "
+            f"{r['gradient_steps_per_env_step']:g} | {r['torch_threads']} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
 def contender_config(contender: str, seed: int = 0) -> Config:
     """``contender`` is a preset name, optionally with overrides joined by ``+`` (``reach_sac_her+train.torch_threads=2``)."""
     preset, *overrides = contender.split("+")
@@ -77,7 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=6000, help="timed environment steps per contender (default: 6000)")
     parser.add_argument("--no-plain", action="store_true", help="skip plain SB3 SAC")
     parser.add_argument("--out", metavar="FILE.json", help="also write the results as JSON")
+    parser.add_argument("--markdown", metavar="FILE.json", help="print the Markdown table of results written by --out, and exit")
     args = parser.parse_args(argv)
+    if args.markdown:
+        try:
+            result = json.loads(Path(args.markdown).read_text())
+            print(markdown(result))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            print(f"offpolicy_speed: error: {args.markdown!r} is not a results file of this script ({error})", file=sys.stderr)
+            return 2
+        return 0
     if args.steps < 100:
         parser.error(f"--steps must be at least 100, got {args.steps}")
     try:
