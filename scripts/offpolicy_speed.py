@@ -31,6 +31,7 @@ from robocue.configs import OFF_POLICY, Config, ConfigError, load_config
 from robocue.files import check_output_path, write_json
 
 DEFAULT_PRESETS = ("reach_sac_her", "reach_sac_her+train.torch_threads=2", "reach_sac")
+PLAIN = "plain SB3 SAC (defaults, HER)"  # the contender name of plain_sac's row
 WARMUP_STEPS = 500  # learning steps before the clock starts (first updates allocate and warm caches)
 
 
@@ -72,7 +73,7 @@ def markdown(result: dict) -> str:
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        if r["contender"].startswith("plain"):
+        if r["contender"] == PLAIN:
             label = "plain SB3 SAC + HER, every other setting at its default"
         else:
             preset, *overrides = r["contender"].split("+")
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         first = configs[0]
         torch.set_num_threads(1)  # as robocue trains by default (train.torch_threads=1), so the two compare per thread
         model = plain_sac(first.env.id, dict(first.env.kwargs))
-        row = {"contender": "plain SB3 SAC (defaults, HER)", "env_id": first.env.id, "algo": "sac", **_timed(model, args.steps)}
+        row = {"contender": PLAIN, "env_id": first.env.id, "algo": "sac", **_timed(model, args.steps)}
         rows.append(row)
         print(row, flush=True)
     result = {"command": "python -m robocue.scripts.offpolicy_speed " + " ".join(argv if argv is not None else sys.argv[1:]), "rows": rows}

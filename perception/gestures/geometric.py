@@ -402,6 +402,12 @@ def _event(label: str, start: int, end: int, direction: float | None = None, sur
     return {"label": label, "start": int(start), "end": int(end), "direction_deg": direction, "sure": float(sure), "change": change}
 
 
+def hanging(m: HandMeasures, t, th: Thresholds) -> np.ndarray:
+    """Whether the hand hangs at frame(s) ``t``: its axis within ``hanging_deg`` of the image's down, the palm seen at
+    ``hanging_size`` of its length or more (else its direction is unsure)."""
+    return (_angle_gap(m.axis_deg[t], 270.0) < th.hanging_deg) & (m.size[t] > th.hanging_size)
+
+
 def transition(m: HandMeasures, mean4: np.ndarray, s: Stroke, th: Thresholds) -> str | None:
     """Whether a stroke looks like the hand coming from rest (``"arrives"``) or going back to it
     (``"leaves"``) rather than a stroke made on purpose (``None``).
@@ -414,10 +420,9 @@ def transition(m: HandMeasures, mean4: np.ndarray, s: Stroke, th: Thresholds) ->
     steady stroke is next to it.
     """
     c0, c1 = float(mean4[s.start]), float(mean4[s.end - 1])
-    hanging = lambda t: bool(_angle_gap(m.axis_deg[t], 270.0) < th.hanging_deg and m.size[t] > th.hanging_size)  # noqa: E731
-    if (c0 > th.swipe_curl and c0 - c1 >= th.posture_change) or hanging(s.start):
+    if (c0 > th.swipe_curl and c0 - c1 >= th.posture_change) or hanging(m, s.start, th):
         return "arrives"
-    if (c1 > th.swipe_curl and c1 - c0 >= th.posture_change) or hanging(s.end - 1):
+    if (c1 > th.swipe_curl and c1 - c0 >= th.posture_change) or hanging(m, s.end - 1, th):
         return "leaves"
     down = _angle_gap(s.angle_deg, 270.0) < 45.0
     if swung(m, s, th):  # the arm swinging up from rest or falling back to it
@@ -614,8 +619,7 @@ class GeometricRecognizer:
             held = np.arange(start, end)[slow]
             held = held[len(held) // 3 :]
             events.append(_event("point", start, end, round(_circular_mean_deg(m.index_deg[held]), 1)))
-            hanging = (_angle_gap(m.axis_deg[held], 270.0) < th.hanging_deg) & (m.size[held] > th.hanging_size)
-            events[-1].update(hang=float(hanging.mean()), at=m.wrist[held].mean(axis=0))
+            events[-1].update(hang=float(hanging(m, held, th).mean()), at=m.wrist[held].mean(axis=0))
 
         # stop: the open hand held still, fingers up. A short stroke up into a long stop or down
         # out of it, or a stroke arriving into it from rest or leaving it for rest (then the stop may
@@ -735,8 +739,7 @@ class GeometricRecognizer:
             moved = np.linalg.norm(merged[-1]["at"] - event["at"]) if both_points else np.inf
             still = gap is not None and gap <= self.th.still_merge_frames and moved < self.th.still_merge_dist
             if (
-                merged
-                and merged[-1]["label"] == event["label"] == "point"
+                both_points
                 and (gap <= 2 * self.th.hold or still)
                 and _angle_gap(merged[-1]["direction_deg"], event["direction_deg"]) <= self.th.point_merge_deg
             ):
