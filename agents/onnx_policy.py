@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from robocue.perception.words import word_mapper
+from robocue.perception.words import read_words, word_mapper
 
 MANIFEST_FILE = "manifest.json"
 EXPORT_DIR = "export"
@@ -101,8 +101,8 @@ class OnnxLanguageEncoder:
     def token_ids(self, text: str) -> np.ndarray:
         """Token ids of ``text``; a word the vocabulary lacks is read as a known one when it
         can be (:class:`~perception.words.WordMapper`, as the PyTorch encoder reads it), else ``<unk>``."""
-        words = [w for w in self.split.split(self.remove.sub("", str(text).lower())) if w][: self.max_len]
-        mapped = [word if word in self.stoi else self.mapper(word) for word in words]
+        words = [w for w in self.split.split(self.remove.sub("", str(text).lower())) if w]
+        mapped = [known for _, known in read_words(words, self.stoi, self.mapper) if known != ""][: self.max_len]
         ids = [self.unk_id if word is None else self.stoi[word] for word in mapped] or [self.unk_id]
         return np.asarray([ids], dtype=np.int64)
 

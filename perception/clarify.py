@@ -20,6 +20,7 @@ No model is trained here: the rules read the grammar's word tables and the decod
 from __future__ import annotations
 
 from robocue.perception.grammar import COLOR_WORDS, DESTINATION_SIDE, SHAPE_WORDS, TEMPLATES
+from robocue.perception.words import everyday
 
 CONFIDENT = 0.6  # a field whose decoder probability is under this is not understood
 VERB = {"reach": "touch", "push": "push", "pick_and_place": "pick up", "go_to": "go to"}
@@ -42,6 +43,63 @@ ACTION_WORDS = {
     for word in template.replace(",", " ").replace(":", " ").replace(";", " ").replace("?", " ").split()
     if not word.startswith("{") and word not in _FILLERS
 }
+
+
+# Words of the grammar's templates that say what to do (not "please", "the table", "all the way").
+VERBS = ACTION_WORDS - {
+    "all", "i", "please", "that", "there", "want", "where", "see", "should", "table", "bit", "way", "over", "out", "down",
+    "next", "onto", "along", "gently", "until", "ends", "goal", "goes", "base", "yourself",
+}  # fmt: skip
+NEGATED = "All right, I will not. What should I do instead?"
+_NEGATIONS = {"dont", "never", "cancel", "forget", "nevermind", "avoid", "shouldnt", "mustnt", "wont", "refrain", "undo"}
+_NOT_AFTER = {"do", "please", "better", "should", "must", "will", "would", "could", "can", "to"}
+_QUESTION_WORDS = set("is are was were how what why where who whose when which does did has have isnt arent".split())
+_LEAD = {"um", "uh", "er", "erm", "so", "okay", "ok", "hey", "robot", "well", "like", "oh", "hmm", "alright", "and", "now", "hi"}
+_MANY = {"every", "each", "both", "ones", "things", "objects", "everything", "them", "all"}
+# Shapes and things no object on the table is: asked about, never guessed as the nearest shape.
+NOT_OUR_SHAPES = frozenset(
+    "pyramid cone star triangle donut doughnut ring torus disc disk heart prism cross hexagon pentagon octagon oval egg "
+    "crescent spiral plate cup mug bowl bottle book pen pencil toy doll car phone key spoon "
+    "fork knife glass vase rectangle cuboctahedron diamond wedge arch sheet".split()
+)
+
+
+def negated(written: list[str]) -> bool:
+    """The words cancel or forbid what they name: "don't touch the red ball", "never mind", "leave it alone"."""
+    for i, word in enumerate(written):
+        if word in _NEGATIONS or (word == "not" and i and written[i - 1] in _NOT_AFTER):
+            return True
+        if word == "stop" and i + 1 < len(written) and written[i + 1].endswith("ing"):
+            return True
+    return "alone" in written and "leave" in written
+
+
+def asks_a_question(written: list[str]) -> bool:
+    """The words ask about the scene ("is the yellow cylinder heavy", "how many red things are there") rather than
+    request something ("can you", "could you" and "would you" are requests)."""
+    first = next((w for w in written if w not in _LEAD), "")
+    return first in _QUESTION_WORDS
+
+
+def missing_shape(written: list[str]) -> str | None:
+    """The first shape or thing named that no object on the table is ("the red pyramid"), else None."""
+    for word in written:
+        for stem in (word, word[:-1] if word.endswith("s") else ""):
+            if stem in NOT_OUR_SHAPES:
+                return stem
+    return None
+
+
+def several(written: list[str]) -> bool:
+    """The words ask for more than one object: "every cube", "all the balls", "the red ones" ("all the way" is a place)."""
+    for i, word in enumerate(written):
+        if word in _MANY and not (word == "all" and written[i + 1 : i + 3] in (["the", "way"], ["right"], ["over"])):
+            return True
+        if word.endswith("s") and (word[:-1] in SHAPE_OF or (word.endswith("es") and word[:-2] in SHAPE_OF)):
+            return True
+        if word.endswith("s") and len(word) > 3 and everyday(word) in SHAPE_OF:
+            return True
+    return False
 
 
 def mentions(words: list[str]) -> dict:
@@ -105,7 +163,7 @@ def _or(options: list[str]) -> str:
     return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
 
 
-def clarify_words(words: list[str], command: dict, confidence: dict) -> dict:
+def clarify_words(words: list[str], command: dict, confidence: dict, written: list[str] | None = None) -> dict:
     """Whether a command in words was understood, and the question to ask when it was not.
 
     Args:
@@ -113,6 +171,8 @@ def clarify_words(words: list[str], command: dict, confidence: dict) -> dict:
             left out).
         command: The decoder's ``{"task", "color", "shape", "destination"}``.
         confidence: The decoder's probability of each field's value.
+        written: The words as written (lower case), for what the mapped words no longer show:
+            a negation, a question, several objects, a shape no object has.
 
     Returns:
         ``{"understood", "confidence", "question"}``; confidences of contradicted fields are
@@ -120,9 +180,22 @@ def clarify_words(words: list[str], command: dict, confidence: dict) -> dict:
     """
     said = mentions(words)
     confidence = {field: round(float(p), 3) for field, p in confidence.items()}
+    written = list(words) if written is None else [w for phrase in written for w in phrase.split()]
     question = None
     if not said["content"]:
         question = SORRY
+    elif negated(written):
+        question = NEGATED
+    elif asks_a_question(written):
+        question = SORRY
+    elif (missing := missing_shape(written)) is not None:
+        question = f"I see no {missing}. Which shape: cube, ball or cylinder?"
+        confidence["shape"] = min(confidence["shape"], 0.5)
+    elif several(written):
+        question = f"Which one should I {VERB.get(command['task'], 'use')}?"
+    elif not any(w in VERBS for w in words) and not said["destinations"]:
+        question = f"What should I do with {_name(command['color'], command['shape'])}?"
+        confidence["task"] = min(confidence["task"], 0.5)
     elif len(said["colors"]) > 1 or len(said["shapes"]) > 1:
         objects = [o for o in said["objects"] if o != (None, None)]
         if len(objects) < 2:

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from robocue.envs.commands import TASKS
+from robocue.envs.commands import TASKS, TASKS_WITH_DESTINATION
 from robocue.perception.clarify import clarify_words, no_such_color, rule_words
 from robocue.perception.color_names import is_color_name
 from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
@@ -55,6 +55,7 @@ from robocue.perception.words import (  # noqa: F401  (WordMapper and the thresh
     WORD_MAP_THRESHOLD,
     WordMapper,
     content_words,
+    read_words,
     split_words,
     word_mapper,
 )
@@ -87,15 +88,13 @@ class Tokenizer:
         self.map_unknown = map_unknown
 
     def read(self, text: str) -> list[tuple[str, str | None]]:
-        """Each word of ``text`` (up to ``max_len``) with the known word it is read as (None: ``<unk>``)."""
-        mapper = word_mapper(tuple(self.itos[2:])) if self.map_unknown else None
-        out = []
-        for word in self.split(text)[: self.max_len]:
-            if word in self.stoi:
-                out.append((word, word))
-            else:
-                out.append((word, mapper(word) if mapper is not None else None))
-        return out
+        """Each word of ``text`` (up to ``max_len``) with the known word it is read as (None: ``<unk>``);
+        everyday phrases come as one written phrase per word they are read as ("closer to me" ->
+        ``front``), and a word that only shades a plain colour ("sky" blue) is left out (:func:`read_words`)."""
+        if not self.map_unknown:
+            return [(word, word if word in self.stoi else None) for word in self.split(text)[: self.max_len]]
+        read = read_words(self.split(text), self.stoi, word_mapper(tuple(self.itos[2:])))
+        return [(word, known) for word, known in read if known != ""][: self.max_len]
 
     pad_id, unk_id = 0, 1
 
@@ -241,7 +240,9 @@ class LanguageEncoder(nn.Module):
                 ]
             finally:
                 self.train(was_training)
-        verdict = clarify_words(rule_words(read), fields, confidence)
+        if fields["task"] is not None and fields["task"] not in TASKS_WITH_DESTINATION:
+            fields["destination"] = None  # "go over to the yellow ball and stop in front of it": no place to go to
+        verdict = clarify_words(rule_words(read), fields, confidence, [w for w, _ in read])
         foreign = [w for w, k in read if k is None and is_color_name(w)]
         if foreign and verdict["understood"]:  # "the orange ball": no object has that colour
             verdict = {**verdict, "understood": False, "question": no_such_color(foreign[0])}

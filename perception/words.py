@@ -172,3 +172,238 @@ def _embed_word(tokenizer, table: np.ndarray, word: str) -> np.ndarray | None:
 def word_mapper(vocabulary: tuple[str, ...]) -> WordMapper:
     """The :class:`WordMapper` of a vocabulary, one per vocabulary."""
     return WordMapper(vocabulary)
+
+
+# ---------------------------------------------------------------------------------------------
+# Everyday words and phrases: read as the grammar's own before any word is mapped
+# ---------------------------------------------------------------------------------------------
+
+# Common names of the three shapes, the actions and the robot's parts that the grammar never
+# uses, and texting forms. A table, not a guess by meaning: "brick" is also a colour name (brick
+# red) and "tin" is nowhere near "can" by embedding, while both name a shape here.
+EVERYDAY_WORDS = {
+    # cube
+    "brick": "block",
+    "dice": "cube",
+    "die": "cube",
+    "square": "cube",
+    "crate": "box",
+    "cuboid": "cube",
+    "cubic": "cube",
+    "cubical": "cube",
+    "cubey": "cube",
+    "chunk": "block",
+    # ball
+    "marble": "ball",
+    "globe": "ball",
+    "bead": "ball",
+    "spherical": "sphere",
+    "round": "ball",
+    "bauble": "ball",
+    # cylinder
+    "tin": "can",
+    "barrel": "cylinder",
+    "pipe": "tube",
+    "column": "cylinder",
+    "drum": "cylinder",
+    "canister": "can",
+    "rod": "tube",
+    "pillar": "cylinder",
+    "cylindrical": "cylinder",
+    "cyl": "cylinder",
+    "pole": "tube",
+    "tubular": "tube",
+    # push
+    "scoot": "push",
+    "bump": "push",
+    "budge": "push",
+    "propel": "push",
+    # reach
+    "poke": "touch",
+    "prod": "touch",
+    "jab": "touch",
+    "boop": "touch",
+    "contact": "touch",
+    "feel": "touch",
+    "pat": "tap",
+    "extend": "reach",
+    "outstretch": "stretch",
+    # pick and place
+    "toss": "put",
+    "throw": "put",
+    "plonk": "put",
+    "plop": "put",
+    "stick": "put",
+    "deposit": "put",
+    "stash": "put",
+    "dump": "drop",
+    "hoist": "lift",
+    "raise": "lift",
+    "fetch": "grab",
+    "snatch": "grab",
+    "nab": "grab",
+    "seize": "grab",
+    "collect": "grab",
+    "relocate": "move",
+    "transport": "carry",
+    "haul": "carry",
+    "lug": "carry",
+    "position": "place",
+    # go to
+    "wander": "go",
+    "cruise": "drive",
+    "zip": "go",
+    "walk": "go",
+    "stroll": "go",
+    "hurry": "go",
+    "proceed": "go",
+    "journey": "travel",
+    "goto": "go",
+    "park": "drive",
+    "approach": "go",
+    "visit": "go",
+    "steer": "drive",
+    "motor": "drive",
+    "ride": "drive",
+    "come": "go",
+    "scurry": "go",
+    "trundle": "roll",
+    "glide": "go",
+    # the robot's parts
+    "claw": "gripper",
+    "pincer": "gripper",
+    "pincers": "gripper",
+    "grabber": "gripper",
+    "effector": "gripper",
+    "fingertip": "hand",
+    "fingertips": "hand",
+    "finger": "hand",
+    "tool": "gripper",
+    # texting
+    "u": "you",
+    "ur": "your",
+    "plz": "please",
+    "pls": "please",
+    "plse": "please",
+    "thx": "thanks",
+    "ty": "thanks",
+    "n": "and",
+    "2": "to",
+    "4": "for",
+    "take": "grab",
+    # fillers that read as a place by spelling ("alright" is one edit from "right"): left out
+    "alright": "",
+    "allright": "",
+    "aight": "",
+    "alrighty": "",
+}
+# Words in front of a plain colour that only shade it ("sky blue", "olive green", "cherry red"): left out.
+COLOR_MODIFIERS = frozenset(
+    "light dark bright pale deep royal baby neon sky navy olive forest lime mint sea kelly hunter fire blood cherry "
+    "brick lemon golden gold sunny electric powder midnight grass leaf jade ocean steel hot dull pastel vivid rich pure "
+    "canary mustard tomato wine ruby emerald sapphire cobalt bluish reddish greenish yellowish dusty faded shiny "
+    "metallic matte glossy true primary plain bottle apple pea moss lemony candy ice cool warm soft strong".split()
+)
+PLAIN_COLORS = frozenset(("red", "green", "blue", "yellow"))
+
+
+def _phrase(pattern: str) -> tuple[frozenset, ...]:
+    return tuple(frozenset(alternatives.split("|")) for alternatives in pattern.split())
+
+
+# Phrases for the places the grammar names in other words, the longest match first: "closer to me" is the front
+# (the person stands at the table's far side, facing the robot; docs/tasks.md), "away from me" the back.
+_ME, _YOU = "me|us|myself|ourselves", "you|yourself|robot"
+_NEAR, _FAR = "near|nearer|nearest|close|closer|closest|my|our", "far|farther|further|farthest|furthest|other|opposite|distant"
+_SIDE = "side|edge|end|half|part|bit"
+EVERYDAY_PHRASES = tuple(
+    (_phrase(pattern), tuple(replacement.split()))
+    for pattern, replacement in (
+        (f"far|farther|further away from {_ME}", "back"),
+        (f"away from {_ME}", "back"),
+        (f"away from the? {_YOU}", "front"),
+        ("far|farther|further away", "back"),
+        (f"closer|nearer|close|near|toward|towards|to|by|over in|to? {_ME}", "front"),
+        (f"closer|nearer|toward|towards|to in|to? the? {_YOU}", "back"),
+        (f"{_NEAR} {_SIDE}", "front side"),
+        (f"{_FAR} {_SIDE}", "back side"),
+        ("left hand side|corner", "left side"),
+        ("right hand side|corner", "right side"),
+        ("right away|then|after|off", "now"),
+        ("in front of it|them|him|her", ""),
+        ("make|come|get into|in contact with", "touch"),
+        ("point your|the? gripper|hand|finger|fingertip|arm|claw|tool at|to|toward|towards", "touch"),
+        ("point at|to", "touch"),
+        ("goto|approach", "go to"),
+        ("take|get|bring|move yourself", "go"),
+        ("head for|to|toward|towards|over|on|straight|off", "go to"),
+    )
+)
+
+
+def _match(words: Sequence[str], i: int, pattern: tuple[frozenset, ...]) -> int:
+    """How many words of ``words`` from ``i`` match ``pattern`` (an element ending in ``?`` is optional); 0 if none."""
+    j = i
+    for alternatives in pattern:
+        optional = any(a.endswith("?") for a in alternatives)
+        options = {a.rstrip("?") for a in alternatives}
+        if j < len(words) and words[j] in options:
+            j += 1
+        elif not optional:
+            return 0
+    return j - i
+
+
+def read_words(words: Sequence[str], known, mapper: WordMapper | None) -> list[tuple[str, str | None]]:
+    """Each word with the known word it is read as (None: ``<unk>``; ``""``: left out, a shade of a colour).
+
+    Everyday phrases (:data:`EVERYDAY_PHRASES`: "closer to me" -> ``front``) and words
+    (:data:`EVERYDAY_WORDS`: ``tin`` -> ``can``) are read as the grammar's words first, where
+    ``known`` has them; a word that shades the plain colour after it ("sky blue") is left out;
+    every other unknown word goes through ``mapper`` (None: no mapping).
+    """
+    out: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if i + 1 < len(words) and words[i + 1] in PLAIN_COLORS and word not in PLAIN_COLORS:
+            if word in COLOR_MODIFIERS or is_color_name(word) or color_of_name(word) is not None:
+                out.append((word, ""))
+                i += 1
+                continue
+        for pattern, replacement in EVERYDAY_PHRASES:
+            n = _match(words, i, pattern)
+            if n and all(r in known for r in replacement):
+                written = " ".join(words[i : i + n])
+                out += [(written, r) for r in replacement] or [(written, "")]
+                i += n
+                break
+        else:
+            if word in known:
+                out.append((word, word))
+            elif everyday(word) is not None and (everyday(word) in known or everyday(word) == ""):
+                out.append((word, everyday(word)))
+            else:
+                near = _misspelt_everyday(word) if mapper is not None else None
+                out.append((word, near if near in known else mapper(word) if mapper is not None else None))
+            i += 1
+    return out
+
+
+def everyday(word: str) -> str | None:
+    """:data:`EVERYDAY_WORDS`' reading of ``word`` or of its singular ("tins" -> ``can``), else None."""
+    for stem in (word, word[:-1] if word.endswith("s") else None, word[:-2] if word.endswith("es") else None):
+        if stem and stem in EVERYDAY_WORDS:
+            return EVERYDAY_WORDS[stem]
+    return None
+
+
+def _misspelt_everyday(word: str) -> str | None:
+    """:data:`EVERYDAY_WORDS`' reading of a word of five letters or more one edit from one of its words ("barrell")."""
+    if len(word) < 5 or color_of_name(word) is not None or is_color_name(word):
+        return None
+    for stem in (word, word[:-1] if word.endswith("s") else ""):
+        for entry, known in EVERYDAY_WORDS.items():
+            if len(entry) >= 5 and known and _edit_distance(stem, entry, 1) <= 1:
+                return known
+    return None

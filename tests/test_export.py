@@ -145,7 +145,8 @@ def test_language_encoder_export_matches_the_spoken_command_features(tmp_path):
     # words the grammar lacks (a colour name, a misspelling, an inflection) read as in PyTorch,
     # as probabilities and as the decoded command the policy reads
     assert spoken.features == "decoded"
-    for text in ("touch the red cube", "could you reach the azure ball please", "Go to the GREEN block!", "touchin teh cobalt sphere"):
+    texts = ("touch the red cube", "could you reach the azure ball please", "Go to the GREEN block!", "touchin teh cobalt sphere")
+    for text in texts + ("alright, poke the sky blue tin closer to me", "touch the barrell"):  # + everyday words and phrases
         spoken.utterance = text
         heard = spoken._hear({"task": "reach", "color": "red", "shape": "cube", "destination": None})[0]
         np.testing.assert_array_equal(decoded(encoder.belief(text)), heard)

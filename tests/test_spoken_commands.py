@@ -352,8 +352,8 @@ def test_command_features_need_language_commands():
 def test_decoded_features_read_an_outside_phrasing_as_the_grammar_sentence_it_means():
     env = SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"))
     assert env.features == "decoded"
-    outside, grammar = env._read("scoot the green cylinder to the left"), env._read("push the green cylinder to the left")
+    outside, grammar = env._read("frobnicate the green cylinder to the left"), env._read("push the green cylinder to the left")
     np.testing.assert_array_equal(outside, grammar)
     assert sorted(set(outside.tolist())) == [0.0, 1.0] and outside.sum() == len(DECODER_FIELDS)
     env.features = "belief"  # the encoder is less sure of the word it never trained on
-    assert env._read("scoot the green cylinder to the left").max() < env._read("push the green cylinder to the left").max()
+    assert env._read("frobnicate the green cylinder to the left").max() < env._read("push the green cylinder to the left").max()
