@@ -21,10 +21,11 @@ command and took PPO far longer to ground (docs/commands.md).
 
 Splits (``perception.language.SPLITS``) choose what the human says: ``train`` (training
 templates, training colour-shape-task combinations), ``paraphrase`` (held-out templates)
-or ``composition`` (held-out combinations, training templates), or ``outside`` (the
-out-of-grammar phrasings of ``tests/data/outside_phrasings.tsv``, evaluation only: a
-sentence whose task, colour and destination are the episode's and whose shape is the
-episode's or unsaid). An episode whose command does not belong to the split is redrawn (the env resets again, continuing its seeded
+or ``composition`` (held-out combinations, training templates), or ``outside``,
+``outside-blind`` and ``outside-blind2`` (the out-of-grammar phrasings of
+``tests/data/outside_phrasings*.tsv``, evaluation only: a sentence whose task, colour and
+destination are the episode's and whose shape is the episode's or unsaid). An episode whose
+command does not belong to the split is redrawn (the env resets again, continuing its seeded
 random stream), so training never sees a held-out combination and a ``composition``
 evaluation sees nothing else.
 """
@@ -44,7 +45,7 @@ from robocue.envs.wrappers import wrap as wrap_frames
 from robocue.perception import gestures, language
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.command_splits import COMMAND_SPLITS, GESTURE_SPLITS
-from robocue.perception.outside import outside_gestures, outside_phrasings
+from robocue.perception.outside import PHRASING_FILES, outside_gestures, outside_phrasings
 
 COMMAND_MODES = ("onehot", "language", "gesture")
 COMMAND_FEATURES = ("decoded", "belief", "embedding")
@@ -161,8 +162,8 @@ class SpokenCommands(_CommandChannel):
         self.omit_shape = omit_shape
 
     def _wanted(self, command: dict) -> bool:
-        if self.split == "outside" and self.utterance is None:
-            return bool(_outside_sentences(command))
+        if self.split in PHRASING_FILES and self.utterance is None:
+            return bool(_outside_sentences(command, self.split))
         combination = (command["task"], command["color"], command["shape"])
         return self.utterance is not None or (combination in self.held_out) == (self.split == "composition")
 
@@ -178,8 +179,8 @@ class SpokenCommands(_CommandChannel):
         if self.utterance is not None:
             return self.utterance
         omit = self.omit_shape > 0 and command["shape"] is not None and self._rng.random() < self.omit_shape
-        if self.split == "outside":
-            sentences = _outside_sentences(command)
+        if self.split in PHRASING_FILES:
+            sentences = _outside_sentences(command, self.split)
             return sentences[int(self._rng.integers(len(sentences)))]
         return self.say(command, self._rng, split=self.split, omit_shape=omit)
 
@@ -202,11 +203,11 @@ def decoded(belief: np.ndarray) -> np.ndarray:
     return out
 
 
-def _outside_sentences(command: dict) -> list[str]:
-    """Outside phrasings that say ``command`` (the shape may go unsaid: colours are unique in a scene)."""
+def _outside_sentences(command: dict, split: str = "outside") -> list[str]:
+    """Sentences of an outside ``split`` that say ``command`` (the shape may go unsaid: colours are unique in a scene)."""
     return [
         text
-        for text, said in outside_phrasings()
+        for text, said in outside_phrasings(PHRASING_FILES[split])
         if all(said[f] == command[f] for f in ("task", "color", "destination")) and said["shape"] in (command["shape"], None)
     ]
 

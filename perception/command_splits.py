@@ -11,7 +11,8 @@ from __future__ import annotations
 from robocue.configs import ConfigError
 
 # What a spoken-command agent's simulated human says (perception.command_channels.SpokenCommands).
-COMMAND_SPLITS = ("train", "paraphrase", "composition", "outside")
+# "outside*": sentences written without the grammar (perception.outside.PHRASING_FILES), evaluation only.
+COMMAND_SPLITS = ("train", "paraphrase", "composition", "outside", "outside-blind", "outside-blind2")
 # command split -> performers ("outside": the independent generator of tests/outside_gestures.py)
 GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout", "gesture-outside": "outside"}
 

@@ -141,18 +141,20 @@ def test_the_outside_splits_say_the_episodes_command():
 
     import robocue.envs  # noqa: F401  (registers the envs)
     from robocue.perception.command_channels import GestureCommands, SpokenCommands
+    from robocue.perception.outside import PHRASING_FILES
 
-    texts = {text: command for text, command in outside_phrasings()}
-    spoken = SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"), split="outside")
-    for seed in range(3):
-        info = spoken.reset(seed=10_000 + seed)[1]["command"]
-        said = texts[info["utterance"]]
-        assert info["split"] == "outside" and (said["task"], said["color"], said["destination"]) == (
-            info["task"],
-            info["color"],
-            info["destination"],
-        )
-        assert said["shape"] in (info["shape"], None)
+    for split, path in PHRASING_FILES.items():
+        texts = {text: command for text, command in outside_phrasings(path)}
+        spoken = SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"), split=split)
+        for seed in range(3):
+            info = spoken.reset(seed=10_000 + seed)[1]["command"]
+            said = texts[info["utterance"]]
+            assert info["split"] == split and (said["task"], said["color"], said["destination"]) == (
+                info["task"],
+                info["color"],
+                info["destination"],
+            )
+            assert said["shape"] in (info["shape"], None)
     gestured = GestureCommands(gym.make("robocue/Reach-MuJoCo-v0"), split="gesture-outside")
     info = gestured.reset(seed=10_000)[1]["command"]
     assert info["split"] == "gesture-outside" and info["performer"] == "outside" and info["shown"] == ["point"]
