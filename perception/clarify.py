@@ -59,19 +59,52 @@ _MANY = {"every", "each", "both", "ones", "things", "objects", "everything", "th
 # Shapes and things no object on the table is: asked about, never guessed as the nearest shape.
 NOT_OUR_SHAPES = frozenset(
     "pyramid cone star triangle donut doughnut ring torus disc disk heart prism cross hexagon pentagon octagon oval egg "
-    "crescent spiral plate cup mug bowl bottle book pen pencil toy doll car phone key spoon "
+    "crescent spiral plate cup mug bowl bottle book pen pencil toy doll car phone key spoon banana apple orange lemon "
+    "cherry grape pear strawberry tomato "
     "fork knife glass vase rectangle cuboctahedron diamond wedge arch sheet".split()
 )
 
 
-def negated(written: list[str]) -> bool:
-    """The words cancel or forbid what they name: "don't touch the red ball", "never mind", "leave it alone"."""
+# The tasks whose grammar templates use a word ("touch": reach; "lift": pick-and-place).
+TASKS_OF: dict[str, set[str]] = {}
+for _templates in TEMPLATES.values():
+    for _task, _sentences in _templates.items():
+        for _sentence in _sentences:
+            for _word in _sentence.replace(",", " ").replace(":", " ").split():
+                if not _word.startswith("{") and _word not in _FILLERS:
+                    TASKS_OF.setdefault(_word, set()).add(_task)
+
+
+def tasks_of(word: str) -> set[str]:
+    """The tasks whose templates use ``word``, its stem (``lifting``) or its everyday reading (``toss`` -> put)."""
+    for stem in (word, everyday(word), word[:-3], word[:-3] + "e", word[:-2], word[:-1]):
+        if stem and stem in TASKS_OF and stem not in ("i", "is", "that", "the"):
+            return TASKS_OF[stem]
+    return set()
+
+
+def negated(written: list[str], task: str | None = None) -> bool:
+    """The words cancel or forbid what they name: "don't touch the red ball", "never mind", "leave it alone". A negation
+    of another task's verb is a contrast, not a cancel: "push it there, don't lift it" asks for a push."""
     for i, word in enumerate(written):
-        if word in _NEGATIONS or (word == "not" and i and written[i - 1] in _NOT_AFTER):
-            return True
+        negation = word in _NEGATIONS or (word == "not" and i and written[i - 1] in _NOT_AFTER)
         if word == "stop" and i + 1 < len(written) and written[i + 1].endswith("ing"):
-            return True
+            negation = True
+        if negation:
+            verbs = [tasks_of(w) for w in written[i + 1 : i + 4] if tasks_of(w) and w in VERBS | set(written)]
+            if not verbs or task is None or task in verbs[0]:
+                return True
     return "alone" in written and "leave" in written
+
+
+_BODY = {"hand", "gripper", "arm", "fingers", "finger", "fingertip", "claw"}  # "place your gripper on it" is a reach
+
+
+def stated(written: list[str]) -> bool:
+    """The words say where something is ("the blue cube is on the left side") rather than where it should go."""
+    return any(
+        w in ("is", "are", "sits", "lies", "stands") and i and written[i - 1] not in ("that", "which", "who") for i, w in enumerate(written)
+    )
 
 
 def asks_a_question(written: list[str]) -> bool:
@@ -81,9 +114,17 @@ def asks_a_question(written: list[str]) -> bool:
     return first in _QUESTION_WORDS
 
 
+_SHADE = {"coloured", "colored", "color", "colour", "tinted", "ish", "toned", "hued"}
+_POSSESSED = {"location", "position", "spot", "place", "side", "direction", "way", "area"}
+
+
 def missing_shape(written: list[str]) -> str | None:
-    """The first shape or thing named that no object on the table is ("the red pyramid"), else None."""
-    for word in written:
+    """The first shape or thing named that no object on the table is ("the red pyramid", "the red banana"), else None;
+    a word that shades the colour or names the shape after it ("lemon yellow", "the lemon tin") is not one."""
+    for i, word in enumerate(written):
+        after = written[i + 1] if i + 1 < len(written) else ""
+        if after in COLOR_OF or after in SHAPE_OF or everyday(after) in SHAPE_OF or after in _SHADE:
+            continue
         for stem in (word, word[:-1] if word.endswith("s") else ""):
             if stem in NOT_OUR_SHAPES:
                 return stem
@@ -95,9 +136,9 @@ def several(written: list[str]) -> bool:
     for i, word in enumerate(written):
         if word in _MANY and not (word == "all" and written[i + 1 : i + 3] in (["the", "way"], ["right"], ["over"])):
             return True
-        if word.endswith("s") and (word[:-1] in SHAPE_OF or (word.endswith("es") and word[:-2] in SHAPE_OF)):
-            return True
-        if word.endswith("s") and len(word) > 3 and everyday(word) in SHAPE_OF:
+        after = written[i + 1] if i + 1 < len(written) else ""
+        plural = word[:-1] in SHAPE_OF or (word.endswith("es") and word[:-2] in SHAPE_OF) or (len(word) > 3 and everyday(word) in SHAPE_OF)
+        if word.endswith("s") and plural and after not in _POSSESSED:  # "the yellow ball's location" is one ball
             return True
     return False
 
@@ -184,7 +225,7 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
     question = None
     if not said["content"]:
         question = SORRY
-    elif negated(written):
+    elif negated(written, command.get("task")):
         question = NEGATED
     elif asks_a_question(written):
         question = SORRY
@@ -193,8 +234,12 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
         confidence["shape"] = min(confidence["shape"], 0.5)
     elif several(written):
         question = f"Which one should I {VERB.get(command['task'], 'use')}?"
-    elif not any(w in VERBS for w in words) and not said["destinations"]:
+    elif not any(w in VERBS for w in words) and (not said["destinations"] or stated(written)):
         question = f"What should I do with {_name(command['color'], command['shape'])}?"
+        confidence["task"] = min(confidence["task"], 0.5)
+    elif command.get("task") == "reach" and any(tasks_of(w) == {"pick_and_place"} for w in words) and not _BODY & set(words):
+        # "lift the yellow cube": the words ask to pick it up, the decoder heard a reach; where to put it is unsaid
+        question = f"Where should I put {_name(command['color'], command['shape'])}: left, right, front or back?"
         confidence["task"] = min(confidence["task"], 0.5)
     elif len(said["colors"]) > 1 or len(said["shapes"]) > 1:
         objects = [o for o in said["objects"] if o != (None, None)]

@@ -90,6 +90,12 @@ class WordMapper:
             self._model = _wordllama_words(tuple(self.vocabulary))
         return self._model
 
+    def is_common(self, word: str) -> bool:
+        """Whether wordllama's tokenizer has ``word`` as one piece (a common English word, not a misspelling);
+        False without ``wordllama``."""
+        model = self._load()
+        return model is not None and len(model[0].encode(word, add_special_tokens=False).ids) == 1
+
     def __call__(self, word: str) -> str | None:
         if word in self.known:
             return word
@@ -107,8 +113,7 @@ class WordMapper:
         if is_color_name(word):
             return None  # orange, purple, grey: a colour no object has; not a near word by meaning
         model = self._load()
-        common = model is not None and len(model[0].encode(word, add_special_tokens=False).ids) == 1
-        if not common and len(word) >= 3:
+        if not self.is_common(word) and len(word) >= 3:
             limit = 2 if len(word) >= 7 else 1
             best, best_distance = None, limit + 1
             for known in self.vocabulary:
@@ -267,6 +272,14 @@ EVERYDAY_WORDS = {
     "ride": "drive",
     "come": "go",
     "scurry": "go",
+    "run": "go",
+    "speed": "go",
+    "speedrun": "go",
+    "rush": "go",
+    "dash": "go",
+    "race": "go",
+    "jog": "go",
+    "tag": "touch",
     "trundle": "roll",
     "glide": "go",
     # the robot's parts
@@ -291,6 +304,13 @@ EVERYDAY_WORDS = {
     "2": "to",
     "4": "for",
     "take": "grab",
+    # what speech recognition writes for the words (homophones and near ones)
+    "blew": "blue",
+    "bawl": "ball",
+    "rite": "right",
+    "wright": "right",
+    "rihgt": "right",
+    "sfere": "sphere",
     # fillers that read as a place by spelling ("alright" is one edit from "right"): left out
     "alright": "",
     "allright": "",
@@ -329,13 +349,25 @@ EVERYDAY_PHRASES = tuple(
         (f"{_FAR} {_SIDE}", "back side"),
         ("left hand side|corner", "left side"),
         ("right hand side|corner", "right side"),
+        # the robot's own left is the person's right
+        ("your|robots left|lefthand", "right"),
+        ("your|robots right|righthand", "left"),
+        ("my left|lefthand", "left"),
+        ("my right|righthand", "right"),
+        ("in|to my|our direction", "front"),
+        ("in your direction", "back"),
+        (f"far from {_ME}", "back"),
+        (f"far from the? {_YOU}", "front"),
+        (f"near|by|beside|next to? the? {_YOU}", "back"),
+        (f"your {_SIDE}", "back side"),
         ("right away|then|after|off", "now"),
         ("in front of it|them|him|her", ""),
-        ("make|come|get into|in contact with", "touch"),
+        ("make|come|get into?|in? contact with", "touch"),
         ("point your|the? gripper|hand|finger|fingertip|arm|claw|tool at|to|toward|towards", "touch"),
         ("point at|to", "touch"),
         ("goto|approach", "go to"),
-        ("take|get|bring|move yourself", "go"),
+        ("take|get|bring|move|reposition|drive|wheel|roll yourself", "go"),
+        ("go up|over|on|down to", "go to"),
         ("head for|to|toward|towards|over|on|straight|off", "go to"),
     )
 )
@@ -354,6 +386,43 @@ def _match(words: Sequence[str], i: int, pattern: tuple[frozenset, ...]) -> int:
     return j - i
 
 
+_SHAPE_NOUNS = frozenset(w for words in SHAPE_WORDS.values() for w in words) | {
+    w for w, k in EVERYDAY_WORDS.items() if k in ("cube", "block", "box", "ball", "sphere", "can", "cylinder", "tube")
+}
+_PLACES = frozenset(("the", "my", "your", "me", "you", "left", "right", "front", "back", "that", "this", "it"))
+_STARTS = frozenset(("please", "pls", "plz", "you", "to", "and", "can", "could", "would", "now", "robot"))
+# Words speech recognition writes for others that are words themselves: read as meant only where the meant word fits.
+_SOUNDS_LIKE = {
+    "read": ("red", lambda before, after: after in _SHAPE_NOUNS or after == "one"),
+    "two": ("to", lambda before, after: after in _PLACES),
+    "too": ("to", lambda before, after: after in _PLACES),
+    "write": ("right", lambda before, after: before in ("the", "to", "on", "far", "your", "my") or after in ("side", "hand")),
+    "rich": ("reach", lambda before, after: before in _STARTS or before == ""),
+    "bush": ("push", lambda before, after: before in _STARTS or before == ""),
+    "cue": ("cube", lambda before, after: before in PLAIN_COLORS),
+}
+_TOWARD = frozenset(("the", "to", "towards", "toward", "over", "at", "on", "in", "your", "my", "it", "move", "push", "slide", "and"))
+_NO_PLACE = frozenset(("go", "goto", "drive", "navigate", "travel", "head", "touch", "reach", "tap", "poke", "approach", "wander"))
+_PHRASE_WORDS = frozenset(a.rstrip("?") for pattern, _ in EVERYDAY_PHRASES for alternatives in pattern for a in alternatives)
+
+
+def _canonical(words: Sequence[str], known, mapper: WordMapper | None) -> list[str]:
+    """``words`` with the words speech recognition confuses read as meant where they fit (``read`` before a shape
+    -> ``red``), and misspelt words of the everyday phrases spelt right (``towrd`` -> ``toward``, ``aproach``)."""
+    out = list(words)
+    for i, word in enumerate(words):
+        before, after = (words[i - 1] if i else ""), (words[i + 1] if i + 1 < len(words) else "")
+        if word in _SOUNDS_LIKE and _SOUNDS_LIKE[word][1](before, after):
+            out[i] = _SOUNDS_LIKE[word][0]
+        elif word == "right" and after in ("now", "away", "then") and before not in _TOWARD and _NO_PLACE & set(words):
+            out[i] = ""  # "go to the red block right now": at once, not a place (a push or a put may end "... right now")
+        elif mapper is not None and word not in known and word not in _PHRASE_WORDS and word not in EVERYDAY_WORDS and len(word) >= 4:
+            near = [p for p in _PHRASE_WORDS if len(p) >= 4 and p[0] == word[0] and _edit_distance(word, p, 1) <= 1]
+            if len(near) == 1 and not mapper.is_common(word):
+                out[i] = near[0]
+    return out
+
+
 def read_words(words: Sequence[str], known, mapper: WordMapper | None) -> list[tuple[str, str | None]]:
     """Each word with the known word it is read as (None: ``<unk>``; ``""``: left out, a shade of a colour).
 
@@ -362,30 +431,35 @@ def read_words(words: Sequence[str], known, mapper: WordMapper | None) -> list[t
     ``known`` has them; a word that shades the plain colour after it ("sky blue") is left out;
     every other unknown word goes through ``mapper`` (None: no mapping).
     """
+    written, words = list(words), _canonical(words, known, mapper)
     out: list[tuple[str, str | None]] = []
     i = 0
     while i < len(words):
         word = words[i]
+        if word == "":  # (read as nothing by _canonical)
+            out.append((written[i], ""))
+            i += 1
+            continue
         if i + 1 < len(words) and words[i + 1] in PLAIN_COLORS and word not in PLAIN_COLORS:
             if word in COLOR_MODIFIERS or is_color_name(word) or color_of_name(word) is not None:
-                out.append((word, ""))
+                out.append((written[i], ""))
                 i += 1
                 continue
         for pattern, replacement in EVERYDAY_PHRASES:
             n = _match(words, i, pattern)
             if n and all(r in known for r in replacement):
-                written = " ".join(words[i : i + n])
-                out += [(written, r) for r in replacement] or [(written, "")]
+                phrase = " ".join(written[i : i + n])
+                out += [(phrase, r) for r in replacement] or [(phrase, "")]
                 i += n
                 break
         else:
             if word in known:
-                out.append((word, word))
+                out.append((written[i], word))
             elif everyday(word) is not None and (everyday(word) in known or everyday(word) == ""):
-                out.append((word, everyday(word)))
+                out.append((written[i], everyday(word)))
             else:
                 near = _misspelt_everyday(word) if mapper is not None else None
-                out.append((word, near if near in known else mapper(word) if mapper is not None else None))
+                out.append((written[i], near if near in known else mapper(word) if mapper is not None else None))
             i += 1
     return out
 
