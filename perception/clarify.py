@@ -229,6 +229,17 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
         question = NEGATED
     elif asks_a_question(written):
         question = SORRY
+    elif len(said["colors"]) > 1 or len(said["shapes"]) > 1:
+        objects = [o for o in said["objects"] if o != (None, None)]
+        if len(objects) < 2:
+            objects = [(c, None) for c in said["colors"]] if len(said["colors"]) > 1 else [(None, s) for s in said["shapes"]]
+        question = f"Which one: {_or([_name(c, s) for c, s in objects])}?"
+        for field in ("color", "shape"):
+            if len(said[field + "s"]) > 1:
+                confidence[field] = min(confidence[field], 0.5)
+    elif len(said["destinations"]) > 1:
+        question = f"Where to: {_or(said['destinations'])}?"
+        confidence["destination"] = min(confidence["destination"], 0.5)
     elif (missing := missing_shape(written)) is not None:
         question = f"I see no {missing}. Which shape: cube, ball or cylinder?"
         confidence["shape"] = min(confidence["shape"], 0.5)
@@ -241,17 +252,6 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
         # "lift the yellow cube": the words ask to pick it up, the decoder heard a reach; where to put it is unsaid
         question = f"Where should I put {_name(command['color'], command['shape'])}: left, right, front or back?"
         confidence["task"] = min(confidence["task"], 0.5)
-    elif len(said["colors"]) > 1 or len(said["shapes"]) > 1:
-        objects = [o for o in said["objects"] if o != (None, None)]
-        if len(objects) < 2:
-            objects = [(c, None) for c in said["colors"]] if len(said["colors"]) > 1 else [(None, s) for s in said["shapes"]]
-        question = f"Which one: {_or([_name(c, s) for c, s in objects])}?"
-        for field in ("color", "shape"):
-            if len(said[field + "s"]) > 1:
-                confidence[field] = min(confidence[field], 0.5)
-    elif len(said["destinations"]) > 1:
-        question = f"Where to: {_or(said['destinations'])}?"
-        confidence["destination"] = min(confidence["destination"], 0.5)
     else:
         question = _missing_or_unsure(command, confidence, said)
     return {"understood": question is None, "confidence": confidence, "question": question}

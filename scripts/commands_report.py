@@ -7,7 +7,7 @@
     python scripts/commands_report.py --end-to-end docs/results   # agents following commands, from run folders
 
 Words: exact match on the out-of-grammar phrasings (tests/data/outside_phrasings.tsv, and the two
-sets written blind, outside_phrasings_blind.tsv and outside_phrasings_blind2.tsv) with unknown words
+sets written blind, outside_phrasings_blind*.tsv) with unknown words
 mapped and without; how often the inputs of the matching not_understood*.txt files are answered
 with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
@@ -50,11 +50,12 @@ from robocue.perception.outside import (
 )
 
 # report key -> (phrasings file, not-understood file, name in the tables): hand-written without the grammar's templates;
-# the two blind sets by people who never saw the parser (the first then read for the everyday words, the second not)
+# the blind sets by people who never saw the parser (the first two then read for the everyday words, the third not)
 PHRASING_SETS = {
     "outside": ("outside_phrasings.tsv", "not_understood.txt", "outside phrasings"),
     "blind": ("outside_phrasings_blind.tsv", "not_understood_blind.txt", "blind (development)"),
-    "blind2": ("outside_phrasings_blind2.tsv", "not_understood_blind2.txt", "blind 2 (held out)"),
+    "blind2": ("outside_phrasings_blind2.tsv", "not_understood_blind2.txt", "blind 2 (development)"),
+    "blind3": ("outside_phrasings_blind3.tsv", "not_understood_blind3.txt", "blind 3 (held out)"),
 }
 
 
