@@ -224,18 +224,19 @@ def _success_cell(path: Path) -> str:
 
 def end_to_end_markdown(results_dir: Path) -> str:
     """Command-following success from the run folders in ``results_dir`` (docs/results/), one
-    row per task: the structured command, words (the grammar's, outside phrasings) and gestures
+    row per task: the structured command, words (the grammar's, outside phrasings, the held-out blind set) and gestures
     (training performers, held-out performers, the independent generator)."""
     out = [
-        "| task | structured command | words: grammar | words: outside phrasings | gestures: training performers "
-        "| gestures: held-out performers | gestures: independent generator |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| task | structured command | words: grammar | words: outside phrasings | words: blind 3 (held out) "
+        "| gestures: training performers | gestures: held-out performers | gestures: independent generator |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for task, structured, words, gestures in END_TO_END:
         cells = [
             _success_cell(results_dir / structured / "eval.json"),
             _success_cell(results_dir / words / "eval.json"),
             _success_cell(results_dir / words / "eval_outside.json"),
+            _success_cell(results_dir / words / "eval_outside-blind3.json"),
             _success_cell(results_dir / gestures / "eval.json"),
             _success_cell(results_dir / gestures / "eval_gesture-heldout.json"),
             _success_cell(results_dir / gestures / "eval_gesture-outside.json"),

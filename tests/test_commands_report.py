@@ -46,7 +46,7 @@ def test_end_to_end_leaves_a_missing_run_empty_and_refuses_a_missing_folder(tmp_
     from robocue.scripts.commands_report import end_to_end_markdown
 
     rows = end_to_end_markdown(tmp_path).splitlines()[2:]
-    assert [row.count("|  |") for row in rows] == [3, 3, 3]
+    assert [row.count("|  |") for row in rows] == [4, 4, 4]
     with pytest.raises(SystemExit) as stop:
         main(["--end-to-end", str(tmp_path / "nowhere")])
     assert stop.value.code == 2 and "not a folder" in capsys.readouterr().err
