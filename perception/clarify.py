@@ -52,10 +52,11 @@ VERBS = ACTION_WORDS - {
 }  # fmt: skip
 NEGATED = "All right, I will not. What should I do instead?"
 _NEGATIONS = {"dont", "never", "cancel", "forget", "nevermind", "avoid", "shouldnt", "mustnt", "wont", "refrain", "undo"}
+_CANCELS = {("scratch", "that"), ("belay", "that"), ("ignore", "that"), ("forget", "that"), ("never", "mind")}
 _NOT_AFTER = {"do", "please", "better", "should", "must", "will", "would", "could", "can", "to"}
 _QUESTION_WORDS = set("is are was were how what why where who whose when which does did has have isnt arent".split())
 _LEAD = {"um", "uh", "er", "erm", "so", "okay", "ok", "hey", "robot", "well", "like", "oh", "hmm", "alright", "and", "now", "hi"}
-_MANY = {"every", "each", "both", "ones", "things", "objects", "everything", "them", "all"}
+_MANY = {"every", "each", "both", "ones", "things", "objects", "everything", "them"}  # ("that's all", "by all means": not "all")
 # Shapes and things no object on the table is: asked about, never guessed as the nearest shape.
 NOT_OUR_SHAPES = frozenset(
     "pyramid cone star triangle donut doughnut ring torus disc disk heart prism cross hexagon pentagon octagon oval egg "
@@ -94,7 +95,8 @@ def negated(written: list[str], task: str | None = None) -> bool:
             verbs = [tasks_of(w) for w in written[i + 1 : i + 4] if tasks_of(w) and w in VERBS | set(written)]
             if not verbs or task is None or task in verbs[0]:
                 return True
-    return "alone" in written and "leave" in written
+    pairs = set(zip(written, written[1:]))
+    return ("alone" in written and "leave" in written) or bool(pairs & _CANCELS) or "disregard" in written
 
 
 _BODY = {"hand", "gripper", "arm", "fingers", "finger", "fingertip", "claw"}  # "place your gripper on it" is a reach
@@ -134,7 +136,7 @@ def missing_shape(written: list[str]) -> str | None:
 def several(written: list[str]) -> bool:
     """The words ask for more than one object: "every cube", "all the balls", "the red ones" ("all the way" is a place)."""
     for i, word in enumerate(written):
-        if word in _MANY and not (word == "all" and written[i + 1 : i + 3] in (["the", "way"], ["right"], ["over"])):
+        if word in _MANY or (word == "all" and written[i + 1 : i + 2] == ["of"]):
             return True
         after = written[i + 1] if i + 1 < len(written) else ""
         plural = word[:-1] in SHAPE_OF or (word.endswith("es") and word[:-2] in SHAPE_OF) or (len(word) > 3 and everyday(word) in SHAPE_OF)
@@ -248,7 +250,7 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
     elif not any(w in VERBS for w in words) and (not said["destinations"] or stated(written)):
         question = f"What should I do with {_name(command['color'], command['shape'])}?"
         confidence["task"] = min(confidence["task"], 0.5)
-    elif command.get("task") == "reach" and any(tasks_of(w) == {"pick_and_place"} for w in words) and not _BODY & set(words):
+    elif command.get("task") == "reach" and any(w in VERBS and tasks_of(w) == {"pick_and_place"} for w in words) and not _BODY & set(words):
         # "lift the yellow cube": the words ask to pick it up, the decoder heard a reach; where to put it is unsaid
         question = f"Where should I put {_name(command['color'], command['shape'])}: left, right, front or back?"
         confidence["task"] = min(confidence["task"], 0.5)

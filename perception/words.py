@@ -272,6 +272,12 @@ EVERYDAY_WORDS = {
     "ride": "drive",
     "come": "go",
     "scurry": "go",
+    "whizz": "go",
+    "whiz": "go",
+    "zoom": "go",
+    "git": "go",
+    "sweep": "push",
+    "swipe": "push",
     "run": "go",
     "speed": "go",
     "speedrun": "go",
@@ -359,7 +365,7 @@ EVERYDAY_PHRASES = tuple(
         (f"far from {_ME}", "back"),
         (f"far from the? {_YOU}", "front"),
         (f"near|by|beside|next to? the? {_YOU}", "back"),
-        (f"your {_SIDE}", "back side"),
+        (f"your own? {_SIDE}", "back side"),
         ("right away|then|after|off", "now"),
         ("in front of it|them|him|her", ""),
         ("make|come|get into?|in? contact with", "touch"),
@@ -367,6 +373,11 @@ EVERYDAY_PHRASES = tuple(
         ("point at|to", "touch"),
         ("goto|approach", "go to"),
         ("take|get|bring|move|reposition|drive|wheel|roll yourself", "go"),
+        ("move|bring|take|drive|get your whole? chassis|body|base|self|wheels", "go"),
+        ("set a course for|to|towards|toward", "go to"),
+        ("pop|nip|hop over|across|along to", "go to"),
+        ("bring|put|move|get the|your? end? effector|gripper|hand|arm|claw|tool into|in contact with", "touch"),
+        ("end effector", "gripper"),
         ("go up|over|on|down to", "go to"),
         ("head for|to|toward|towards|over|on|straight|off", "go to"),
     )
@@ -403,13 +414,15 @@ _SOUNDS_LIKE = {
 }
 _TOWARD = frozenset(("the", "to", "towards", "toward", "over", "at", "on", "in", "your", "my", "it", "move", "push", "slide", "and"))
 _NO_PLACE = frozenset(("go", "goto", "drive", "navigate", "travel", "head", "touch", "reach", "tap", "poke", "approach", "wander"))
+_TEXTING = {"u": "you", "ur": "your", "yr": "your", "ya": "you", "yourr": "your"}  # read before the phrases ("ur right")
 _PHRASE_WORDS = frozenset(a.rstrip("?") for pattern, _ in EVERYDAY_PHRASES for alternatives in pattern for a in alternatives)
 
 
 def _canonical(words: Sequence[str], known, mapper: WordMapper | None) -> list[str]:
     """``words`` with the words speech recognition confuses read as meant where they fit (``read`` before a shape
     -> ``red``), and misspelt words of the everyday phrases spelt right (``towrd`` -> ``toward``, ``aproach``)."""
-    out = list(words)
+    out = [_TEXTING.get(w, w) for w in words]
+    words = list(out)
     for i, word in enumerate(words):
         before, after = (words[i - 1] if i else ""), (words[i + 1] if i + 1 < len(words) else "")
         if word in _SOUNDS_LIKE and _SOUNDS_LIKE[word][1](before, after):
