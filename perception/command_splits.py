@@ -12,7 +12,17 @@ from robocue.configs import ConfigError
 
 # What a spoken-command agent's simulated human says (perception.command_channels.SpokenCommands).
 # "outside*": sentences written without the grammar (perception.outside.PHRASING_FILES), evaluation only.
-COMMAND_SPLITS = ("train", "paraphrase", "composition", "outside", "outside-blind", "outside-blind2", "outside-blind3", "outside-blind4")
+COMMAND_SPLITS = (
+    "train",
+    "paraphrase",
+    "composition",
+    "outside",
+    "outside-blind",
+    "outside-blind2",
+    "outside-blind3",
+    "outside-blind4",
+    "outside-blind5",
+)
 # command split -> performers ("outside": the independent generator of tests/outside_gestures.py)
 GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout", "gesture-outside": "outside"}
 

@@ -18,14 +18,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS = ROOT / "tests" / "data" / "outside_phrasings.tsv"
-# command split -> its sentences: written in the project, and by four people who never saw the parser (the first three
-# sets then read for the everyday words of perception/words.py, the fourth held out)
+# command split -> its sentences: written in the project, and by five people who never saw the parser (the first four
+# sets then read for the everyday words of perception/words.py, the fifth held out)
 PHRASING_FILES = {
     "outside": PHRASINGS,
     "outside-blind": ROOT / "tests" / "data" / "outside_phrasings_blind.tsv",
     "outside-blind2": ROOT / "tests" / "data" / "outside_phrasings_blind2.tsv",
     "outside-blind3": ROOT / "tests" / "data" / "outside_phrasings_blind3.tsv",
     "outside-blind4": ROOT / "tests" / "data" / "outside_phrasings_blind4.tsv",
+    "outside-blind5": ROOT / "tests" / "data" / "outside_phrasings_blind5.tsv",
 }
 GENERATOR = ROOT / "tests" / "outside_gestures.py"
 BLIND_GENERATOR = ROOT / "tests" / "blind_gestures.py"  # a second independent generator, for reports only
