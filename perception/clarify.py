@@ -92,7 +92,7 @@ def negated(written: list[str], task: str | None = None) -> bool:
         if word == "stop" and i + 1 < len(written) and written[i + 1].endswith("ing"):
             negation = True
         if negation:
-            verbs = [tasks_of(w) for w in written[i + 1 : i + 4] if tasks_of(w) and w in VERBS | set(written)]
+            verbs = [tasks_of(w) for w in written[i + 1 : i + 4] if tasks_of(w)]
             if not verbs or task is None or task in verbs[0]:
                 return True
     pairs = set(zip(written, written[1:]))

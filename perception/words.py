@@ -298,9 +298,7 @@ EVERYDAY_WORDS = {
     "fingertips": "hand",
     "finger": "hand",
     "tool": "gripper",
-    # texting
-    "u": "you",
-    "ur": "your",
+    # texting ("u" and "ur": _TEXTING, read before the phrases)
     "plz": "please",
     "pls": "please",
     "plse": "please",
@@ -468,8 +466,8 @@ def read_words(words: Sequence[str], known, mapper: WordMapper | None) -> list[t
         else:
             if word in known:
                 out.append((written[i], word))
-            elif everyday(word) is not None and (everyday(word) in known or everyday(word) == ""):
-                out.append((written[i], everyday(word)))
+            elif (reading := everyday(word)) is not None and (reading in known or reading == ""):
+                out.append((written[i], reading))
             else:
                 near = _misspelt_everyday(word) if mapper is not None else None
                 out.append((written[i], near if near in known else mapper(word) if mapper is not None else None))

@@ -6,9 +6,9 @@
     python scripts/commands_report.py --only gesture --gesture-clips 200 --weights perception/weights/gesture.pt
     python scripts/commands_report.py --end-to-end docs/results   # agents following commands, from run folders
 
-Words: exact match on the out-of-grammar phrasings (tests/data/outside_phrasings.tsv, and the two
-sets written blind, outside_phrasings_blind*.tsv) with unknown words
-mapped and without; how often the inputs of the matching not_understood*.txt files are answered
+Words: exact match on the out-of-grammar phrasings (tests/data/outside_phrasings.tsv, and the
+sets written blind, outside_phrasings_blind*.tsv: perception.outside.PHRASING_FILES) with unknown
+words mapped and without; how often the inputs of the matching not_understood*.txt files are answered
 with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
@@ -43,21 +43,23 @@ from robocue.perception.outside import (
     BLIND6_GENERATOR,
     BLIND7_GENERATOR,
     BLIND_GENERATOR,
+    PHRASING_FILES,
     ROOT,
     load_test_module,
     outside_gestures,
     outside_phrasings,
 )
 
-# report key -> (phrasings file, not-understood file, name in the tables): hand-written without the grammar's templates;
-# the blind sets by people who never saw the parser (the first four then read for the everyday words, the fifth not)
+# report key -> (command split of perception.outside.PHRASING_FILES, not-understood file, name in the tables): hand-written
+# without the grammar's templates; the blind sets by people who never saw the parser (the first four then read for the
+# everyday words, the fifth not)
 PHRASING_SETS = {
-    "outside": ("outside_phrasings.tsv", "not_understood.txt", "outside phrasings"),
-    "blind": ("outside_phrasings_blind.tsv", "not_understood_blind.txt", "blind (development)"),
-    "blind2": ("outside_phrasings_blind2.tsv", "not_understood_blind2.txt", "blind 2 (development)"),
-    "blind3": ("outside_phrasings_blind3.tsv", "not_understood_blind3.txt", "blind 3 (development)"),
-    "blind4": ("outside_phrasings_blind4.tsv", "not_understood_blind4.txt", "blind 4 (development)"),
-    "blind5": ("outside_phrasings_blind5.tsv", "not_understood_blind5.txt", "blind 5 (held out)"),
+    "outside": ("outside", "not_understood.txt", "outside phrasings"),
+    "blind": ("outside-blind", "not_understood_blind.txt", "blind (development)"),
+    "blind2": ("outside-blind2", "not_understood_blind2.txt", "blind 2 (development)"),
+    "blind3": ("outside-blind3", "not_understood_blind3.txt", "blind 3 (development)"),
+    "blind4": ("outside-blind4", "not_understood_blind4.txt", "blind 4 (development)"),
+    "blind5": ("outside-blind5", "not_understood_blind5.txt", "blind 5 (held out)"),
 }
 
 
@@ -69,8 +71,8 @@ def language_report(valid_n: int = 1000) -> dict:
     encoder = load_default_language_encoder()
     data = ROOT / "tests" / "data"
     report = {"phrasings": {}, "not_understood": {}}
-    for key, (phrasings, nonsense, _) in PHRASING_SETS.items():
-        rows = outside_phrasings(data / phrasings)
+    for key, (split, nonsense, _) in PHRASING_SETS.items():
+        rows = outside_phrasings(PHRASING_FILES[split])
         entry = {"sentences": len(rows)}
         for mapped in (True, False):
             encoder.tokenizer.map_unknown = mapped

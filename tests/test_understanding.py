@@ -17,8 +17,8 @@ DATA = Path(__file__).parent / "data"
 SURE = dict.fromkeys(DECODER_FIELDS, 0.99)
 
 
-def _not_understood_inputs() -> list[str]:
-    lines = (DATA / "not_understood.txt").read_text(encoding="utf-8").splitlines()
+def _not_understood_inputs(name: str = "not_understood.txt") -> list[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -297,8 +297,7 @@ def test_requests_that_look_like_those_stay_understood(text):
 
 
 def _rows_and_inputs(phrasings: str, nonsense: str):
-    lines = (DATA / nonsense).read_text(encoding="utf-8").splitlines()
-    return outside_phrasings(DATA / phrasings), [line for line in lines if line.strip() and not line.startswith("#")]
+    return outside_phrasings(DATA / phrasings), _not_understood_inputs(nonsense)
 
 
 @pytest.mark.slow
