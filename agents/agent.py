@@ -25,6 +25,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 from robocue import envs  # noqa: F401  (registers the robocue/ ids)
 from robocue.agents.curriculum import curriculum_env_kwargs
+from robocue.agents.her_buffer import MovedGoalHerReplayBuffer
 from robocue.agents.runs import CHECKPOINT_DIR, CONFIG_FILE, MODEL_FILE, STAMP_FILE, load_run_config
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.configs.schema import validate_config
@@ -363,7 +364,11 @@ def replay_buffer_arguments(config: Config) -> dict:
     """SB3 constructor arguments for the config's replay buffer: HER's with ``algo.her``, else none."""
     if config.algo.her is None:
         return {}
-    return {"replay_buffer_class": HerReplayBuffer, "replay_buffer_kwargs": config.algo.her.model_dump()}
+    her = config.algo.her.model_dump()
+    if her["moved_share"] > 0:
+        return {"replay_buffer_class": MovedGoalHerReplayBuffer, "replay_buffer_kwargs": her}
+    del her["moved_share"], her["moved_distance"]
+    return {"replay_buffer_class": HerReplayBuffer, "replay_buffer_kwargs": her}
 
 
 def sb3_model(config: Config, vec_env, device: str, layout: dict | None, hyperparameters: dict | None = None, setup: bool = True):

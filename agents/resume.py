@@ -175,7 +175,8 @@ def save_resume_state(model, config: Config, folder: Path, replay_buffer: bool =
 
 # A replay buffer's per-transition arrays; HER's buffer adds where each transition's episode starts
 # and how long it is (its stored infos stay out: robocue's compute_reward reads no info).
-_BUFFER_ARRAYS = ("observations", "next_observations", "actions", "rewards", "dones", "timeouts", "ep_start", "ep_length")
+# ep_moved: MovedGoalHerReplayBuffer's (agents/her_buffer.py); buffers without it skip it
+_BUFFER_ARRAYS = ("observations", "next_observations", "actions", "rewards", "dones", "timeouts", "ep_start", "ep_length", "ep_moved")
 
 
 def _buffer_arrays(buffer) -> dict[str, np.ndarray]:

@@ -164,6 +164,16 @@ class HerConfig(_Section):
     goal_selection_strategy: Literal["future", "final", "episode"] = Field(
         "future", description="Where relabelled goals come from: a later step of the same episode (future), its last step, or any step."
     )
+    moved_share: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Share of each batch drawn from episodes whose achieved goal (Push, PickAndPlace: the commanded object) got "
+            "farther than moved_distance from its start (agents/her_buffer.py); 0: uniform, SB3's HerReplayBuffer."
+        ),
+    )
+    moved_distance: float = Field(0.02, gt=0.0, le=1.0, description="Metres the achieved goal must move for an episode to count as moved.")
 
 
 class AlgoConfig(BaseModel):
@@ -178,7 +188,7 @@ class AlgoConfig(BaseModel):
         None,
         description=(
             "Hindsight Experience Replay for sac and tqc (needs a goal env, env.id robocue/<Task>Goal-...): "
-            "{n_sampled_goal, goal_selection_strategy}; None: a plain replay buffer."
+            "{n_sampled_goal, goal_selection_strategy, moved_share, moved_distance}; None: a plain replay buffer."
         ),
     )
 

@@ -292,3 +292,25 @@ def test_the_aids_are_validated():
     with pytest.raises(ValueError, match="task 'reach' has no goal range"):
         reach.set_goal_range(0.1)
     reach.close()
+
+
+@pytest.mark.parametrize("task", TASK_NAMES)
+def test_max_step_caps_the_tool_tip_and_the_expert_still_solves_it(task):
+    env = RobocueEnv(task=task, max_step=0.02)
+    try:
+        assert env.robot.max_step == 0.02 and Arm.max_step == 0.05  # this env's arm only
+        env.reset(seed=0)
+        before = env.robot.target.copy()
+        env.step(np.ones(env.action_space.shape, np.float32))
+        assert np.abs(env.robot.target - before).max() <= 0.02 + 1e-9
+        successes = 0
+        for seed in range(5):
+            env.reset(seed=seed)
+            for _ in range(env.task.max_episode_steps):
+                _, _, _, _, info = expert_step(env)
+            successes += info["is_success"]
+        assert successes >= 4, f"{task}: the expert with a 2 cm step succeeded on {successes}/5"
+    finally:
+        env.close()
+    with pytest.raises(ValueError, match="max_step=0.5 must be between 0 and 0.1"):
+        RobocueEnv(task=task, max_step=0.5)
