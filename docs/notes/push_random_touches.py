@@ -3,9 +3,9 @@
 Each episode starts with the tool tip next to the commanded object (``near_start=1``, three
 objects, curriculum goals 6-12 cm away) and takes 100 uniformly random actions; the script counts
 the episodes whose object ends more than 2 cm and more than 20 cm from its start, off the table
-(below it), and at its goal. With ``--expert`` it also runs the scripted expert from the arm's
-home on the evaluation's goals (the regions' centres) and counts its successes. Used in
-docs/tasks.md and docs/notes/benchmarks.md.
+(below it), and at its goal. With ``--expert`` it also runs the Push and PickAndPlace scripted
+experts from the arm's home on the evaluation's goals (the regions' centres) and counts their
+successes (seeds 0-19). Used in docs/tasks.md and docs/notes/benchmarks.md.
 
     MUJOCO_GL=egl python docs/notes/push_random_touches.py --max-step 0.05 0.03 0.02 0.015 0.01 --expert
 """
@@ -38,8 +38,8 @@ def measure(max_step: float, episodes: int) -> dict[str, float]:
     return {"moved 2 cm": moved / episodes, "moved 20 cm": far / episodes, "off the table": fell / episodes, "at goal": reached / episodes}
 
 
-def expert_success(max_step: float, episodes: int) -> float:
-    env = gym.make("robocue/Push-MuJoCo-v0", max_step=max_step).unwrapped
+def expert_success(env_id: str, max_step: float, episodes: int) -> float:
+    env = gym.make(env_id, max_step=max_step).unwrapped
     successes = 0
     for episode in range(episodes):
         env.reset(seed=episode)
@@ -54,12 +54,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-step", type=float, nargs="+", default=[0.05, 0.02], help="tool-tip metres per env step")
     parser.add_argument("--episodes", type=int, default=100)
-    parser.add_argument("--expert", action="store_true", help="also the scripted expert's success from home (20 episodes)")
+    parser.add_argument("--expert", action="store_true", help="also the scripted experts' success from home (20 episodes each)")
     args = parser.parse_args()
     for max_step in args.max_step:
         shares = measure(max_step, args.episodes)
         if args.expert:
-            shares["expert at the region"] = expert_success(max_step, 20)
+            shares["Push expert at the region"] = expert_success("robocue/Push-MuJoCo-v0", max_step, 20)
+            shares["PickAndPlace expert"] = expert_success("robocue/PickAndPlace-MuJoCo-v0", max_step, 20)
         print(f"max_step {max_step}: " + ", ".join(f"{name} {share:.2f}" for name, share in shares.items()))
 
 
