@@ -43,11 +43,10 @@ class MovedGoalHerReplayBuffer(HerReplayBuffer):
         self.ep_moved = np.zeros((self.buffer_size, self.n_envs), dtype=np.float32)
 
     def _compute_episode_length(self, env_idx: int) -> None:
-        start, end = self._current_ep_start[env_idx], self.pos
-        if end < start:
-            end += self.buffer_size
-        indices = np.arange(start, end) % self.buffer_size
         super()._compute_episode_length(env_idx)
+        last = (self.pos - 1) % self.buffer_size  # the episode just stored ends here
+        start, length = self.ep_start[last, env_idx], self.ep_length[last, env_idx]
+        indices = np.arange(start, start + length) % self.buffer_size
         first = self.observations["achieved_goal"][indices[0], env_idx]
         reached = self.next_observations["achieved_goal"][indices, env_idx]
         self.ep_moved[indices, env_idx] = float(np.sqrt(((reached - first) ** 2).sum(axis=-1)).max())

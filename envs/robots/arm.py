@@ -30,6 +30,8 @@ class Arm:
 
     Args:
         gripper: Fit a parallel gripper instead of the plain tool (see the module notes).
+        max_step: This arm's largest tool-tip displacement per env step, metres (None: the
+            class's 0.05).
 
     Attributes:
         max_step: Largest tool-tip displacement per env step, metres (action = +-1).
@@ -63,8 +65,10 @@ class Arm:
     finger_friction = 1.5
     pad_half_width = 0.03  # finger pads are 6 cm wide: a grip is not rigid in MuJoCo, objects shift a little
 
-    def __init__(self, gripper: bool = False):
+    def __init__(self, gripper: bool = False, max_step: float | None = None):
         self.gripper = gripper
+        if max_step is not None:
+            self.max_step = max_step
         self._workspace = (tuple(self.workspace_low.tolist()), tuple(self.workspace_high.tolist()))
         self.target = self.home.copy()
         if gripper:

@@ -129,14 +129,10 @@ class _TableObjectsTask(Task):
             raise ValueError(f"goal_range={goal_range} must be positive (metres) or None (the region's centre)")
         self.goal_range = goal_range
 
-    def make_robot(self):
-        robot = self._arm()
-        if self.max_step is not None:
-            robot.max_step = self.max_step
-        return robot
+    gripper = False  # PickAndPlace's arm carries one
 
-    def _arm(self) -> Arm:
-        return self.robot_class()
+    def make_robot(self) -> Arm:
+        return Arm(gripper=self.gripper, max_step=self.max_step)
 
     # --- scene -------------------------------------------------------------------------
     def scene_bodies(self) -> list[Body]:
@@ -355,8 +351,7 @@ class PickAndPlaceTask(_TableObjectsTask):
     carry_speed = 0.025  # metres per env step with the object in the hand
     carry_accel = 0.006  # metres per env step, per env step
 
-    def _arm(self) -> Arm:
-        return Arm(gripper=True)
+    gripper = True
 
     def _near_tip(self, object_xy, rng):
         """Up to 2 cm off the object's centre line, 3-10 cm above its centre (fingers open)."""
