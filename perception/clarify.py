@@ -10,8 +10,9 @@ None}``. A command is not understood when:
   what should I do?";
 - it names two different objects, colours, shapes or destinations ("the red ball and the
   blue cube"): "Which one: the red ball or the blue cube?";
-- a field the task needs is missing (no object; a push or a pick-and-place whose words
-  name no place, whatever the decoder guesses);
+- a field the task needs is missing (no object; an object named by its shape alone, "push
+  the cube to the left", since colours are unique in a scene and shapes are not; a push or a
+  pick-and-place whose words name no place, whatever the decoder guesses);
 - the decoder is unsure of a field (its probability under :data:`CONFIDENT`).
 
 No model is trained here: the rules read the grammar's word tables and the decoder's output.
@@ -88,7 +89,9 @@ def negated(written: list[str], task: str | None = None) -> bool:
     """The words cancel or forbid what they name: "don't touch the red ball", "never mind", "leave it alone". A negation
     of another task's verb is a contrast, not a cancel: "push it there, don't lift it" asks for a push."""
     for i, word in enumerate(written):
-        negation = word in _NEGATIONS or (word == "not" and i and written[i - 1] in _NOT_AFTER)
+        negation = (word in _NEGATIONS and (word != "never" or any(tasks_of(w) for w in written[i + 1 : i + 4]))) or (
+            word == "not" and i and written[i - 1] in _NOT_AFTER
+        )  # ("I never know how to talk to these machines" forbids nothing)
         if word == "stop" and i + 1 < len(written) and written[i + 1].endswith("ing"):
             negation = True
         if negation:
@@ -100,6 +103,37 @@ def negated(written: list[str], task: str | None = None) -> bool:
 
 
 _BODY = {"hand", "gripper", "arm", "fingers", "finger", "fingertip", "claw"}  # "place your gripper on it" is a reach
+
+
+# Verbs of one task that also say other things ("make your way", "give it a push", "find", "roll" a ball or yourself),
+# and words that take the verb after them back ("not sliding it", "no lifting", "without touching").
+_LOOSE_VERBS = {"make", "give", "hand", "find", "roll", "wheels", "arm", "gripper"}
+_UNDOING = {"not", "dont", "no", "without", "never", "instead", "nor"}
+_SELF = {"hand", "hands", "gripper", "arm", "fingers", "finger", "fingertip", "fingertips", "claw", "base", "wheels", "yourself"}
+_SELF |= {"chassis", "body"}
+
+
+def named_task(read: list[tuple[str, str | None]]) -> str | None:
+    """The task every verb of the sentence names, when they all name the same one; else None.
+
+    ``read`` is the tokenizer's ``(written, known)`` pairs. A verb counts when its known word
+    belongs to one task's templates only (``slide``: push, ``lift``: pick-and-place; not ``move``
+    or :data:`_LOOSE_VERBS`), it was written as that word, an inflection, an everyday word or
+    phrase for it (``poke``, ``lifting``; not a word read by meaning alone, ``love`` -> shove, nor
+    an everyday word for push, ``scoot``), no :data:`_UNDOING` word stands in the two words before
+    it ("not sliding it") and no part of the robot in the two after ("place your gripper on"). "Move the red
+    cube to the right by lifting it" names pick-and-place; "touch it and push it left" names none.
+    """
+    tasks: set[str] = set()
+    for i, (written, known) in enumerate(read):
+        if known is None or known not in VERBS or known in _LOOSE_VERBS or len(TASKS_OF.get(known, ())) != 1:
+            continue
+        if not (" " in written or written.startswith(known[:-1]) or (everyday(written) == known and known != "push")):
+            continue  # read by meaning alone, or an everyday word for push that is also said of moving ("scoot over")
+        if _UNDOING & {w for w, _ in read[max(0, i - 2) : i]} or _SELF & {w for w, _ in read[i + 1 : i + 3]}:
+            continue  # "not sliding it"; "place your gripper on", "bump your fingers against": the robot moves itself
+        tasks |= TASKS_OF[known]
+    return next(iter(tasks)) if len(tasks) == 1 else None
 
 
 def stated(written: list[str]) -> bool:
@@ -190,7 +224,7 @@ def mentions(words: list[str]) -> dict:
 def _can_is_a_shape(words: list[str], i: int) -> bool:
     before = words[i - 1] if i else ""
     after = words[i + 1] if i + 1 < len(words) else ""
-    return before in COLOR_OF or before in _DETERMINERS or (i == 0 and after not in _PRONOUNS)
+    return before in COLOR_OF or before in _DETERMINERS or (i == 0 and after not in _PRONOUNS and after not in ("your", "ur"))
 
 
 def _add(seq: list, value) -> None:
@@ -250,13 +284,24 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
     elif not any(w in VERBS for w in words) and (not said["destinations"] or stated(written)):
         question = f"What should I do with {_name(command['color'], command['shape'])}?"
         confidence["task"] = min(confidence["task"], 0.5)
-    elif command.get("task") == "reach" and any(w in VERBS and tasks_of(w) == {"pick_and_place"} for w in words) and not _BODY & set(words):
+    elif (
+        command.get("task") == "reach"
+        and any(
+            w in VERBS and tasks_of(w) == {"pick_and_place"} and not _UNDOING & set(words[max(0, i - 2) : i]) for i, w in enumerate(words)
+        )
+        and not _BODY & set(words)
+    ):
         # "lift the yellow cube": the words ask to pick it up, the decoder heard a reach; where to put it is unsaid
         question = f"Where should I put {_name(command['color'], command['shape'])}: left, right, front or back?"
         confidence["task"] = min(confidence["task"], 0.5)
     else:
         question = _missing_or_unsure(command, confidence, said)
     return {"understood": question is None, "confidence": confidence, "question": question}
+
+
+def which_color(shape: str | None) -> str:
+    """The question for an object named by its shape alone ("the ball")."""
+    return f"Which colour is {_name(None, shape)}?"
 
 
 def no_such_color(word: str) -> str:
@@ -276,6 +321,8 @@ def _missing_or_unsure(command: dict, confidence: dict, said: dict) -> str | Non
     verb = VERB[task]
     if (color is None and shape is None) or not (said["colors"] or said["shapes"]):
         return f"Which object should I {verb}?"
+    if color is None or not said["colors"]:  # a shape alone: two of the three objects share one in 5 scenes of 9
+        return which_color(shape)
     if confidence["color"] < CONFIDENT:
         return f"Which colour is {_name(None, shape)}?" if shape else f"Which object should I {verb}?"
     if confidence["shape"] < CONFIDENT:

@@ -22,6 +22,7 @@ COMMAND_SPLITS = (
     "outside-blind3",
     "outside-blind4",
     "outside-blind5",
+    "outside-blind6",
 )
 # command split -> performers ("outside": the independent generator of tests/outside_gestures.py)
 GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout", "gesture-outside": "outside"}

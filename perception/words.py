@@ -343,6 +343,9 @@ _SIDE = "side|edge|end|half|part|bit"
 EVERYDAY_PHRASES = tuple(
     (_phrase(pattern), tuple(replacement.split()))
     for pattern, replacement in (
+        ("to|on|at|onto|towards|toward you left|lefthand", "to right"),  # "put it on you left": "your left" mistyped
+        ("to|on|at|onto|towards|toward you right|righthand", "to left"),
+        ("back down", "down"),  # "put it back down on my left": again, not a place
         (f"far|farther|further away from {_ME}", "back"),
         (f"away from {_ME}", "back"),
         (f"away from the? {_YOU}", "front"),
@@ -354,6 +357,9 @@ EVERYDAY_PHRASES = tuple(
         ("left hand side|corner", "left side"),
         ("right hand side|corner", "right side"),
         # the robot's own left is the person's right
+        (f"the? robots {_SIDE}", "back side"),
+        ("out of my|our|your|the way", ""),
+        ("my|our way", "front"),
         ("your|robots left|lefthand", "right"),
         ("your|robots right|righthand", "left"),
         ("my left|lefthand", "left"),
@@ -369,7 +375,16 @@ EVERYDAY_PHRASES = tuple(
         ("make|come|get into?|in? contact with", "touch"),
         ("point your|the? gripper|hand|finger|fingertip|arm|claw|tool at|to|toward|towards", "touch"),
         ("point at|to", "touch"),
-        ("goto|approach", "go to"),
+        ("goto|approach|visit", "go to"),
+        ("send|take|bring the? robot|yourself over|across? to", "go to"),
+        # the robot taking its place beside an object ("stand by", "pull up beside", "position yourself next to")
+        ("go|come? stand|sit|wait|stay|be by|beside|near|alongside|nearby", "go to"),
+        ("go|come? stand|sit|wait|stay next to", "go to"),
+        ("position|place|put|get|park|plant yourself by|beside|near|alongside|next to?", "go to"),
+        ("pull|draw|rock|roll|swing up by|beside|near|alongside|next|to to?", "go to"),
+        ("go|come|drive|head|travel near|beside|by|alongside|toward|towards", "go to"),
+        ("brush|rest up? against|on", "touch"),
+        ("press on|against|onto", "touch"),
         ("take|get|bring|move|reposition|drive|wheel|roll yourself", "go"),
         ("move|bring|take|drive|get your whole? chassis|body|base|self|wheels", "go"),
         ("set a course for|to|towards|toward", "go to"),
@@ -409,10 +424,14 @@ _SOUNDS_LIKE = {
     "rich": ("reach", lambda before, after: before in _STARTS or before == ""),
     "bush": ("push", lambda before, after: before in _STARTS or before == ""),
     "cue": ("cube", lambda before, after: before in PLAIN_COLORS),
+    # texting: a side by its letter after a word that leads to a place ("put on R pls")
+    "r": ("right", lambda before, after: before in ("on", "to", "the", "my", "at", "onto")),
+    "l": ("left", lambda before, after: before in ("on", "to", "the", "my", "at", "onto")),
 }
 _TOWARD = frozenset(("the", "to", "towards", "toward", "over", "at", "on", "in", "your", "my", "it", "move", "push", "slide", "and"))
 _NO_PLACE = frozenset(("go", "goto", "drive", "navigate", "travel", "head", "touch", "reach", "tap", "poke", "approach", "wander"))
-_TEXTING = {"u": "you", "ur": "your", "yr": "your", "ya": "you", "yourr": "your"}  # read before the phrases ("ur right")
+# texting and dialect, read before the phrases ("ur right")
+_TEXTING = {"u": "you", "ur": "your", "yr": "your", "ya": "you", "yourr": "your", "ye": "you", "tae": "to"}
 _PHRASE_WORDS = frozenset(a.rstrip("?") for pattern, _ in EVERYDAY_PHRASES for alternatives in pattern for a in alternatives)
 
 
@@ -427,10 +446,64 @@ def _canonical(words: Sequence[str], known, mapper: WordMapper | None) -> list[s
             out[i] = _SOUNDS_LIKE[word][0]
         elif word == "right" and after in ("now", "away", "then") and before not in _TOWARD and _NO_PLACE & set(words):
             out[i] = ""  # "go to the red block right now": at once, not a place (a push or a put may end "... right now")
+        elif (meant := _misspelt_in_place(word, before, after, known)) is not None:
+            out[i] = meant
         elif mapper is not None and word not in known and word not in _PHRASE_WORDS and word not in EVERYDAY_WORDS and len(word) >= 4:
             near = [p for p in _PHRASE_WORDS if len(p) >= 4 and p[0] == word[0] and _edit_distance(word, p, 1) <= 1]
             if len(near) == 1 and not mapper.is_common(word):
                 out[i] = near[0]
+    return out
+
+
+_PLAIN_SHAPES = ("cube", "ball", "cylinder", "block", "box", "sphere", "tube")
+
+
+def _misspelt_in_place(word: str, before: str, after: str, known) -> str | None:
+    """A short unknown word one edit from a plain colour right before a shape ("the rd cylinder", "geen cube") or
+    from a plain shape right after a colour ("the yellow bal"), with the same first letter; else None. Short words
+    are too often words of their own to be read as a colour or shape anywhere else."""
+    if word in known or word in EVERYDAY_WORDS or word in _PHRASE_WORDS or not 2 <= len(word) <= 6 or is_color_name(word):
+        return None
+    if after in _SHAPE_NOUNS:
+        candidates = PLAIN_COLORS
+    elif before in PLAIN_COLORS or color_of_name(before) is not None:
+        candidates = _PLAIN_SHAPES
+    else:
+        return None
+    near = [c for c in candidates if c[0] == word[0] and _edit_distance(word, c, 1) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
+# Words with which a person takes back what they just said ("the red... no, sorry, the blue cube").
+CORRECTIONS = frozenset(("no", "nope", "sorry", "actually", "wait", "oops", "correction", "rather", "mean", "scratch"))
+_FIELD_OF = {
+    **{w: ("color", c) for c, words in COLOR_WORDS.items() for w in words},
+    **{w: ("shape", c) for c, words in SHAPE_WORDS.items() for w in words},
+    **{w: ("destination", c) for c, words in DESTINATION_SIDE.items() for w in words if " " not in w},
+}
+
+
+def corrected(read: list[tuple[str, str | None]], reach: int = 6) -> list[tuple[str, str | None]]:
+    """``read`` with a colour, shape or place the person took back left out (read as ``""``): one named before a
+    correction word (:data:`CORRECTIONS`) when a different one of the same kind follows within ``reach`` words
+    ("push it to the right, no, the left" -> left; "touch the red... sorry, the blue cube" -> blue). A colour taken
+    back takes its object's shape with it unless the correction names one ("the yellow ball, actually the red one")."""
+    out = list(read)
+    kinds = [_FIELD_OF.get(known) if known else None for _, known in read]
+    for m, (word, _) in enumerate(read):
+        if word not in CORRECTIONS:
+            continue
+        for field in ("color", "shape", "destination"):
+            before = [i for i in range(m) if kinds[i] is not None and kinds[i][0] == field and out[i][1] != ""]
+            after = next((i for i in range(m + 1, min(len(read), m + 1 + reach)) if kinds[i] is not None and kinds[i][0] == field), None)
+            if before and after is not None and kinds[before[-1]][1] != kinds[after][1]:
+                taken_back = set(before)
+                if field == "color":  # another object: its shape goes too, unless the correction names one
+                    shapes = [i for i in range(m) if kinds[i] is not None and kinds[i][0] == "shape"]
+                    if not any(kinds[i] is not None and kinds[i][0] == "shape" for i in range(m + 1, min(len(read), m + 1 + reach))):
+                        taken_back.update(shapes)
+                for i in taken_back:
+                    out[i] = (out[i][0], "")
     return out
 
 
@@ -440,7 +513,8 @@ def read_words(words: Sequence[str], known, mapper: WordMapper | None) -> list[t
     Everyday phrases (:data:`EVERYDAY_PHRASES`: "closer to me" -> ``front``) and words
     (:data:`EVERYDAY_WORDS`: ``tin`` -> ``can``) are read as the grammar's words first, where
     ``known`` has them; a word that shades the plain colour after it ("sky blue") is left out;
-    every other unknown word goes through ``mapper`` (None: no mapping).
+    every other unknown word goes through ``mapper`` (None: no mapping); a colour, shape or place
+    the person took back is left out (:func:`corrected`).
     """
     written, words = list(words), _canonical(words, known, mapper)
     out: list[tuple[str, str | None]] = []
@@ -472,7 +546,7 @@ def read_words(words: Sequence[str], known, mapper: WordMapper | None) -> list[t
                 near = _misspelt_everyday(word) if mapper is not None else None
                 out.append((written[i], near if near in known else mapper(word) if mapper is not None else None))
             i += 1
-    return out
+    return corrected(out)
 
 
 def everyday(word: str) -> str | None:

@@ -48,6 +48,8 @@ def test_mentions_pair_colors_with_shapes_and_tell_can_the_verb_from_can_the_sha
         ("push the red cube", {"task": "push", "color": "red", "shape": "cube", "destination": "front"},
          "Where should I push the red cube: left, right, front or back?"),
         ("touch it", {"task": "reach", "color": "red", "shape": None, "destination": None}, "Which object should I touch?"),
+        ("push the ball to the left", {"task": "push", "color": None, "shape": "ball", "destination": "left"},
+         "Which colour is the ball?"),
     ],
 )  # fmt: skip
 def test_clarify_words_asks_the_right_question(words, command, question):
@@ -110,11 +112,14 @@ def test_nonsense_and_contradictions_are_not_understood(encoder):
 
 
 @pytest.mark.slow
-def test_valid_commands_are_understood(encoder):
+def test_valid_commands_are_understood_and_a_shape_alone_is_asked_about(encoder):
     for split in SPLITS:
         samples = sample_utterances(split, 300, np.random.default_rng([99, SPLITS.index(split)]))
-        understood = np.mean([encoder.interpret(text)["understood"] for text, _ in samples])
+        understood = np.mean([encoder.interpret(text)["understood"] for text, command in samples if command["color"]])
         assert understood >= 0.99, (split, understood)
+        for text, command in samples:
+            if command["color"] is None:  # "slide the block left": two of three objects share a shape in 5 scenes of 9
+                assert encoder.interpret(text)["question"].startswith("Which colour is the"), text
 
 
 def test_outside_phrasings_are_at_least_200_valid_commands_none_from_the_grammar():
@@ -230,6 +235,26 @@ KNOWN = {
                                            ("your own side", "back"), ("your own side", "side")]),
         ("set a course for the red can", [("set a course for", "go"), ("set a course for", "to"), ("the", "the"),
                                           ("red", "red"), ("can", "can")]),
+        # the robot taking its place beside an object; "your left" mistyped; the robot's side; texting sides
+        ("stand by the red can", [("stand by", "go"), ("stand by", "to"), ("the", "the"), ("red", "red"), ("can", "can")]),
+        ("pull up next to the red can", [("pull up next to", "go"), ("pull up next to", "to"), ("the", "the"), ("red", "red"),
+                                         ("can", "can")]),
+        ("push the can to you left", [("push", "push"), ("the", "the"), ("can", "can"), ("to you left", "to"),
+                                      ("to you left", "right")]),
+        ("push the can to the robots side", [("push", "push"), ("the", "the"), ("can", "can"), ("to", "to"),
+                                             ("the robots side", "back"), ("the robots side", "side")]),
+        ("push the can out of my way to the left", [("push", "push"), ("the", "the"), ("can", "can"), ("to", "to"), ("the", "the"),
+                                                    ("left", "left")]),
+        ("push the can on r", [("push", "push"), ("the", "the"), ("can", "can"), ("on", None), ("r", "right")]),
+        # a short misspelling of a colour right before a shape
+        ("touch the rd can", [("touch", "touch"), ("the", "the"), ("rd", "red"), ("can", "can")]),
+        # a person correcting themselves: what they took back is left out (a colour with its object's shape)
+        ("push the red can to the left no the right", [("push", "push"), ("the", "the"), ("red", "red"), ("can", "can"), ("to", "to"),
+                                                       ("the", "the"), ("no", None), ("the", "the"), ("right", "right")]),
+        ("touch the red sorry the blue can", [("touch", "touch"), ("the", "the"), ("sorry", None), ("the", "the"), ("blue", "blue"),
+                                              ("can", "can")]),
+        ("go to the red can actually the blue one", [("go", "go"), ("to", "to"), ("the", "the"), ("actually", None), ("the", "the"),
+                                                     ("blue", "blue"), ("one", None)]),
     ],
 )  # fmt: skip
 def test_everyday_words_and_phrases_are_read_as_the_grammars(text, read):
@@ -238,6 +263,33 @@ def test_everyday_words_and_phrases_are_read_as_the_grammars(text, read):
     assert [(w, k) for w, k in read_words(text.split(), KNOWN, _SpellingOnly()) if k != ""] == read
     # "alright" is left out, not read as "right" by its spelling; "sky" only shades "blue"
     assert ("alright", "") in read_words(["alright", "go"], KNOWN, _SpellingOnly())
+
+
+def _read(text: str) -> list[tuple[str, str | None]]:
+    """Words read as themselves, with the inflections and everyday words the tests need."""
+    readings = {"lifting": "lift", "sliding": "slide", "poke": "touch", "scoot": "push", "love": "shove"}
+    return [(w, readings.get(w, w)) for w in text.split()]
+
+
+@pytest.mark.parametrize(
+    "text, task",
+    [
+        ("move the red cube to the right by lifting it", "pick_and_place"),
+        ("relocate the red cube to the back by lifting it not sliding it", "pick_and_place"),
+        ("push the red cube to the back dont lift it", "push"),
+        ("give the red cube a little poke", "reach"),
+        ("reach the red cube just touch it no lifting", "reach"),
+        ("place your gripper on the red cube", None),  # the robot moves itself: "place" says nothing of the task
+        ("scoot over to the red cube", None),  # an everyday word for push is also said of moving
+        ("id love it if you could touch the red ball", "reach"),  # "love" -> shove is read by meaning alone
+        ("touch the red cube and push it to the left", None),  # two tasks: the decoder decides
+        ("move the red cube to the left", None),
+    ],
+)
+def test_the_verbs_name_the_task_when_they_agree(text, task):
+    from robocue.perception.clarify import named_task
+
+    assert named_task(_read(text)) == task
 
 
 @pytest.mark.parametrize(
@@ -305,10 +357,11 @@ def _rows_and_inputs(phrasings: str, nonsense: str):
                                                  ("outside_phrasings_blind2.tsv", "not_understood_blind2.txt"),
                                                  ("outside_phrasings_blind3.tsv", "not_understood_blind3.txt"),
                                                  ("outside_phrasings_blind4.tsv", "not_understood_blind4.txt"),
-                                                 ("outside_phrasings_blind5.tsv", "not_understood_blind5.txt")])  # fmt: skip
+                                                 ("outside_phrasings_blind5.tsv", "not_understood_blind5.txt"),
+                                                 ("outside_phrasings_blind6.tsv", "not_understood_blind6.txt")])  # fmt: skip
 def test_phrasings_written_blind_are_understood_and_their_nonsense_is_asked_about(encoder, phrasings, nonsense):
-    """Sets written by people who never saw the parser: the first four were then read for the everyday words
-    (development sets; the fourth's rules were not kept), the fifth was not (docs/commands.md)."""
+    """Sets written by people who never saw the parser: the first five were then read for the everyday words and
+    rules (development sets), the sixth was not (docs/commands.md)."""
     rows, inputs = _rows_and_inputs(phrasings, nonsense)
     assert len(rows) >= 200 and len(inputs) >= 50
     results = [encoder.interpret(text) for text, _ in rows]
