@@ -98,11 +98,16 @@ class OnnxLanguageEncoder:
         self.session = session(Path(export_dir) / spec["file"], threads)
         self.out_dim = spec["output"]["shape"][1]
 
-    def token_ids(self, text: str) -> np.ndarray:
-        """Token ids of ``text``; a word the vocabulary lacks is read as a known one when it
-        can be (:class:`~perception.words.WordMapper`, as the PyTorch encoder reads it), else ``<unk>``."""
+    def read(self, text: str) -> list[tuple[str, str | None]]:
+        """Each word of ``text`` with the known word it is read as (None: ``<unk>``), as the PyTorch
+        tokenizer's ``read``: a word the vocabulary lacks is read as a known one when it can be
+        (:class:`~perception.words.WordMapper`)."""
         words = [w for w in self.split.split(self.remove.sub("", str(text).lower())) if w]
-        mapped = [known for _, known in read_words(words, self.stoi, self.mapper) if known != ""][: self.max_len]
+        return [(word, known) for word, known in read_words(words, self.stoi, self.mapper) if known != ""][: self.max_len]
+
+    def token_ids(self, text: str) -> np.ndarray:
+        """Token ids of ``text`` (:meth:`read`), else ``<unk>``."""
+        mapped = [known for _, known in self.read(text)]
         ids = [self.unk_id if word is None else self.stoi[word] for word in mapped] or [self.unk_id]
         return np.asarray([ids], dtype=np.int64)
 

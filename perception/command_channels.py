@@ -43,6 +43,7 @@ from robocue.envs.commands import COMMAND_DIM, Command, field_offsets
 from robocue.envs.person import PERSON, angle_error, choose_stance, pointing_direction, scene_objects
 from robocue.envs.wrappers import wrap as wrap_frames
 from robocue.perception import gestures, language
+from robocue.perception.clarify import named_task
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.command_splits import COMMAND_SPLITS, GESTURE_SPLITS
 from robocue.perception.outside import PHRASING_FILES, outside_gestures, outside_phrasings
@@ -192,7 +193,24 @@ class SpokenCommands(_CommandChannel):
                 return embedding[0].cpu().numpy()
             logits = self.encoder.decoder(embedding)
             belief = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)[0].cpu().numpy()
+        tokenizer = getattr(self.encoder, "tokenizer", None)  # (the pretrained encoders read sentences whole)
+        if tokenizer is not None:
+            belief = with_named_task(belief, tokenizer.read(utterance))
         return decoded(belief) if self.features == "decoded" else belief
+
+
+def with_named_task(belief: np.ndarray, read: list[tuple[str, str | None]]) -> np.ndarray:
+    """``belief`` with its task sure of the task the sentence's verbs name (``clarify.named_task``:
+    "move it to the right by lifting it"), as ``interpret`` and ``robocue understand`` read it;
+    unchanged where the verbs name none. ``read``: the tokenizer's ``(written, known)`` pairs."""
+    task = named_task(read)
+    if task is None:
+        return belief
+    offset, size = BELIEF_FIELDS["task"]
+    out = belief.copy()
+    out[offset : offset + size] = 0.0
+    out[offset + DECODER_FIELDS["task"].index(task)] = 1.0
+    return out
 
 
 def decoded(belief: np.ndarray) -> np.ndarray:

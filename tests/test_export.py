@@ -17,7 +17,7 @@ from robocue.agents.onnx_policy import OnnxLanguageEncoder, OnnxPolicy, load_man
 from robocue.agents.runs import save_config, save_model
 from robocue.agents.training import build_model
 from robocue.configs import load_config
-from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, decoded, load_language_encoder
+from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, decoded, load_language_encoder, with_named_task
 from robocue.scripts.cli import main
 
 
@@ -146,12 +146,14 @@ def test_language_encoder_export_matches_the_spoken_command_features(tmp_path):
     # as probabilities and as the decoded command the policy reads
     assert spoken.features == "decoded"
     texts = ("touch the red cube", "could you reach the azure ball please", "Go to the GREEN block!", "touchin teh cobalt sphere")
-    for text in texts + ("alright, poke the sky blue tin closer to me", "touch the barrell"):  # + everyday words and phrases
+    # + everyday words and phrases, and a task named by the verbs ("by lifting it": pick-and-place)
+    for text in texts + ("alright, poke the sky blue tin closer to me", "touch the barrell", "move the red cube left by lifting it"):
         spoken.utterance = text
         heard = spoken._hear({"task": "reach", "color": "red", "shape": "cube", "destination": None})[0]
-        np.testing.assert_array_equal(decoded(encoder.belief(text)), heard)
+        onnx_belief = with_named_task(encoder.belief(text), encoder.read(text))  # as OnnxSpokenCommands reads it
+        np.testing.assert_array_equal(decoded(onnx_belief), heard)
         spoken.features = "belief"
-        assert np.abs(encoder.belief(text) - spoken._read(text)).max() < 1e-5
+        assert np.abs(onnx_belief - spoken._read(text)).max() < 1e-5
         spoken.features = "decoded"
     assert encoder.understand("touch the red cube")["color"] == "red"
     assert encoder.understand("touchin teh cobalt sphere")["color"] == "blue"

@@ -14,7 +14,7 @@ from robocue.agents.evaluation import evaluate_run
 from robocue.agents.training import train
 from robocue.configs import ConfigError, load_config
 from robocue.envs.commands import COMMAND_DIM
-from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, decoded, wrap
+from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, decoded, with_named_task, wrap
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.language import HELD_OUT_COMBINATIONS
 from robocue.scripts.cli import main
@@ -31,6 +31,7 @@ def _expected_features(env, utterance: str) -> np.ndarray:
             return embedding[0].numpy()
         logits = env.encoder.decoder(embedding)
         belief = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)[0].numpy()
+    belief = with_named_task(belief, env.encoder.tokenizer.read(utterance))  # the verbs' task, where they name one
     return decoded(belief) if env.features == "decoded" else belief
 
 
@@ -74,6 +75,19 @@ def test_same_seed_same_utterance_and_scene():
     obs_b, info_b = b.reset(seed=11)
     assert info_a["command"] == info_b["command"]
     np.testing.assert_array_equal(obs_a, obs_b)
+
+
+@pytest.mark.parametrize("features", ["decoded", "belief"])
+def test_the_policy_hears_the_task_the_verbs_name(features):
+    """What the policy reads agrees with `robocue understand`: "by lifting it" makes a pick-and-place."""
+    from robocue.perception.command_channels import BELIEF_FIELDS
+
+    env = SpokenCommands(gym.make("robocue/Push-MuJoCo-v0"), features=features)
+    offset, size = BELIEF_FIELDS["task"]
+    heard = env._read("move the red cube to the right by lifting it")[offset : offset + size]
+    assert heard.tolist() == [float(task == "pick_and_place") for task in DECODER_FIELDS["task"]]
+    said = env._read("push the red cube to the right")[offset : offset + size]  # no verb says otherwise: the decoder's
+    assert DECODER_FIELDS["task"][int(np.argmax(said))] == "push"
 
 
 def test_bad_split_and_mode_are_refused():
