@@ -40,13 +40,13 @@ EXPORT_DIR = "export"
 def _spoken_commands(env: gym.Env, split: str, encoder: OnnxLanguageEncoder, features: str) -> gym.Env:
     # Imported here, not at the top: agents.commands imports torch, and one-hot and pixel
     # agents act from ONNX without torch imported at all (tests/test_export.py blocks it).
-    from robocue.perception.command_channels import SpokenCommands, decoded, with_named_task
+    from robocue.perception.command_channels import SpokenCommands, decoded, with_settled_fields
 
     class OnnxSpokenCommands(SpokenCommands):
         """SpokenCommands whose words are heard by the exported language encoder."""
 
         def _read(self, utterance: str) -> np.ndarray:
-            belief = with_named_task(encoder.belief(utterance), encoder.read(utterance))
+            belief = with_settled_fields(encoder.belief(utterance), encoder.read(utterance))
             return decoded(belief) if self.features == "decoded" else belief
 
     return OnnxSpokenCommands(env, split, encoder=encoder, features=features)

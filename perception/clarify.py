@@ -109,6 +109,15 @@ _BODY = {"hand", "gripper", "arm", "fingers", "finger", "fingertip", "claw"}  # 
 # and words that take the verb after them back ("not sliding it", "no lifting", "without touching").
 _LOOSE_VERBS = {"make", "give", "hand", "find", "roll", "wheels", "arm", "gripper"}
 _UNDOING = {"not", "dont", "no", "without", "never", "instead", "nor"}
+_NOUN_BEFORE = {"the", "this", "that", "its", "wrong", "same", "other", "their", "his", "her"}  # ("give it a push" is one)
+
+
+def _undone(words: list[str], i: int) -> bool:
+    """An :data:`_UNDOING` word stands in the three words before ``words[i]`` ("no need to grab it")."""
+    return bool(_UNDOING & set(words[max(0, i - 3) : i]))
+
+
+_VAGUE_PLACES = {"somewhere", "anywhere", "wherever", "someplace", "anyplace"}
 _SELF = {"hand", "hands", "gripper", "arm", "fingers", "finger", "fingertip", "fingertips", "claw", "base", "wheels", "yourself"}
 _SELF |= {"chassis", "body"}
 
@@ -120,8 +129,9 @@ def named_task(read: list[tuple[str, str | None]]) -> str | None:
     belongs to one task's templates only (``slide``: push, ``lift``: pick-and-place; not ``move``
     or :data:`_LOOSE_VERBS`), it was written as that word, an inflection, an everyday word or
     phrase for it (``poke``, ``lifting``; not a word read by meaning alone, ``love`` -> shove, nor
-    an everyday word for push, ``scoot``), no :data:`_UNDOING` word stands in the two words before
-    it ("not sliding it") and no part of the robot in the two after ("place your gripper on"). "Move the red
+    an everyday word for push, ``scoot``), no :data:`_UNDOING` word stands in the three words before
+    it ("not sliding it", "no need to grab it") and no part of the robot in the two after ("place
+    your gripper on"). "Move the red
     cube to the right by lifting it" names pick-and-place; "touch it and push it left" names none.
     """
     tasks: set[str] = set()
@@ -130,10 +140,27 @@ def named_task(read: list[tuple[str, str | None]]) -> str | None:
             continue
         if not (" " in written or written.startswith(known[:-1]) or (everyday(written) == known and known != "push")):
             continue  # read by meaning alone, or an everyday word for push that is also said of moving ("scoot over")
-        if _UNDOING & {w for w, _ in read[max(0, i - 2) : i]} or _SELF & {w for w, _ in read[i + 1 : i + 3]}:
+        if _undone([w for w, _ in read], i) or _SELF & {w for w, _ in read[i + 1 : i + 3]}:
             continue  # "not sliding it"; "place your gripper on", "bump your fingers against": the robot moves itself
+        if i and read[i - 1][0] in _NOUN_BEFORE:
+            continue  # "in the wrong place": a noun
         tasks |= TASKS_OF[known]
     return next(iter(tasks)) if len(tasks) == 1 else None
+
+
+def settled(read: list[tuple[str, str | None]], task: str | None) -> dict:
+    """The fields the words settle by themselves, over what a decoder heard: ``{"task": ...}`` when the verbs name
+    one (:func:`named_task`), and the colour, shape or place when the words name exactly one (a place only for a
+    task that takes one; ``task``: the decoder's, where the verbs name none). Fields the words leave open are absent."""
+    out = {}
+    named = named_task(read)
+    if named is not None:
+        out["task"] = task = named
+    said = mentions(rule_words(read))
+    for field in ("color", "shape", "destination"):
+        if len(said[field + "s"]) == 1 and (field != "destination" or task in ("push", "pick_and_place")):
+            out[field] = said[field + "s"][0]
+    return out
 
 
 def stated(written: list[str]) -> bool:
@@ -146,8 +173,18 @@ def stated(written: list[str]) -> bool:
 def asks_a_question(written: list[str]) -> bool:
     """The words ask about the scene ("is the yellow cylinder heavy", "how many red things are there") rather than
     request something ("can you", "could you" and "would you" are requests)."""
-    first = next((w for w in written if w not in _LEAD), "")
+    i = next((i for i, w in enumerate(written) if w not in _LEAD), len(written))
+    first, after = (written[i] if i < len(written) else ""), (written[i + 1] if i + 1 < len(written) else "")
+    if first in _AUXILIARIES:  # "is the ball heavy", "were you there"; not "we're testing" (written "were testing")
+        return after in _ASKED_ABOUT or after in COLOR_OF
+    if first == "what" and after in _WISHERS:  # "what I'd like you to do is ...", "what you need to do is ...": a request
+        return False
     return first in _QUESTION_WORDS
+
+
+_WISHERS = {"i", "id", "ive", "im", "we", "wed", "you", "youll", "ill"}
+_AUXILIARIES = {"is", "are", "was", "were", "does", "did", "has", "have", "isnt", "arent"}
+_ASKED_ABOUT = _PRONOUNS | _DETERMINERS | set("there these those any all both its their our".split())
 
 
 _SHADE = {"coloured", "colored", "color", "colour", "tinted", "ish", "toned", "hued"}
@@ -279,6 +316,10 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
     elif (missing := missing_shape(written)) is not None:
         question = f"I see no {missing}. Which shape: cube, ball or cylinder?"
         confidence["shape"] = min(confidence["shape"], 0.5)
+    elif _VAGUE_PLACES & set(written) and not said["destinations"]:  # "put the green ball somewhere"
+        verb = "push" if command.get("task") == "push" else "put"
+        question = f"Where should I {verb} {_name(command['color'], command['shape'])}: left, right, front or back?"
+        confidence["destination"] = min(confidence["destination"], 0.5)
     elif several(written):
         question = f"Which one should I {VERB.get(command['task'], 'use')}?"
     elif not any(w in VERBS for w in words) and (not said["destinations"] or stated(written)):
@@ -286,9 +327,7 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
         confidence["task"] = min(confidence["task"], 0.5)
     elif (
         command.get("task") == "reach"
-        and any(
-            w in VERBS and tasks_of(w) == {"pick_and_place"} and not _UNDOING & set(words[max(0, i - 2) : i]) for i, w in enumerate(words)
-        )
+        and any(w in VERBS and tasks_of(w) == {"pick_and_place"} and not _undone(words, i) for i, w in enumerate(words))
         and not _BODY & set(words)
     ):
         # "lift the yellow cube": the words ask to pick it up, the decoder heard a reach; where to put it is unsaid

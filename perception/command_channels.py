@@ -22,7 +22,7 @@ command and took PPO far longer to ground (docs/commands.md).
 Splits (``perception.language.SPLITS``) choose what the human says: ``train`` (training
 templates, training colour-shape-task combinations), ``paraphrase`` (held-out templates)
 or ``composition`` (held-out combinations, training templates), or ``outside``,
-``outside-blind`` to ``outside-blind6`` (the out-of-grammar phrasings of
+``outside-blind`` to ``outside-blind7`` (the out-of-grammar phrasings of
 ``tests/data/outside_phrasings*.tsv``, evaluation only: a sentence whose task, colour and
 destination are the episode's and whose shape is the episode's or unsaid). An episode whose
 command does not belong to the split is redrawn (the env resets again, continuing its seeded
@@ -43,7 +43,7 @@ from robocue.envs.commands import COMMAND_DIM, Command, field_offsets
 from robocue.envs.person import PERSON, angle_error, choose_stance, pointing_direction, scene_objects
 from robocue.envs.wrappers import wrap as wrap_frames
 from robocue.perception import gestures, language
-from robocue.perception.clarify import named_task
+from robocue.perception.clarify import settled
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.command_splits import COMMAND_SPLITS, GESTURE_SPLITS
 from robocue.perception.outside import PHRASING_FILES, outside_gestures, outside_phrasings
@@ -195,21 +195,21 @@ class SpokenCommands(_CommandChannel):
             belief = torch.cat([torch.softmax(logits[field], dim=-1) for field in DECODER_FIELDS], dim=-1)[0].cpu().numpy()
         tokenizer = getattr(self.encoder, "tokenizer", None)  # (the pretrained encoders read sentences whole)
         if tokenizer is not None:
-            belief = with_named_task(belief, tokenizer.read(utterance))
+            belief = with_settled_fields(belief, tokenizer.read(utterance))
         return decoded(belief) if self.features == "decoded" else belief
 
 
-def with_named_task(belief: np.ndarray, read: list[tuple[str, str | None]]) -> np.ndarray:
-    """``belief`` with its task sure of the task the sentence's verbs name (``clarify.named_task``:
-    "move it to the right by lifting it"), as ``interpret`` and ``robocue understand`` read it;
-    unchanged where the verbs name none. ``read``: the tokenizer's ``(written, known)`` pairs."""
-    task = named_task(read)
-    if task is None:
-        return belief
+def with_settled_fields(belief: np.ndarray, read: list[tuple[str, str | None]]) -> np.ndarray:
+    """``belief`` made sure of what the words settle themselves (``clarify.settled``: the task the verbs name, a
+    colour, shape or place named once), as ``interpret`` and ``robocue understand`` read them; the other fields
+    unchanged. ``read``: the tokenizer's ``(written, known)`` pairs."""
     offset, size = BELIEF_FIELDS["task"]
+    task = DECODER_FIELDS["task"][int(np.argmax(belief[offset : offset + size]))]
     out = belief.copy()
-    out[offset : offset + size] = 0.0
-    out[offset + DECODER_FIELDS["task"].index(task)] = 1.0
+    for field, value in settled(read, task).items():
+        offset, size = BELIEF_FIELDS[field]
+        out[offset : offset + size] = 0.0
+        out[offset + DECODER_FIELDS[field].index(value)] = 1.0
     return out
 
 

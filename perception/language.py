@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from robocue.envs.commands import TASKS, TASKS_WITH_DESTINATION
-from robocue.perception.clarify import clarify_words, named_task, no_such_color, rule_words, which_color
+from robocue.perception.clarify import clarify_words, no_such_color, rule_words, settled, which_color
 from robocue.perception.color_names import is_color_name
 from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
 from robocue.perception.grammar import (  # noqa: F401  (the grammar's public names, importable from here as before)
@@ -240,9 +240,9 @@ class LanguageEncoder(nn.Module):
                 ]
             finally:
                 self.train(was_training)
-        named = named_task(read)
-        if named is not None and known:  # the verbs name one task: theirs, whatever the decoder heard
-            fields["task"], confidence["task"] = named, 1.0
+        if known:  # what the words settle themselves (the verbs' task; a colour, shape or place named once), over the decoder
+            for field, value in settled(read, fields["task"]).items():
+                fields[field], confidence[field] = value, 1.0
         if fields["task"] is not None and fields["task"] not in TASKS_WITH_DESTINATION:
             fields["destination"] = None  # "go over to the yellow ball and stop in front of it": no place to go to
         verdict = clarify_words(rule_words(read), fields, confidence, [w for w, _ in read])

@@ -28,6 +28,7 @@ PHRASING_FILES = {
     "outside-blind4": ROOT / "tests" / "data" / "outside_phrasings_blind4.tsv",
     "outside-blind5": ROOT / "tests" / "data" / "outside_phrasings_blind5.tsv",
     "outside-blind6": ROOT / "tests" / "data" / "outside_phrasings_blind6.tsv",
+    "outside-blind7": ROOT / "tests" / "data" / "outside_phrasings_blind7.tsv",
 }
 GENERATOR = ROOT / "tests" / "outside_gestures.py"
 BLIND_GENERATOR = ROOT / "tests" / "blind_gestures.py"  # a second independent generator, for reports only

@@ -228,6 +228,7 @@ EVERYDAY_WORDS = {
     "prod": "touch",
     "jab": "touch",
     "boop": "touch",
+    "bop": "tap",
     "contact": "touch",
     "feel": "touch",
     "pat": "tap",
@@ -340,6 +341,7 @@ def _phrase(pattern: str) -> tuple[frozenset, ...]:
 _ME, _YOU = "me|us|myself|ourselves", "you|yourself|robot"
 _NEAR, _FAR = "near|nearer|nearest|close|closer|closest|my|our", "far|farther|further|farthest|furthest|other|opposite|distant"
 _SIDE = "side|edge|end|half|part|bit"
+_PART = "gripper|hand|claw|fingers|fingertip|fingertips|tool"  # the robot's, which it puts on an object to touch it
 EVERYDAY_PHRASES = tuple(
     (_phrase(pattern), tuple(replacement.split()))
     for pattern, replacement in (
@@ -384,6 +386,8 @@ EVERYDAY_PHRASES = tuple(
         ("pull|draw|rock|roll|swing up by|beside|near|alongside|next|to to?", "go to"),
         ("go|come|drive|head|travel near|beside|by|alongside|toward|towards", "go to"),
         ("brush|rest up? against|on", "touch"),
+        (f"place|put|set|lay|rest|position the|your {_PART} on|onto|upon|against top? of?", "touch"),
+        ("parked|stationed|positioned|standing|sitting|waiting beside|by|near|alongside|next to?", "go to"),
         ("press on|against|onto", "touch"),
         ("take|get|bring|move|reposition|drive|wheel|roll yourself", "go"),
         ("move|bring|take|drive|get your whole? chassis|body|base|self|wheels", "go"),
@@ -398,13 +402,17 @@ EVERYDAY_PHRASES = tuple(
 
 
 def _match(words: Sequence[str], i: int, pattern: tuple[frozenset, ...]) -> int:
-    """How many words of ``words`` from ``i`` match ``pattern`` (an element ending in ``?`` is optional); 0 if none."""
+    """How many words of ``words`` from ``i`` match ``pattern`` (an element ending in ``?`` is optional); 0 if none.
+    A word read as nothing inside the phrase is passed over ("parked right beside": ``right`` only says how close)."""
     j = i
-    for alternatives in pattern:
+    for n, alternatives in enumerate(pattern):
         optional = any(a.endswith("?") for a in alternatives)
         options = {a.rstrip("?") for a in alternatives}
-        if j < len(words) and words[j] in options:
-            j += 1
+        k = j
+        while n and k < len(words) and words[k] == "":
+            k += 1
+        if k < len(words) and words[k] in options:
+            j = k + 1
         elif not optional:
             return 0
     return j - i
@@ -431,7 +439,9 @@ _SOUNDS_LIKE = {
 _TOWARD = frozenset(("the", "to", "towards", "toward", "over", "at", "on", "in", "your", "my", "it", "move", "push", "slide", "and"))
 _NO_PLACE = frozenset(("go", "goto", "drive", "navigate", "travel", "head", "touch", "reach", "tap", "poke", "approach", "wander"))
 # texting and dialect, read before the phrases ("ur right")
-_TEXTING = {"u": "you", "ur": "your", "yr": "your", "ya": "you", "yourr": "your", "ye": "you", "tae": "to"}
+_TEXTING = {"u": "you", "ur": "your", "yr": "your", "ya": "you", "yourr": "your", "ye": "you", "tae": "to", "youre": "you"}
+_RIGHT_BESIDE = frozenset(("next", "beside", "by", "behind", "alongside", "against", "up", "near"))
+_AFTER_OPENING_RIGHT = frozenset(("so", "then", "ok", "okay", "well", "lets", "robot", "listen", "i", "we", "um", "erm", "now"))
 _PHRASE_WORDS = frozenset(a.rstrip("?") for pattern, _ in EVERYDAY_PHRASES for alternatives in pattern for a in alternatives)
 
 
@@ -446,6 +456,10 @@ def _canonical(words: Sequence[str], known, mapper: WordMapper | None) -> list[s
             out[i] = _SOUNDS_LIKE[word][0]
         elif word == "right" and after in ("now", "away", "then") and before not in _TOWARD and _NO_PLACE & set(words):
             out[i] = ""  # "go to the red block right now": at once, not a place (a push or a put may end "... right now")
+        elif word == "right" and after in _RIGHT_BESIDE and before not in _TOWARD:
+            out[i] = ""  # "so you are right next to it", "parked right beside": close, not a place
+        elif word == "right" and i == 0 and after in _AFTER_OPENING_RIGHT:
+            out[i] = ""  # "Right, so, ...": a way of beginning
         elif (meant := _misspelt_in_place(word, before, after, known)) is not None:
             out[i] = meant
         elif mapper is not None and word not in known and word not in _PHRASE_WORDS and word not in EVERYDAY_WORDS and len(word) >= 4:
@@ -460,7 +474,8 @@ _PLAIN_SHAPES = ("cube", "ball", "cylinder", "block", "box", "sphere", "tube")
 
 def _misspelt_in_place(word: str, before: str, after: str, known) -> str | None:
     """A short unknown word one edit from a plain colour right before a shape ("the rd cylinder", "geen cube") or
-    from a plain shape right after a colour ("the yellow bal"), with the same first letter; else None. Short words
+    from a plain shape right after a colour ("the yellow bal"), with the same first letter (two edits from one of
+    six letters or more with the same first two: "yella ball"); else None. Short words
     are too often words of their own to be read as a colour or shape anywhere else."""
     if word in known or word in EVERYDAY_WORDS or word in _PHRASE_WORDS or not 2 <= len(word) <= 6 or is_color_name(word):
         return None
@@ -471,6 +486,8 @@ def _misspelt_in_place(word: str, before: str, after: str, known) -> str | None:
     else:
         return None
     near = [c for c in candidates if c[0] == word[0] and _edit_distance(word, c, 1) <= 1]
+    if not near and len(word) >= 5:  # "yella ball": two edits from a word of six letters or more, the first two kept
+        near = [c for c in candidates if len(c) >= 6 and c[:2] == word[:2] and _edit_distance(word, c, 2) <= 2]
     return near[0] if len(near) == 1 else None
 
 

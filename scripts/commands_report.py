@@ -60,7 +60,8 @@ PHRASING_SETS = {
     "blind3": ("outside-blind3", "not_understood_blind3.txt", "blind 3 (development)"),
     "blind4": ("outside-blind4", "not_understood_blind4.txt", "blind 4 (development)"),
     "blind5": ("outside-blind5", "not_understood_blind5.txt", "blind 5 (development)"),
-    "blind6": ("outside-blind6", "not_understood_blind6.txt", "blind 6 (held out)"),
+    "blind6": ("outside-blind6", "not_understood_blind6.txt", "blind 6 (development)"),
+    "blind7": ("outside-blind7", "not_understood_blind7.txt", "blind 7 (held out)"),
 }
 
 

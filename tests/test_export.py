@@ -17,7 +17,7 @@ from robocue.agents.onnx_policy import OnnxLanguageEncoder, OnnxPolicy, load_man
 from robocue.agents.runs import save_config, save_model
 from robocue.agents.training import build_model
 from robocue.configs import load_config
-from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, decoded, load_language_encoder, with_named_task
+from robocue.perception.command_channels import ENCODER_FILE, SpokenCommands, decoded, load_language_encoder, with_settled_fields
 from robocue.scripts.cli import main
 
 
@@ -150,7 +150,7 @@ def test_language_encoder_export_matches_the_spoken_command_features(tmp_path):
     for text in texts + ("alright, poke the sky blue tin closer to me", "touch the barrell", "move the red cube left by lifting it"):
         spoken.utterance = text
         heard = spoken._hear({"task": "reach", "color": "red", "shape": "cube", "destination": None})[0]
-        onnx_belief = with_named_task(encoder.belief(text), encoder.read(text))  # as OnnxSpokenCommands reads it
+        onnx_belief = with_settled_fields(encoder.belief(text), encoder.read(text))  # as OnnxSpokenCommands reads it
         np.testing.assert_array_equal(decoded(onnx_belief), heard)
         spoken.features = "belief"
         assert np.abs(onnx_belief - spoken._read(text)).max() < 1e-5
