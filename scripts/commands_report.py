@@ -238,7 +238,7 @@ def end_to_end_markdown(results_dir: Path) -> str:
     row per task: the structured command, words (the grammar's, outside phrasings, the held-out blind set) and gestures
     (training performers, held-out performers, the independent generator)."""
     out = [
-        "| task | structured command | words: grammar | words: outside phrasings | words: blind 6 (held out) "
+        "| task | structured command | words: grammar | words: outside phrasings | words: blind 7 (held out) "
         "| gestures: training performers | gestures: held-out performers | gestures: independent generator |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -247,7 +247,7 @@ def end_to_end_markdown(results_dir: Path) -> str:
             _success_cell(results_dir / structured / "eval.json"),
             _success_cell(results_dir / words / "eval.json"),
             _success_cell(results_dir / words / "eval_outside.json"),
-            _success_cell(results_dir / words / "eval_outside-blind6.json"),
+            _success_cell(results_dir / words / "eval_outside-blind7.json"),
             _success_cell(results_dir / gestures / "eval.json"),
             _success_cell(results_dir / gestures / "eval_gesture-heldout.json"),
             _success_cell(results_dir / gestures / "eval_gesture-outside.json"),
