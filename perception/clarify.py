@@ -85,6 +85,14 @@ def tasks_of(word: str) -> set[str]:
     return set()
 
 
+_NOT_FORBIDDING = {"matter", "matters", "worry", "mind", "care", "rush", "bother", "panic", "be"}
+
+
+def _named_elsewhere(written: list[str], i: int, task: str) -> bool:
+    """A verb of ``task`` alone stands in ``written`` before the negation at ``i``."""
+    return any(tasks_of(w) == {task} for w in written[:i])
+
+
 def negated(written: list[str], task: str | None = None) -> bool:
     """The words cancel or forbid what they name: "don't touch the red ball", "never mind", "leave it alone". A negation
     of another task's verb is a contrast, not a cancel: "push it there, don't lift it" asks for a push."""
@@ -94,10 +102,17 @@ def negated(written: list[str], task: str | None = None) -> bool:
         )  # ("I never know how to talk to these machines" forbids nothing)
         if word == "stop" and i + 1 < len(written) and written[i + 1].endswith("ing"):
             negation = True
+        if negation and written[i + 1 : i + 2] and written[i + 1] in _NOT_FORBIDDING:
+            negation = False  # "the others don't matter", "don't worry"
         if negation:
             verbs = [tasks_of(w) for w in written[i + 1 : i + 4] if tasks_of(w)]
-            if not verbs or task is None or task in verbs[0]:
+            if not verbs or task is None:
                 return True
+            if task not in verbs[0]:
+                continue  # another task's verb: a contrast ("push it there, don't lift it")
+            if len(verbs[0]) > 1 and _named_elsewhere(written, i, task):
+                continue  # a verb of every task after a verb of this one: "only touch, don't move it"
+            return True
     pairs = set(zip(written, written[1:]))
     return ("alone" in written and "leave" in written) or bool(pairs & _CANCELS) or "disregard" in written
 
@@ -163,11 +178,34 @@ def settled(read: list[tuple[str, str | None]], task: str | None) -> dict:
     return out
 
 
+def scene_set(sentences: list[list[tuple[str, str | None]]]) -> int:
+    """How many leading sentences only set the scene before a request, given each sentence's ``(written, known)``
+    pairs: sentences naming objects of two or more colours and no action ("There's a red can, a blue marble and a
+    yellow brick on the table. Put your gripper on the red can." -> 1; not "see the can which is red? reach for
+    it"). 0 when no later sentence asks for anything."""
+    first = 0
+    while first < len(sentences) - 1:
+        words = rule_words(sentences[first])
+        if len(mentions(words)["colors"]) < 2 or any(w in VERBS for w in words):
+            break
+        first += 1
+    return first if any(w in VERBS for part in sentences[first:] for w in rule_words(part)) else 0
+
+
 def stated(written: list[str]) -> bool:
     """The words say where something is ("the blue cube is on the left side") rather than where it should go."""
     return any(
         w in ("is", "are", "sits", "lies", "stands") and i and written[i - 1] not in ("that", "which", "who") for i, w in enumerate(written)
     )
+
+
+_PAST = {"yesterday", "earlier", "already", "ago", "previously", "lastnight"}
+
+
+def reported(written: list[str]) -> bool:
+    """The words report what happened ("yesterday the green ball rolled off the table", "I already pushed the blue
+    cylinder"): a word of time past and a verb in the past tense."""
+    return bool(_PAST & set(written)) and any(w.endswith("ed") and tasks_of(w) for w in written)
 
 
 def asks_a_question(written: list[str]) -> bool:
@@ -176,6 +214,8 @@ def asks_a_question(written: list[str]) -> bool:
     i = next((i for i, w in enumerate(written) if w not in _LEAD), len(written))
     first, after = (written[i] if i < len(written) else ""), (written[i + 1] if i + 1 < len(written) else "")
     if first in _AUXILIARIES:  # "is the ball heavy", "were you there"; not "we're testing" (written "were testing")
+        if written[i + 1 : i + 3] == ["it", "possible"]:
+            return False  # "is it possible for you to touch ...": a request
         return after in _ASKED_ABOUT or after in COLOR_OF
     if first == "what" and after in _WISHERS:  # "what I'd like you to do is ...", "what you need to do is ...": a request
         return False
@@ -198,6 +238,8 @@ def missing_shape(written: list[str]) -> str | None:
         after = written[i + 1] if i + 1 < len(written) else ""
         if after in COLOR_OF or after in SHAPE_OF or everyday(after) in SHAPE_OF or after in _SHADE:
             continue
+        if "like" in written[max(0, i - 3) : i]:
+            continue  # a likeness: "pull up next to it, like parking a car"
         for stem in (word, word[:-1] if word.endswith("s") else ""):
             if stem in NOT_OUR_SHAPES:
                 return stem
@@ -302,6 +344,8 @@ def clarify_words(words: list[str], command: dict, confidence: dict, written: li
         question = NEGATED
     elif asks_a_question(written):
         question = SORRY
+    elif reported(written):
+        question = f"What should I do with {_name(command['color'], command['shape'])}?"
     elif len(said["colors"]) > 1 or len(said["shapes"]) > 1:
         objects = [o for o in said["objects"] if o != (None, None)]
         if len(objects) < 2:

@@ -22,7 +22,7 @@ command and took PPO far longer to ground (docs/commands.md).
 Splits (``perception.language.SPLITS``) choose what the human says: ``train`` (training
 templates, training colour-shape-task combinations), ``paraphrase`` (held-out templates)
 or ``composition`` (held-out combinations, training templates), or ``outside``,
-``outside-blind`` to ``outside-blind7`` (the out-of-grammar phrasings of
+``outside-blind`` to ``outside-blind8`` (the out-of-grammar phrasings of
 ``tests/data/outside_phrasings*.tsv``, evaluation only: a sentence whose task, colour and
 destination are the episode's and whose shape is the episode's or unsaid). An episode whose
 command does not belong to the split is redrawn (the env resets again, continuing its seeded

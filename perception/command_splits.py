@@ -24,6 +24,7 @@ COMMAND_SPLITS = (
     "outside-blind5",
     "outside-blind6",
     "outside-blind7",
+    "outside-blind8",
 )
 # command split -> performers ("outside": the independent generator of tests/outside_gestures.py)
 GESTURE_SPLITS = {"gesture": "train", "gesture-heldout": "heldout", "gesture-outside": "outside"}

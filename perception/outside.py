@@ -29,6 +29,7 @@ PHRASING_FILES = {
     "outside-blind5": ROOT / "tests" / "data" / "outside_phrasings_blind5.tsv",
     "outside-blind6": ROOT / "tests" / "data" / "outside_phrasings_blind6.tsv",
     "outside-blind7": ROOT / "tests" / "data" / "outside_phrasings_blind7.tsv",
+    "outside-blind8": ROOT / "tests" / "data" / "outside_phrasings_blind8.tsv",
 }
 GENERATOR = ROOT / "tests" / "outside_gestures.py"
 BLIND_GENERATOR = ROOT / "tests" / "blind_gestures.py"  # a second independent generator, for reports only

@@ -21,6 +21,14 @@ APOSTROPHES = re.compile(r"['\u2019`]")
 NON_WORD = re.compile(r"[^0-9a-z\u00c0-\u024f]+")
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut after ``.``, ``!``, ``?`` or ``;`` followed by space; never empty."""
+    return [part for part in SENTENCE_END.split(str(text)) if part.strip()] or [str(text)]
+
+
 def split_words(text: str) -> list[str]:
     """Lower-cased words of ``text``; anything that is not a letter or digit separates words."""
     text = APOSTROPHES.sub("", str(text).lower())
@@ -348,6 +356,14 @@ EVERYDAY_PHRASES = tuple(
         ("to|on|at|onto|towards|toward you left|lefthand", "to right"),  # "put it on you left": "your left" mistyped
         ("to|on|at|onto|towards|toward you right|righthand", "to left"),
         ("back down", "down"),  # "put it back down on my left": again, not a place
+        # the robot's hand coming to rest on an object: "the end effector placed on", "your hand ended up resting on"
+        (f"end? effector|{_PART} ended|ends|end? up? placed|resting|rested|lying|sitting|touching on|upon|against|onto", "touch"),
+        (f"in|to the? direction of {_ME}", "front"),
+        (f"in|to the? direction of the? {_YOU}", "back"),
+        ("go|head|drive|travel|move in|into the? direction of", "go to"),
+        ("in|into the? direction of", "towards"),
+        (f"further|farther from {_ME}", "back"),
+        ("in my|our|your|the way", ""),
         (f"far|farther|further away from {_ME}", "back"),
         (f"away from {_ME}", "back"),
         (f"away from the? {_YOU}", "front"),
@@ -380,9 +396,13 @@ EVERYDAY_PHRASES = tuple(
         ("goto|approach|visit", "go to"),
         ("send|take|bring the? robot|yourself over|across? to", "go to"),
         # the robot taking its place beside an object ("stand by", "pull up beside", "position yourself next to")
-        ("go|come? stand|sit|wait|stay|be by|beside|near|alongside|nearby", "go to"),
-        ("go|come? stand|sit|wait|stay next to", "go to"),
-        ("position|place|put|get|park|plant yourself by|beside|near|alongside|next to?", "go to"),
+        ("go|come? stand|sit|wait|stay|be|stop by|beside|near|alongside|nearby", "go to"),
+        ("go|come? stand|sit|wait|stay|be|stop next|adjacent to", "go to"),
+        (f"end|ended|ends up near|nearer|close|closer|by|beside|next to? {_ME}", "front"),  # the object, near the person
+        ("end|ended|ends up by|beside|near|alongside|next|adjacent to?", "go to"),
+        ("move|relocate|get next|adjacent to", "go to"),
+        ("scoot|scooch over|across|along to?", "go to"),
+        ("position|place|put|get|park|plant the? robot|yourself by|beside|near|alongside|next|adjacent to?", "go to"),
         ("pull|draw|rock|roll|swing up by|beside|near|alongside|next|to to?", "go to"),
         ("go|come|drive|head|travel near|beside|by|alongside|toward|towards", "go to"),
         ("brush|rest up? against|on", "touch"),

@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SPLIT",
         help="for agents trained with env.commands=language: what the simulated human says, train, paraphrase, "
         "composition, outside (hand-written out-of-grammar phrasings, tests/data/outside_phrasings.tsv), outside-blind, "
-        "outside-blind2 ... outside-blind7 (sentences written by people who never saw the parser, "
+        "outside-blind2 ... outside-blind8 (sentences written by people who never saw the parser, "
         "outside_phrasings_blind*.tsv); with "
         "env.commands=gesture: who gestures, gesture (training performers), gesture-heldout or gesture-outside (the "
         "independent clip generator of tests/outside_gestures.py) (default out: RUN_DIR/eval_<SPLIT>.json)",
