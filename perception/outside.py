@@ -18,8 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS = ROOT / "tests" / "data" / "outside_phrasings.tsv"
-# command split -> its sentences: written in the project, and by five people who never saw the parser (the first four
-# sets then read for the everyday words of perception/words.py, the fifth held out)
+# command split -> its sentences: written in the project, and by eight writers who never saw the parser (the first seven
+# sets then read for the everyday words and rules of perception/words.py and clarify.py, the eighth held out)
 PHRASING_FILES = {
     "outside": PHRASINGS,
     "outside-blind": ROOT / "tests" / "data" / "outside_phrasings_blind.tsv",

@@ -51,8 +51,8 @@ from robocue.perception.outside import (
 )
 
 # report key -> (command split of perception.outside.PHRASING_FILES, not-understood file, name in the tables): hand-written
-# without the grammar's templates; the blind sets by people who never saw the parser (the first four then read for the
-# everyday words, the fifth not)
+# without the grammar's templates; the blind sets by people who never saw the parser (the first seven then read for the
+# everyday words and rules, the eighth not)
 PHRASING_SETS = {
     "outside": ("outside", "not_understood.txt", "outside phrasings"),
     "blind": ("outside-blind", "not_understood_blind.txt", "blind (development)"),
