@@ -113,8 +113,18 @@ def negated(written: list[str], task: str | None = None) -> bool:
             if len(verbs[0]) > 1 and _named_elsewhere(written, i, task):
                 continue  # a verb of every task after a verb of this one: "only touch, don't move it"
             return True
-    pairs = set(zip(written, written[1:]))
-    return ("alone" in written and "leave" in written) or bool(pairs & _CANCELS) or "disregard" in written
+    cancels = [
+        i
+        for i, pair in enumerate(zip(written, written[1:]))
+        if pair in _CANCELS and not (pair[1] == "that" and _restated(written[i + 2 : i + 6]))
+    ]
+    return ("alone" in written and "leave" in written) or bool(cancels) or "disregard" in written
+
+
+def _restated(words: list[str]) -> bool:
+    """A colour, shape or place follows: "push it left, scratch that, right" corrects the place, it cancels nothing
+    (while "never mind the blue cube" does cancel)."""
+    return any(w in COLOR_OF or w in SHAPE_OF or w in DESTINATION_OF for w in words)
 
 
 _BODY = {"hand", "gripper", "arm", "fingers", "finger", "fingertip", "claw"}  # "place your gripper on it" is a reach

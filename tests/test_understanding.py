@@ -323,6 +323,13 @@ def test_the_words_settle_what_they_name_once(text, task, settled):
     assert settled_by(_read(text), task) == settled
 
 
+def test_scratch_that_before_a_new_place_corrects_and_alone_cancels(encoder):
+    corrected = encoder.interpret("push the red cube to the right, scratch that, left")
+    assert (corrected["destination"], corrected["understood"]) == ("left", True)
+    assert encoder.interpret("touch the red cube, no wait, scratch that")["question"].startswith("All right, I will not")
+    assert encoder.interpret("never mind the blue cube")["understood"] is False
+
+
 def test_a_scene_set_before_the_request_is_left_out(encoder):
     from robocue.perception.clarify import scene_set
 
