@@ -143,8 +143,11 @@ def _undone(words: list[str], i: int) -> bool:
 
 
 _VAGUE_PLACES = {"somewhere", "anywhere", "wherever", "someplace", "anyplace"}
-_SELF = {"hand", "hands", "gripper", "arm", "fingers", "finger", "fingertip", "fingertips", "claw", "base", "wheels", "yourself"}
-_SELF |= {"chassis", "body"}
+# The robot's own parts and self: a verb before them moves the robot ("place your gripper on", "position yourself").
+_SELF = {
+    *("hand", "hands", "gripper", "arm", "fingers", "finger", "fingertip", "fingertips", "claw"),
+    *("base", "wheels", "yourself", "chassis", "body"),
+}
 
 
 def named_task(read: list[tuple[str, str | None]]) -> str | None:
@@ -155,9 +158,9 @@ def named_task(read: list[tuple[str, str | None]]) -> str | None:
     or :data:`_LOOSE_VERBS`), it was written as that word, an inflection, an everyday word or
     phrase for it (``poke``, ``lifting``; not a word read by meaning alone, ``love`` -> shove, nor
     an everyday word for push, ``scoot``), no :data:`_UNDOING` word stands in the three words before
-    it ("not sliding it", "no need to grab it") and no part of the robot in the two after ("place
-    your gripper on"). "Move the red
-    cube to the right by lifting it" names pick-and-place; "touch it and push it left" names none.
+    it ("not sliding it", "no need to grab it"), no part of the robot in the two after ("place
+    your gripper on") and no determiner right before it ("in the wrong place": a noun). "Move the
+    red cube to the right by lifting it" names pick-and-place; "touch it and push it left" names none.
     """
     tasks: set[str] = set()
     for i, (written, known) in enumerate(read):
@@ -209,7 +212,7 @@ def stated(written: list[str]) -> bool:
     )
 
 
-_PAST = {"yesterday", "earlier", "already", "ago", "previously", "lastnight"}
+_PAST = {"yesterday", "earlier", "already", "ago", "previously"}
 
 
 def reported(written: list[str]) -> bool:
@@ -417,7 +420,7 @@ def _missing_or_unsure(command: dict, confidence: dict, said: dict) -> str | Non
     if color is None or not said["colors"]:  # a shape alone: two of the three objects share one in 5 scenes of 9
         return which_color(shape)
     if confidence["color"] < CONFIDENT:
-        return f"Which colour is {_name(None, shape)}?" if shape else f"Which object should I {verb}?"
+        return which_color(shape) if shape else f"Which object should I {verb}?"
     if confidence["shape"] < CONFIDENT:
         return f"Which object should I {verb}: {_or([_name(color, s) for s in ('cube', 'ball', 'cylinder')])}?"
     if task in ("push", "pick_and_place") and (destination is None or not said["destinations"] or confidence["destination"] < CONFIDENT):
