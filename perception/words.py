@@ -527,19 +527,19 @@ def corrected(read: list[tuple[str, str | None]], reach: int = 6) -> list[tuple[
     back takes its object's shape with it unless the correction names one ("the yellow ball, actually the red one")."""
     out = list(read)
     kinds = [_FIELD_OF.get(known) if known else None for _, known in read]
+
+    def where(field: str, start: int, stop: int) -> list[int]:  # positions in [start, stop) of the field's words
+        return [i for i in range(start, min(stop, len(read))) if kinds[i] is not None and kinds[i][0] == field]
+
     for m, (word, _) in enumerate(read):
         if word not in CORRECTIONS:
             continue
         for field in ("color", "shape", "destination"):
-            before = [i for i in range(m) if kinds[i] is not None and kinds[i][0] == field and out[i][1] != ""]
-            after = next((i for i in range(m + 1, min(len(read), m + 1 + reach)) if kinds[i] is not None and kinds[i][0] == field), None)
-            if before and after is not None and kinds[before[-1]][1] != kinds[after][1]:
-                taken_back = set(before)
-                if field == "color":  # another object: its shape goes too, unless the correction names one
-                    shapes = [i for i in range(m) if kinds[i] is not None and kinds[i][0] == "shape"]
-                    if not any(kinds[i] is not None and kinds[i][0] == "shape" for i in range(m + 1, min(len(read), m + 1 + reach))):
-                        taken_back.update(shapes)
-                for i in taken_back:
+            before, after = [i for i in where(field, 0, m) if out[i][1] != ""], where(field, m + 1, m + 1 + reach)
+            if before and after and kinds[before[-1]][1] != kinds[after[0]][1]:
+                if field == "color" and not where("shape", m + 1, m + 1 + reach):
+                    before += where("shape", 0, m)  # another object: its shape goes too, unless the correction names one
+                for i in before:
                     out[i] = (out[i][0], "")
     return out
 
