@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from robocue.perception.clarify import scene_set
-from robocue.perception.words import read_words, split_sentences, word_mapper
+from robocue.perception.clarify import read_request
+from robocue.perception.words import word_mapper
 
 MANIFEST_FILE = "manifest.json"
 EXPORT_DIR = "export"
@@ -103,11 +103,8 @@ class OnnxLanguageEncoder:
         """Each word of ``text`` with the known word it is read as (None: ``<unk>``), as the PyTorch
         tokenizer's ``read``: a word the vocabulary lacks is read as a known one when it can be
         (:class:`~perception.words.WordMapper`)."""
-        sentences = split_sentences(text)
-        if len(sentences) > 1:  # a scene set before the request is left out, as in PyTorch (clarify.scene_set)
-            sentences = sentences[scene_set([read_words(self._words(s), self.stoi, self.mapper) for s in sentences]) :]
-        words = [w for sentence in sentences for w in self._words(sentence)]
-        return [(word, known) for word, known in read_words(words, self.stoi, self.mapper) if known != ""][: self.max_len]
+        read = read_request(text, self._words, self.stoi, self.mapper)  # as PyTorch reads it (a scene set first: left out)
+        return [(word, known) for word, known in read if known != ""][: self.max_len]
 
     def _words(self, text: str) -> list[str]:
         return [w for w in self.split.split(self.remove.sub("", str(text).lower())) if w]

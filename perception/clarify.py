@@ -21,7 +21,7 @@ No model is trained here: the rules read the grammar's word tables and the decod
 from __future__ import annotations
 
 from robocue.perception.grammar import COLOR_WORDS, DESTINATION_SIDE, SHAPE_WORDS, TEMPLATES
-from robocue.perception.words import everyday
+from robocue.perception.words import everyday, read_words, split_sentences
 
 CONFIDENT = 0.6  # a field whose decoder probability is under this is not understood
 VERB = {"reach": "touch", "push": "push", "pick_and_place": "pick up", "go_to": "go to"}
@@ -144,10 +144,7 @@ def _undone(words: list[str], i: int) -> bool:
 
 _VAGUE_PLACES = {"somewhere", "anywhere", "wherever", "someplace", "anyplace"}
 # The robot's own parts and self: a verb before them moves the robot ("place your gripper on", "position yourself").
-_SELF = {
-    *("hand", "hands", "gripper", "arm", "fingers", "finger", "fingertip", "fingertips", "claw"),
-    *("base", "wheels", "yourself", "chassis", "body"),
-}
+_SELF = _BODY | {"hands", "fingertips", "base", "wheels", "yourself", "chassis", "body"}
 
 
 def named_task(read: list[tuple[str, str | None]]) -> str | None:
@@ -203,6 +200,15 @@ def scene_set(sentences: list[list[tuple[str, str | None]]]) -> int:
             break
         first += 1
     return first if any(w in VERBS for part in sentences[first:] for w in rule_words(part)) else 0
+
+
+def read_request(text: str, split, known, mapper) -> list[tuple[str, str | None]]:
+    """``read_words`` of ``text`` with a scene set before the request left out (:func:`scene_set`); ``split`` cuts a
+    sentence into words. The one reading of a whole text, for the PyTorch tokenizer and the ONNX encoder alike."""
+    sentences = split_sentences(text)
+    if len(sentences) > 1:
+        sentences = sentences[scene_set([read_words(split(s), known, mapper) for s in sentences]) :]
+    return read_words([w for sentence in sentences for w in split(sentence)], known, mapper)
 
 
 def stated(written: list[str]) -> bool:

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from robocue.envs.commands import TASKS, TASKS_WITH_DESTINATION
-from robocue.perception.clarify import clarify_words, no_such_color, rule_words, scene_set, settled, which_color
+from robocue.perception.clarify import clarify_words, no_such_color, read_request, rule_words, settled, which_color
 from robocue.perception.color_names import is_color_name
 from robocue.perception.command_heads import DECODER_FIELDS, CommandDecoder, command_targets
 from robocue.perception.grammar import (  # noqa: F401  (the grammar's public names, importable from here as before)
@@ -56,7 +56,6 @@ from robocue.perception.words import (  # noqa: F401  (WordMapper and the thresh
     WordMapper,
     content_words,
     read_words,
-    split_sentences,
     split_words,
     word_mapper,
 )
@@ -94,11 +93,7 @@ class Tokenizer:
         ``front``), and a word that only shades a plain colour ("sky" blue) is left out (:func:`read_words`)."""
         if not self.map_unknown:
             return [(word, word if word in self.stoi else None) for word in self.split(text)[: self.max_len]]
-        mapper = word_mapper(tuple(self.itos[2:]))
-        sentences = split_sentences(text)
-        if len(sentences) > 1:  # a scene set before the request is left out (clarify.scene_set)
-            sentences = sentences[scene_set([read_words(self.split(s), self.stoi, mapper) for s in sentences]) :]
-        read = read_words([w for sentence in sentences for w in self.split(sentence)], self.stoi, mapper)
+        read = read_request(text, self.split, self.stoi, word_mapper(tuple(self.itos[2:])))  # (a scene set first: left out)
         return [(word, known) for word, known in read if known != ""][: self.max_len]
 
     pad_id, unk_id = 0, 1
