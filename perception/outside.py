@@ -39,6 +39,7 @@ BLIND4_GENERATOR = ROOT / "tests" / "blind4_gestures.py"  # a fifth, for reports
 BLIND5_GENERATOR = ROOT / "tests" / "blind5_gestures.py"  # a sixth, for reports only
 BLIND6_GENERATOR = ROOT / "tests" / "blind6_gestures.py"  # a seventh, for reports only
 BLIND7_GENERATOR = ROOT / "tests" / "blind7_gestures.py"  # an eighth, for reports only
+BLIND8_GENERATOR = ROOT / "tests" / "blind8_gestures.py"  # a ninth, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

@@ -13,7 +13,7 @@ with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
-to tests/blind7_gestures.py, seed 1, each written apart from the
+to tests/blind8_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -42,6 +42,7 @@ from robocue.perception.outside import (
     BLIND5_GENERATOR,
     BLIND6_GENERATOR,
     BLIND7_GENERATOR,
+    BLIND8_GENERATOR,
     BLIND_GENERATOR,
     PHRASING_FILES,
     ROOT,
@@ -116,6 +117,7 @@ BLIND_SETS = {
     "blind5_generator": (BLIND5_GENERATOR, "blind5_dataset", "blind 5"),
     "blind6_generator": (BLIND6_GENERATOR, "blind6_dataset", "blind 6"),
     "blind7_generator": (BLIND7_GENERATOR, "blind7_dataset", "blind 7"),
+    "blind8_generator": (BLIND8_GENERATOR, "blind8_dataset", "blind 8"),
 }
 
 

@@ -205,7 +205,6 @@ class Thresholds:
     # the finger still out moves faster)
     move_speed: float = 0.02  # a stroke is the wrist over this speed
     episode_gap: int = 10  # strokes closer than this belong to one motion episode
-    return_ratio: float = 0.85  # in an episode, opposite strokes shorter than this x the main one are wind-ups or returns
     stop_tilt_deg: float = 55.0  # stop: the hand axis within this of the image's up
     hold: int = 6  # a point or stop held at least this long
     cycle: float = 35.0  # come_here: the mean curl closing and opening by this much...
