@@ -338,9 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--run", metavar="RUN_DIR", help="use the language encoder saved in this run folder")
     understand.add_argument(
         "--reader",
-        choices=("geometric", "learned"),
+        choices=("geometric", "learned", "hybrid"),
         default="geometric",
-        help="how gestures are read: geometric (finger angles and wrist strokes, the default) or learned (the shipped temporal CNN)",
+        help="how gestures are read: geometric (finger angles and wrist strokes, the default), learned (the shipped temporal CNN) "
+        "or hybrid (a recurrent model over the geometric reading, trained on many clip generators)",
     )
     understand.add_argument(
         "--make-gesture",

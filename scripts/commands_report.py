@@ -10,7 +10,7 @@ Words: exact match on the out-of-grammar phrasings (tests/data/outside_phrasings
 sets written blind, outside_phrasings_blind*.tsv: perception.outside.PHRASING_FILES) with unknown
 words mapped and without; how often the inputs of the matching not_understood*.txt files are answered
 with a question; how often valid grammar commands are understood; the grammar's
-splits. Gestures, for each reader (geometric and learned): label accuracy (the recognised
+splits. Gestures, for each reader (geometric, learned and hybrid): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
 to tests/blind8_gestures.py, seed 1, each written apart from the
@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("language", "gesture"), help="measure just this (default: both)")
     parser.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS, help="learned gesture encoder weights (default: the shipped ones)")
     parser.add_argument(
-        "--readers", nargs="+", choices=GESTURE_READERS, default=list(GESTURE_READERS), help="gesture readers to measure (default: both)"
+        "--readers", nargs="+", choices=GESTURE_READERS, default=list(GESTURE_READERS), help="gesture readers to measure (default: all)"
     )
     parser.add_argument("--gesture-clips", type=int, default=200, help="clips of the independent generator (default: 200)")
     parser.add_argument("--eval-clips", type=int, default=300, help="clips per training-generator split (default: 300)")

@@ -589,7 +589,7 @@ class _Scene:
         Rc = self.cam.rc_at(times) if shake else self.cam.Rc
         return self.cam.project(self.world(w, r, s_used), Rc), (w, r, s)
 
-    def centres(self, times: np.ndarray, noise: bool = True, shake: bool = True) -> np.ndarray:
+    def centers(self, times: np.ndarray, noise: bool = True, shake: bool = True) -> np.ndarray:
         w, r, _ = self.state(times, noise)
         cen = w + self.pe.L * (r @ (_PALM_C * self.mir))
         Rc = self.cam.rc_at(times) if shake else self.cam.Rc
@@ -601,11 +601,11 @@ class _Scene:
         return self.cam.project(X[None], self.cam.Rc)[0], float((X @ self.cam.Rc.T)[:, 2].min())
 
     # ---- planning helpers
-    def centre_of(self, w, r) -> np.ndarray:
+    def center_of(self, w, r) -> np.ndarray:
         return w + self.pe.L * (r @ (_PALM_C * self.mir))
 
-    def wrist_for(self, centre, r) -> np.ndarray:
-        return centre - self.pe.L * (r @ (_PALM_C * self.mir))
+    def wrist_for(self, center, r) -> np.ndarray:
+        return center - self.pe.L * (r @ (_PALM_C * self.mir))
 
     def depth(self, p) -> float:
         return float((self.cam.Rc @ p)[2])
@@ -642,7 +642,7 @@ class _Scene:
         local = _fk(self.pe, np.atleast_2d(np.asarray(s, float))).reshape(-1, 3)
         rs = [r] if r2 is None else [r, r2]
         for _ in range(8):
-            c0 = self.centre_of(w, r)
+            c0 = self.center_of(w, r)
             views = [self.pose_view(w, rr, local) for rr in rs]
             P, zmin = np.concatenate([v for v, _ in views]), min(z for _, z in views)
             if zmin < 0.12:
@@ -662,14 +662,14 @@ class _Scene:
         return w
 
     def visible(self, w, r) -> bool:
-        p = self.img(self.centre_of(w, r))
+        p = self.img(self.center_of(w, r))
         return bool(np.all((p > 0.0) & (p < 1.0)))
 
     def first_visible(self, t0: float, t1: float) -> float:
         if t1 <= t0:
             return t0
         ts = np.arange(t0, t1, 1.0 / 60.0)
-        p = self.centres(ts, noise=False, shake=False)
+        p = self.centers(ts, noise=False, shake=False)
         ok = np.flatnonzero(np.all((p > 0.01) & (p < 0.99), axis=1))
         return float(ts[ok[0]]) if len(ok) else t1
 
@@ -740,7 +740,7 @@ def _open(pe: _Person, rng: np.random.Generator, spread: float, sloppy: float = 
 def _prep(sc: _Scene, rng: np.random.Generator, t0: float, w1, r1, squeeze: float) -> tuple[float, bool]:
     """The preparation: a Fitts-timed transport to the gesture's pose, sometimes stopping half way to hesitate."""
     w0, r0 = sc.pose()
-    dist = float(np.linalg.norm(sc.centre_of(w1, r1) - sc.centre_of(w0, r0)))
+    dist = float(np.linalg.norm(sc.center_of(w1, r1) - sc.center_of(w0, r0)))
     dur = max(0.28, sc.mt(dist) * rng.uniform(0.9, 1.25) * squeeze)
     if rng.random() < 0.06 + 0.12 * (1.0 - sc.pe.tidy):
         fr = rng.uniform(0.35, 0.65)
@@ -777,18 +777,18 @@ def _g_point(sc: _Scene, rng: np.random.Generator, label: str, extra: float, squ
     ]
     sh = _shape(curls, spread=(rng.uniform(0, 0.2), 0.0, 0.0, 0.0), thumb=th, cup=rng.uniform(0.3, 0.6))
     if variant == "wrist" and sc.visible(w0, r0):
-        centre = sc.centre_of(w0, r0) + rng.normal(0, 0.03, 3)
+        center = sc.center_of(w0, r0) + rng.normal(0, 0.03, 3)
     else:
         variant = "arm" if variant == "wrist" else variant
         reach = rng.uniform(0.15, 0.4) * pe.body
-        centre = sc.S + np.array([0.2 * math.cos(ar) + c * rng.uniform(0, 0.12), -0.15 * math.sin(ar) + rng.uniform(0, 0.2), -reach])
-    centre = sc.clamp_depth(centre)
+        center = sc.S + np.array([0.2 * math.cos(ar) + c * rng.uniform(0, 0.12), -0.15 * math.sin(ar) + rng.uniform(0, 0.2), -reach])
+    center = sc.clamp_depth(center)
     edge = rng.random() < 0.12
     margin = rng.uniform(0.02, 0.06)
     if edge:
-        centre = sc.set_depth(sc.cam.unproject(0.5 + 0.42 * math.cos(ar), 0.5 - 0.42 * math.sin(ar), sc.depth(centre)), sc.depth(centre))
+        center = sc.set_depth(sc.cam.unproject(0.5 + 0.42 * math.cos(ar), 0.5 - 0.42 * math.sin(ar), sc.depth(center)), sc.depth(center))
         margin = rng.uniform(-0.07, 0.0)
-    w1 = sc.fit(sc.wrist_for(centre, r1), r1, sh, margin)
+    w1 = sc.fit(sc.wrist_for(center, r1), r1, sh, margin)
     arrive, hesitated = _prep(sc, rng, t0, w1, r1, squeeze)
     variant += "+hesitate" if hesitated else ""
     sc.shape_to(t0 + rng.uniform(0, 0.3) * (arrive - t0), (arrive - t0) * rng.uniform(0.45, 0.7), sh)
@@ -924,7 +924,7 @@ def _g_swipe(sc: _Scene, rng: np.random.Generator, label: str, extra: float, squ
         cm = sc.set_depth(sc.cam.unproject(0.5, 0.5, sc.depth(cm)), sc.depth(cm))
     path = make_path(cm, scale)
     wa, ra_ = path(s_a)
-    dist = float(np.linalg.norm(sc.centre_of(wa, ra_) - sc.centre_of(w0, r0)))
+    dist = float(np.linalg.norm(sc.center_of(wa, ra_) - sc.center_of(w0, r0)))
     prep = max(0.25, sc.mt(dist) * rng.uniform(0.85, 1.2) * squeeze)
     t = sc.move(t0, prep, wa, ra_)
     sc.shape_to(t0 + rng.uniform(0, 0.2) * prep, prep * rng.uniform(0.5, 0.75), sh)
@@ -973,10 +973,10 @@ def _g_grab(sc: _Scene, rng: np.random.Generator, label: str, extra: float, sque
         thumb=(rng.uniform(0.45, 0.8), rng.uniform(0.5, 0.9), rng.uniform(0.05, 0.2)),
         cup=rng.uniform(0.4, 0.8),
     )
-    centre = sc.clamp_depth(
+    center = sc.clamp_depth(
         sc.S + pe.body * np.array([c * rng.uniform(-0.05, 0.25), rng.uniform(-0.15, 0.2), 0.0]) + _TOWARD * rng.uniform(0.2, 0.42)
     )
-    w1 = sc.fit(sc.wrist_for(centre, r1), r1, [op, fist], rng.uniform(0.02, 0.06))
+    w1 = sc.fit(sc.wrist_for(center, r1), r1, [op, fist], rng.uniform(0.02, 0.06))
     t, hesitated = _prep(sc, rng, t0, w1, r1, squeeze)
     prep = t - t0
     sc.shape_to(t0 + rng.uniform(0, 0.25) * prep, prep * rng.uniform(0.45, 0.7), op)
@@ -1048,10 +1048,10 @@ def _g_come(sc: _Scene, rng: np.random.Generator, label: str, extra: float, sque
     freq = freq / math.sqrt(pe.tempo) / squeeze
     cycles = max(2, int(round(int(rng.integers(2, 5)) * min(1.0, squeeze))))
     flex = math.radians(flex)
-    centre = sc.clamp_depth(
+    center = sc.clamp_depth(
         sc.S + pe.body * np.array([c * rng.uniform(0.0, 0.22), rng.uniform(-0.1, 0.2), 0.0]) + _TOWARD * rng.uniform(0.15, 0.38)
     )
-    w1 = sc.fit(sc.wrist_for(centre, r1), r1, [lo, hi], rng.uniform(0.03, 0.07), r2=_rot(r1[:, 0], flex) @ r1)
+    w1 = sc.fit(sc.wrist_for(center, r1), r1, [lo, hi], rng.uniform(0.03, 0.07), r2=_rot(r1[:, 0], flex) @ r1)
     t, hesitated = _prep(sc, rng, t0, w1, r1, squeeze)
     prep = t - t0
     sc.shape_to(t0 + rng.uniform(0, 0.25) * prep, prep * rng.uniform(0.45, 0.7), lo)
@@ -1096,8 +1096,8 @@ def _g_stop(sc: _Scene, rng: np.random.Generator, label: str, extra: float, sque
     else:
         sh = _shape(curls, spread=rng.uniform(0.55, 1.0, 4), thumb=(rng.uniform(0, 0.1), 0.0, rng.uniform(0.7, 1.0)), cup=0.0)
     up = rng.uniform(-0.3, -0.1) if high else rng.uniform(-0.12, 0.12)
-    centre = sc.clamp_depth(sc.S + pe.body * np.array([c * rng.uniform(-0.02, 0.22), up, 0.0]) + _TOWARD * rng.uniform(0.2, 0.45))
-    w1 = sc.fit(sc.wrist_for(centre, r1), r1, sh, rng.uniform(0.02, 0.07))
+    center = sc.clamp_depth(sc.S + pe.body * np.array([c * rng.uniform(-0.02, 0.22), up, 0.0]) + _TOWARD * rng.uniform(0.2, 0.45))
+    w1 = sc.fit(sc.wrist_for(center, r1), r1, sh, rng.uniform(0.02, 0.07))
     w_pre = w1 + _AWAY * rng.uniform(0.06, 0.15) if pushed else w1
     t, hesitated = _prep(sc, rng, t0, w_pre, r1, squeeze)
     prep = t - t0
@@ -1143,32 +1143,32 @@ def _perform(sc: _Scene, rng: np.random.Generator, label: str) -> dict:
 def _rest_out_pose(sc: _Scene, rng: np.random.Generator):
     c = sc.pe.c
     sx = float(sc.img(sc.S)[0])
-    centre = sc.cam.unproject(sx + rng.uniform(-0.15, 0.1), rng.uniform(1.3, 1.7), sc.depth(sc.S) + rng.uniform(-0.1, 0.05))
+    center = sc.cam.unproject(sx + rng.uniform(-0.15, 0.1), rng.uniform(1.3, 1.7), sc.depth(sc.S) + rng.uniform(-0.1, 0.05))
     r = _wobble(_frame(_DOWN + 0.3 * _TOWARD, c * _RIGHT), 12, rng)
-    return sc.wrist_for(centre, r), r, _relaxed(sc.pe, rng)
+    return sc.wrist_for(center, r), r, _relaxed(sc.pe, rng)
 
 
 def _rest_in_pose(sc: _Scene, rng: np.random.Generator):
     c = sc.pe.c
     sx = float(sc.img(sc.S)[0])
     z = max(sc.near_limit(), sc.depth(sc.S) - rng.uniform(0.1, 0.35))
-    centre = sc.cam.unproject(float(np.clip(sx + c * rng.uniform(-0.05, 0.3), 0.12, 0.88)), rng.uniform(0.7, 0.9), z)
+    center = sc.cam.unproject(float(np.clip(sx + c * rng.uniform(-0.05, 0.3), 0.12, 0.88)), rng.uniform(0.7, 0.9), z)
     r = _wobble(
         _frame(_TOWARD + c * _RIGHT * rng.uniform(0, 0.7) + _DOWN * rng.uniform(0, 0.3), _DOWN + _TOWARD * rng.uniform(-0.2, 0.4)), 15, rng
     )
     s = _relaxed(sc.pe, rng)
-    return sc.fit(sc.wrist_for(centre, r), r, s, 0.01), r, s
+    return sc.fit(sc.wrist_for(center, r), r, s, 0.01), r, s
 
 
 def _air_pose(sc: _Scene, rng: np.random.Generator):
     c = sc.pe.c
     z = max(sc.near_limit(), sc.depth(sc.S) - rng.uniform(0.1, 0.35))
-    centre = sc.cam.unproject(rng.uniform(0.15, 0.85), rng.uniform(0.3, 0.85), z)
+    center = sc.cam.unproject(rng.uniform(0.15, 0.85), rng.uniform(0.3, 0.85), z)
     d = _UP * rng.uniform(0, 1) + _TOWARD * rng.uniform(0.2, 1) + c * _RIGHT * rng.uniform(0, 0.7)
     n = c * _RIGHT * rng.uniform(0, 1) + _DOWN * rng.uniform(0, 1) + _AWAY * rng.uniform(0, 0.5)
     r = _wobble(_frame(d, n), 15, rng)
     s = _relaxed(sc.pe, rng)
-    return sc.fit(sc.wrist_for(centre, r), r, s, 0.02), r, s
+    return sc.fit(sc.wrist_for(center, r), r, s, 0.02), r, s
 
 
 def _go(sc: _Scene, rng: np.random.Generator, pose, left: float, slow: tuple[float, float] = (1.1, 1.6)) -> float | None:
@@ -1176,7 +1176,7 @@ def _go(sc: _Scene, rng: np.random.Generator, pose, left: float, slow: tuple[flo
     t = sc.now()
     w0, r0 = sc.pose()
     w, r, s = pose
-    dur = sc.mt(float(np.linalg.norm(sc.centre_of(w, r) - sc.centre_of(w0, r0)))) * rng.uniform(*slow)
+    dur = sc.mt(float(np.linalg.norm(sc.center_of(w, r) - sc.center_of(w0, r0)))) * rng.uniform(*slow)
     if dur > left:
         return None
     sc.move(t, dur, w, r)
@@ -1214,13 +1214,13 @@ def _b_rest(sc: _Scene, rng: np.random.Generator, left: float, out: bool) -> Non
 def _b_beats(sc: _Scene, rng: np.random.Generator, left: float) -> None:
     pe, c = sc.pe, sc.pe.c
     t_stop = sc.now() + left
-    centre = sc.clamp_depth(
+    center = sc.clamp_depth(
         sc.S + pe.body * np.array([c * rng.uniform(0.05, 0.3), rng.uniform(0.0, 0.25), 0.0]) + _TOWARD * rng.uniform(0.15, 0.35)
     )
     n = _UP * rng.uniform(0.3, 1) + c * _RIGHT * rng.uniform(0, 1) + _TOWARD * rng.uniform(0, 0.5)
     r = _wobble(_frame(_TOWARD + _UP * rng.uniform(0, 0.5) + c * _RIGHT * rng.uniform(0, 0.6), n), 15, rng)
     s = _relaxed(pe, rng, rng.uniform(0.15, 0.4))
-    w = sc.fit(sc.wrist_for(centre, r), r, s, 0.03)
+    w = sc.fit(sc.wrist_for(center, r), r, s, 0.03)
     t = _go(sc, rng, (w, r, s), left, (1.0, 1.4))
     if t is None:
         return
@@ -1237,14 +1237,14 @@ def _b_face(sc: _Scene, rng: np.random.Generator, left: float) -> None:
     c = sc.pe.c
     t_stop = sc.now() + left
     sx = float(sc.img(sc.S)[0])
-    centre = sc.cam.unproject(
+    center = sc.cam.unproject(
         sx + c * rng.uniform(0.0, 0.25), rng.uniform(-0.12, 0.18), max(sc.near_limit(), sc.depth(sc.S) - rng.uniform(0.0, 0.12))
     )
     r = _wobble(
         _frame(_UP + _AWAY * rng.uniform(0.2, 0.8) + c * _RIGHT * rng.uniform(0, 0.5), _AWAY + c * _RIGHT * rng.uniform(0, 0.6)), 15, rng
     )
     s = _relaxed(sc.pe, rng, rng.uniform(0.35, 0.7))
-    w = sc.wrist_for(centre, r)
+    w = sc.wrist_for(center, r)
     t = _go(sc, rng, (w, r, s), left, (1.3, 1.8))
     if t is None:
         return
@@ -1271,7 +1271,7 @@ def _b_present(sc: _Scene, rng: np.random.Generator, left: float) -> None:
         return _b_shift(sc, rng, left)
     r = _wobble(_frame(_TOWARD + c * _RIGHT * rng.uniform(-0.5, 0.3), _UP + _TOWARD * rng.uniform(0, 0.3)), 10, rng)
     s = _relaxed(sc.pe, rng, rng.uniform(0.05, 0.25))
-    w = sc.fit(sc.wrist_for(sc.centre_of(w0, r0), r), r, s, 0.03)
+    w = sc.fit(sc.wrist_for(sc.center_of(w0, r0), r), r, s, 0.03)
     t = _go(sc, rng, (w, r, s), left)
     if t is None:
         return
@@ -1286,8 +1286,8 @@ def _b_leave(sc: _Scene, rng: np.random.Generator, left: float) -> None:
     sx = float(sc.img(sc.S)[0])
     xn = -0.5 if sx < 0.5 else 1.5
     w, r, s = _rest_out_pose(sc, rng)
-    centre = sc.cam.unproject(xn, rng.uniform(0.4, 1.2), sc.depth(sc.centre_of(w, r)))
-    t = _go(sc, rng, (sc.wrist_for(centre, r), r, s), left)
+    center = sc.cam.unproject(xn, rng.uniform(0.4, 1.2), sc.depth(sc.center_of(w, r)))
+    t = _go(sc, rng, (sc.wrist_for(center, r), r, s), left)
     if t is not None:
         sc.arm.hold(t + rng.uniform(0.4, 1.5))
 
@@ -1449,7 +1449,7 @@ def _track(sc: _Scene, w0: float, T: int, rng: np.random.Generator) -> tuple[np.
     else:
         P = Pa
     Pr, _ = sc.render(tm - ro / 2, shape=_PRIOR)
-    c1, c0 = sc.centres(tk), sc.centres(tk - exp)
+    c1, c0 = sc.centers(tk), sc.centers(tk - exp)
     scale = np.array([W, H, W], float)
     X = P * scale
     Xr = Pr * scale

@@ -173,7 +173,7 @@ def test_point_directions_agree_with_clean_landmarks(clean):
     assert n >= 10
 
 
-def test_swipes_move_the_labelled_way(clean):
+def test_swipes_move_the_labeled_way(clean):
     n = 0
     for c in clean:
         W, H = c.meta["image_size"]

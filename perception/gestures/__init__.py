@@ -38,7 +38,8 @@ The package: :mod:`.vocabulary` (gestures, clip format, gestures -> command fiel
 :mod:`.performers` (performers and the training hand model), :mod:`.generator` (clips, and
 the widened training clips), :mod:`.rendering` (video out, optional mediapipe video in),
 :mod:`.encoder` (features and the temporal CNN), :mod:`.geometric` (the default reader:
-gestures from finger angles and wrist strokes, nothing learned), :mod:`.training`, :mod:`.cli`
+gestures from finger angles and wrist strokes, nothing learned), :mod:`.hybrid` (a recurrent
+model over the geometric reading, trained on many clip generators), :mod:`.readers` (a reader by name), :mod:`.training`, :mod:`.cli`
 (``python -m robocue.perception.gestures train|eval|render``). The independent test
 generator is ``tests/outside_gestures.py`` (never trained on).
 """
@@ -63,12 +64,10 @@ from robocue.perception.gestures.generator import (  # noqa: F401
     wide_performer,
 )
 from robocue.perception.gestures.geometric import (  # noqa: F401
-    GESTURE_READERS,
     GeometricRecogniser,
     GeometricRecognizer,
     Thresholds,
     hand_measures,
-    load_gesture_reader,
 )
 from robocue.perception.gestures.performers import (  # noqa: F401
     Performer,
@@ -76,6 +75,10 @@ from robocue.perception.gestures.performers import (  # noqa: F401
     performer_split,
     performers,
     pose_landmarks,
+)
+from robocue.perception.gestures.readers import (  # noqa: F401
+    GESTURE_READERS,
+    load_gesture_reader,
 )
 from robocue.perception.gestures.rendering import (  # noqa: F401
     landmarks_from_video,

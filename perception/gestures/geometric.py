@@ -71,7 +71,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from robocue.perception.gestures.encoder import load_default_gesture_encoder
 from robocue.perception.gestures.vocabulary import _check_landmarks, command_from_gestures, interpret_gestures
 
 _PALM = (0, 5, 9, 13, 17)  # the wrist and the four fingers' knuckles
@@ -789,20 +788,6 @@ class GeometricRecognizer:
         valid = _valid_frames(np.asarray(landmarks, dtype=np.float64))
         sure = [float(valid[g["start"] : g["end"]].mean()) if g["end"] > g["start"] else 0.0 for g in gestures]
         return interpret_gestures(gestures, sure)
-
-
-GESTURE_READERS = ("geometric", "learned")
-
-
-def load_gesture_reader(kind: str = "geometric"):
-    """The gesture reader robocue uses: ``"geometric"`` (:class:`GeometricRecognizer`, the
-    default) or ``"learned"`` (the shipped :class:`~perception.gestures.encoder.GestureEncoder`).
-    Both have ``recognize``, ``understand`` and ``interpret`` with the same outputs."""
-    if kind == "geometric":
-        return GeometricRecognizer()
-    if kind == "learned":
-        return load_default_gesture_encoder()
-    raise ValueError(f"unknown gesture reader {kind!r}; known: {', '.join(GESTURE_READERS)}")
 
 
 GeometricRecogniser = GeometricRecognizer  # the name of robocue 0.1, kept for its callers
