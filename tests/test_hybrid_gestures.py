@@ -99,3 +99,12 @@ def test_a_clip_of_no_gesture_is_not_understood(reader):
 def test_missing_weights_are_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="hybrid gesture weights not found"):
         HybridRecognizer(tmp_path / "none.pt")
+
+
+def test_an_unsure_network_leaves_the_clip_to_the_geometric_reader():
+    from robocue.perception.gestures import GeometricRecognizer
+
+    clip = sample_clip(np.random.default_rng(5), 2, ["point", "grab"]).landmarks
+    assert HybridRecognizer(fallback_below=1.0).recognize(clip) == GeometricRecognizer().recognize(clip)
+    sure = HybridRecognizer(fallback_below=0.0)._read(clip)
+    assert [g["label"] for g in sure] == ["point", "grab"] and all(0.0 < g["sure"] <= 1.0 for g in sure)
