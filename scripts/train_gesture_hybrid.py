@@ -25,7 +25,7 @@ from torch import nn
 
 from robocue.perception.gestures import sample_dataset
 from robocue.perception.gestures.geometric import GeometricRecognizer
-from robocue.perception.gestures.hybrid import MEASURES, MIRRORED_SIGNS, MIRRORED_SWAP, SequenceNet, hand_features, rule_channels, segments
+from robocue.perception.gestures.hybrid import MEASURES, MIRRORED_SIGNS, MIRRORED_SWAP, SequenceNet, hand_features, network_input, segments
 from robocue.perception.gestures.vocabulary import LABELS
 from robocue.perception.outside import load_test_module, outside_gestures
 
@@ -35,15 +35,17 @@ RULES = GeometricRecognizer()
 
 
 def features(landmarks: np.ndarray, rules: bool) -> np.ndarray:
-    f, _ = hand_features(landmarks)
-    return np.concatenate([f, rule_channels(RULES.recognize(landmarks), len(f))], 1) if rules else f
+    return network_input(landmarks, RULES)[0] if rules else hand_features(landmarks)[0]
 
 
-def clips(n: int, seed: int, rules: bool) -> dict[str, list]:
-    """generator -> [(features, frame labels, gestures)]."""
-    raw = {"independent": [(c.landmarks, c.gestures) for c in outside_gestures().outside_dataset(n, seed=seed)]}
+def clips(n: int, seed: int, rules: bool, leave_out: tuple[str, ...] = ()) -> dict[str, list]:
+    """generator -> [(features, frame labels, gestures)], for every generator but those in ``leave_out``."""
+    raw = {}
+    if "independent" not in leave_out:
+        raw["independent"] = [(c.landmarks, c.gestures) for c in outside_gestures().outside_dataset(n, seed=seed)]
     for key, (path, dataset, name) in BLIND_SETS.items():
-        raw[name] = [(c.landmarks, c.gestures) for c in getattr(load_test_module(f"robocue_{key}", path), dataset)(n, seed=seed)]
+        if name not in leave_out:
+            raw[name] = [(c.landmarks, c.gestures) for c in getattr(load_test_module(f"robocue_{key}", path), dataset)(n, seed=seed)]
     raw["training"] = [(c.landmarks, c.segments) for c in sample_dataset("train", n, seed=seed)]
     out = {}
     for name, items in raw.items():
@@ -55,18 +57,6 @@ def clips(n: int, seed: int, rules: bool) -> dict[str, list]:
                 y[max(0, g[1]) : min(len(f), g[2])] = LABELS.index(g[0])
             out[name].append((f, y, [g[0] for g in gestures]))
     return out
-
-
-class Net(nn.Module):
-    def __init__(self, d_in: int = 16, h: int = 64):
-        super().__init__()
-        self.inp = nn.Sequential(nn.Conv1d(d_in, h, 5, padding=2), nn.GELU(), nn.Conv1d(h, h, 5, padding=2), nn.GELU())
-        self.gru = nn.GRU(h, h, num_layers=2, batch_first=True, bidirectional=True)
-        self.out = nn.Linear(2 * h, len(LABELS))
-
-    def forward(self, x):
-        z, _ = self.gru(self.inp(x.transpose(1, 2)).transpose(1, 2))
-        return self.out(z)
 
 
 def augment(f, y, rng):
@@ -107,9 +97,8 @@ def main() -> None:
     torch.manual_seed(0)
     train = []
     for seed in args.seeds:
-        for name, items in clips(args.clips, seed, rules).items():
-            if name not in NEVER and name not in args.hold:
-                train += items
+        for items in clips(args.clips, seed, rules, leave_out=NEVER + tuple(args.hold)).values():
+            train += items
     test = clips(200, 3, rules)
     print(f"{len(train)} training clips; held out: {', '.join(NEVER + tuple(args.hold))}", flush=True)
     d_in = train[0][0].shape[1]

@@ -396,6 +396,12 @@ def _drifts(path: np.ndarray, th: Thresholds) -> list[tuple[int, int]]:
     return out
 
 
+def tracked_share(landmarks: np.ndarray, gestures: list[dict]) -> list[float]:
+    """For each gesture, the share of its frames the tracker saw (not dropped): how sure a reading of them can be."""
+    valid = _valid_frames(np.asarray(landmarks, dtype=np.float64))
+    return [float(valid[g["start"] : g["end"]].mean()) if g["end"] > g["start"] else 0.0 for g in gestures]
+
+
 def _event(label: str, start: int, end: int, direction: float | None = None, sure: float = 1.0, change: str | None = None) -> dict:
     return {"label": label, "start": int(start), "end": int(end), "direction_deg": direction, "sure": float(sure), "change": change}
 
@@ -785,9 +791,7 @@ class GeometricRecognizer:
         """
         landmarks = self._one_clip(landmarks)
         gestures = self.recognize(landmarks)
-        valid = _valid_frames(np.asarray(landmarks, dtype=np.float64))
-        sure = [float(valid[g["start"] : g["end"]].mean()) if g["end"] > g["start"] else 0.0 for g in gestures]
-        return interpret_gestures(gestures, sure)
+        return interpret_gestures(gestures, tracked_share(landmarks, gestures))
 
 
 GeometricRecogniser = GeometricRecognizer  # the name of robocue 0.1, kept for its callers

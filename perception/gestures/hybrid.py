@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from robocue.perception.gestures.geometric import GeometricRecognizer, _circular_mean_deg, _valid_frames, hand_measures
+from robocue.perception.gestures.geometric import GeometricRecognizer, _circular_mean_deg, hand_measures, tracked_share
 from robocue.perception.gestures.vocabulary import LABELS, command_from_gestures, interpret_gestures
 
 DEFAULT_HYBRID_WEIGHTS = Path(__file__).parent.parent / "weights" / "gesture_hybrid.pt"
@@ -63,6 +63,19 @@ def rule_channels(events: list[dict], length: int) -> np.ndarray:
     for e in events:
         out[e["start"] : e["end"]] = np.eye(len(LABELS), dtype=np.float32)[LABELS.index(e["label"])]
     return out
+
+
+def network_input(landmarks: np.ndarray, rules: GeometricRecognizer) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    """The network's input ``(T, FEATURES)`` (hand measures, then the geometric reader's reading), the index finger's
+    direction per frame and the geometric reader's gestures."""
+    f, index_deg = hand_features(landmarks)
+    events = rules.recognize(landmarks)
+    return np.concatenate([f, rule_channels(events, len(f))], 1), index_deg, events
+
+
+def _segment(g: dict) -> dict:
+    """A reading as readers return it: ``label``, ``start``, ``end``, ``direction_deg``."""
+    return {k: g[k] for k in ("label", "start", "end", "direction_deg")}
 
 
 # Mirroring a clip swaps left and right swipes; the feature columns that change sign or place with it.
@@ -127,16 +140,14 @@ class HybridRecognizer:
         self.net.eval()
 
     def features(self, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[dict]]:
-        """The network's input ``(T, FEATURES)``, the index direction per frame and the geometric reader's gestures."""
-        f, index_deg = hand_features(landmarks)
-        events = self.rules.recognize(landmarks)
-        return np.concatenate([f, rule_channels(events, len(f))], 1), index_deg, events
+        """:func:`network_input` with this reader's geometric reader."""
+        return network_input(landmarks, self.rules)
 
     def recognize(self, landmarks) -> list[dict]:
         """The gestures of one clip ``(T, 21, 3)``: ``[{"label", "start", "end", "direction_deg"}]`` in order,
         ``end`` exclusive, ``direction_deg`` (0 = right, 90 = up) for ``point``; ``"sure"`` is the segment's mean
         probability."""
-        return [{k: g[k] for k in ("label", "start", "end", "direction_deg")} for g in self._read(landmarks)]
+        return [_segment(g) for g in self._read(landmarks)]
 
     def _read(self, landmarks) -> list[dict]:
         landmarks = self.rules._one_clip(landmarks)
@@ -145,8 +156,7 @@ class HybridRecognizer:
             probs = torch.softmax(self.net(torch.from_numpy(x)[None]), -1)[0].numpy()
         found = segments(probs)
         if not found or min(sure for *_, sure in found) <= self.fallback_below:  # unsure: the rules' reading
-            valid = _valid_frames(np.asarray(landmarks, dtype=np.float64))
-            return [{**e, "sure": float(valid[e["start"] : e["end"]].mean()) if e["end"] > e["start"] else 0.0} for e in events]
+            return [{**e, "sure": sure} for e, sure in zip(events, tracked_share(landmarks, events))]
         out = []
         for label_id, start, end, sure in found:
             label, direction = LABELS[label_id], None
@@ -168,4 +178,4 @@ class HybridRecognizer:
         """What one clip asks for, whether it was understood, and what to ask back when not; a field's confidence is
         the mean probability of the gesture that set it (see :func:`~perception.gestures.vocabulary.interpret_gestures`)."""
         read = self._read(landmarks)
-        return interpret_gestures([{k: g[k] for k in ("label", "start", "end", "direction_deg")} for g in read], [g["sure"] for g in read])
+        return interpret_gestures([_segment(g) for g in read], [g["sure"] for g in read])
