@@ -25,6 +25,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 from robocue import envs  # noqa: F401  (registers the robocue/ ids)
 from robocue.agents.curriculum import curriculum_env_kwargs
+from robocue.agents.fast_sac import LeanSAC
 from robocue.agents.her_buffer import MovedGoalHerReplayBuffer
 from robocue.agents.runs import CHECKPOINT_DIR, CONFIG_FILE, MODEL_FILE, STAMP_FILE, load_run_config
 from robocue.configs import Config, ConfigError, algorithm_class
@@ -376,7 +377,11 @@ def sb3_model(config: Config, vec_env, device: str, layout: dict | None, hyperpa
     is the state observation's block layout, ``None`` for Dict observations), its seed, device and
     hyperparameters (``hyperparameters`` replaces the config's). ``setup`` runs SB3's whole setup
     (buffers, optimisers); without it the model holds no policy yet."""
-    return algorithm_class(config.algo.name)(
+    # SAC trains with LeanSAC's update (agents/fast_sac.py): the same weights as SB3's, in less time
+    algorithm, extra = algorithm_class(config.algo.name), {}
+    if config.algo.name == "sac":
+        algorithm, extra = LeanSAC, {"matmul_dtype": config.algo.matmul_dtype}
+    return algorithm(
         policy_class(isinstance(vec_env.observation_space, gym.spaces.Dict)),
         vec_env,
         seed=config.seed,
@@ -386,6 +391,7 @@ def sb3_model(config: Config, vec_env, device: str, layout: dict | None, hyperpa
         _init_setup_model=setup,
         **(replay_buffer_arguments(config) if setup else {}),
         **(config.algo.hyperparameters if hyperparameters is None else hyperparameters),
+        **extra,
     )
 
 

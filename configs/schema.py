@@ -191,6 +191,14 @@ class AlgoConfig(BaseModel):
             "{n_sampled_goal, goal_selection_strategy, moved_share, moved_distance}; None: a plain replay buffer."
         ),
     )
+    matmul_dtype: Literal["float32", "bfloat16"] = Field(
+        "float32",
+        description=(
+            "sac only: the precision of the hidden layers' products in the update (agents/fast_sac.py); float32 trains the "
+            "same weights as Stable-Baselines3's SAC, bfloat16 multiplies faster where the CPU or GPU has bfloat16 units (and "
+            "steps Adam with its fused kernel)."
+        ),
+    )
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
@@ -784,6 +792,8 @@ def validate_config(data: dict) -> Config:
     except ValidationError as error:
         raise ConfigError(_format_validation_error(error)) from None
     _check_hyperparameters(config.algo)
+    if config.algo.matmul_dtype != "float32" and config.algo.name != "sac":
+        raise ConfigError(f"config key 'algo.matmul_dtype': {config.algo.matmul_dtype} needs algo.name sac (got {config.algo.name})")
     if config.algo.her is not None and config.algo.name not in OFF_POLICY:
         raise ConfigError(f"config key 'algo.her' needs a replay buffer: algo.name {' or '.join(OFF_POLICY)} (got {config.algo.name})")
     if config.env.command_features == "embedding" and config.env.commands != "language":
