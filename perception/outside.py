@@ -40,6 +40,7 @@ BLIND5_GENERATOR = ROOT / "tests" / "blind5_gestures.py"  # a sixth, for reports
 BLIND6_GENERATOR = ROOT / "tests" / "blind6_gestures.py"  # a seventh, for reports only
 BLIND7_GENERATOR = ROOT / "tests" / "blind7_gestures.py"  # an eighth, for reports only
 BLIND8_GENERATOR = ROOT / "tests" / "blind8_gestures.py"  # a ninth, for reports only
+BLIND9_GENERATOR = ROOT / "tests" / "blind9_gestures.py"  # a tenth, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 
