@@ -12,7 +12,7 @@ index finger's direction over the segment's held frames. When the network reads 
 one (``fallback_below``), the clip is read as the geometric reader reads it.
 
 It is trained on clips of robocue's generator and of the outside generators in tests/ (blind 1
-to 7), never on the independent generator or blind 8, which measure it
+to 8), never on the independent generator or blind 9, which measure it
 (``scripts/train_gesture_hybrid.py``; figures in docs/commands.md).
 """
 
