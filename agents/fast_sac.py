@@ -49,7 +49,7 @@ class LeanSAC(SAC):
 
     def _setup_model(self) -> None:
         super()._setup_model()
-        if self.matmul_dtype == "bfloat16":  # fused Adam: about 3.4 times as fast on the critics' tensors, last bits differ
+        if self.matmul_dtype == "bfloat16":  # fused Adam: one kernel per step instead of several; the last bits differ
             for optimizer in (self.actor.optimizer, self.critic.optimizer, self.ent_coef_optimizer):
                 if optimizer is not None:
                     for group in optimizer.param_groups:
@@ -164,8 +164,9 @@ class LeanSAC(SAC):
                 actor_loss = (ent_coef * log_prob - min_qf_pi).mean()
                 actor_losses.append(actor_loss.item())
                 self.actor.optimizer.zero_grad()
-                actor_loss.backward()
-                self.actor.optimizer.step()
+                if actor_loss.requires_grad:  # not while the actor is frozen too (train.critic_warmup): SAC's step is then a no-op
+                    actor_loss.backward()
+                    self.actor.optimizer.step()
             finally:
                 for parameter in critic_parameters:
                     parameter.requires_grad_(True)
