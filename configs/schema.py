@@ -139,9 +139,10 @@ class EnvConfig(_Section):
     object_motion: bool = Field(
         False,
         description=(
-            "Append to every object token of a table task's state the object's velocity (m/s, from its position's change "
-            "since the previous step; envs/wrappers.py ObjectMotion), in training and evaluation, so the policy sees an "
-            "object slide or slip (docs/transfer.md)."
+            "Append to every object token of a table task's state (a goal env's observation entry too) the object's "
+            "velocity (m/s, from its position's change since the previous step; envs/wrappers.py ObjectMotion), in "
+            "training and evaluation, so the policy sees an object slide or slip (docs/transfer.md). Needs "
+            "env.vec_env dummy or subproc."
         ),
     )
     frame_stack: int = Field(1, ge=1, le=16, description="Stack the last N images of pixel observations along channels (1: off).")

@@ -145,23 +145,26 @@ class ObjectMotion(gym.ObservationWrapper):
     ``(vx, vy, vz)`` in m/s, from the change of the token's position since the previous step
     (zeros at reset and for absent objects), so that a policy sees a pushed object slide or a
     gripped one slip (``env.object_motion``). Tokens grow from ``token_dim`` to ``token_dim + 3``;
-    ``observation_layout`` says so, and the colour and shape fields keep their offsets.
+    ``observation_layout`` says so, and the colour and shape fields keep their offsets. A goal
+    env's ``observation`` entry (the same state vector) grows the same way; its goals do not.
     """
 
     def __init__(self, env: gym.Env):
         super().__init__(env)
         base = env.unwrapped
-        if not base.task.on_table or getattr(base, "obs_mode", None) != "state":
+        if not base.task.on_table or getattr(base, "obs_mode", None) not in ("state", "goal"):
             raise ValueError(
-                f"object motion needs a state observation of a table task ({', '.join(table_tasks())}); "
+                f"object motion needs a state or goal observation of a table task ({', '.join(table_tasks())}); "
                 f"got task {base.task.name} with observation {getattr(base, 'obs_mode', '?')}"
             )
         layout = env.get_wrapper_attr("observation_layout")
         self._start, (self._n, self._dim) = layout["robot"], tuple(layout["objects"])
         self._dt = base.engine.control_dt
         self.observation_layout = {**layout, "objects": (self._n, self._dim + 3)}
-        size = env.observation_space.shape[0] + 3 * self._n
-        self.observation_space = gym.spaces.Box(-np.inf, np.inf, (size,), dtype=np.float32)
+        self._goal = isinstance(env.observation_space, gym.spaces.Dict)
+        state_space = env.observation_space["observation"] if self._goal else env.observation_space
+        grown = gym.spaces.Box(-np.inf, np.inf, (state_space.shape[0] + 3 * self._n,), dtype=np.float32)
+        self.observation_space = gym.spaces.Dict({**env.observation_space.spaces, "observation": grown}) if self._goal else grown
         self._previous: np.ndarray | None = None
 
     def reset(self, *, seed=None, options=None):
@@ -169,15 +172,20 @@ class ObjectMotion(gym.ObservationWrapper):
         return super().reset(seed=seed, options=options)
 
     def observation(self, observation):
+        if self._goal:
+            return {**observation, "observation": self._grow(observation["observation"])}
+        return self._grow(observation)
+
+    def _grow(self, state: np.ndarray) -> np.ndarray:
         end = self._start + self._n * self._dim
-        tokens = observation[self._start : end].reshape(self._n, self._dim)
+        tokens = state[self._start : end].reshape(self._n, self._dim)
         positions = tokens[:, 1:4].copy()
         velocity = np.zeros((self._n, 3), dtype=np.float32)
         if self._previous is not None:
             velocity = (positions - self._previous) / self._dt * tokens[:, :1]  # absent tokens stay zero
         self._previous = positions
         grown = np.concatenate([tokens, velocity.astype(np.float32)], axis=1).reshape(-1)
-        return np.concatenate([observation[: self._start], grown, observation[end:]]).astype(np.float32)
+        return np.concatenate([state[: self._start], grown, state[end:]]).astype(np.float32)
 
 
 def wrap(env: gym.Env, frame_stack: int = 1, token_noise: float = 0.0, object_motion: bool = False) -> gym.Env:

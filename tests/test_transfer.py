@@ -218,10 +218,33 @@ def test_object_motion_appends_each_objects_velocity_to_its_token():
     env.close()
 
 
+def test_object_motion_grows_a_goal_envs_observation_and_leaves_its_goals():
+    from robocue.envs.wrappers import ObjectMotion
+
+    plain = gym.make("robocue/PushGoal-MuJoCo-v0")
+    env = ObjectMotion(gym.make("robocue/PushGoal-MuJoCo-v0"))
+    n, dim = env.get_wrapper_attr("observation_layout")["objects"]
+    start = env.get_wrapper_attr("observation_layout")["robot"]
+    assert env.observation_space["observation"].shape[0] == plain.observation_space["observation"].shape[0] + 3 * n
+    grown, _ = env.reset(seed=0)
+    original, _ = plain.reset(seed=0)
+    assert env.observation_space.contains(grown)
+    for _ in range(5):
+        action = env.action_space.sample()
+        grown, *_ = env.step(action)
+        original, *_ = plain.step(action)
+    for key in ("achieved_goal", "desired_goal"):
+        np.testing.assert_array_equal(grown[key], original[key])
+    tokens = grown["observation"][start : start + n * dim].reshape(n, dim)
+    np.testing.assert_array_equal(tokens[:, :-3].reshape(-1), original["observation"][start : start + n * (dim - 3)])
+    env.close()
+    plain.close()
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        (["env.id=robocue/GoTo-MuJoCo-v0"], "object motion needs a state observation of a table task"),
+        (["env.id=robocue/GoTo-MuJoCo-v0"], "object motion needs a state or goal observation of a table task"),
         (["env.vec_env=threaded"], "'env.object_motion': needs env.vec_env=dummy or subproc"),
     ],
 )
