@@ -32,6 +32,15 @@ from stable_baselines3.common.utils import polyak_update
 MATMUL_DTYPES = ("float32", "bfloat16")
 
 
+def use_fused_adam(model: SAC) -> None:
+    """Steps the actor's, the critics' and the entropy coefficient's Adam with its fused kernel (one kernel per step
+    instead of several; the last bits differ), as ``matmul_dtype="bfloat16"`` does."""
+    for optimizer in (model.actor.optimizer, model.critic.optimizer, model.ent_coef_optimizer):
+        if optimizer is not None:
+            for group in optimizer.param_groups:
+                group["foreach"], group["fused"] = False, True
+
+
 class LeanSAC(SAC):
     """Stable-Baselines3's SAC with a cheaper ``train`` (same update; see the module docstring).
 
@@ -49,11 +58,8 @@ class LeanSAC(SAC):
 
     def _setup_model(self) -> None:
         super()._setup_model()
-        if self.matmul_dtype == "bfloat16":  # fused Adam: one kernel per step instead of several; the last bits differ
-            for optimizer in (self.actor.optimizer, self.critic.optimizer, self.ent_coef_optimizer):
-                if optimizer is not None:
-                    for group in optimizer.param_groups:
-                        group["foreach"], group["fused"] = False, True
+        if self.matmul_dtype == "bfloat16":
+            use_fused_adam(self)
 
     def _autocast(self):
         if self.matmul_dtype == "float32":
@@ -61,8 +67,10 @@ class LeanSAC(SAC):
         return torch.autocast(self.device.type, dtype=torch.bfloat16)
 
     def _actor_log_prob(self, observations):
-        """``actor.action_log_prob`` with the hidden layers under autocast and the heads in float32."""
+        """``actor.action_log_prob``; in bfloat16 with the hidden layers under autocast and the heads in float32."""
         actor = self.actor
+        if self.matmul_dtype == "float32":
+            return actor.action_log_prob(observations)
         with self._autocast():
             latent = actor.latent_pi(actor.extract_features(observations, actor.features_extractor))
         latent = latent.float()
@@ -71,8 +79,10 @@ class LeanSAC(SAC):
         return actor.action_dist.log_prob_from_params(mean_actions, log_std)
 
     def _q_values(self, critic, observations, actions) -> list[torch.Tensor]:
-        """``critic(observations, actions)`` with each network's hidden layers under autocast and
-        its last layer in float32."""
+        """``critic(observations, actions)``; in bfloat16 with each network's hidden layers under
+        autocast and its last layer in float32."""
+        if self.matmul_dtype == "float32":
+            return list(critic(observations, actions))
         with torch.set_grad_enabled(torch.is_grad_enabled() and not critic.share_features_extractor):
             features = critic.extract_features(observations, critic.features_extractor)
         inputs = torch.cat([features, actions], dim=1)
@@ -106,15 +116,11 @@ class LeanSAC(SAC):
         ent_coef_losses, ent_coefs, actor_losses, critic_losses = [], [], [], []
         critic_parameters = list(self.critic.parameters())
         target_parameters = list(self.critic_target.parameters())
-        float32 = self.matmul_dtype == "float32"
         for gradient_step in range(gradient_steps):
             replay_data = self.replay_buffer.sample(batch_size, env=self._vec_normalize_env)
             discounts = replay_data.discounts if replay_data.discounts is not None else self.gamma
 
-            if float32:
-                actions_pi, log_prob = self.actor.action_log_prob(replay_data.observations)
-            else:
-                actions_pi, log_prob = self._actor_log_prob(replay_data.observations)
+            actions_pi, log_prob = self._actor_log_prob(replay_data.observations)
             log_prob = log_prob.reshape(-1, 1)
 
             ent_coef_loss = None
@@ -131,20 +137,13 @@ class LeanSAC(SAC):
                 self.ent_coef_optimizer.step()
 
             with torch.no_grad():
-                if float32:
-                    next_actions, next_log_prob = self.actor.action_log_prob(replay_data.next_observations)
-                    next_q_values = torch.cat(self.critic_target(replay_data.next_observations, next_actions), dim=1)
-                else:
-                    next_actions, next_log_prob = self._actor_log_prob(replay_data.next_observations)
-                    next_q_values = torch.cat(self._q_values(self.critic_target, replay_data.next_observations, next_actions), dim=1)
+                next_actions, next_log_prob = self._actor_log_prob(replay_data.next_observations)
+                next_q_values = torch.cat(self._q_values(self.critic_target, replay_data.next_observations, next_actions), dim=1)
                 next_q_values, _ = torch.min(next_q_values, dim=1, keepdim=True)
                 next_q_values = next_q_values - ent_coef * next_log_prob.reshape(-1, 1)
                 target_q_values = replay_data.rewards + (1 - replay_data.dones) * discounts * next_q_values
 
-            if float32:
-                current_q_values = self.critic(replay_data.observations, replay_data.actions)
-            else:
-                current_q_values = self._q_values(self.critic, replay_data.observations, replay_data.actions)
+            current_q_values = self._q_values(self.critic, replay_data.observations, replay_data.actions)
             critic_loss = 0.5 * sum(F.mse_loss(current_q, target_q_values) for current_q in current_q_values)
             critic_losses.append(critic_loss.item())
             self.critic.optimizer.zero_grad()
@@ -156,10 +155,7 @@ class LeanSAC(SAC):
             for parameter in critic_parameters:
                 parameter.requires_grad_(False)
             try:
-                if float32:
-                    q_values_pi = torch.cat(self.critic(replay_data.observations, actions_pi), dim=1)
-                else:
-                    q_values_pi = torch.cat(self._q_values(self.critic, replay_data.observations, actions_pi), dim=1)
+                q_values_pi = torch.cat(self._q_values(self.critic, replay_data.observations, actions_pi), dim=1)
                 min_qf_pi, _ = torch.min(q_values_pi, dim=1, keepdim=True)
                 actor_loss = (ent_coef * log_prob - min_qf_pi).mean()
                 actor_losses.append(actor_loss.item())

@@ -33,6 +33,7 @@ import torch
 from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.gestures import GESTURE_READERS, GestureEncoder, evaluate_gesture_encoder, load_gesture_reader, sample_dataset
 from robocue.perception.gestures.encoder import DEFAULT_WEIGHTS
+from robocue.perception.gestures.geometric import any_frame_tracked
 from robocue.perception.gestures.training import warm_start
 from robocue.perception.language import SPLITS, evaluate_all_splits, load_default_language_encoder, sample_utterances
 from robocue.perception.outside import (
@@ -127,8 +128,7 @@ def _reading(reader):
     """``reader.recognize``, reading nothing in a clip whose every frame is dropped (the readers refuse such a clip)."""
 
     def recognize(landmarks: np.ndarray) -> list[dict]:
-        seen = ~(np.isnan(landmarks).any(axis=(1, 2)) | (landmarks == 0).all(axis=(1, 2)))
-        return reader.recognize(landmarks) if seen.any() else []
+        return reader.recognize(landmarks) if any_frame_tracked(landmarks) else []
 
     return recognize
 

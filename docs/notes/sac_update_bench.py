@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from stable_baselines3 import SAC
 
-from robocue.agents.fast_sac import LeanSAC
+from robocue.agents.fast_sac import LeanSAC, use_fused_adam
 from robocue.agents.training import build_model
 from robocue.configs.schema import load_config
 
@@ -54,9 +54,7 @@ def main() -> None:
     lean = timed("LeanSAC float32", lambda: LeanSAC.train(model, args.steps, model.batch_size))
     print("  the same weights as SAC.train:", all(torch.equal(sb3[k], lean[k]) for k in sb3))
     model.matmul_dtype = "bfloat16"
-    for optimizer in optimizers():
-        for group in optimizer.param_groups:
-            group["foreach"], group["fused"] = False, True  # as LeanSAC sets them up for bfloat16
+    use_fused_adam(model)  # as LeanSAC sets its optimizers up for bfloat16
     states = [copy.deepcopy(o.state_dict()) for o in optimizers()]
     fast = timed("LeanSAC bfloat16 (fused Adam)", lambda: LeanSAC.train(model, args.steps, model.batch_size))
     print(f"  largest weight difference from SAC.train: {max(float((sb3[k] - fast[k]).abs().max()) for k in sb3):.3g}")

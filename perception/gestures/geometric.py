@@ -396,6 +396,11 @@ def _drifts(path: np.ndarray, th: Thresholds) -> list[tuple[int, int]]:
     return out
 
 
+def any_frame_tracked(landmarks: np.ndarray) -> bool:
+    """Whether the tracker saw any frame of the clip (not all NaN or all zeros); the readers refuse a clip it never saw."""
+    return bool(_valid_frames(np.asarray(landmarks, dtype=np.float64)).any())
+
+
 def tracked_share(landmarks: np.ndarray, gestures: list[dict]) -> list[float]:
     """For each gesture, the share of its frames the tracker saw (not dropped): how sure a reading of them can be."""
     valid = _valid_frames(np.asarray(landmarks, dtype=np.float64))
