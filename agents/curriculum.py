@@ -7,7 +7,8 @@ success distance, so the object must always move), and each time
 the training episodes succeed often enough (``advance_at`` over the last ``window`` finished
 episodes at the current range) the range widens by ``widen_by``; from ``full_range`` on, training
 goals are the regions' centres, as in evaluation. ``near_start`` of the training episodes start
-with the tool tip next to the object. Hindsight relabelling (``algo.her``) still learns from every
+with the tool tip next to the object, and ``air_goals`` of PickAndPlace's training goals are in the
+air above it (lifting is rewarded before placing). Hindsight relabelling (``algo.her``) still learns from every
 episode; the curriculum decides which goals the policy is asked for.
 
 The range is logged as ``curriculum/goal_range`` (metrics/progress.csv, TensorBoard, wandb) and
@@ -28,7 +29,8 @@ def curriculum_env_kwargs(config: Config) -> dict:
     curriculum = config.env.curriculum
     if curriculum is None:
         return {}
-    return {"goal_range": curriculum.goal_range, "near_start": curriculum.near_start}
+    kwargs = {"goal_range": curriculum.goal_range, "near_start": curriculum.near_start}
+    return {**kwargs, "air_goals": curriculum.air_goals} if curriculum.air_goals > 0 else kwargs
 
 
 class GoalCurriculum(BaseCallback):

@@ -408,6 +408,8 @@ def check_runnable(config: Config) -> str:
             problem = f"full_range={curriculum.full_range} must be larger than goal_range={curriculum.goal_range}"
         elif not hasattr(env.unwrapped.task, "set_goal_range"):
             problem = f"moves goals of push and pick_and_place only; {config.env.id} has none to move"
+        elif curriculum.air_goals > 0 and not env.unwrapped.task.gripper:
+            problem = f"air_goals={curriculum.air_goals}: goals in the air are for pick_and_place, not {config.env.id} (set it to 0)"
         if problem is not None:
             env.close()
             raise ConfigError(f"config key 'env.curriculum' {problem}")

@@ -62,6 +62,15 @@ class CurriculumConfig(_Section):
             "arm's home (envs/tasks/manipulation.py)."
         ),
     )
+    air_goals: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "pick_and_place only: share of training goals lifted above the table by up to 0.15 m (drawn uniformly), so "
+            "that lifting the object is rewarded before placing it is."
+        ),
+    )
 
 
 class EnvConfig(_Section):

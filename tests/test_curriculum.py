@@ -89,11 +89,21 @@ def test_only_training_envs_get_the_curriculum():
         env.close()
 
 
+def test_air_goals_reach_only_pick_and_place_training_envs():
+    config = load_config("pick_and_place_sac_her")
+    assert training_env_kwargs(config)["air_goals"] == 0.5 and "air_goals" not in training_env_kwargs(load_config(PUSH))
+    for for_training, expected in ((True, 0.5), (False, 0.0)):
+        env = make_env(config, for_training=for_training)
+        assert env.unwrapped.task.air_goals == expected
+        env.close()
+
+
 @pytest.mark.parametrize(
     "overrides, needle",
     [
         (["env.id=robocue/ReachGoal-MuJoCo-v0"], "config key 'env.curriculum' moves goals of push and pick_and_place only"),
         (["env.curriculum.full_range=0.05"], "full_range=0.05 must be larger than goal_range=0.06"),
+        (["env.curriculum.air_goals=0.5"], "goals in the air are for pick_and_place"),
         (["algo.learning_starts=100"], r"'algo.learning_starts' is 100, .* at least 400 \(4 env copies x 100 steps\)"),
     ],
 )

@@ -12,7 +12,7 @@ from robocue import envs  # noqa: F401  (registers the ids)
 from robocue.envs import RobocueEnv
 from robocue.envs.commands import COLORS, DESTINATIONS, SHAPES
 from robocue.envs.robots.arm import Arm
-from robocue.envs.tasks.manipulation import PickAndPlaceTask, PushTask
+from robocue.envs.tasks.manipulation import AIR_HEIGHT, PickAndPlaceTask, PushTask
 from robocue.envs.tasks.reach import OBJECT_HALF_SIZE, object_name
 from robocue.envs.tasks.table import (
     DESTINATION_REGIONS,
@@ -270,6 +270,31 @@ def test_near_start_puts_the_tool_tip_next_to_the_commanded_object(task):
             assert np.linalg.norm(offset) > 0.02  # not inside it
     finally:
         env.close()
+
+
+def test_air_goals_lift_part_of_the_pick_and_place_goals():
+    env = RobocueEnv(task="pick_and_place", goal_range=0.06, air_goals=0.5)
+    try:
+        heights = []
+        for seed in range(40):
+            env.reset(seed=seed)
+            heights.append(env.task.desired_goal(env.engine)[2] - OBJECT_HALF_SIZE)
+        heights = np.array(heights)
+        assert heights.min() >= -1e-9 and heights.max() <= AIR_HEIGHT + 1e-9
+        lifted = int((heights > 1e-9).sum())
+        assert 10 <= lifted <= 30  # about half of 40
+        env.unwrapped.set_goal_range(None)  # the regions' centres, still lifted by the training aid
+        lifted_at_centre = 0
+        for seed in range(10):
+            env.reset(seed=seed)
+            lifted_at_centre += env.task.desired_goal(env.engine)[2] > OBJECT_HALF_SIZE
+        assert lifted_at_centre > 0
+    finally:
+        env.close()
+    with pytest.raises(ValueError, match="goals in the air are for pick_and_place"):
+        PushTask(air_goals=0.5)
+    with pytest.raises(ValueError, match="air_goals=2 must be a probability"):
+        PickAndPlaceTask(air_goals=2)
 
 
 def test_the_aids_left_off_change_no_episode():

@@ -26,6 +26,10 @@ agents/curriculum.py), both off by default and never on in evaluation:
   3-10 cm above it, fingers open) instead of at the arm's home, so that exploration touches
   the object at all: with uniform random actions from home the commanded object moves more
   than 1 cm in 7 of 100 Push episodes.
+- ``air_goals`` (a probability, PickAndPlace only): that share of the training goals is lifted
+  above the table by up to ``AIR_HEIGHT`` (drawn uniformly), the standard trick of hindsight
+  relabelling's pick-and-place (Andrychowicz et al. 2017; panda-gym's PandaPickAndPlace): a goal
+  in the air is reached only by lifting the object, so grasping is rewarded before placing is.
 
 ``max_step`` (metres, default the arm's 0.05) caps how far the tool tip's target moves in one
 env step. At 5 cm per 0.04 s step the tip hits at up to 1.25 m/s, and these light objects
@@ -68,6 +72,7 @@ _SHAPE_GEOMS = {
         "cylinder", (OBJECT_HALF_SIZE, OBJECT_HALF_SIZE), rgba, mass=0.06, friction=0.4, rolling_friction=_ROLLING
     ),
 }
+AIR_HEIGHT = 0.15  # metres above resting height: the highest training goal of ``air_goals``
 _POOL = [(color, shape) for color in COLORS for shape in SHAPES]
 # Parking spots: 0.5 m apart, 2.25 m below the floor; parked objects fall freely from there.
 _PARKING = {pair: np.array([-1.0 + 0.5 * (i % 4), -1.0 + 0.5 * (i // 4), -3.0]) for i, pair in enumerate(_POOL)}
@@ -102,6 +107,7 @@ class _TableObjectsTask(Task):
         goal_range: float | None = None,
         near_start: float = 0.0,
         max_step: float | None = None,
+        air_goals: float = 0.0,
     ):
         super().__init__(reward_type)
         if not 1 <= n_objects <= len(COLORS):
@@ -110,12 +116,17 @@ class _TableObjectsTask(Task):
             raise ValueError(f"distance_threshold={distance_threshold} must be positive")
         if not 0.0 <= near_start <= 1.0:
             raise ValueError(f"near_start={near_start} must be a probability, between 0 and 1")
+        if not 0.0 <= air_goals <= 1.0:
+            raise ValueError(f"air_goals={air_goals} must be a probability, between 0 and 1")
+        if air_goals > 0 and not self.gripper:
+            raise ValueError(f"air_goals={air_goals}: goals in the air are for pick_and_place (an arm with a gripper), not {self.name}")
         if max_step is not None and not 0.0 < max_step <= 0.1:
             raise ValueError(f"max_step={max_step} must be between 0 and 0.1 metres per step (None: the arm's {Arm.max_step})")
         self.max_step = max_step
         self.n_objects = n_objects
         self.distance_threshold = distance_threshold
         self.near_start = near_start
+        self.air_goals = air_goals
         self.set_goal_range(goal_range)
         self.placed: dict[str, str] = {}  # colour -> shape of the objects in the scene
         self.command: Command | None = None
@@ -179,6 +190,8 @@ class _TableObjectsTask(Task):
             direction, length = _unit(self._goal[:2] - positions[0])
             beyond = rng.uniform(0.0, self.goal_range)  # past the success distance: the object must move
             self._goal[:2] = positions[0] + min(self.distance_threshold + beyond, length) * direction
+        if self.air_goals > 0 and rng.random() < self.air_goals:  # drawn only when on: streams stay as they were
+            self._goal[2] += rng.uniform(0.0, AIR_HEIGHT)
         order = [target] + [i for i in range(self.n_objects) if i != target]  # commanded object first
         self.placed = {}
         for index, xy in zip(order, positions):
