@@ -26,7 +26,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 from robocue import envs  # noqa: F401  (registers the robocue/ ids)
 from robocue.agents.curriculum import curriculum_env_kwargs
 from robocue.agents.fast_sac import LeanSAC
-from robocue.agents.her_buffer import MovedGoalHerReplayBuffer
+from robocue.agents.her_buffer import DeviceHerReplayBuffer, MovedGoalHerReplayBuffer
 from robocue.agents.runs import CHECKPOINT_DIR, CONFIG_FILE, MODEL_FILE, STAMP_FILE, load_run_config
 from robocue.configs import Config, ConfigError, algorithm_class
 from robocue.configs.schema import validate_config
@@ -361,14 +361,18 @@ def zip_algorithm(path: Path) -> str:
     raise ConfigError(f"{str(path)!r}: cannot tell its algorithm (robocue knows sac, tqc and ppo)")
 
 
-def replay_buffer_arguments(config: Config) -> dict:
-    """SB3 constructor arguments for the config's replay buffer: HER's with ``algo.her``, else none."""
+def replay_buffer_arguments(config: Config, device: str = "cpu") -> dict:
+    """SB3 constructor arguments for the config's replay buffer: HER's with ``algo.her``, else none;
+    on ``device`` (resolved: cpu or cuda) when ``algo.her.device_buffer`` says so (null: on CUDA)."""
     if config.algo.her is None:
         return {}
     her = config.algo.her.model_dump()
+    on_device = her.pop("device_buffer")
     if her["moved_share"] > 0:
         return {"replay_buffer_class": MovedGoalHerReplayBuffer, "replay_buffer_kwargs": her}
     del her["moved_share"], her["moved_distance"]
+    if on_device or (on_device is None and device.startswith("cuda")):
+        return {"replay_buffer_class": DeviceHerReplayBuffer, "replay_buffer_kwargs": her}
     return {"replay_buffer_class": HerReplayBuffer, "replay_buffer_kwargs": her}
 
 
@@ -389,7 +393,7 @@ def sb3_model(config: Config, vec_env, device: str, layout: dict | None, hyperpa
         verbose=0,
         policy_kwargs=policy_kwargs(config.policy, config.algo.name, layout),
         _init_setup_model=setup,
-        **(replay_buffer_arguments(config) if setup else {}),
+        **(replay_buffer_arguments(config, device) if setup else {}),
         **(config.algo.hyperparameters if hyperparameters is None else hyperparameters),
         **extra,
     )

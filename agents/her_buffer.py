@@ -1,4 +1,15 @@
-"""Hindsight relabelling that looks where something happened: episodes whose achieved goal moved.
+"""Hindsight replay buffers beyond SB3's: one that keeps its transitions on the GPU, and one that
+looks where something happened (episodes whose achieved goal moved).
+
+:class:`DeviceHerReplayBuffer` is SB3's ``HerReplayBuffer`` with every transition in torch tensors
+on the training device instead of numpy arrays in host memory: a batch is gathered and relabelled
+where the networks are, so a CUDA run copies no batch from the host at each gradient step (only
+each env step's new transitions go to the device). Which transitions and goals a batch takes is
+drawn exactly as SB3 draws them (numpy's global generator, the same episode bookkeeping), and the
+relabelled rewards are the env's own ``compute_reward`` (robocue's goal envs say what it computes,
+``goal_reward_spec``; other envs are asked on the host). On the CPU device its batches equal SB3's
+bit for bit (tests/test_her_buffer.py). ``algo.her.device_buffer`` picks it (by default, when
+training runs on CUDA).
 
 In Push or PickAndPlace the achieved goal is the commanded object's position, and in most early
 episodes the policy never touches it: every relabelled goal is then the object's start, reached by
@@ -20,6 +31,110 @@ from __future__ import annotations
 import numpy as np
 import torch
 from stable_baselines3 import HerReplayBuffer
+from stable_baselines3.common.buffers import DictReplayBuffer
+from stable_baselines3.common.type_aliases import DictReplayBufferSamples
+
+_STORAGE = ("actions", "rewards", "dones", "timeouts")
+
+
+class _DeviceStorage(DictReplayBuffer):
+    """DictReplayBuffer's ``add`` writing into torch tensors on ``self.device`` (see below)."""
+
+    def _store_on_device(self) -> None:
+        """Replaces the numpy arrays the constructor made (never written, so never backed by memory)
+        with zeroed tensors of the same shapes and dtypes on the device."""
+
+        def like(array: np.ndarray) -> torch.Tensor:
+            return torch.zeros(array.shape, dtype=torch.from_numpy(array[:0]).dtype, device=self.device)
+
+        self.observations = {key: like(array) for key, array in self.observations.items()}
+        self.next_observations = {key: like(array) for key, array in self.next_observations.items()}
+        for name in _STORAGE:
+            setattr(self, name, like(getattr(self, name)))
+
+    @staticmethod
+    def _put(row: torch.Tensor, value) -> None:
+        row.copy_(torch.as_tensor(np.asarray(value)).reshape(row.shape))
+
+    def add(self, obs, next_obs, action, reward, done, infos) -> None:
+        for key in self.observations:
+            self._put(self.observations[key][self.pos], obs[key])
+            self._put(self.next_observations[key][self.pos], next_obs[key])
+        self._put(self.actions[self.pos], action)
+        self._put(self.rewards[self.pos], reward)
+        self._put(self.dones[self.pos], done)
+        if self.handle_timeout_termination:
+            self._put(self.timeouts[self.pos], [info.get("TimeLimit.truncated", False) for info in infos])
+        self.pos += 1
+        if self.pos == self.buffer_size:
+            self.full, self.pos = True, 0
+
+
+# HerReplayBuffer.add does HER's episode bookkeeping and then calls super().add: with _DeviceStorage
+# after HerReplayBuffer in the bases, that call stores into the device tensors.
+class DeviceHerReplayBuffer(HerReplayBuffer, _DeviceStorage):
+    """``HerReplayBuffer`` whose transitions live in tensors on the training device.
+
+    Args: ``HerReplayBuffer``'s (``device`` is where the transitions are kept).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._store_on_device()
+        self._reward_spec: dict | None = None
+
+    def _index(self, batch_indices: np.ndarray, env_indices: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        return torch.as_tensor(batch_indices, device=self.device), torch.as_tensor(env_indices, device=self.device)
+
+    def _samples(self, rows, obs: dict, next_obs: dict, rewards: torch.Tensor, env) -> DictReplayBufferSamples:
+        if env is not None:  # VecNormalize normalises numpy arrays on the host
+            obs, next_obs = (self._normalized(observations, env) for observations in (obs, next_obs))
+            rewards = torch.as_tensor(self._normalize_reward(rewards.cpu().numpy(), env), device=self.device)
+        return DictReplayBufferSamples(
+            observations=obs,
+            actions=self.actions[rows],
+            next_observations=next_obs,
+            # Only dones that are not timeouts (timeouts stay 0 unless handle_timeout_termination)
+            dones=(self.dones[rows] * (1 - self.timeouts[rows])).reshape(-1, 1),
+            rewards=rewards.reshape(-1, 1),
+        )
+
+    def _normalized(self, observations: dict, env) -> dict:
+        host = self._normalize_obs({key: value.cpu().numpy() for key, value in observations.items()}, env)
+        return {key: torch.as_tensor(value, device=self.device) for key, value in host.items()}
+
+    def _get_real_samples(self, batch_indices, env_indices, env=None) -> DictReplayBufferSamples:
+        rows = self._index(batch_indices, env_indices)
+        obs = {key: value[rows] for key, value in self.observations.items()}
+        next_obs = {key: value[rows] for key, value in self.next_observations.items()}
+        return self._samples(rows, obs, next_obs, self.rewards[rows], env)
+
+    def _get_virtual_samples(self, batch_indices, env_indices, env=None) -> DictReplayBufferSamples:
+        rows = self._index(batch_indices, env_indices)
+        obs = {key: value[rows] for key, value in self.observations.items()}
+        next_obs = {key: value[rows] for key, value in self.next_observations.items()}
+        goals = self._sample_goals(batch_indices, env_indices)  # SB3's: numpy's draws, indexing our tensors
+        obs["desired_goal"], next_obs["desired_goal"] = goals, goals
+        # r_t = reward(s_{t+1}'s achieved goal, the new desired goal), as SB3 computes it
+        return self._samples(rows, obs, next_obs, self._relabelled_rewards(next_obs["achieved_goal"], goals), env)
+
+    def _relabelled_rewards(self, achieved: torch.Tensor, desired: torch.Tensor) -> torch.Tensor:
+        if self._reward_spec is None:
+            try:
+                self._reward_spec = self.env.env_method("goal_reward_spec", indices=[0])[0]
+            except AttributeError:
+                self._reward_spec = {}
+        kind = self._reward_spec.get("reward_type")
+        if kind not in ("dense", "sparse"):  # an env that does not say: its compute_reward, on the host
+            rewards = self.env.env_method(
+                "compute_reward", achieved.cpu().numpy(), desired.cpu().numpy(), [{} for _ in range(len(achieved))], indices=[0]
+            )[0]
+            return torch.as_tensor(np.asarray(rewards, dtype=np.float32), device=self.device)
+        offset = achieved.double() - desired.double()  # float64, as the task's goal_distance
+        distance = (offset * offset).sum(dim=-1).sqrt()
+        if kind == "dense":
+            return (-distance).float()
+        return torch.where(distance >= self._reward_spec["distance_threshold"], -1.0, 0.0).float()
 
 
 class MovedGoalHerReplayBuffer(HerReplayBuffer):

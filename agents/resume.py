@@ -179,6 +179,11 @@ def save_resume_state(model, config: Config, folder: Path, replay_buffer: bool =
 _BUFFER_ARRAYS = ("observations", "next_observations", "actions", "rewards", "dones", "timeouts", "ep_start", "ep_length", "ep_moved")
 
 
+def _host(array) -> np.ndarray:
+    """A buffer's array in host memory (DeviceHerReplayBuffer keeps its transitions in torch tensors)."""
+    return array.cpu().numpy() if isinstance(array, torch.Tensor) else array
+
+
 def _buffer_arrays(buffer) -> dict[str, np.ndarray]:
     """The filled part of a replay buffer's arrays (all of them once it has wrapped around)."""
     filled = buffer.buffer_size if buffer.full else buffer.pos
@@ -186,10 +191,17 @@ def _buffer_arrays(buffer) -> dict[str, np.ndarray]:
     for name in _BUFFER_ARRAYS:
         value = getattr(buffer, name, None)
         if isinstance(value, dict):
-            arrays.update({f"{name}__{key}": v[:filled] for key, v in value.items()})
+            arrays.update({f"{name}__{key}": _host(v[:filled]) for key, v in value.items()})
         elif value is not None:
-            arrays[name] = value[:filled]
+            arrays[name] = _host(value[:filled])
     return arrays
+
+
+def _fill(array, saved: np.ndarray) -> None:
+    if isinstance(array, torch.Tensor):
+        array[: len(saved)] = torch.as_tensor(saved).to(array.device)
+    else:
+        array[: len(saved)] = saved
 
 
 def _restore_buffer(buffer, arrays, meta: dict) -> None:
@@ -197,11 +209,9 @@ def _restore_buffer(buffer, arrays, meta: dict) -> None:
         value = getattr(buffer, name, None)
         if isinstance(value, dict):
             for key in value:
-                saved = arrays[f"buffer__{name}__{key}"]
-                value[key][: len(saved)] = saved
+                _fill(value[key], arrays[f"buffer__{name}__{key}"])
         elif value is not None:
-            saved = arrays[f"buffer__{name}"]
-            value[: len(saved)] = saved
+            _fill(value, arrays[f"buffer__{name}"])
     buffer.pos, buffer.full = meta["pos"], meta["full"]
     if "current_ep_start" in meta:  # HER: where each env copy's running episode began
         buffer._current_ep_start[:] = meta["current_ep_start"]

@@ -184,6 +184,23 @@ class HerConfig(_Section):
         ),
     )
     moved_distance: float = Field(0.02, gt=0.0, le=1.0, description="Metres the achieved goal must move for an episode to count as moved.")
+    device_buffer: bool | None = Field(
+        None,
+        description=(
+            "Keep the replay buffer's transitions in tensors on the training device, where batches are gathered and "
+            "relabelled (agents/her_buffer.py, DeviceHerReplayBuffer; the same batches as SB3's); null: when training "
+            "runs on CUDA. Not with moved_share."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _one_buffer(self):
+        if self.device_buffer and self.moved_share > 0:
+            raise ValueError(
+                f"device_buffer=true cannot go with moved_share={self.moved_share}: the moved-episode buffer keeps its "
+                "transitions in host memory; turn one of them off"
+            )
+        return self
 
 
 class AlgoConfig(BaseModel):
@@ -198,7 +215,7 @@ class AlgoConfig(BaseModel):
         None,
         description=(
             "Hindsight Experience Replay for sac and tqc (needs a goal env, env.id robocue/<Task>Goal-...): "
-            "{n_sampled_goal, goal_selection_strategy, moved_share, moved_distance}; None: a plain replay buffer."
+            "{n_sampled_goal, goal_selection_strategy, moved_share, moved_distance, device_buffer}; None: a plain replay buffer."
         ),
     )
     matmul_dtype: Literal["float32", "bfloat16"] = Field(

@@ -147,6 +147,7 @@ class RobocueEnv(gym.Env):
             self.observation_space = gym.spaces.Dict({**self.observation_space.spaces, "depth": depth_image})
         if obs_mode == "goal":  # only goal envs offer compute_reward (SB3 and HER look for it)
             self.compute_reward = self.task.compute_reward
+            self.goal_reward_spec = self._goal_reward_spec
         self.command = None
         self._closed = False
         self._command_info: dict = {}
@@ -208,6 +209,12 @@ class RobocueEnv(gym.Env):
     def close(self):
         self._closed = True
         self.engine.close()
+
+    def _goal_reward_spec(self) -> dict:
+        """What ``compute_reward`` computes, as plain values, so that a replay buffer on a GPU can
+        relabel rewards where its goals are (agents/her_buffer.py): ``reward_type`` (dense: minus the
+        goals' distance; sparse: -1 unless it is under ``distance_threshold``, then 0)."""
+        return {"reward_type": self.task.reward_type, "distance_threshold": float(self.task.distance_threshold)}
 
     def set_goal_range(self, goal_range: float | None) -> None:
         """The curriculum's hook (agents/curriculum.py): how far from the commanded object's start the

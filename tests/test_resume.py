@@ -25,6 +25,22 @@ RUNS = {
         330,
         300,
     ),
+    # SAC with hindsight relabelling from the replay buffer kept in tensors (agents/her_buffer.py)
+    "sac_her_device_buffer": (
+        SAC_PRESET,
+        [
+            *TINY_OVERRIDES,
+            *QUIET,
+            *HER_OVERRIDES,
+            "algo.name=sac",
+            "algo.her.device_buffer=true",
+            "env.n_envs=2",
+            "train.timesteps=400",
+            "train.checkpoint_every=100",
+        ],  # fmt: skip
+        330,
+        300,
+    ),
 }
 # Trains in a child process that SIGKILLs itself at the first step at or past KILL_AT.
 KILLER = """
@@ -43,7 +59,7 @@ training.train(load_config(preset, overrides))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("algo", ["ppo", "sac", "tqc_her"])
+@pytest.mark.parametrize("algo", sorted(RUNS))
 def test_a_killed_run_resumes_bit_for_bit(tmp_path, algo, capsys):
     preset, overrides, kill_at, resume_step = RUNS[algo]
     assert main(["train", preset, *overrides, f"run.dir={tmp_path / 'whole'}"]) == 0
