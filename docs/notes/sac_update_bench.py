@@ -1,11 +1,13 @@
 """Milliseconds per SAC gradient step: Stable-Baselines3's update against LeanSAC's (agents/fast_sac.py).
 
-    MUJOCO_GL=egl python docs/notes/sac_update_bench.py [--threads N] [--steps N] [OVERRIDES]
+    MUJOCO_GL=egl python docs/notes/sac_update_bench.py [--threads N] [--steps N] [--compile] [OVERRIDES]
 
 Builds push_sac_her as robocue train does (one torch thread by default), fills its replay buffer
 with 2,400 steps, then times ``--steps`` gradient steps of each update from the same weights,
 optimizer states and random streams: SB3's ``SAC.train``, LeanSAC's in float32 (checked bit for bit
-against SB3's) and LeanSAC's in bfloat16. docs/notes/benchmarks.md reads it.
+against SB3's) and LeanSAC's in bfloat16; with ``--compile``, also LeanSAC's in float32 with the
+actor's ``action_log_prob`` and the critics' forward passes through ``torch.compile`` (timed after
+a warm-up of 5 steps, whose seconds it prints). docs/notes/benchmarks.md reads it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--compile", action="store_true", help="also time LeanSAC float32 with torch.compile")
     parser.add_argument("overrides", nargs="*")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -58,6 +61,15 @@ def main() -> None:
     states = [copy.deepcopy(o.state_dict()) for o in optimizers()]
     fast = timed("LeanSAC bfloat16 (fused Adam)", lambda: LeanSAC.train(model, args.steps, model.batch_size))
     print(f"  largest weight difference from SAC.train: {max(float((sb3[k] - fast[k]).abs().max()) for k in sb3):.3g}")
+    if args.compile:
+        model.matmul_dtype = "float32"
+        model.actor.action_log_prob = torch.compile(model.actor.action_log_prob)
+        model.critic.forward = torch.compile(model.critic.forward)
+        model.critic_target.forward = torch.compile(model.critic_target.forward)
+        started = time.perf_counter()
+        LeanSAC.train(model, 5, model.batch_size)
+        print(f"torch.compile warm-up (5 steps): {time.perf_counter() - started:.1f} s")
+        timed("LeanSAC float32, torch.compile", lambda: LeanSAC.train(model, args.steps, model.batch_size))
 
 
 if __name__ == "__main__":
