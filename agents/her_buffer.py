@@ -116,9 +116,9 @@ class DeviceHerReplayBuffer(HerReplayBuffer, _DeviceStorage):
         goals = self._sample_goals(batch_indices, env_indices)  # SB3's: numpy's draws, indexing our tensors
         obs["desired_goal"], next_obs["desired_goal"] = goals, goals
         # r_t = reward(s_{t+1}'s achieved goal, the new desired goal), as SB3 computes it
-        return self._samples(rows, obs, next_obs, self._relabelled_rewards(next_obs["achieved_goal"], goals), env)
+        return self._samples(rows, obs, next_obs, self._relabeled_rewards(next_obs["achieved_goal"], goals), env)
 
-    def _relabelled_rewards(self, achieved: torch.Tensor, desired: torch.Tensor) -> torch.Tensor:
+    def _relabeled_rewards(self, achieved: torch.Tensor, desired: torch.Tensor) -> torch.Tensor:
         if self._reward_spec is None:
             try:
                 self._reward_spec = self.env.env_method("goal_reward_spec", indices=[0])[0]

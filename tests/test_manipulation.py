@@ -284,11 +284,11 @@ def test_air_goals_lift_part_of_the_pick_and_place_goals():
         lifted = int((heights > 1e-9).sum())
         assert 10 <= lifted <= 30  # about half of 40
         env.unwrapped.set_goal_range(None)  # the regions' centres, still lifted by the training aid
-        lifted_at_centre = 0
+        lifted_at_center = 0
         for seed in range(10):
             env.reset(seed=seed)
-            lifted_at_centre += env.task.desired_goal(env.engine)[2] > OBJECT_HALF_SIZE
-        assert lifted_at_centre > 0
+            lifted_at_center += env.task.desired_goal(env.engine)[2] > OBJECT_HALF_SIZE
+        assert lifted_at_center > 0
     finally:
         env.close()
     with pytest.raises(ValueError, match="goals in the air are for pick_and_place"):
