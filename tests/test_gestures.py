@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import sys
+from types import SimpleNamespace
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -305,3 +308,55 @@ def test_render_clip_rejects_bad_landmarks(tmp_path):
 def test_landmarks_from_video_says_mediapipe_is_missing(tmp_path):
     with pytest.raises(RuntimeError, match="pip install mediapipe"):
         landmarks_from_video(tmp_path / "video.mp4")
+
+
+def _fake_mediapipe(calls: list) -> SimpleNamespace:
+    """MediaPipe's Tasks API as landmarks_from_video calls it, finding a hand in bright frames only: it checks
+    robocue's side (frames in order, timestamps, one hand, NaN where none), not MediaPipe's detection."""
+
+    class Landmarker:
+        @classmethod
+        def create_from_options(cls, options):
+            calls.append(("options", options))
+            return cls()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def detect_for_video(self, image, timestamp_ms):
+            calls.append(("frame", timestamp_ms))
+            hand = [SimpleNamespace(x=i / 21, y=0.5, z=-0.01 * i) for i in range(21)]
+            return SimpleNamespace(hand_landmarks=[hand, hand] if image.data.mean() > 128 else [])
+
+    vision = SimpleNamespace(HandLandmarker=Landmarker, HandLandmarkerOptions=lambda **kw: kw, RunningMode=SimpleNamespace(VIDEO="video"))
+    return SimpleNamespace(
+        tasks=SimpleNamespace(vision=vision, BaseOptions=lambda **kw: kw),
+        Image=lambda image_format, data: SimpleNamespace(data=data),
+        ImageFormat=SimpleNamespace(SRGB="srgb"),
+        __version__="1.2.3",
+    )
+
+
+def test_landmarks_from_video_reads_with_the_tasks_api(tmp_path, monkeypatch):
+    video, model = tmp_path / "hand.mp4", tmp_path / "hand_landmarker.task"
+    model.write_bytes(b"model")
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 30, (64, 64))
+    for bright in (True, False, True, True, False, True):
+        writer.write(np.full((64, 64, 3), 255 if bright else 0, np.uint8))
+    writer.release()
+    calls: list = []
+    monkeypatch.setitem(sys.modules, "mediapipe", _fake_mediapipe(calls))
+    landmarks = landmarks_from_video(video, model_path=model)
+    assert landmarks.shape == (6, 21, 3) and landmarks.dtype == np.float32
+    assert np.isnan(landmarks[[1, 4]]).all() and not np.isnan(landmarks[[0, 2, 3, 5]]).any()
+    np.testing.assert_allclose(landmarks[0, :, 0], np.arange(21) / 21, atol=1e-6)
+    options = calls[0][1]
+    assert options["base_options"]["model_asset_path"] == str(model) and options["running_mode"] == "video" and options["num_hands"] == 1
+    assert [t for kind, t in calls if kind == "frame"] == [0, 33, 67, 100, 133, 167]
+    with pytest.raises(FileNotFoundError, match="hand_landmarker.task"):
+        landmarks_from_video(video, model_path=tmp_path / "missing.task")
+    with pytest.raises(RuntimeError, match="has no mediapipe.solutions.hands: pass model_path"):
+        landmarks_from_video(video)

@@ -74,35 +74,76 @@ def render_clip(clip_or_landmarks, path, size: int = 256, labels=None, fps: int 
     return path
 
 
-def landmarks_from_video(path) -> np.ndarray:
-    """Hand landmarks ``(T, 21, 3)`` from a real video with MediaPipe Hands (optional).
+HAND_LANDMARKER_URL = "https://storage.googleapis.com/mediapipe-models/hand_landmarker/hand_landmarker/float16/latest/hand_landmarker.task"
 
-    Needs the ``mediapipe`` package (legacy ``mediapipe.solutions.hands`` API); frames with
-    no hand found are all-NaN. Only the first detected hand is kept.
+
+def _video_frames(path):
+    """``(RGB frame, timestamp in ms)`` of a video file, timestamps strictly increasing (the file's frame rate, else 30 fps)."""
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise ValueError(f"cannot read video {path}")
+    fps = capture.get(cv2.CAP_PROP_FPS) or FPS
+    try:
+        index = 0
+        while True:
+            ok, image = capture.read()
+            if not ok:
+                break
+            yield cv2.cvtColor(image, cv2.COLOR_BGR2RGB), int(round(index * 1000.0 / fps))
+            index += 1
+    finally:
+        capture.release()
+
+
+def landmarks_from_video(path, model_path=None) -> np.ndarray:
+    """Hand landmarks ``(T, 21, 3)`` float32 from a real video with MediaPipe (optional package).
+
+    With ``model_path``, MediaPipe's Tasks API reads it (``HandLandmarker`` in video mode), with the
+    hand landmarker model at that path: robocue downloads nothing, so fetch ``hand_landmarker.task``
+    once (:data:`HAND_LANDMARKER_URL`). Without it, the legacy ``mediapipe.solutions.hands`` of
+    mediapipe 0.10 and older, whose models ship in its wheel. Frames with no hand found are all-NaN;
+    only the first detected hand is kept.
+
+    Raises:
+        RuntimeError: mediapipe is missing, or lacks the API asked for.
+        FileNotFoundError: ``model_path`` is not a file.
+        ValueError: the video cannot be read or has no frames.
     """
     try:
         # lazy import: mediapipe is optional (landmarks from a video file only) and not a dependency.
         import mediapipe as mp
     except ImportError as error:
         raise RuntimeError("landmarks_from_video needs the optional 'mediapipe' package: pip install mediapipe") from error
-    hands_api = getattr(getattr(mp, "solutions", None), "hands", None)
-    if hands_api is None:
-        raise RuntimeError("this mediapipe version has no mediapipe.solutions.hands; install a version that does (e.g. 0.10.14)")
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise ValueError(f"cannot read video {path}")
+    if model_path is not None and not Path(model_path).is_file():
+        raise FileNotFoundError(f"hand landmarker model not found: {model_path} (robocue downloads nothing: fetch {HAND_LANDMARKER_URL})")
     frames = []
-    with hands_api.Hands(static_image_mode=False, max_num_hands=1) as hands:
-        while True:
-            ok, image = capture.read()
-            if not ok:
-                break
-            result = hands.process(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
-            frame = np.full((NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
-            if result.multi_hand_landmarks:
-                frame[:] = [(p.x, p.y, p.z) for p in result.multi_hand_landmarks[0].landmark]
-            frames.append(frame)
-    capture.release()
+
+    def frame_of(hand) -> np.ndarray:
+        frame = np.full((NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
+        if hand:
+            frame[:] = [(p.x, p.y, p.z) for p in hand]
+        return frame
+
+    if model_path is not None:
+        vision = mp.tasks.vision
+        options = vision.HandLandmarkerOptions(
+            base_options=mp.tasks.BaseOptions(model_asset_path=str(model_path)), running_mode=vision.RunningMode.VIDEO, num_hands=1
+        )
+        with vision.HandLandmarker.create_from_options(options) as landmarker:
+            for rgb, timestamp in _video_frames(path):
+                result = landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), timestamp)
+                frames.append(frame_of(result.hand_landmarks[0] if result.hand_landmarks else None))
+    else:
+        hands_api = getattr(getattr(mp, "solutions", None), "hands", None)
+        if hands_api is None:
+            raise RuntimeError(
+                f"mediapipe {getattr(mp, '__version__', '?')} has no mediapipe.solutions.hands: pass model_path, a hand "
+                f"landmarker model (hand_landmarker.task, {HAND_LANDMARKER_URL}), to read with its Tasks API"
+            )
+        with hands_api.Hands(static_image_mode=False, max_num_hands=1) as hands:
+            for rgb, _ in _video_frames(path):
+                result = hands.process(rgb)
+                frames.append(frame_of(result.multi_hand_landmarks[0].landmark if result.multi_hand_landmarks else None))
     if not frames:
         raise ValueError(f"no frames in video {path}")
     return np.stack(frames)
