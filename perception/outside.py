@@ -41,6 +41,7 @@ BLIND6_GENERATOR = ROOT / "tests" / "blind6_gestures.py"  # a seventh, for repor
 BLIND7_GENERATOR = ROOT / "tests" / "blind7_gestures.py"  # an eighth, for reports only
 BLIND8_GENERATOR = ROOT / "tests" / "blind8_gestures.py"  # a ninth, for reports only
 BLIND9_GENERATOR = ROOT / "tests" / "blind9_gestures.py"  # a tenth, for reports only
+BLIND10_GENERATOR = ROOT / "tests" / "blind10_gestures.py"  # an eleventh, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

@@ -13,7 +13,7 @@ with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric, learned and hybrid): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
-to tests/blind9_gestures.py, seed 1, each written apart from the
+to tests/blind10_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -45,6 +45,7 @@ from robocue.perception.outside import (
     BLIND7_GENERATOR,
     BLIND8_GENERATOR,
     BLIND9_GENERATOR,
+    BLIND10_GENERATOR,
     BLIND_GENERATOR,
     PHRASING_FILES,
     ROOT,
@@ -121,6 +122,7 @@ BLIND_SETS = {
     "blind7_generator": (BLIND7_GENERATOR, "blind7_dataset", "blind 7"),
     "blind8_generator": (BLIND8_GENERATOR, "blind8_dataset", "blind 8"),
     "blind9_generator": (BLIND9_GENERATOR, "blind9_dataset", "blind 9"),
+    "blind10_generator": (BLIND10_GENERATOR, "blind10_dataset", "blind 10"),
 }
 
 
