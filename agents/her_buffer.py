@@ -83,9 +83,6 @@ class DeviceHerReplayBuffer(HerReplayBuffer, _DeviceStorage):
         self._store_on_device()
         self._reward_spec: dict | None = None
 
-    def _index(self, batch_indices: np.ndarray, env_indices: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-        return torch.as_tensor(batch_indices, device=self.device), torch.as_tensor(env_indices, device=self.device)
-
     def _samples(self, rows, obs: dict, next_obs: dict, rewards: torch.Tensor, env) -> DictReplayBufferSamples:
         if env is not None:  # VecNormalize normalises numpy arrays on the host
             obs, next_obs = (self._normalized(observations, env) for observations in (obs, next_obs))
@@ -103,16 +100,18 @@ class DeviceHerReplayBuffer(HerReplayBuffer, _DeviceStorage):
         host = self._normalize_obs({key: value.cpu().numpy() for key, value in observations.items()}, env)
         return {key: torch.as_tensor(value, device=self.device) for key, value in host.items()}
 
-    def _get_real_samples(self, batch_indices, env_indices, env=None) -> DictReplayBufferSamples:
-        rows = self._index(batch_indices, env_indices)
+    def _gather(self, batch_indices: np.ndarray, env_indices: np.ndarray) -> tuple[tuple[torch.Tensor, torch.Tensor], dict, dict]:
+        """The rows on the device, and their observations and next observations."""
+        rows = torch.as_tensor(batch_indices, device=self.device), torch.as_tensor(env_indices, device=self.device)
         obs = {key: value[rows] for key, value in self.observations.items()}
-        next_obs = {key: value[rows] for key, value in self.next_observations.items()}
+        return rows, obs, {key: value[rows] for key, value in self.next_observations.items()}
+
+    def _get_real_samples(self, batch_indices, env_indices, env=None) -> DictReplayBufferSamples:
+        rows, obs, next_obs = self._gather(batch_indices, env_indices)
         return self._samples(rows, obs, next_obs, self.rewards[rows], env)
 
     def _get_virtual_samples(self, batch_indices, env_indices, env=None) -> DictReplayBufferSamples:
-        rows = self._index(batch_indices, env_indices)
-        obs = {key: value[rows] for key, value in self.observations.items()}
-        next_obs = {key: value[rows] for key, value in self.next_observations.items()}
+        rows, obs, next_obs = self._gather(batch_indices, env_indices)
         goals = self._sample_goals(batch_indices, env_indices)  # SB3's: numpy's draws, indexing our tensors
         obs["desired_goal"], next_obs["desired_goal"] = goals, goals
         # r_t = reward(s_{t+1}'s achieved goal, the new desired goal), as SB3 computes it

@@ -960,14 +960,19 @@ def _a_face(ctx, t, t1):
     tr.move(t, go, pos=p + r.normal(0.0, 0.01, 3) * bs, f=f, n=n, pose=_pose(ctx, "relaxed"))
     ctx.away = False
     if r.random() < 0.5:
-        k, per = t + go, r.uniform(0.25, 0.4)
-        d = _MED * r.uniform(0.005, 0.012) * bs
-        while k + per < t + go + stay:
-            tr.nudge("pos", k, per / 2, d)
-            tr.nudge("pos", k + per / 2, per / 2, -d)
-            k += per
+        per = r.uniform(0.25, 0.4)
+        _wiggle(tr, t + go, t + go + stay, per, _MED * r.uniform(0.005, 0.012) * bs)
     _go_rest(ctx, t + go + stay, back)
     return t + go + stay + back
+
+
+def _wiggle(tr, start: float, end: float, per: float, d: np.ndarray) -> None:
+    """Small back-and-forth nudges of the hand's position, one every ``per`` seconds from ``start`` to ``end``."""
+    k = start
+    while k + per < end:
+        tr.nudge("pos", k, per / 2, d)
+        tr.nudge("pos", k + per / 2, per / 2, -d)
+        k += per
 
 
 def _a_reach(ctx, t, t1):
@@ -996,12 +1001,8 @@ def _a_adjust(ctx, t, t1):
     f = _perp(_MED + 0.2 * _DOWN, n)
     tr.move(t, go, pos=tgt, f=f, n=n, pose=_pose(ctx, "soft"))
     ctx.away = False
-    k, per = t + go, r.uniform(0.2, 0.35)
-    d = r.normal(0.0, 1.0, 3) * 0.008 * bs
-    while k + per < t + go + stay:
-        tr.nudge("pos", k, per / 2, d)
-        tr.nudge("pos", k + per / 2, per / 2, -d)
-        k += per
+    per = r.uniform(0.2, 0.35)
+    _wiggle(tr, t + go, t + go + stay, per, r.normal(0.0, 1.0, 3) * 0.008 * bs)
     _go_rest(ctx, t + go + stay, back)
     return t + go + stay + back
 
