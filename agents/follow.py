@@ -206,11 +206,13 @@ def find_gesture_scene(env: gym.Env, understood: dict, seed: int, tries: int = 2
     )
 
 
-def follow_gesture(agent, landmarks: np.ndarray, seed: int, out, width: int = 480, height: int = 360) -> dict:
+def follow_gesture(agent, landmarks: np.ndarray, seed: int, out, width: int = 480, height: int = 360, reader=None) -> dict:
     """One seeded episode of a gesture agent following a person's clip, recorded to ``out``.
 
     The clip replaces the simulated person's; the scene is the first seed from ``seed`` on
-    whose scene the gestures pick the commanded object (:func:`find_gesture_scene`).
+    whose scene the gestures pick the commanded object (:func:`find_gesture_scene`). ``reader``
+    (a gesture reader of :func:`~perception.gestures.load_gesture_reader`) reads the clip; by
+    default the agent's own, the geometric reader.
 
     Returns:
         ``gestures`` (recognised: label, start, end, direction_deg), ``understood`` (the
@@ -221,6 +223,8 @@ def follow_gesture(agent, landmarks: np.ndarray, seed: int, out, width: int = 48
     env = agent.make_env(render_mode="rgb_array", render_width=width, render_height=height)
     try:
         gestures = _find_wrapper(env, GestureCommands)
+        if reader is not None:
+            gestures.encoder = reader
         understood = gestures.show(landmarks)
         labels = [g["label"] for g in understood["gestures"]]
         if not labels:

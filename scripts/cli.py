@@ -386,6 +386,12 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--seed", type=_seed, default=10_000, help="first scene seed to try (default: 10000)")
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
     command.add_argument(
+        "--reader",
+        choices=("geometric", "learned", "hybrid"),
+        default="geometric",
+        help="how a --gesture clip is read (as robocue understand --reader; default: geometric)",
+    )
+    command.add_argument(
         "--runtime", choices=("torch", "onnx"), default="torch", help="onnx: the export in RUN_DIR/export hears and acts (--say only)"
     )
     _add_trust_pickle(command)
@@ -895,10 +901,12 @@ def cmd_command(args) -> int:
 
         check_follows(agent, "gesture")
         landmarks = _load_clip(args.gesture)
-        understood = load_gesture_reader().interpret(landmarks)
+        reader = load_gesture_reader(args.reader)
+        understood = reader.interpret(landmarks)
         if not understood["understood"]:
             raise ValueError(understood["question"])  # the robot does not act on a guess
-        result = follow_gesture(agent, landmarks, args.seed, out_dir / f"command_{args.seed}_{Path(args.gesture).stem}.mp4")
+        out = out_dir / f"command_{args.seed}_{Path(args.gesture).stem}.mp4"
+        result = follow_gesture(agent, landmarks, args.seed, out, reader=reader)
         print(json.dumps({"clip": args.gesture, **result}))
         return 0
     check_follows(agent, "language")

@@ -34,6 +34,7 @@ from robocue.perception.command_heads import DECODER_FIELDS
 from robocue.perception.gestures import GESTURE_READERS, GestureEncoder, evaluate_gesture_encoder, load_gesture_reader, sample_dataset
 from robocue.perception.gestures.encoder import DEFAULT_WEIGHTS
 from robocue.perception.gestures.geometric import any_frame_tracked
+from robocue.perception.gestures.hybrid import HybridRecognizer
 from robocue.perception.gestures.training import warm_start
 from robocue.perception.language import SPLITS, evaluate_all_splits, load_default_language_encoder, sample_utterances
 from robocue.perception.outside import (
@@ -135,7 +136,7 @@ def _reading(reader):
     return recognize
 
 
-def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[str, ...]) -> dict:
+def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[str, ...], hybrid_weights: Path | None = None) -> dict:
     module = outside_gestures()
     outside = module.outside_dataset(clips, seed=1)
     sets = {"independent_generator": (module.score_recognizer, outside)}
@@ -150,9 +151,13 @@ def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[st
         )
     report = {}
     for name in readers:
-        reader = warm_start(GestureEncoder(), weights).eval() if name == "learned" else load_gesture_reader(name)
+        if name == "learned":
+            reader, entry = warm_start(GestureEncoder(), weights).eval(), {"weights": str(weights)}
+        elif name == "hybrid" and hybrid_weights is not None:
+            reader, entry = HybridRecognizer(hybrid_weights), {"weights": str(hybrid_weights)}
+        else:
+            reader, entry = load_gesture_reader(name), {}
         started = time.perf_counter()
-        entry = {"weights": str(weights)} if name == "learned" else {}
         for set_name, (score, set_clips) in sets.items():
             entry[set_name] = score(_reading(reader), set_clips)
         single = [reader.interpret(c.landmarks)["understood"] for c in outside if len(c.gestures) == 1]
@@ -280,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--readers", nargs="+", choices=GESTURE_READERS, default=list(GESTURE_READERS), help="gesture readers to measure (default: all)"
     )
+    parser.add_argument("--hybrid-weights", type=Path, default=None, help="hybrid reader weights (default: the shipped ones)")
     parser.add_argument("--gesture-clips", type=int, default=200, help="clips of the independent generator (default: 200)")
     parser.add_argument("--eval-clips", type=int, default=300, help="clips per training-generator split (default: 300)")
     parser.add_argument("--markdown", action="store_true", help="print the tables of docs/commands.md instead of JSON")
@@ -305,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "language"):
         report["language"] = language_report()
     if args.only in (None, "gesture"):
-        report["gesture"] = gesture_report(args.weights, args.gesture_clips, args.eval_clips, tuple(args.readers))
+        report["gesture"] = gesture_report(args.weights, args.gesture_clips, args.eval_clips, tuple(args.readers), args.hybrid_weights)
     print(markdown(report) if args.markdown else json.dumps(report, indent=1))
     return 0
 

@@ -154,6 +154,21 @@ def test_command_follows_a_gesture_clip_and_writes_a_video(runs, point_clip, tmp
     assert angle_error(result["pointed_at_deg"], pointed) <= POINT_TOLERANCE_DEG
 
 
+def test_command_reads_the_clip_with_the_reader_asked_for(runs, point_clip, tmp_path, capsys, monkeypatch):
+    from robocue.perception.gestures import hybrid
+
+    read = []
+    original = hybrid.HybridRecognizer.understand
+    monkeypatch.setattr(
+        hybrid.HybridRecognizer, "understand", lambda self, landmarks: read.append(len(landmarks)) or original(self, landmarks)
+    )
+    argv = ["command", str(runs["gesture"]), "--gesture", str(point_clip), "--out-dir", str(tmp_path), "--reader", "hybrid"]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [g["label"] for g in result["gestures"]] == ["point"]
+    assert read  # the hybrid reader, not the agent's geometric one, read the clip the agent follows
+
+
 @pytest.mark.parametrize(
     "run, argv, message",
     [
