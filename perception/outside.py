@@ -42,6 +42,8 @@ BLIND7_GENERATOR = ROOT / "tests" / "blind7_gestures.py"  # an eighth, for repor
 BLIND8_GENERATOR = ROOT / "tests" / "blind8_gestures.py"  # a ninth, for reports only
 BLIND9_GENERATOR = ROOT / "tests" / "blind9_gestures.py"  # a tenth, for reports only
 BLIND10_GENERATOR = ROOT / "tests" / "blind10_gestures.py"  # an eleventh, for reports only
+BLIND11_GENERATOR = ROOT / "tests" / "blind11_gestures.py"  # a twelfth, for reports only
+BLIND12_GENERATOR = ROOT / "tests" / "blind12_gestures.py"  # a thirteenth, for reports only
 FIELDS = ("task", "color", "shape", "destination")
 
 

@@ -13,7 +13,7 @@ with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric, learned and hybrid): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
-to tests/blind10_gestures.py, seed 1, each written apart from the
+to tests/blind12_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -47,6 +47,8 @@ from robocue.perception.outside import (
     BLIND8_GENERATOR,
     BLIND9_GENERATOR,
     BLIND10_GENERATOR,
+    BLIND11_GENERATOR,
+    BLIND12_GENERATOR,
     BLIND_GENERATOR,
     PHRASING_FILES,
     ROOT,
@@ -124,6 +126,8 @@ BLIND_SETS = {
     "blind8_generator": (BLIND8_GENERATOR, "blind8_dataset", "blind 8"),
     "blind9_generator": (BLIND9_GENERATOR, "blind9_dataset", "blind 9"),
     "blind10_generator": (BLIND10_GENERATOR, "blind10_dataset", "blind 10"),
+    "blind11_generator": (BLIND11_GENERATOR, "blind11_dataset", "blind 11"),
+    "blind12_generator": (BLIND12_GENERATOR, "blind12_dataset", "blind 12"),
 }
 
 
