@@ -12,9 +12,13 @@ gesture-outside`` (gestures) read them through this module; in an installed copy
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS = ROOT / "tests" / "data" / "outside_phrasings.tsv"
@@ -44,6 +48,9 @@ BLIND9_GENERATOR = ROOT / "tests" / "blind9_gestures.py"  # a tenth, for reports
 BLIND10_GENERATOR = ROOT / "tests" / "blind10_gestures.py"  # an eleventh, for reports only
 BLIND11_GENERATOR = ROOT / "tests" / "blind11_gestures.py"  # a twelfth, for reports only
 BLIND12_GENERATOR = ROOT / "tests" / "blind12_gestures.py"  # a thirteenth, for reports only
+# clips a real MediaPipe tracker read from rendered videos of a 3-D hand (docs/notes/mediapipe_rendered_hands.py)
+MEDIAPIPE_RENDERED = ROOT / "tests" / "data" / "mediapipe_rendered.npz"
+MEDIAPIPE_RENDERED_LABELS = ROOT / "tests" / "data" / "mediapipe_rendered.json"
 FIELDS = ("task", "color", "shape", "destination")
 
 
@@ -81,6 +88,45 @@ def load_test_module(name: str, path: Path):
     sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def _normalized_deg(pixel_deg: float | None, width: int, height: int) -> float | None:
+    """A direction in pixels (0 = right, 90 = up) as it reads in normalised image coordinates."""
+    if pixel_deg is None:
+        return None
+    rad = np.radians(pixel_deg)
+    return round(float(np.degrees(np.arctan2(np.sin(rad) / height, np.cos(rad) / width)) % 360.0), 3)
+
+
+def mediapipe_rendered_clips() -> list[SimpleNamespace]:
+    """The clips MediaPipe's hand tracker read from rendered hand videos, held out from every reader.
+
+    Each has ``landmarks`` (float32 ``(T, 21, 3)`` as ``landmarks_from_video`` returned them),
+    ``gestures`` (``(label, start, end, direction_deg)``, ``end`` exclusive; a point's direction
+    in normalised image coordinates, as readers give it), ``kind`` (tight, margin or pair) and
+    ``meta`` (``image_size``, ``direction_deg_pixels``, ``hand``, ``render``), as the blind
+    generators' scorers read them. Loaded without pickle.
+    """
+    _need(MEDIAPIPE_RENDERED)
+    _need(MEDIAPIPE_RENDERED_LABELS)
+    entries = json.loads(MEDIAPIPE_RENDERED_LABELS.read_text(encoding="utf-8"))
+    with np.load(MEDIAPIPE_RENDERED, allow_pickle=False) as arrays:
+        clips = []
+        for entry in entries:
+            width, height = entry["image_size"]
+            gestures = tuple(
+                (str(label), int(start), int(end), _normalized_deg(direction, width, height))
+                for label, start, end, direction in entry["gestures"]
+            )
+            meta = {
+                "image_size": (width, height),
+                "direction_deg_pixels": [direction for *_, direction in entry["gestures"]],
+                "hand": entry["hand"],
+                "render": entry["render"],
+            }
+            landmarks = arrays[entry["file"].removesuffix(".npy")].astype(np.float32)
+            clips.append(SimpleNamespace(landmarks=landmarks, gestures=gestures, kind=entry["kind"], meta=meta))
+    return clips
 
 
 @cache

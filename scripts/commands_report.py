@@ -50,9 +50,11 @@ from robocue.perception.outside import (
     BLIND11_GENERATOR,
     BLIND12_GENERATOR,
     BLIND_GENERATOR,
+    MEDIAPIPE_RENDERED,
     PHRASING_FILES,
     ROOT,
     load_test_module,
+    mediapipe_rendered_clips,
     outside_gestures,
     outside_phrasings,
 )
@@ -148,6 +150,8 @@ def gesture_report(weights: Path, clips: int, eval_clips: int, readers: tuple[st
         if path.is_file():
             blind = load_test_module(f"robocue_{key}", path)
             sets[key] = (blind.score, getattr(blind, dataset)(clips, seed=1))
+    if MEDIAPIPE_RENDERED.is_file():  # scored as the blind generators are, with blind 8's scorer
+        sets["mediapipe_rendered"] = (load_test_module("robocue_blind8_generator", BLIND8_GENERATOR).score, mediapipe_rendered_clips())
     for split, seed in (("train", 10_000), ("heldout", 20_000)):
         sets[f"training_generator_{split}"] = (
             module.score_recognizer,
@@ -213,7 +217,7 @@ def markdown(report: dict) -> str:
             "",
         ]
     if "gesture" in report:
-        blinds = [(key, name) for key, (_, _, name) in BLIND_SETS.items()]
+        blinds = [(key, name) for key, (_, _, name) in BLIND_SETS.items()] + [("mediapipe_rendered", "MediaPipe, rendered hand")]
         out += [
             "| reader | independent | " + " | ".join(name for _, name in blinds) + " | training performers | held-out performers "
             "| pointing error, median (°): independent / " + " / ".join(name for _, name in blinds) + " |",
