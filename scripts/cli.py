@@ -317,9 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
             'meaning) and "unknown" the words ignored. Uses the shipped encoder, or a run\'s own with --run.\n'
             "With --gesture CLIP.npy (MediaPipe hand landmarks, float32 (T, 21, 3)), print the recognised gestures\n"
             "(label, start and end frames, direction_deg for point: 0 = right, 90 = up in the image), the\n"
-            "command fields they imply, and the same understood, confidence and question. Gestures are read from\n"
-            "finger angles and wrist strokes (--reader geometric, the default) or by the shipped temporal CNN\n"
-            "(--reader learned).\n"
+            "command fields they imply, and the same understood, confidence and question. Gestures are read by the\n"
+            "hybrid reader (the default: a recurrent model over the geometric reading, trained on many clip\n"
+            "generators), from finger angles and wrist strokes alone (--reader geometric) or by the shipped temporal\n"
+            "CNN (--reader learned).\n"
             "With --make-gesture LABEL [LABEL] --out CLIP.npy, write a synthetic clip of those gestures (a point aimed\n"
             "at --direction degrees, the camera held level) to try `robocue command RUN_DIR --gesture CLIP.npy` with,\n"
             "and print what the encoder understands of it."
@@ -339,9 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument(
         "--reader",
         choices=("geometric", "learned", "hybrid"),
-        default="geometric",
-        help="how gestures are read: geometric (finger angles and wrist strokes, the default), learned (the shipped temporal CNN) "
-        "or hybrid (a recurrent model over the geometric reading, trained on many clip generators)",
+        default="hybrid",
+        help="how gestures are read: hybrid (a recurrent model over the geometric reading, trained on many clip generators; "
+        "the default), geometric (finger angles and wrist strokes alone) or learned (the shipped temporal CNN)",
     )
     understand.add_argument(
         "--make-gesture",
@@ -388,8 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--reader",
         choices=("geometric", "learned", "hybrid"),
-        default="geometric",
-        help="how a --gesture clip is read (as robocue understand --reader; default: geometric)",
+        default="hybrid",
+        help="how a --gesture clip is read (as robocue understand --reader; default: hybrid)",
     )
     command.add_argument(
         "--runtime", choices=("torch", "onnx"), default="torch", help="onnx: the export in RUN_DIR/export hears and acts (--say only)"

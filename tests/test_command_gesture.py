@@ -154,19 +154,19 @@ def test_command_follows_a_gesture_clip_and_writes_a_video(runs, point_clip, tmp
     assert angle_error(result["pointed_at_deg"], pointed) <= POINT_TOLERANCE_DEG
 
 
-def test_command_reads_the_clip_with_the_reader_asked_for(runs, point_clip, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("asked, hybrid_reads", [([], True), (["--reader", "hybrid"], True), (["--reader", "geometric"], False)])
+def test_command_reads_the_clip_with_the_reader_asked_for(runs, point_clip, tmp_path, capsys, monkeypatch, asked, hybrid_reads):
     from robocue.perception.gestures import hybrid
 
     read = []
     original = hybrid.HybridRecognizer.understand
-    monkeypatch.setattr(
-        hybrid.HybridRecognizer, "understand", lambda self, landmarks: read.append(len(landmarks)) or original(self, landmarks)
-    )
-    argv = ["command", str(runs["gesture"]), "--gesture", str(point_clip), "--out-dir", str(tmp_path), "--reader", "hybrid"]
+    counted = lambda self, landmarks: read.append(len(landmarks)) or original(self, landmarks)  # noqa: E731
+    monkeypatch.setattr(hybrid.HybridRecognizer, "understand", counted)
+    argv = ["command", str(runs["gesture"]), "--gesture", str(point_clip), "--out-dir", str(tmp_path), *asked]
     assert main(argv) == 0
     result = json.loads(capsys.readouterr().out)
     assert [g["label"] for g in result["gestures"]] == ["point"]
-    assert read  # the hybrid reader, not the agent's geometric one, read the clip the agent follows
+    assert bool(read) == hybrid_reads  # the agent follows what the reader asked for (by default the hybrid) read
 
 
 @pytest.mark.parametrize(
