@@ -25,7 +25,7 @@ from torch import nn
 
 from robocue.perception.gestures import sample_dataset
 from robocue.perception.gestures.geometric import GeometricRecognizer, any_frame_tracked
-from robocue.perception.gestures.hybrid import MEASURES, MIRRORED_SIGNS, MIRRORED_SWAP, SequenceNet, hand_features, network_input, segments
+from robocue.perception.gestures.hybrid import SequenceNet, hand_features, mirrored, network_input, segments
 from robocue.perception.gestures.vocabulary import LABELS
 from robocue.perception.outside import load_test_module, outside_gestures
 
@@ -63,10 +63,7 @@ def clips(n: int, seed: int, rules: bool, leave_out: tuple[str, ...] = ()) -> di
 
 def augment(f, y, rng):
     if rng.random() < 0.5:  # mirrored: x velocities and directions flip, left and right swipes swap
-        f, y2 = f.copy(), y.copy()
-        f[:, list(MIRRORED_SIGNS)] *= -1
-        if f.shape[1] > MEASURES:  # the geometric reader's reading mirrors too
-            f[:, list(MIRRORED_SWAP)] = f[:, list(MIRRORED_SWAP[::-1])]
+        f, y2 = mirrored(f), y.copy()
         for a, b in SWAP.items():
             y2[y == a] = b
         y = y2

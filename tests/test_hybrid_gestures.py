@@ -108,3 +108,37 @@ def test_an_unsure_network_leaves_the_clip_to_the_geometric_reader():
     assert HybridRecognizer(fallback_below=1.0).recognize(clip) == GeometricRecognizer().recognize(clip)
     sure = HybridRecognizer(fallback_below=0.0)._read(clip)
     assert [g["label"] for g in sure] == ["point", "grab"] and all(0.0 < g["sure"] <= 1.0 for g in sure)
+
+
+def test_mirrored_input_flips_x_and_swaps_the_readings_swipes():
+    from robocue.perception.gestures.hybrid import mirrored
+
+    x = np.random.default_rng(0).normal(size=(12, FEATURES)).astype(np.float32)
+    m = mirrored(x)
+    assert np.array_equal(mirrored(m), x)  # a mirror of a mirror is the clip
+    assert np.array_equal(m[:, list(MIRRORED_SIGNS)], -x[:, list(MIRRORED_SIGNS)])
+    assert np.array_equal(m[:, list(MIRRORED_SWAP)], x[:, list(MIRRORED_SWAP[::-1])])
+    others = [c for c in range(FEATURES) if c not in MIRRORED_SIGNS + MIRRORED_SWAP]
+    assert np.array_equal(m[:, others], x[:, others])
+    measures_only = x[:, :MEASURES]
+    assert np.array_equal(mirrored(measures_only)[:, list(MIRRORED_SIGNS)], -measures_only[:, list(MIRRORED_SIGNS)])
+
+
+def test_several_networks_and_the_mirror_average_their_probabilities(reader):
+    from robocue.perception.gestures.hybrid import DEFAULT_HYBRID_WEIGHTS, mirrored
+
+    clip = sample_clip(np.random.default_rng(4), 2, ["point", "swipe_left"]).landmarks
+    x = reader.features(clip)[0]
+    one = reader.probabilities(x)
+    assert one.shape == (len(x), len(LABELS)) and np.allclose(one.sum(1), 1.0, atol=1e-5)
+    twice = HybridRecognizer([DEFAULT_HYBRID_WEIGHTS, DEFAULT_HYBRID_WEIGHTS])
+    assert np.allclose(twice.probabilities(x), one, atol=1e-6)  # two copies of one network read as it does
+    both = HybridRecognizer(mirror=True)
+    left, right = LABELS.index("swipe_left"), LABELS.index("swipe_right")
+    swap = list(range(len(LABELS)))
+    swap[left], swap[right] = right, left
+    # reading with the mirror is the same whichever way round the clip comes: mirrored input, swipes swapped back
+    assert np.allclose(both.probabilities(mirrored(x))[:, swap], both.probabilities(x), atol=1e-6)
+    assert not np.allclose(both.probabilities(x), one, atol=1e-3)  # and it is not the plain reading
+    with pytest.raises(FileNotFoundError, match="hybrid gesture weights not found"):
+        HybridRecognizer(["/nonexistent.pt"])

@@ -119,25 +119,57 @@ def segments(probs: np.ndarray, min_frames: int = 6, merge_gap: int = 6) -> list
     return [(label, start, end, float(probs[start:end, label].mean())) for label, start, end in runs]
 
 
+def mirrored(x: np.ndarray) -> np.ndarray:
+    """Network input ``(T, FEATURES)`` of the same clip seen in a mirror (x flipped): x velocities and directions change
+    sign and the geometric reader's left and right swipes swap."""
+    x = x.copy()
+    x[:, list(MIRRORED_SIGNS)] *= -1
+    if x.shape[1] > MEASURES:  # the geometric reader's reading mirrors too (absent from measures-only input)
+        x[:, list(MIRRORED_SWAP)] = x[:, list(MIRRORED_SWAP[::-1])]
+    return x
+
+
+_MIRROR = {"swipe_left": "swipe_right", "swipe_right": "swipe_left"}
+_SWIPE_SWAP = [LABELS.index(_MIRROR.get(label, label)) for label in LABELS]  # a label's index in the mirrored reading
+
+
 class HybridRecognizer:
     """The learned sequence reader over the geometric reader (see the module's docstring).
 
     Args:
         weights: A state dict written by ``scripts/train_gesture_hybrid.py`` (default: the shipped
-            ``perception/weights/gesture_hybrid.pt``), read with ``weights_only=True``.
+            ``perception/weights/gesture_hybrid.pt``), read with ``weights_only=True``; or several, whose per-frame
+            probabilities are averaged.
         fallback_below: When the network reads no gesture, or its least sure gesture's mean probability is
             this or less, the clip is read as the geometric reader reads it.
+        mirror: Also read the clip seen in a mirror (left and right swipes swapped back) and average the two.
     """
 
-    def __init__(self, weights: str | Path | None = None, fallback_below: float = FALLBACK_BELOW):
-        self.fallback_below = fallback_below
-        path = Path(weights) if weights is not None else DEFAULT_HYBRID_WEIGHTS
-        if not path.is_file():
-            raise FileNotFoundError(f"hybrid gesture weights not found: {path}")
+    def __init__(self, weights=None, fallback_below: float = FALLBACK_BELOW, mirror: bool = False):
+        self.fallback_below, self.mirror = fallback_below, mirror
+        paths = [DEFAULT_HYBRID_WEIGHTS] if weights is None else [weights] if isinstance(weights, (str, Path)) else list(weights)
         self.rules = GeometricRecognizer()
-        self.net = SequenceNet()
-        self.net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-        self.net.eval()
+        self.nets = []
+        for path in map(Path, paths):
+            if not path.is_file():
+                raise FileNotFoundError(f"hybrid gesture weights not found: {path}")
+            net = SequenceNet()
+            net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+            self.nets.append(net.eval())
+        if not self.nets:
+            raise ValueError("HybridRecognizer needs at least one weights file")
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Per-frame label probabilities ``(T, len(LABELS))`` of network input ``x``, averaged over the networks (and the
+        mirror, with ``mirror``)."""
+        views = [(x, None), (mirrored(x), _SWIPE_SWAP)] if self.mirror else [(x, None)]
+        total = np.zeros((len(x), len(LABELS)), np.float32)
+        with torch.no_grad():
+            for net in self.nets:
+                for view, swap in views:
+                    p = torch.softmax(net(torch.from_numpy(view)[None]), -1)[0].numpy()
+                    total += p[:, swap] if swap is not None else p
+        return total / (len(self.nets) * len(views))
 
     def features(self, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[dict]]:
         """:func:`network_input` with this reader's geometric reader."""
@@ -152,9 +184,7 @@ class HybridRecognizer:
     def _read(self, landmarks) -> list[dict]:
         landmarks = self.rules._one_clip(landmarks)
         x, index_deg, events = self.features(landmarks)
-        with torch.no_grad():
-            probs = torch.softmax(self.net(torch.from_numpy(x)[None]), -1)[0].numpy()
-        found = segments(probs)
+        found = segments(self.probabilities(x))
         if not found or min(sure for *_, sure in found) <= self.fallback_below:  # unsure: the rules' reading
             return [{**e, "sure": sure} for e, sure in zip(events, tracked_share(landmarks, events))]
         out = []
