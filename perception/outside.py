@@ -48,6 +48,8 @@ BLIND9_GENERATOR = ROOT / "tests" / "blind9_gestures.py"  # a tenth, for reports
 BLIND10_GENERATOR = ROOT / "tests" / "blind10_gestures.py"  # an eleventh, for reports only
 BLIND11_GENERATOR = ROOT / "tests" / "blind11_gestures.py"  # a twelfth, for reports only
 BLIND12_GENERATOR = ROOT / "tests" / "blind12_gestures.py"  # a thirteenth, for reports only
+BLIND13_GENERATOR = ROOT / "tests" / "blind13_gestures.py"  # a fourteenth, for reports only
+BLIND14_GENERATOR = ROOT / "tests" / "blind14_gestures.py"  # a fifteenth, for reports only
 # clips a real MediaPipe tracker read from rendered videos of a 3-D hand (docs/notes/mediapipe_rendered_hands.py)
 MEDIAPIPE_RENDERED = ROOT / "tests" / "data" / "mediapipe_rendered.npz"
 MEDIAPIPE_RENDERED_LABELS = ROOT / "tests" / "data" / "mediapipe_rendered.json"
