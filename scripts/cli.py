@@ -12,6 +12,11 @@ import textwrap
 
 from robocue import __version__
 
+# perception.gestures' GESTURE_READERS and PERSON_READER, written out so that --help does not import torch
+# (tests/test_cli.py checks they agree)
+GESTURE_READER_CHOICES = ("geometric", "learned", "hybrid")
+PERSON_READER_NAME = "hybrid"
+
 EXIT_USAGE = 2
 
 
@@ -339,8 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     understand.add_argument("--run", metavar="RUN_DIR", help="use the language encoder saved in this run folder")
     understand.add_argument(
         "--reader",
-        choices=("geometric", "learned", "hybrid"),
-        default="hybrid",
+        choices=GESTURE_READER_CHOICES,
+        default=PERSON_READER_NAME,
         help="how gestures are read: hybrid (a recurrent model over the geometric reading, trained on many clip generators; "
         "the default), geometric (finger angles and wrist strokes alone) or learned (the shipped temporal CNN)",
     )
@@ -388,8 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--out-dir", metavar="DIR", help="where the videos go (default: RUN_DIR/videos/)")
     command.add_argument(
         "--reader",
-        choices=("geometric", "learned", "hybrid"),
-        default="hybrid",
+        choices=GESTURE_READER_CHOICES,
+        default=PERSON_READER_NAME,
         help="how a --gesture clip is read (as robocue understand --reader; default: hybrid)",
     )
     command.add_argument(

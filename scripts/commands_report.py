@@ -13,7 +13,7 @@ with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric, learned and hybrid): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
-to tests/blind12_gestures.py, seed 1, each written apart from the
+to tests/blind14_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -31,7 +31,14 @@ import numpy as np
 import torch
 
 from robocue.perception.command_heads import DECODER_FIELDS
-from robocue.perception.gestures import GESTURE_READERS, GestureEncoder, evaluate_gesture_encoder, load_gesture_reader, sample_dataset
+from robocue.perception.gestures import (
+    GESTURE_READERS,
+    PERSON_READER,
+    GestureEncoder,
+    evaluate_gesture_encoder,
+    load_gesture_reader,
+    sample_dataset,
+)
 from robocue.perception.gestures.encoder import DEFAULT_WEIGHTS
 from robocue.perception.gestures.geometric import any_frame_tracked
 from robocue.perception.gestures.hybrid import HybridRecognizer
@@ -49,6 +56,8 @@ from robocue.perception.outside import (
     BLIND10_GENERATOR,
     BLIND11_GENERATOR,
     BLIND12_GENERATOR,
+    BLIND13_GENERATOR,
+    BLIND14_GENERATOR,
     BLIND_GENERATOR,
     MEDIAPIPE_RENDERED,
     PHRASING_FILES,
@@ -130,6 +139,8 @@ BLIND_SETS = {
     "blind10_generator": (BLIND10_GENERATOR, "blind10_dataset", "blind 10"),
     "blind11_generator": (BLIND11_GENERATOR, "blind11_dataset", "blind 11"),
     "blind12_generator": (BLIND12_GENERATOR, "blind12_dataset", "blind 12"),
+    "blind13_generator": (BLIND13_GENERATOR, "blind13_dataset", "blind 13"),
+    "blind14_generator": (BLIND14_GENERATOR, "blind14_dataset", "blind 14"),
 }
 
 
@@ -231,7 +242,7 @@ def markdown(report: dict) -> str:
             errors = [_fmt(ind["pointing_error_deg_median"], 1)]
             errors += [_fmt(entry[key]["pointing_error_deg"]["median"], 1) if key in entry else "" for key, _ in blinds]
             cells.append(" / ".join(errors))
-            label = f"{name} (default)" if name == GESTURE_READERS[0] else name
+            label = f"{name} (default)" if name == PERSON_READER else name  # the reader of a person's clip
             out.append(f"| {label} | " + " | ".join(cells) + " |")
         kinds = [("tight", "tight"), ("margin", "idle around"), ("pair", "pairs"), ("recording", "recordings")]
         out += [

@@ -117,3 +117,10 @@ def test_eval_reads_a_run_folder_with_the_flat_config_of_older_runs(tmp_path, ca
     assert main(["train", str(config), f"run.dir={tmp_path / 'again'}"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "config key 'policy.attention_dim' is now 'policy.attention.dim'" in err, err
+
+
+def test_the_gesture_reader_choices_are_the_readers():
+    from robocue.perception.gestures import GESTURE_READERS, PERSON_READER
+    from robocue.scripts import cli
+
+    assert set(cli.GESTURE_READER_CHOICES) == set(GESTURE_READERS) and cli.PERSON_READER_NAME == PERSON_READER

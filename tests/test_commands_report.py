@@ -28,11 +28,11 @@ def test_a_report_without_a_blind_generator_leaves_its_cells_empty():
         entry.pop("blind_generator")
     tables = markdown({"gesture": report["gesture"]}).split("\n\n")
     readers = tables[0].splitlines()[2:]
-    assert [row.split(" | ")[0] for row in readers] == ["| geometric (default)", "| learned", "| hybrid"]
+    assert [row.split(" | ")[0] for row in readers] == ["| geometric", "| learned", "| hybrid (default)"]
     assert all(row.count("|  |") == 1 for row in readers)  # the blind column, blank
     assert all(" / " + " / " in row for row in readers)  # its pointing error, blank
     kinds = tables[1].splitlines()[2:]
-    generators = ["independent"] + [f"blind {k}" for k in range(2, 11)]
+    generators = ["independent"] + [f"blind {k}" for k in range(2, 15)] + ["MediaPipe, rendered hand"]
     assert [row.split(" | ")[1] for row in kinds] == generators * 3
 
 

@@ -78,6 +78,7 @@ from robocue.perception.gestures.performers import (  # noqa: F401
 )
 from robocue.perception.gestures.readers import (  # noqa: F401
     GESTURE_READERS,
+    PERSON_READER,
     load_gesture_reader,
 )
 from robocue.perception.gestures.rendering import (  # noqa: F401

@@ -12,8 +12,8 @@ index finger's direction over the segment's held frames. When the network reads 
 one (``fallback_below``), the clip is read as the geometric reader reads it.
 
 It is trained on clips of robocue's generator and of the outside generators in tests/ (blind 1
-to 8), never on the independent generator or blind 9, which measure it
-(``scripts/train_gesture_hybrid.py``; figures in docs/commands.md).
+to 10), never on the independent generator, blind 11 to 14 or the MediaPipe-tracked clips, which
+measure it (``scripts/train_gesture_hybrid.py``; figures in docs/commands.md).
 """
 
 from __future__ import annotations
@@ -142,10 +142,11 @@ class HybridRecognizer:
             probabilities are averaged.
         fallback_below: When the network reads no gesture, or its least sure gesture's mean probability is
             this or less, the clip is read as the geometric reader reads it.
-        mirror: Also read the clip seen in a mirror (left and right swipes swapped back) and average the two.
+        mirror: Also read the clip seen in a mirror (left and right swipes swapped back) and average the two (the
+            default: it read blind 13 and 14 at least as well as one reading, docs/notes/commands.md).
     """
 
-    def __init__(self, weights=None, fallback_below: float = FALLBACK_BELOW, mirror: bool = False):
+    def __init__(self, weights=None, fallback_below: float = FALLBACK_BELOW, mirror: bool = True):
         self.fallback_below, self.mirror = fallback_below, mirror
         paths = [DEFAULT_HYBRID_WEIGHTS] if weights is None else [weights] if isinstance(weights, (str, Path)) else list(weights)
         self.rules = GeometricRecognizer()

@@ -7,6 +7,9 @@ from robocue.perception.gestures.geometric import GeometricRecognizer
 from robocue.perception.gestures.hybrid import HybridRecognizer
 
 GESTURE_READERS = ("geometric", "learned", "hybrid")
+# The reader of a person's own clip (robocue understand --gesture, robocue command --gesture): the one that has read
+# the outside generators nobody tuned it on best (docs/commands.md). Agents' training channel keeps the geometric one.
+PERSON_READER = "hybrid"
 
 
 def load_gesture_reader(kind: str = "geometric"):
