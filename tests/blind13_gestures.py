@@ -483,17 +483,17 @@ class _Builder:
     def a_axis(self, q):
         return (_mat_from_quat(np.asarray(q)) @ _R_CANON)[:, 0]
 
-    def centre_of(self, wrist, q):
+    def center_of(self, wrist, q):
         return wrist + 0.75 * self.geom.lp * self.a_axis(q)
 
-    def wrist_for(self, centre, q):
-        return np.asarray(centre) - 0.75 * self.geom.lp * self.a_axis(q)
+    def wrist_for(self, center, q):
+        return np.asarray(center) - 0.75 * self.geom.lp * self.a_axis(q)
 
-    def centre_now(self):
-        return self.centre_of(self.pos, self.q)
+    def center_now(self):
+        return self.center_of(self.pos, self.q)
 
-    def in_view(self, centre=None, margin=0.06):
-        c = self.centre_now() if centre is None else centre
+    def in_view(self, center=None, margin=0.06):
+        c = self.center_now() if center is None else center
         u, v = self.project(c)
         return margin < u < 1 - margin and margin < v < 1 - margin
 
@@ -519,11 +519,11 @@ class _Builder:
         u = 0.5 + self.side * rng.uniform(0.05, 0.2)
         return self.unproject(u, rng.uniform(0.45, 0.7), max(0.2, self.F[2] - rng.uniform(0.15, 0.3)))
 
-    def fit_view(self, centre, q, f, idx, margin=0.03, max_size=0.8):
+    def fit_view(self, center, q, f, idx, margin=0.03, max_size=0.8):
         """Shift a key pose (palm centre) so that landmarks idx are in the picture and the hand is not too big."""
         w, h = self.sc["size"]
         s = min(w, h)
-        c = np.array(centre, dtype=float)
+        c = np.array(center, dtype=float)
         for _ in range(10):
             uv = self.project(self.pose_points(self.wrist_for(c, q), q, f))
             size = float(np.max(np.ptp(uv * np.array([w / s, h / s]), axis=0)))
@@ -540,8 +540,8 @@ class _Builder:
             c = c + self.right * shift[0] * depth * w / self.sc["fpx"] + self.down * shift[1] * depth * h / self.sc["fpx"]
         return c
 
-    def metres_per_img(self, centre, horizontal=True):
-        depth = float((self.sc["R"] @ centre)[2])
+    def metres_per_img(self, center, horizontal=True):
+        depth = float((self.sc["R"] @ center)[2])
         w, h = self.sc["size"]
         return depth * (w if horizontal else h) / self.sc["fpx"]
 
@@ -588,14 +588,14 @@ class _Builder:
         rng = self.rng
         r = rng.random()
         if r < 0.4:
-            pos = self._desk_centre()
+            pos = self._desk_center()
             q = _quat_from_ac([0, 0.2, -1], [0, 1, 0])
             return self.wrist_for(pos, q), q, self.shape("type")
         c = self.gspace(near_face=r < 0.6, margin=0.08)
         q = _quat_from_ac(self.up + 0.3 * self.side * -self.right, self.tocam(c) * 0.6 + np.array([0, 0, 1.0]) * 0.4)
         return self.wrist_for(c, q), q, self.shape("relaxed")
 
-    def _desk_centre(self, lateral=0.0):
+    def _desk_center(self, lateral=0.0):
         rng = self.rng
         return np.array(
             [
@@ -605,9 +605,9 @@ class _Builder:
             ]
         )
 
-    def move_to(self, centre, q, f, dur=None, f_lead=0.2):
+    def move_to(self, center, q, f, dur=None, f_lead=0.2):
         t0 = self.begin()
-        wrist = self.wrist_for(centre, q)
+        wrist = self.wrist_for(center, q)
         d = self.transport(np.linalg.norm(wrist - self.pos)) if dur is None else dur
         self.go(t0 + d, pos=wrist, q=q)
         self.go(t0 + d * (1 - f_lead), f=f)
@@ -619,9 +619,9 @@ class _Builder:
         self.t = max(self.t, t1)
         self.last_was_gesture = True
 
-    def palm_q(self, centre, lean_back=0.0, roll_deg=0.0):
+    def palm_q(self, center, lean_back=0.0, roll_deg=0.0):
         """Palm towards the lens, fingers up; lean_back tips the fingers away from the camera."""
-        tc = self.tocam(centre)
+        tc = self.tocam(center)
         a = _unit(self.up + lean_back * -tc + math.tan(math.radians(roll_deg)) * self.right)
         return _quat_from_ac(a, tc)
 
@@ -630,7 +630,7 @@ class _Builder:
 
     def ready(self, near_face=False):
         """Bring the hand up into gesture space if it is not there (unannotated), with a little pause."""
-        if self.in_view(margin=0.1) and self.centre_now()[2] > 0.16:
+        if self.in_view(margin=0.1) and self.center_now()[2] > 0.16:
             return
         c = self.gspace(near_face=near_face)
         self.move_to(c, self.palm_q(c, 0.3, self.rng.normal(0, 15)), self.shape("relaxed"))
@@ -649,9 +649,9 @@ class _Builder:
             self.ready()
         d_img = self.img_dir(theta)
         if style in ("static", "wrist"):
-            base = self.centre_now()
+            base = self.center_now()
         else:
-            base = self.centre_now() if (self.in_view(margin=0.12) and rng.random() < 0.5) else self.gspace()
+            base = self.center_now() if (self.in_view(margin=0.12) and rng.random() < 0.5) else self.gspace()
         tc = self.tocam(base)
         down_ish = math.sin(math.radians(theta)) < -0.5
         tilt = rng.uniform(0.2, 0.8) if down_ish else rng.uniform(-0.15, 0.45)
@@ -682,15 +682,15 @@ class _Builder:
         q = _quat_from_ac(a, c)
         if style in ("reach", "jab"):
             reach = rng.uniform(0.03, 0.12) * p["amp"]
-            centre = base + d_img * reach + tc * rng.uniform(0.02, 0.09)
+            center = base + d_img * reach + tc * rng.uniform(0.02, 0.09)
         else:
-            centre = base + rng.normal(0, 0.008, 3)
-        if centre[2] < 0.17:
-            centre = centre + np.array([0, 0, 0.17 - centre[2]])
-        centre = self.fit_view(centre, q, f, [5, 6, 7, 8, 9, 13, 17], margin=0.04, max_size=0.8)
-        q = self._aim(self.wrist_for(centre, q), q, f, theta)
-        centre = self.fit_view(centre, q, f, [5, 6, 7, 8, 9, 13, 17], margin=0.04, max_size=0.8)
-        wrist = self.wrist_for(centre, q)
+            center = base + rng.normal(0, 0.008, 3)
+        if center[2] < 0.17:
+            center = center + np.array([0, 0, 0.17 - center[2]])
+        center = self.fit_view(center, q, f, [5, 6, 7, 8, 9, 13, 17], margin=0.04, max_size=0.8)
+        q = self._aim(self.wrist_for(center, q), q, f, theta)
+        center = self.fit_view(center, q, f, [5, 6, 7, 8, 9, 13, 17], margin=0.04, max_size=0.8)
+        wrist = self.wrist_for(center, q)
         t0 = self.begin()
         if style in ("reach", "jab"):
             tr = max(0.3, self.transport(np.linalg.norm(wrist - self.pos)))
@@ -742,7 +742,7 @@ class _Builder:
         else:
             l_img = rng.uniform(0.14, 0.5) * p["amp"]
         l_img = float(np.clip(l_img, 0.09, 0.6))
-        c0 = self.centre_now() if (self.in_view(margin=0.15) and rng.random() < 0.5) else self.gspace()
+        c0 = self.center_now() if (self.in_view(margin=0.15) and rng.random() < 0.5) else self.gspace()
         c0 = self.fit_view(c0, self.palm_q(c0), _SHAPES["open"], _PALM, margin=0.1, max_size=0.8)
         metres = l_img * self.metres_per_img(c0, horiz)
         along = rng.uniform(0.25, 0.65)
@@ -837,7 +837,7 @@ class _Builder:
     def g_grab(self, style=None):
         rng, p = self.rng, self.p
         style = style or str(rng.choice(["present", "reach", "top", "slow", "snap"], p=[0.3, 0.25, 0.15, 0.15, 0.15]))
-        c = self.centre_now() if (self.in_view(margin=0.12) and rng.random() < 0.4) else self.gspace()
+        c = self.center_now() if (self.in_view(margin=0.12) and rng.random() < 0.4) else self.gspace()
         tc = self.tocam(c)
         if style == "top":
             q = _quat_from_ac(_unit(tc + 0.5 * -self.up), -self.up)
@@ -883,7 +883,7 @@ class _Builder:
     def g_come(self, style=None):
         rng, p = self.rng, self.p
         style = style or str(rng.choice(["index", "fingers", "wave", "down", "arm"], p=[0.3, 0.25, 0.2, 0.1, 0.15]))
-        c = self.centre_now() if (self.in_view(margin=0.12) and rng.random() < 0.4) else self.gspace(near_face=rng.random() < 0.3)
+        c = self.center_now() if (self.in_view(margin=0.12) and rng.random() < 0.4) else self.gspace(near_face=rng.random() < 0.3)
         tc = self.tocam(c)
         if style in ("index", "fingers", "arm"):
             q = _quat_from_ac(_unit(tc * rng.uniform(0.5, 1.2) + self.up), _unit(self.up - 0.5 * tc))
@@ -928,7 +928,7 @@ class _Builder:
         style = style or str(rng.choice(["raise", "push", "static", "fast"], p=[0.4, 0.25, 0.2, 0.15]))
         if style == "static":
             self.ready(near_face=rng.random() < 0.4)
-            c = self.centre_now()
+            c = self.center_now()
         else:
             c = self.gspace(near_face=rng.random() < 0.3)
         q = self.palm_q(c, rng.uniform(-0.05, 0.35), rng.normal(-10 * self.side, 10))
@@ -1051,7 +1051,7 @@ class _Builder:
 
     def a_type(self, d, lateral=0.0):
         rng = self.rng
-        c = self._desk_centre(lateral)
+        c = self._desk_center(lateral)
         q = _quat_from_ac([rng.normal(0, 0.2), 0.2, -1], [0, 1, 0])
         base = self.shape("type")
         t0, t = self._arrive(d, c, q, base)
@@ -1153,7 +1153,7 @@ class _Builder:
         q = _quat_from_ac([-s, -0.25, 0.1], [0, 0.1, 1.0])
         q_tilt = _qmul(_qrotvec(np.array([1.0, 0, 0]) * math.radians(-rng.uniform(20, 45))), q)
         mouth = self.F + np.array([s * 0.05, 0.1, -0.1])
-        desk = self._desk_centre() + np.array([s * 0.08, -0.04, 0])
+        desk = self._desk_center() + np.array([s * 0.08, -0.04, 0])
         f = self.shape("mug")
         t0 = self.begin()
         up0, up1 = 0.32, 0.32 + rng.uniform(0.2, 0.4)
@@ -1633,7 +1633,7 @@ def _other_hand(b, person, scene, hidden, rng, n):
     if not runs or person["other_item"] is None or rng.random() < 0.4:
         return None
     ob = _Builder(rng, person, scene, side=-b.side)
-    ob.P, ob.Q, ob.Fk = _Track(0, ob.wrist_for(ob._desk_centre(), ob.q)), _Track(0, ob.q), _Track(0, ob.shape("relaxed"))
+    ob.P, ob.Q, ob.Fk = _Track(0, ob.wrist_for(ob._desk_center(), ob.q)), _Track(0, ob.q), _Track(0, ob.shape("relaxed"))
     ob.pos = ob.P.v[0]
     vis = np.zeros(n, dtype=bool)
     for a, z in runs:
@@ -1646,7 +1646,7 @@ def _other_hand(b, person, scene, hidden, rng, n):
         else:
             ob.a_phone(min(z0 - a0, 4.0))
         ob.begin()
-        ob.go(ob.t + 0.5, pos=ob.wrist_for(ob._desk_centre(), ob.q))
+        ob.go(ob.t + 0.5, pos=ob.wrist_for(ob._desk_center(), ob.q))
         ob.t += 0.5
         vis[int(a0 * FPS) : min(n, int(ob.t * FPS))] = True
     if not vis.any():

@@ -208,8 +208,8 @@ def test_swipes_move_their_way_in_clean_clips(clean):
                 continue
             n += 1
             seg = c.landmarks[s:e]
-            centre = seg[:, [0, 5, 9, 13, 17], :2].mean(axis=1)
-            d = centre[-3:].mean(axis=0) - centre[:3].mean(axis=0)
+            center = seg[:, [0, 5, 9, 13, 17], :2].mean(axis=1)
+            d = center[-3:].mean(axis=0) - center[:3].mean(axis=0)
             want = np.array(_DIRS[lab])
             along = float(d @ want)
             perp = abs(float(d[0] * want[1] - d[1] * want[0]))

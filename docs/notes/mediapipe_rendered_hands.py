@@ -271,7 +271,7 @@ THUMB_OPEN = {"THJ4": 0.2, "THJ3": 0.1, "THJ2": 0.0, "THJ1": 0.0, "THJ0": 0.0}
 THUMB_CLOSED = {"THJ4": 0.75, "THJ3": 1.15, "THJ2": 0.2, "THJ1": 0.4, "THJ0": -0.6}
 SPREAD = {"FFJ3": 0.2, "MFJ3": 0.03, "RFJ3": -0.12, "LFJ3": -0.25}
 SKIN_PALETTE = np.array([(0.93, 0.76, 0.64), (0.80, 0.58, 0.44), (0.58, 0.40, 0.28), (0.36, 0.24, 0.17)])
-PALM_CENTRE = np.array([0.0, 0.0, 0.034 + 0.045])  # root (wrist) -> palm centre, in the root frame
+PALM_CENTER = np.array([0.0, 0.0, 0.034 + 0.045])  # root (wrist) -> palm centre, in the root frame
 
 
 def state(**values) -> np.ndarray:
@@ -358,9 +358,9 @@ class Timeline:
         reach = 0.8 * self.hand_size
         tip = np.array([x + reach * np.cos(angle), z + reach * np.sin(angle)])
         bound = np.array([0.48, 0.36]) + slack
-        centre = np.array([x, z]) - (tip - np.clip(tip, -bound, bound))
-        centre = np.clip(centre, [-0.45, -0.34], [0.45, 0.34])
-        return float(centre[0]), float(centre[1])
+        center = np.array([x, z]) - (tip - np.clip(tip, -bound, bound))
+        center = np.clip(center, [-0.45, -0.34], [0.45, 0.34])
+        return float(center[0]), float(center[1])
 
     def array(self) -> np.ndarray:
         return np.stack(self.frames)
@@ -657,8 +657,8 @@ class Stage:
         m.geom_pos[self.sleeve] = (0, 0, top - 0.25) if sleeve else (0, 0, -5)
         m.geom_rgba[self.sleeve] = (*rng.uniform(0.05, 0.8, 3), 1)
         m.geom_matid[self.wall] = self.wall_materials[int(rng.integers(3))]
-        grey = rng.uniform(0.15, 0.75)  # soft, nearly neutral walls: strong colours and contrast cost detections
-        m.geom_rgba[self.wall] = (*np.clip(grey + rng.normal(0, 0.03, 3), 0, 1), 1)
+        gray = rng.uniform(0.15, 0.75)  # soft, nearly neutral walls: strong colours and contrast cost detections
+        m.geom_rgba[self.wall] = (*np.clip(gray + rng.normal(0, 0.03, 3), 0, 1), 1)
         m.mat_rgba[m.geom_matid[self.wall]] = (1, 1, 1, 1)
         distance = self.hand_length / (hand_size * self.width_per_depth)
         m.cam_pos[self.cam] = (0, -distance, 0)
@@ -687,8 +687,8 @@ class Stage:
         quat = root_orientation(s)
         rot = np.zeros(9)
         mujoco.mju_quat2Mat(rot, quat)
-        centre = np.array([s[CH["x"]] * scale, -s[CH["depth"]], s[CH["z"]] * scale])
-        d.mocap_pos[0] = centre - rot.reshape(3, 3) @ PALM_CENTRE
+        center = np.array([s[CH["x"]] * scale, -s[CH["depth"]], s[CH["z"]] * scale])
+        d.mocap_pos[0] = center - rot.reshape(3, 3) @ PALM_CENTER
         d.mocap_quat[0] = quat
         mujoco.mj_forward(self.model, d)
 
@@ -751,20 +751,20 @@ def make_clip(stage: Stage, rng, kind: str, gestures: list[str], video: Path):
             writer.write(np.ascontiguousarray(stage.render(mirror)[:, :, ::-1]))
     finally:
         writer.release()
-    labelled = []
+    labeled = []
     for seg in segments:
         direction = None
         if seg["label"] == "point":
             a, b = seg["held"]
             direction = round(point_direction(truth[a:b]), 2)
-        labelled.append([seg["label"], int(seg["start"]), int(seg["end"]), direction])
+        labeled.append([seg["label"], int(seg["start"]), int(seg["end"]), direction])
     render = {
         "hand_size": round(float(hand_size), 3),
         "camera_roll_deg": round(float(camera_roll), 2),
         "speed": round(float(speed), 3),
         **look,
     }
-    return truth, labelled, hand, render
+    return truth, labeled, hand, render
 
 
 # ---------------------------------------------------------------------------------------
@@ -817,7 +817,7 @@ def _range(values: np.ndarray) -> list[float]:
     ]
 
 
-def summarise(out: Path, entries, landmarks, truths, seconds: float, extra: dict) -> dict:
+def summarize(out: Path, entries, landmarks, truths, seconds: float, extra: dict) -> dict:
     kinds = {}
     for entry, lm in zip(entries, landmarks):
         tracked = np.isfinite(lm).all(axis=(1, 2))
@@ -915,7 +915,7 @@ def main(argv=None):
         name = f"clip_{index:05d}"
         video = out / "videos" / f"{name}.mp4"
         t0 = time.time()
-        truth, labelled, hand, render = make_clip(stage, rng, kind, gestures, video)
+        truth, labeled, hand, render = make_clip(stage, rng, kind, gestures, video)
         t1 = time.time()
         lm = landmarks_from_video(video)
         t2 = time.time()
@@ -929,7 +929,7 @@ def main(argv=None):
             {
                 "file": f"{name}.npy",
                 "kind": kind,
-                "gestures": labelled,
+                "gestures": labeled,
                 "tracked_fraction": round(tracked, 4),
                 "hand": hand,
                 "image_size": [WIDTH, HEIGHT],
@@ -940,7 +940,7 @@ def main(argv=None):
         landmarks.append(lm)
         truths.append(truth)
         print(
-            f"{name} {kind:6s} {hand:5s} {len(lm):4d} frames, tracked {tracked:.2f} {labelled}"
+            f"{name} {kind:6s} {hand:5s} {len(lm):4d} frames, tracked {tracked:.2f} {labeled}"
             f" ({t1 - t0:.1f}s render, {t2 - t1:.1f}s mediapipe)",
             flush=True,
         )
@@ -970,7 +970,7 @@ def main(argv=None):
             {"file": e["file"], "hand_rendered": e["hand"], "mediapipe_says": handedness(out / e["video"])}
             for e in entries[: args.handedness_clips]
         ]
-    summary = summarise(out, entries, landmarks, truths, seconds, extra)
+    summary = summarize(out, entries, landmarks, truths, seconds, extra)
     print(json.dumps(summary, indent=1))
 
 
