@@ -91,3 +91,22 @@ def flat_schema_config(tree: dict) -> dict:
         parent, name, _ = new.split(".")
         data[parent].pop(name, None)
     return data
+
+
+@pytest.fixture
+def scorer_reads():
+    """Checks a blind generator module's ``score`` (the project's scorer, copied in): a reader that says each clip's own
+    gestures scores 1 with no pointing error, and one that says nothing scores 0."""
+
+    def check(module, clips):
+        truth = {c.landmarks.tobytes(): c for c in clips}
+
+        def oracle(landmarks):
+            return [{"label": lab, "start": s, "end": e, "direction_deg": d} for lab, s, e, d in truth[landmarks.tobytes()].gestures]
+
+        perfect = module.score(oracle, clips)
+        assert perfect["accuracy"] == 1.0 and perfect["n"] == len(clips)
+        assert set(perfect["by_kind"]) == set(module.KINDS) and perfect["pointing_error_deg"]["median"] == 0.0
+        assert module.score(lambda landmarks: [], clips)["accuracy"] == 0.0
+
+    return check
