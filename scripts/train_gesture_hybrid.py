@@ -25,12 +25,11 @@ from torch import nn
 
 from robocue.perception.gestures import sample_dataset
 from robocue.perception.gestures.geometric import GeometricRecognizer, any_frame_tracked
-from robocue.perception.gestures.hybrid import SequenceNet, hand_features, mirrored, network_input, segments
+from robocue.perception.gestures.hybrid import SWIPE_SWAP, SequenceNet, hand_features, mirrored, network_input, segments
 from robocue.perception.gestures.vocabulary import LABELS
 from robocue.perception.outside import load_test_module, outside_gestures
 
 NEVER = ("independent", "blind 11", "blind 12", "blind 13", "blind 14")
-SWAP = {LABELS.index("swipe_left"): LABELS.index("swipe_right"), LABELS.index("swipe_right"): LABELS.index("swipe_left")}
 RULES = GeometricRecognizer()
 
 
@@ -63,10 +62,7 @@ def clips(n: int, seed: int, rules: bool, leave_out: tuple[str, ...] = ()) -> di
 
 def augment(f, y, rng):
     if rng.random() < 0.5:  # mirrored: x velocities and directions flip, left and right swipes swap
-        f, y2 = mirrored(f), y.copy()
-        for a, b in SWAP.items():
-            y2[y == a] = b
-        y = y2
+        f, y = mirrored(f), np.asarray(SWIPE_SWAP)[y]
     if rng.random() < 0.5:  # slower or faster
         s = float(rng.uniform(0.7, 1.4))
         src = np.clip(np.round(np.linspace(0, len(f) - 1, max(8, int(round(len(f) * s))))).astype(int), 0, len(f) - 1)

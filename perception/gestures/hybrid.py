@@ -130,7 +130,7 @@ def mirrored(x: np.ndarray) -> np.ndarray:
 
 
 _MIRROR = {"swipe_left": "swipe_right", "swipe_right": "swipe_left"}
-_SWIPE_SWAP = [LABELS.index(_MIRROR.get(label, label)) for label in LABELS]  # a label's index in the mirrored reading
+SWIPE_SWAP = [LABELS.index(_MIRROR.get(label, label)) for label in LABELS]  # a label id's id in the mirrored clip
 
 
 class HybridRecognizer:
@@ -163,7 +163,7 @@ class HybridRecognizer:
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Per-frame label probabilities ``(T, len(LABELS))`` of network input ``x``, averaged over the networks (and the
         mirror, with ``mirror``)."""
-        views = [(x, None), (mirrored(x), _SWIPE_SWAP)] if self.mirror else [(x, None)]
+        views = [(x, None), (mirrored(x), SWIPE_SWAP)] if self.mirror else [(x, None)]
         total = np.zeros((len(x), len(LABELS)), np.float32)
         with torch.no_grad():
             for net in self.nets:
