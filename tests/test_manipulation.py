@@ -232,6 +232,23 @@ def test_n_objects_is_validated():
             task(n_objects=len(COLORS) + 1)
 
 
+def test_shapes_limits_the_objects_and_the_default_draws_as_before():
+    env = RobocueEnv(task="push", shapes=["cube"])
+    default, explicit = RobocueEnv(task="push"), RobocueEnv(task="push", shapes=SHAPES)
+    try:
+        for seed in range(6):
+            env.reset(seed=seed)
+            assert set(env.task.placed.values()) == {"cube"} and env.task.command.shape == "cube"
+            assert len(env.task.placed) == 3
+            default.reset(seed=seed), explicit.reset(seed=seed)
+            assert default.task.placed == explicit.task.placed and default.task.command == explicit.task.command
+    finally:
+        env.close(), default.close(), explicit.close()
+    for bad in (["box"], [], ["cube", "cube"]):
+        with pytest.raises(ValueError, match="shapes=.* must be distinct shapes from cube, ball, cylinder"):
+            PushTask(shapes=bad)
+
+
 # --- training aids for RL without demonstrations (env.curriculum) ---------------------
 @pytest.mark.parametrize("task", TASK_NAMES)
 def test_goal_range_puts_the_goal_on_the_way_to_the_region(task):

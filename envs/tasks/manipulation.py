@@ -31,6 +31,10 @@ agents/curriculum.py), both off by default and never on in evaluation:
   relabelling's pick-and-place (Andrychowicz et al. 2017; panda-gym's PandaPickAndPlace): a goal
   in the air is reached only by lifting the object, so grasping is rewarded before placing is.
 
+``shapes`` (default all of ``SHAPES``) limits the shapes objects are drawn from, for example
+``("cube",)`` for objects that slide and never roll; the command still names each object by
+colour and shape, and the default draws exactly as before.
+
 ``max_step`` (metres, default the arm's 0.05) caps how far the tool tip's target moves in one
 env step. At 5 cm per 0.04 s step the tip hits at up to 1.25 m/s, and these light objects
 (45-80 g) fly: with uniform random actions from next to the object, a tenth of Push episodes
@@ -108,8 +112,13 @@ class _TableObjectsTask(Task):
         near_start: float = 0.0,
         max_step: float | None = None,
         air_goals: float = 0.0,
+        shapes: tuple[str, ...] | list[str] = SHAPES,
     ):
         super().__init__(reward_type)
+        shapes = tuple(shapes) if isinstance(shapes, (list, tuple)) else (shapes,)
+        unknown = [shape for shape in shapes if shape not in SHAPES]
+        if not shapes or unknown or len(set(shapes)) != len(shapes):
+            raise ValueError(f"shapes={list(shapes)} must be distinct shapes from {', '.join(SHAPES)} (at least one)")
         if not 1 <= n_objects <= len(COLORS):
             raise ValueError(f"n_objects={n_objects} must be between 1 and {len(COLORS)}")
         if distance_threshold <= 0:
@@ -127,6 +136,7 @@ class _TableObjectsTask(Task):
         self.distance_threshold = distance_threshold
         self.near_start = near_start
         self.air_goals = air_goals
+        self.shapes = shapes
         self.set_goal_range(goal_range)
         self.placed: dict[str, str] = {}  # colour -> shape of the objects in the scene
         self.command: Command | None = None
@@ -181,7 +191,7 @@ class _TableObjectsTask(Task):
         for pair, position in _PARKING.items():
             place(engine, object_name(*pair), position, visible=False)
         colors = [COLORS[i] for i in sorted(rng.choice(len(COLORS), self.n_objects, replace=False))]
-        shapes = [SHAPES[i] for i in rng.integers(len(SHAPES), size=self.n_objects)]
+        shapes = [self.shapes[i] for i in rng.integers(len(self.shapes), size=self.n_objects)]
         target = int(rng.integers(self.n_objects))
         destination = DESTINATIONS[int(rng.integers(len(DESTINATIONS)))]
         self._goal = DESTINATION_REGIONS[destination].target(OBJECT_HALF_SIZE)
