@@ -50,6 +50,8 @@ BLIND11_GENERATOR = ROOT / "tests" / "blind11_gestures.py"  # a twelfth, for rep
 BLIND12_GENERATOR = ROOT / "tests" / "blind12_gestures.py"  # a thirteenth, for reports only
 BLIND13_GENERATOR = ROOT / "tests" / "blind13_gestures.py"  # a fourteenth, for reports only
 BLIND14_GENERATOR = ROOT / "tests" / "blind14_gestures.py"  # a fifteenth, for reports only
+BLIND15_GENERATOR = ROOT / "tests" / "blind15_gestures.py"  # a sixteenth, for reports only
+BLIND16_GENERATOR = ROOT / "tests" / "blind16_gestures.py"  # a seventeenth, for reports only
 # clips a real MediaPipe tracker read from rendered videos of a 3-D hand (docs/notes/mediapipe_rendered_hands.py)
 MEDIAPIPE_RENDERED = ROOT / "tests" / "data" / "mediapipe_rendered.npz"
 MEDIAPIPE_RENDERED_LABELS = ROOT / "tests" / "data" / "mediapipe_rendered.json"

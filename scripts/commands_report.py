@@ -13,7 +13,7 @@ with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric, learned and hybrid): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
-to tests/blind14_gestures.py, seed 1, each written apart from the
+to tests/blind16_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -58,6 +58,8 @@ from robocue.perception.outside import (
     BLIND12_GENERATOR,
     BLIND13_GENERATOR,
     BLIND14_GENERATOR,
+    BLIND15_GENERATOR,
+    BLIND16_GENERATOR,
     BLIND_GENERATOR,
     MEDIAPIPE_RENDERED,
     PHRASING_FILES,
@@ -141,6 +143,8 @@ BLIND_SETS = {
     "blind12_generator": (BLIND12_GENERATOR, "blind12_dataset", "blind 12"),
     "blind13_generator": (BLIND13_GENERATOR, "blind13_dataset", "blind 13"),
     "blind14_generator": (BLIND14_GENERATOR, "blind14_dataset", "blind 14"),
+    "blind15_generator": (BLIND15_GENERATOR, "blind15_dataset", "blind 15"),
+    "blind16_generator": (BLIND16_GENERATOR, "blind16_dataset", "blind 16"),
 }
 
 
