@@ -356,3 +356,34 @@ def test_max_step_caps_the_tool_tip_and_the_expert_still_solves_it(task):
         env.close()
     with pytest.raises(ValueError, match="max_step=0.5 must be between 0 and 0.1"):
         RobocueEnv(task=task, max_step=0.5)
+
+
+def test_tip_height_keeps_the_tool_tip_in_a_plane_and_pushes_objects():
+    env = RobocueEnv(task="push", tip_height=0.02, reward_type="sparse")
+    try:
+        env.reset(seed=0)
+        np.testing.assert_allclose(env.robot.target, [*Arm.plane_home, 0.02])
+        rng = np.random.default_rng(0)
+        moved = 0
+        for seed in range(10):
+            env.reset(seed=seed)
+            start = env.task.object_position(env.engine).copy()
+            for _ in range(env.task.max_episode_steps):  # a random walk in the plane, the z action pushing up or down in vain
+                env.step(rng.uniform(-1, 1, 3).astype(np.float32))
+                assert env.robot.target[2] == 0.02
+            assert abs(env.robot.tip_position(env.engine)[2] - 0.02) < 0.01
+            moved += np.linalg.norm(env.task.object_position(env.engine)[:2] - start[:2]) > 0.02
+        assert moved >= 2  # the tip sweeps the objects' plane (39 of 100 episodes, docs/tasks.md)
+    finally:
+        env.close()
+    near = RobocueEnv(task="push", tip_height=0.03, near_start=1.0)
+    try:
+        near.reset(seed=1)
+        assert near.robot.target[2] == 0.03
+        assert np.linalg.norm(near.robot.target[:2] - near.task.object_position(near.engine)[:2]) <= 0.11
+    finally:
+        near.close()
+    with pytest.raises(ValueError, match="plane_height=0.9 must lie in the tool tip's workspace"):
+        PushTask(tip_height=0.9)
+    with pytest.raises(ValueError, match="tip_height=0.02: a tool tip kept at one height is for push, not pick_and_place"):
+        PickAndPlaceTask(tip_height=0.02)

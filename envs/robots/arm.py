@@ -32,6 +32,10 @@ class Arm:
         gripper: Fit a parallel gripper instead of the plain tool (see the module notes).
         max_step: This arm's largest tool-tip displacement per env step, metres (None: the
             class's 0.05).
+        plane_height: Keep the tool tip in a horizontal plane this high above the table, metres
+            (None: free in 3-D). The action's z is then ignored, and the tip starts at
+            ``plane_home`` (4 cm nearer the base than ``home``, so that no object spawns under
+            it) unless a start is given, always at this height.
 
     Attributes:
         max_step: Largest tool-tip displacement per env step, metres (action = +-1).
@@ -65,10 +69,16 @@ class Arm:
     finger_friction = 1.5
     pad_half_width = 0.03  # finger pads are 6 cm wide: a grip is not rigid in MuJoCo, objects shift a little
 
-    def __init__(self, gripper: bool = False, max_step: float | None = None):
+    plane_home = np.array([0.26, 0.0])
+
+    def __init__(self, gripper: bool = False, max_step: float | None = None, plane_height: float | None = None):
         self.gripper = gripper
         if max_step is not None:
             self.max_step = max_step
+        if plane_height is not None and not self.workspace_low[2] <= plane_height <= self.workspace_high[2]:
+            low, high = self.workspace_low[2], self.workspace_high[2]
+            raise ValueError(f"plane_height={plane_height} must lie in the tool tip's workspace, {low} to {high} metres")
+        self.plane_height = plane_height
         self._workspace = (tuple(self.workspace_low.tolist()), tuple(self.workspace_high.tolist()))
         self.target = self.home.copy()
         if gripper:
@@ -226,8 +236,12 @@ class Arm:
 
     # --- control -----------------------------------------------------------------------
     def reset(self, engine, tip: np.ndarray | None = None) -> None:
-        """Places the arm with its tool tip at ``tip`` (default: home), at rest."""
-        self.target = self.clip_target(np.array(self.home if tip is None else tip, dtype=np.float64))
+        """Places the arm with its tool tip at ``tip`` (default: home), at rest; with ``plane_height``
+        at that height (default: ``plane_home``)."""
+        start = np.array(self.home if tip is None else tip, dtype=np.float64)
+        if self.plane_height is not None:
+            start = np.array([*(self.plane_home if tip is None else start[:2]), self.plane_height])
+        self.target = self.clip_target(start)
         q = self.inverse_kinematics(self.target)
         engine.set_joint_positions(self.joints, q)
         engine.set_actuator_targets(self.actuators, q)
@@ -246,7 +260,10 @@ class Arm:
         # Clipped to [-1, 1] as min(1, max(-1, a)) would, NaN to -1 included, without the calls.
         x += step * (-1.0 if not dx >= -1.0 else 1.0 if dx > 1.0 else dx)
         y += step * (-1.0 if not dy >= -1.0 else 1.0 if dy > 1.0 else dy)
-        z += step * (-1.0 if not dz >= -1.0 else 1.0 if dz > 1.0 else dz)
+        if self.plane_height is None:
+            z += step * (-1.0 if not dz >= -1.0 else 1.0 if dz > 1.0 else dz)
+        else:
+            z = self.plane_height
         lead_x, lead_y, lead_z = x - tip_x, y - tip_y, z - tip_z
         distance = math.sqrt(lead_x * lead_x + lead_y * lead_y + lead_z * lead_z)
         if distance > self.max_lead:  # do not wind up when the arm is blocked or lagging

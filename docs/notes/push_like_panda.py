@@ -1,0 +1,108 @@
+"""robocue's Push arm and physics with panda-gym PandaPush's task distribution, trained as push_sac_her.
+
+Separates the task's distribution from the rest: one 5 cm cube (robocue's, 80 g, friction 0.4),
+starting uniformly within 15 cm of the table's centre (0.42, 0) in x and y; the goal drawn the
+same way, on the table, independently of the cube; success within 5 cm; 50 steps per episode; the
+tool tip starting 20 cm above the table just past the centre, as PandaPush's fingers start (panda-gym 3.0.7:
+0.038, 0, 0.197 from its table's centre). Everything else is robocue's Push: the 4-joint arm, its
+capsule tool tip, the 86-number observation with the command, MuJoCo. The model is push_sac_her's
+(SAC + HER, 4 threaded env copies, batch 256), without its curriculum. Prints training success
+over the last 100 episodes every 10,000 steps and, at the end, the success of 50 deterministic
+episodes on seeds 20000-20049 (docs/notes/benchmarks.md, "The same recipe on panda-gym's PandaPush"):
+
+    MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 2400
+    MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 2400 env.kwargs.shapes=[cube,ball,cylinder] env.kwargs.n_objects=3
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import torch
+from stable_baselines3.common.vec_env import VecMonitor
+
+from robocue import envs
+from robocue.agents.agent import sb3_model, training_env_kwargs
+from robocue.configs.schema import load_config
+from robocue.envs.tasks.base import place
+from robocue.envs.tasks.manipulation import PushTask
+from robocue.envs.tasks.reach import OBJECT_HALF_SIZE
+from robocue.envs.vector import ThreadedVecEnv
+
+sys.path.insert(0, str(Path(__file__).parent))
+from push_probe import TrainingSuccess  # noqa: E402
+
+CENTER = np.array([0.42, 0.0])
+HALF_WIDTH = 0.15
+TIP_START = np.array([0.46, 0.0, 0.20])
+
+
+class PandaLikePush(PushTask):
+    """Push with PandaPush's object, goal and tip starts (the module's docstring)."""
+
+    name = "panda_like_push"
+    id_name, max_episode_steps = "PandaLikePush", 50
+
+    def __init__(self, reward_type: str = "dense", n_objects: int = 1, distance_threshold: float = 0.05, shapes=("cube",), **kwargs):
+        super().__init__(reward_type, n_objects=n_objects, distance_threshold=distance_threshold, shapes=shapes, **kwargs)
+
+    def reset(self, engine, robot, rng):
+        command = super().reset(engine, robot, rng)
+        self._goal = np.array([*(CENTER + rng.uniform(-HALF_WIDTH, HALF_WIDTH, 2)), OBJECT_HALF_SIZE])
+        positions = [CENTER + rng.uniform(-HALF_WIDTH, HALF_WIDTH, 2)]
+        while len(positions) < len(self.placed):  # distractors, when asked for, 10 cm apart
+            xy = CENTER + rng.uniform(-HALF_WIDTH, HALF_WIDTH, 2)
+            if all(np.hypot(*(xy - p)) >= self.min_separation for p in positions):
+                positions.append(xy)
+        bodies = [self._target_body] + [b for b in self._bodies if b is not None and b != self._target_body]
+        for body, xy in zip(bodies, positions):
+            place(engine, body, (xy[0], xy[1], OBJECT_HALF_SIZE))
+        robot.reset(engine, tip=TIP_START)
+        return command
+
+
+def evaluate(model, env_id: str, kwargs: dict, episodes: int = 50) -> float:
+    env = gym.make(env_id, **kwargs)
+    successes = 0
+    for seed in range(20_000, 20_000 + episodes):
+        observation, _ = env.reset(seed=seed)
+        done, info = False, {}
+        while not done:
+            action, _ = model.predict(observation, deterministic=True)
+            observation, _, terminated, truncated, info = env.step(action)
+            done = terminated or truncated
+        successes += bool(info.get("is_success"))
+    env.close()
+    return successes / episodes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=2400.0)
+    parser.add_argument("overrides", nargs="*", help="config overrides, e.g. env.kwargs.n_objects=3")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    envs.register_task(PandaLikePush)
+    env_id = "robocue/PandaLikePushGoal-MuJoCo-v0"
+    config = load_config("push_sac_her", [f"env.id={env_id}", "env.curriculum=null", *args.overrides])
+    kwargs = training_env_kwargs(config)
+    vec_env = VecMonitor(ThreadedVecEnv(env_id, config.env.n_envs, env_kwargs=kwargs))
+    vec_env.seed(config.seed)
+    model = sb3_model(config, vec_env, "cpu", None)
+    start = time.time()
+    model.learn(100_000_000, callback=TrainingSuccess(args.seconds, _NoCurriculum()))
+    print(f"trained {model.num_timesteps} steps in {time.time() - start:.0f} s", flush=True)
+    print(f"evaluation, 50 episodes (seeds 20000-20049): {evaluate(model, env_id, config.env.kwargs):.2f}", flush=True)
+
+
+class _NoCurriculum:
+    goal_range = None
+
+
+if __name__ == "__main__":
+    main()
