@@ -12,6 +12,11 @@ episodes on seeds 20000-20049 (docs/notes/benchmarks.md, "The same recipe on pan
 
     MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 2400
     MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 2400 env.kwargs.shapes=[cube,ball,cylinder] env.kwargs.n_objects=3
+    MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 1200 --panda-observation env.kwargs.tip_height=0.02
+
+``--panda-observation`` replaces the 86-number observation with PandaPush's kind of one: the tip's
+position and velocity, the tip target's lead over the tip, the cube's position and velocity (15
+numbers, velocities from the change since the previous step), on 4 env copies stepped in turn.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 import torch
-from stable_baselines3.common.vec_env import VecMonitor
+from stable_baselines3.common.vec_env import DummyVecEnv, VecMonitor
 
 from robocue import envs
 from robocue.agents.agent import sb3_model, training_env_kwargs
@@ -66,8 +71,37 @@ class PandaLikePush(PushTask):
         return command
 
 
-def evaluate(model, env_id: str, kwargs: dict, episodes: int = 50) -> float:
+class PandaObservation(gym.ObservationWrapper):
+    """PandaPush's kind of observation: tip position, tip velocity, target lead, cube position, cube velocity."""
+
+    def __init__(self, env: gym.Env):
+        super().__init__(env)
+        box = gym.spaces.Box(-np.inf, np.inf, (15,), dtype=np.float32)
+        self.observation_space = gym.spaces.Dict({**env.observation_space.spaces, "observation": box})
+        self._previous = None
+
+    def reset(self, **kwargs):
+        self._previous = None
+        return super().reset(**kwargs)
+
+    def observation(self, observation):
+        base = self.env.unwrapped
+        tip = base.robot.tip_position(base.engine)
+        cube = base.task.object_position(base.engine)
+        now = np.concatenate([tip, cube])
+        velocity = np.zeros(6) if self._previous is None else (now - self._previous) / base.engine.control_dt
+        self._previous = now
+        state = np.concatenate([tip, velocity[:3], base.robot.target - tip, cube, velocity[3:]]).astype(np.float32)
+        return {**observation, "observation": state}
+
+
+def make_env(env_id: str, kwargs: dict, panda_observation: bool) -> gym.Env:
     env = gym.make(env_id, **kwargs)
+    return PandaObservation(env) if panda_observation else env
+
+
+def evaluate(model, env_id: str, kwargs: dict, panda_observation: bool, episodes: int = 50) -> float:
+    env = make_env(env_id, kwargs, panda_observation)
     successes = 0
     for seed in range(20_000, 20_000 + episodes):
         observation, _ = env.reset(seed=seed)
@@ -84,6 +118,7 @@ def evaluate(model, env_id: str, kwargs: dict, episodes: int = 50) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2400.0)
+    parser.add_argument("--panda-observation", action="store_true", help="PandaPush's kind of observation (15 numbers)")
     parser.add_argument("overrides", nargs="*", help="config overrides, e.g. env.kwargs.n_objects=3")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -91,13 +126,18 @@ def main() -> None:
     env_id = "robocue/PandaLikePushGoal-MuJoCo-v0"
     config = load_config("push_sac_her", [f"env.id={env_id}", "env.curriculum=null", *args.overrides])
     kwargs = training_env_kwargs(config)
-    vec_env = VecMonitor(ThreadedVecEnv(env_id, config.env.n_envs, env_kwargs=kwargs))
+    if args.panda_observation:
+        copies = [lambda: make_env(env_id, kwargs, True) for _ in range(config.env.n_envs)]
+        vec_env = VecMonitor(DummyVecEnv(copies))
+    else:
+        vec_env = VecMonitor(ThreadedVecEnv(env_id, config.env.n_envs, env_kwargs=kwargs))
     vec_env.seed(config.seed)
     model = sb3_model(config, vec_env, "cpu", None)
     start = time.time()
     model.learn(100_000_000, callback=TrainingSuccess(args.seconds, _NoCurriculum()))
     print(f"trained {model.num_timesteps} steps in {time.time() - start:.0f} s", flush=True)
-    print(f"evaluation, 50 episodes (seeds 20000-20049): {evaluate(model, env_id, config.env.kwargs):.2f}", flush=True)
+    success = evaluate(model, env_id, config.env.kwargs, args.panda_observation)
+    print(f"evaluation, 50 episodes (seeds 20000-20049): {success:.2f}", flush=True)
 
 
 class _NoCurriculum:
