@@ -358,6 +358,28 @@ def test_max_step_caps_the_tool_tip_and_the_expert_still_solves_it(task):
         RobocueEnv(task=task, max_step=0.5)
 
 
+@pytest.mark.parametrize("engine", ["mujoco", "pybullet"])
+def test_servo_speed_makes_the_tool_tip_follow_its_target(engine):
+    def covered(speed):  # tool-tip travel over three full steps along y, then one step with no action, cm
+        env = RobocueEnv(task="push", engine=engine, tip_height=0.05, servo_speed=speed)
+        try:
+            env.reset(seed=0)
+            tips = [env.robot.tip_position(env.engine).copy()]
+            for action in (1.0, 1.0, 1.0, 0.0):
+                env.step(np.array([0.0, action, 0.0], dtype=np.float32))
+                tips.append(env.robot.tip_position(env.engine).copy())
+            return np.linalg.norm(np.diff(tips, axis=0), axis=1) * 100
+        finally:
+            env.close()
+
+    default, fast = covered(1.0), covered(4.0)
+    assert default[0] < 4.0 and default[3] > 1.0  # lags its 5 cm steps, then coasts on
+    assert fast[0] > 4.5 and abs(fast[2] - 5.0) < 0.2 and fast[3] < 0.5
+    assert Arm(servo_speed=4.0).actuator_specs()[0].kp == 16 * Arm().actuator_specs()[0].kp
+    with pytest.raises(ValueError, match="servo_speed=0 must be between 0.25 and 8"):
+        PushTask(servo_speed=0)
+
+
 def test_tip_height_keeps_the_tool_tip_in_a_plane_and_pushes_objects():
     env = RobocueEnv(task="push", tip_height=0.02, reward_type="sparse")
     try:

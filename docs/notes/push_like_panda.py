@@ -14,6 +14,13 @@ episodes on seeds 20000-20049 (docs/notes/benchmarks.md, "The same recipe on pan
     MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 2400 env.kwargs.shapes=[cube,ball,cylinder] env.kwargs.n_objects=3
     MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 1200 --panda-observation env.kwargs.tip_height=0.02
 
+``--lag`` only measures how the tool tip follows its target in robocue's Push (MuJoCo, tip kept 5 cm
+up): the tip's travel in each of five full steps along y and four with no action, for
+``servo_speed`` 1, 2, 4 and 8 (docs/tasks.md):
+
+    MUJOCO_GL=egl python docs/notes/push_like_panda.py --lag
+    MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 1200 env.kwargs.tip_height=0.02 env.kwargs.servo_speed=4
+
 ``--panda-observation`` replaces the 86-number observation with PandaPush's kind of one: the tip's
 position and velocity, the tip target's lead over the tip, the cube's position and velocity (15
 numbers, velocities from the change since the previous step), on 4 env copies stepped in turn.
@@ -115,12 +122,29 @@ def evaluate(model, env_id: str, kwargs: dict, panda_observation: bool, episodes
     return successes / episodes
 
 
+def measure_lag() -> None:
+    for speed in (1, 2, 4, 8):
+        env = gym.make("robocue/PushGoal-MuJoCo-v0", tip_height=0.05, servo_speed=speed).unwrapped
+        env.reset(seed=0)
+        tips = [env.robot.tip_position(env.engine).copy()]
+        for action in [1.0] * 5 + [0.0] * 4:
+            env.step(np.array([0.0, action, 0.0], dtype=np.float32))
+            tips.append(env.robot.tip_position(env.engine).copy())
+        env.close()
+        travel = np.linalg.norm(np.diff(tips, axis=0), axis=1) * 100
+        print(f"servo_speed {speed}: cm per step, five full steps then four with no action: {np.round(travel, 1).tolist()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2400.0)
     parser.add_argument("--panda-observation", action="store_true", help="PandaPush's kind of observation (15 numbers)")
+    parser.add_argument("--lag", action="store_true", help="only measure how the tool tip follows its target, by servo_speed")
     parser.add_argument("overrides", nargs="*", help="config overrides, e.g. env.kwargs.n_objects=3")
     args = parser.parse_args()
+    if args.lag:
+        measure_lag()
+        return
     torch.set_num_threads(1)
     envs.register_task(PandaLikePush)
     env_id = "robocue/PandaLikePushGoal-MuJoCo-v0"

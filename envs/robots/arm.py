@@ -36,6 +36,12 @@ class Arm:
             (None: free in 3-D). The action's z is then ignored, and the tip starts at
             ``plane_home`` (4 cm nearer the base than ``home``, so that no object spawns under
             it) unless a start is given, always at this height.
+        servo_speed: How many times faster than the default the four arm joints' position servos
+            respond (1: the default; gains kp times ``servo_speed`` squared and kv times
+            ``servo_speed``, so the damping ratio stays). With the default the tool tip lags its
+            target: under full steps it covers 2.5, 3.9, 4.2 cm of the first three 5 cm steps and
+            coasts 2.2, 1.0, 0.4 cm after the action stops; at 4 it covers 4.9 cm, then 5.0, and
+            coasts 0.1 cm.
 
     Attributes:
         max_step: Largest tool-tip displacement per env step, metres (action = +-1).
@@ -71,8 +77,13 @@ class Arm:
 
     plane_home = np.array([0.26, 0.0])
 
-    def __init__(self, gripper: bool = False, max_step: float | None = None, plane_height: float | None = None):
+    def __init__(
+        self, gripper: bool = False, max_step: float | None = None, plane_height: float | None = None, servo_speed: float = 1.0
+    ):
         self.gripper = gripper
+        if not 0.25 <= servo_speed <= 8.0:
+            raise ValueError(f"servo_speed={servo_speed} must be between 0.25 and 8 (1: the default servos)")
+        self.servo_speed = float(servo_speed)
         if max_step is not None:
             self.max_step = max_step
         if plane_height is not None and not self.workspace_low[2] <= plane_height <= self.workspace_high[2]:
@@ -171,8 +182,10 @@ class Arm:
 
     def actuator_specs(self) -> list[Actuator]:
         gains = {"arm_yaw": (400, 20), "arm_shoulder": (600, 30), "arm_elbow": (400, 20), "arm_wrist": (100, 5)}
+        speed = self.servo_speed
         specs = [
-            Actuator(f"{joint}_servo", joint, kp=gains[joint][0], kv=gains[joint][1], ctrl_range=(-np.pi, np.pi)) for joint in self.joints
+            Actuator(f"{joint}_servo", joint, kp=gains[joint][0] * speed**2, kv=gains[joint][1] * speed, ctrl_range=(-np.pi, np.pi))
+            for joint in self.joints
         ]
         if self.gripper:
             specs.append(Actuator(f"{self.roll_joint}_servo", self.roll_joint, kp=50, kv=2, ctrl_range=(-np.pi, np.pi)))
