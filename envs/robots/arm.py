@@ -77,9 +77,7 @@ class Arm:
 
     plane_home = np.array([0.26, 0.0])
 
-    def __init__(
-        self, gripper: bool = False, max_step: float | None = None, plane_height: float | None = None, servo_speed: float = 1.0
-    ):
+    def __init__(self, gripper: bool = False, max_step: float | None = None, plane_height: float | None = None, servo_speed: float = 1.0):
         self.gripper = gripper
         if not 0.25 <= servo_speed <= 8.0:
             raise ValueError(f"servo_speed={servo_speed} must be between 0.25 and 8 (1: the default servos)")
