@@ -52,6 +52,8 @@ BLIND13_GENERATOR = ROOT / "tests" / "blind13_gestures.py"  # a fourteenth, for 
 BLIND14_GENERATOR = ROOT / "tests" / "blind14_gestures.py"  # a fifteenth, for reports only
 BLIND15_GENERATOR = ROOT / "tests" / "blind15_gestures.py"  # a sixteenth, for reports only
 BLIND16_GENERATOR = ROOT / "tests" / "blind16_gestures.py"  # a seventeenth, for reports only
+BLIND17_GENERATOR = ROOT / "tests" / "blind17_gestures.py"  # an eighteenth, for reports only
+BLIND18_GENERATOR = ROOT / "tests" / "blind18_gestures.py"  # a nineteenth, for reports only
 # clips a real MediaPipe tracker read from rendered videos of a 3-D hand (docs/notes/mediapipe_rendered_hands.py)
 MEDIAPIPE_RENDERED = ROOT / "tests" / "data" / "mediapipe_rendered.npz"
 MEDIAPIPE_RENDERED_LABELS = ROOT / "tests" / "data" / "mediapipe_rendered.json"
