@@ -49,6 +49,10 @@ class RobocueEnv(gym.Env):
         physics: ``None`` (default: the scene as built) or a dict of
             :class:`envs.randomization.PhysicsVariant` fields: fixed friction, mass and servo
             stiffness factors and an action latency, the same in every episode.
+        terminate_on_success: End the episode (``terminated``) at the first step that
+            succeeds, as panda-gym's tasks do; success then means the goal was reached once,
+            not that it still holds at the episode's end. Default False: episodes run to the
+            time limit and success is read at their last step.
         **task_kwargs: Passed to the task (for example ``n_objects``, ``distance_threshold``).
 
     ``info`` carries every reward term, ``is_success``, and ``command`` (the structured
@@ -73,6 +77,7 @@ class RobocueEnv(gym.Env):
         depth_range: float = 3.0,
         domain_randomization: bool | dict | None = None,
         physics: dict | None = None,
+        terminate_on_success: bool = False,
         **task_kwargs,
     ):
         if task not in TASKS:
@@ -102,6 +107,7 @@ class RobocueEnv(gym.Env):
             raise ValueError(f"depth=True adds a depth image to pixel observations; obs_mode={obs_mode!r} has none")
         if depth_range <= 0:
             raise ValueError(f"depth_range={depth_range} must be positive (metres)")
+        self.terminate_on_success = bool(terminate_on_success)
         self.randomization = DomainRandomization.from_option(domain_randomization)
         self.physics = PhysicsVariant.from_option(physics)
         self._pending: deque = deque()  # actions the robot has not acted on yet (latency)
@@ -196,7 +202,7 @@ class RobocueEnv(gym.Env):
     def outcome(self):
         """Observation, reward, terminated, truncated and info of the state reached (phase 3)."""
         info = self._info()  # computes the reward terms of the new state
-        return self._observation(), self._reward, False, False, info
+        return self._observation(), self._reward, self.terminate_on_success and bool(info["is_success"]), False, info
 
     def render(self):
         if self.render_mode != "rgb_array":

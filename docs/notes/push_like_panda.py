@@ -149,6 +149,7 @@ def main() -> None:
     envs.register_task(PandaLikePush)
     env_id = "robocue/PandaLikePushGoal-MuJoCo-v0"
     config = load_config("push_sac_her", [f"env.id={env_id}", "env.curriculum=null", *args.overrides])
+    env_id = config.env.id  # env.id=robocue/PandaLikePushGoal-PyBullet-v0: the same in PyBullet
     kwargs = training_env_kwargs(config)
     if args.panda_observation:
         copies = [lambda: make_env(env_id, kwargs, True) for _ in range(config.env.n_envs)]
