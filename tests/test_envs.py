@@ -362,3 +362,21 @@ def _all_parked_names(task):
     if task.name == "go_to":
         return [landmark_name(c, s) for c in COLORS for s in SHAPES] + [obstacle_name(i) for i in range(len(OBSTACLE_HALF_SIZES))]
     return [name for name, *_ in task.wall_segments()] + [marker_name(c, s) for c in COLORS for s in SHAPES]
+
+
+def test_terminate_on_success_ends_the_episode_at_the_first_success():
+    """terminate_on_success=True ends the episode at the first step that succeeds (panda-gym's rule); by default it runs on."""
+    ends = {}
+    for terminate in (False, True):
+        env = gym.make("robocue/Reach-MuJoCo-v0", terminate_on_success=terminate)
+        env.reset(seed=0)
+        for step in range(1, 200):
+            _, _, terminated, truncated, info = env.step(scripted_action(env.unwrapped))
+            if info["is_success"] and "first" not in ends.get(terminate, {}):
+                ends.setdefault(terminate, {})["first"] = step
+            if terminated or truncated:
+                ends[terminate]["end"], ends[terminate]["terminated"] = step, terminated
+                break
+        env.close()
+    assert ends[True]["terminated"] and ends[True]["end"] == ends[True]["first"]
+    assert not ends[False]["terminated"] and ends[False]["end"] > ends[False]["first"]  # truncated at the time limit
