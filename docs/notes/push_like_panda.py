@@ -36,11 +36,14 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 import torch
+from stable_baselines3 import SAC, HerReplayBuffer
+from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import DummyVecEnv, VecMonitor
 
 from robocue import envs
 from robocue.agents.agent import sb3_model, training_env_kwargs
 from robocue.configs.schema import load_config
+from robocue.envs.robots.arm import Arm
 from robocue.envs.tasks.base import place
 from robocue.envs.tasks.manipulation import PushTask
 from robocue.envs.tasks.reach import OBJECT_HALF_SIZE
@@ -76,6 +79,28 @@ class PandaLikePush(PushTask):
             place(engine, body, (xy[0], xy[1], OBJECT_HALF_SIZE))
         robot.reset(engine, tip=TIP_START)
         return command
+
+
+class TipRelativeArm(Arm):
+    """An arm whose action moves the tool tip's target from where the tip is, not from where the
+    last target was, as panda-gym's arms do (their target is the end effector plus the action)."""
+
+    def apply_action(self, engine, action) -> None:
+        tip = engine.site_position(self.ee_site).copy()
+        if self.plane_height is not None:
+            tip[2] = self.plane_height
+        self.target = tip
+        super().apply_action(engine, action)
+
+
+class TipRelativePandaLikePush(PandaLikePush):
+    """PandaLikePush with ``TipRelativeArm``."""
+
+    name = "tip_relative_panda_like_push"
+    id_name = "TipRelativePandaLikePush"
+
+    def make_robot(self) -> Arm:
+        return TipRelativeArm(max_step=self.max_step, plane_height=self.tip_height, servo_speed=self.servo_speed)
 
 
 class PandaObservation(gym.ObservationWrapper):
@@ -122,6 +147,31 @@ def evaluate(model, env_id: str, kwargs: dict, panda_observation: bool, episodes
     return successes / episodes
 
 
+def plain_sb3_model(config, env_id: str, kwargs: dict, panda_observation: bool) -> SAC:
+    """SB3's own SAC with its HerReplayBuffer on SB3's make_vec_env, exactly as panda_push_anchor.py builds them."""
+    wrapper = PandaObservation if panda_observation else None
+    vec_env = make_vec_env(env_id, n_envs=config.env.n_envs, seed=config.seed, env_kwargs=kwargs, wrapper_class=wrapper)
+    algo = config.algo
+    return SAC(
+        "MultiInputPolicy",
+        vec_env,
+        buffer_size=algo.buffer_size,
+        ent_coef=algo.ent_coef,
+        batch_size=algo.batch_size,
+        gamma=algo.gamma,
+        tau=algo.tau,
+        learning_rate=algo.learning_rate,
+        learning_starts=algo.learning_starts,
+        train_freq=algo.train_freq,
+        gradient_steps=algo.gradient_steps,
+        replay_buffer_class=HerReplayBuffer,
+        replay_buffer_kwargs={"goal_selection_strategy": "future", "n_sampled_goal": 4},
+        policy_kwargs={"net_arch": list(config.policy.net_arch)},
+        seed=config.seed,
+        device="cpu",
+    )
+
+
 def measure_lag() -> None:
     for speed in (1, 2, 4, 8):
         env = gym.make("robocue/PushGoal-MuJoCo-v0", tip_height=0.05, servo_speed=speed).unwrapped
@@ -139,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2400.0)
     parser.add_argument("--panda-observation", action="store_true", help="PandaPush's kind of observation (15 numbers)")
+    parser.add_argument("--plain-sb3", action="store_true", help="Stable-Baselines3's SAC and HER as panda_push_anchor.py builds them")
     parser.add_argument("--lag", action="store_true", help="only measure how the tool tip follows its target, by servo_speed")
     parser.add_argument("overrides", nargs="*", help="config overrides, e.g. env.kwargs.n_objects=3")
     args = parser.parse_args()
@@ -147,6 +198,7 @@ def main() -> None:
         return
     torch.set_num_threads(1)
     envs.register_task(PandaLikePush)
+    envs.register_task(TipRelativePandaLikePush)  # env.id=robocue/TipRelativePandaLikePushGoal-MuJoCo-v0
     env_id = "robocue/PandaLikePushGoal-MuJoCo-v0"
     config = load_config("push_sac_her", [f"env.id={env_id}", "env.curriculum=null", *args.overrides])
     env_id = config.env.id  # env.id=robocue/PandaLikePushGoal-PyBullet-v0: the same in PyBullet
@@ -157,7 +209,7 @@ def main() -> None:
     else:
         vec_env = VecMonitor(ThreadedVecEnv(env_id, config.env.n_envs, env_kwargs=kwargs))
     vec_env.seed(config.seed)
-    model = sb3_model(config, vec_env, "cpu", None)
+    model = plain_sb3_model(config, env_id, kwargs, args.panda_observation) if args.plain_sb3 else sb3_model(config, vec_env, "cpu", None)
     start = time.time()
     model.learn(100_000_000, callback=TrainingSuccess(args.seconds, _NoCurriculum()))
     print(f"trained {model.num_timesteps} steps in {time.time() - start:.0f} s", flush=True)
