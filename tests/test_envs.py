@@ -380,3 +380,40 @@ def test_terminate_on_success_ends_the_episode_at_the_first_success():
         env.close()
     assert ends[True]["terminated"] and ends[True]["end"] == ends[True]["first"]
     assert not ends[False]["terminated"] and ends[False]["end"] > ends[False]["first"]  # truncated at the time limit
+
+
+@pytest.mark.parametrize("engine", ["mujoco", "pybullet"])
+def test_physics_substeps_keep_the_control_period(engine):
+    env = RobocueEnv(task="push", engine=engine, physics_substeps=40)
+    try:
+        assert env.engine.control_dt == pytest.approx(0.04) and env.scene.timestep == pytest.approx(0.001)
+        env.reset(seed=0)
+        env.step(np.zeros(3, np.float32))
+    finally:
+        env.close()
+    for bad in (0, 2.5, True, 1000):
+        with pytest.raises(ValueError, match=f"physics_substeps={bad!r} must be a whole number from 1 to 200"):
+            RobocueEnv(task="push", engine=engine, physics_substeps=bad)
+
+
+def test_finer_physics_steps_keep_a_struck_cube_with_the_tip():
+    """At 5 ms steps a 80 g cube struck by the tool tip leaves at up to twice the tip's speed; at 1 ms far less."""
+    from robocue.envs.tasks.base import place
+
+    fastest = {}
+    for substeps in (8, 40):
+        env = RobocueEnv(task="push", tip_height=0.02, physics_substeps=substeps, n_objects=1, shapes=["cube"])
+        try:
+            env.reset(seed=0)
+            body = env.task._target_body
+            place(env.engine, body, (0.40, 0.0, 0.025))
+            env.robot.reset(env.engine, tip=np.array([0.33, 0.0, 0.02]))
+            env.engine.forward()
+            cube = [0.40]
+            for _ in range(6):  # half steps along x: the tip moves 2.5 cm per step
+                env.step(np.array([0.5, 0.0, 0.0], np.float32))
+                cube.append(float(env.task.object_position(env.engine)[0]))
+            fastest[substeps] = float(np.diff(cube).max()) * 100
+        finally:
+            env.close()
+    assert fastest[8] > 4.5 and fastest[40] < 3.8, fastest
