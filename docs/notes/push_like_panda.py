@@ -81,6 +81,23 @@ class PandaLikePush(PushTask):
         return command
 
 
+class CubeAheadPush(PandaLikePush):
+    """The easiest push: the tip starts 2 cm up, the cube 7 cm ahead of it along x, the goal 5-15 cm
+    beyond the cube along x (within 3 cm sideways). Learning here only needs pushing straight on."""
+
+    name = "cube_ahead_push"
+    id_name = "CubeAheadPush"
+
+    def reset(self, engine, robot, rng):
+        command = super().reset(engine, robot, rng)
+        start = np.array([0.33 + rng.uniform(-0.03, 0.03), rng.uniform(-0.1, 0.1)])
+        cube = start + (0.07, 0.0)
+        place(engine, self._target_body, (cube[0], cube[1], OBJECT_HALF_SIZE))
+        self._goal = np.array([cube[0] + rng.uniform(0.05, 0.15), cube[1] + rng.uniform(-0.03, 0.03), OBJECT_HALF_SIZE])
+        robot.reset(engine, tip=np.array([start[0], start[1], 0.02]))
+        return command
+
+
 class TipRelativeArm(Arm):
     """An arm whose action moves the tool tip's target from where the tip is, not from where the
     last target was, as panda-gym's arms do (their target is the end effector plus the action)."""
@@ -199,6 +216,7 @@ def main() -> None:
     torch.set_num_threads(1)
     envs.register_task(PandaLikePush)
     envs.register_task(TipRelativePandaLikePush)  # env.id=robocue/TipRelativePandaLikePushGoal-MuJoCo-v0
+    envs.register_task(CubeAheadPush)  # env.id=robocue/CubeAheadPushGoal-MuJoCo-v0
     env_id = "robocue/PandaLikePushGoal-MuJoCo-v0"
     config = load_config("push_sac_her", [f"env.id={env_id}", "env.curriculum=null", *args.overrides])
     env_id = config.env.id  # env.id=robocue/PandaLikePushGoal-PyBullet-v0: the same in PyBullet
