@@ -98,6 +98,23 @@ class CubeAheadPush(PandaLikePush):
         return command
 
 
+class LowArm(Arm):
+    """An arm whose tool tip stays between 2 and 10 cm above the table: low enough to strike the
+    5 cm objects anywhere it goes, high enough to pass over them."""
+
+    workspace_high = np.array([0.70, 0.55, 0.10])
+
+
+class LowTipPandaLikePush(PandaLikePush):
+    """PandaLikePush with ``LowArm``, the tip starting 10 cm above the table."""
+
+    name = "low_tip_panda_like_push"
+    id_name = "LowTipPandaLikePush"
+
+    def make_robot(self) -> Arm:
+        return LowArm(max_step=self.max_step, servo_speed=self.servo_speed)
+
+
 class TipRelativeArm(Arm):
     """An arm whose action moves the tool tip's target from where the tip is, not from where the
     last target was, as panda-gym's arms do (their target is the end effector plus the action)."""
@@ -217,6 +234,7 @@ def main() -> None:
     envs.register_task(PandaLikePush)
     envs.register_task(TipRelativePandaLikePush)  # env.id=robocue/TipRelativePandaLikePushGoal-MuJoCo-v0
     envs.register_task(CubeAheadPush)  # env.id=robocue/CubeAheadPushGoal-MuJoCo-v0
+    envs.register_task(LowTipPandaLikePush)  # env.id=robocue/LowTipPandaLikePushGoal-MuJoCo-v0
     env_id = "robocue/PandaLikePushGoal-MuJoCo-v0"
     config = load_config("push_sac_her", [f"env.id={env_id}", "env.curriculum=null", *args.overrides])
     env_id = config.env.id  # env.id=robocue/PandaLikePushGoal-PyBullet-v0: the same in PyBullet
