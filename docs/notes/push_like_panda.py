@@ -98,6 +98,27 @@ class CubeAheadPush(PandaLikePush):
         return command
 
 
+class CubeBehindPush(PandaLikePush):
+    """CubeAheadPush in every direction: the cube within 10 cm of the table's centre, the tip 7 cm
+    behind it and the goal 5-15 cm beyond it (within 3 cm sideways) along a direction drawn
+    uniformly; the tip 2 cm up."""
+
+    name = "cube_behind_push"
+    id_name = "CubeBehindPush"
+
+    def reset(self, engine, robot, rng):
+        command = super().reset(engine, robot, rng)
+        angle = rng.uniform(0.0, 2.0 * np.pi)
+        ahead, side = np.array([np.cos(angle), np.sin(angle)]), np.array([-np.sin(angle), np.cos(angle)])
+        cube = CENTER + rng.uniform(-0.1, 0.1, 2)
+        place(engine, self._target_body, (cube[0], cube[1], OBJECT_HALF_SIZE))
+        goal = cube + rng.uniform(0.05, 0.15) * ahead + rng.uniform(-0.03, 0.03) * side
+        self._goal = np.array([goal[0], goal[1], OBJECT_HALF_SIZE])
+        tip = cube - 0.07 * ahead
+        robot.reset(engine, tip=np.array([tip[0], tip[1], 0.02]))
+        return command
+
+
 class LowArm(Arm):
     """An arm whose tool tip stays between 2 and 10 cm above the table: low enough to strike the
     5 cm objects anywhere it goes, high enough to pass over them."""
@@ -235,6 +256,7 @@ def main() -> None:
     envs.register_task(TipRelativePandaLikePush)  # env.id=robocue/TipRelativePandaLikePushGoal-MuJoCo-v0
     envs.register_task(CubeAheadPush)  # env.id=robocue/CubeAheadPushGoal-MuJoCo-v0
     envs.register_task(LowTipPandaLikePush)  # env.id=robocue/LowTipPandaLikePushGoal-MuJoCo-v0
+    envs.register_task(CubeBehindPush)  # env.id=robocue/CubeBehindPushGoal-MuJoCo-v0
     env_id = "robocue/PandaLikePushGoal-MuJoCo-v0"
     config = load_config("push_sac_her", [f"env.id={env_id}", "env.curriculum=null", *args.overrides])
     env_id = config.env.id  # env.id=robocue/PandaLikePushGoal-PyBullet-v0: the same in PyBullet
