@@ -44,7 +44,9 @@ objects lie in. The scripted expert plans for a free tip: it is not meant for ``
 
 ``servo_speed`` (default 1) makes the arm's joint servos that many times faster (``Arm``'s
 argument of that name): with the default the tool tip lags its target by about a step and coasts
-on for two more after the action stops; at 4 it follows within a millimetre or two.
+on for two more after the action stops; at 4 it follows within a millimetre or two, and needs
+finer physics steps where it strikes objects (``RobocueEnv(physics_substeps=...)``: at the default
+5 ms MuJoCo throws a struck cube off at metres per second).
 
 ``max_step`` (metres, default the arm's 0.05) caps how far the tool tip's target moves in one
 env step. At 5 cm per 0.04 s step the tip hits at up to 1.25 m/s, and these light objects
