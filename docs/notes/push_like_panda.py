@@ -136,6 +136,28 @@ class LowTipPandaLikePush(PandaLikePush):
         return LowArm(max_step=self.max_step, servo_speed=self.servo_speed)
 
 
+class TipRelativeArm(Arm):
+    """An arm whose action moves the tool tip's target from where the tip is, not from where the
+    last target was, as panda-gym's arms do (their target is the end effector plus the action)."""
+
+    def apply_action(self, engine, action) -> None:
+        tip = engine.site_position(self.ee_site).copy()
+        if self.plane_height is not None:
+            tip[2] = self.plane_height
+        self.target = tip
+        super().apply_action(engine, action)
+
+
+class TipRelativePandaLikePush(PandaLikePush):
+    """PandaLikePush with ``TipRelativeArm``."""
+
+    name = "tip_relative_panda_like_push"
+    id_name = "TipRelativePandaLikePush"
+
+    def make_robot(self) -> Arm:
+        return TipRelativeArm(max_step=self.max_step, plane_height=self.tip_height, servo_speed=self.servo_speed)
+
+
 class PandaObservation(gym.ObservationWrapper):
     """PandaPush's kind of observation: tip position, tip velocity, target lead, cube position, cube velocity."""
 
@@ -231,6 +253,7 @@ def main() -> None:
         return
     torch.set_num_threads(1)
     envs.register_task(PandaLikePush)
+    envs.register_task(TipRelativePandaLikePush)  # env.id=robocue/TipRelativePandaLikePushGoal-MuJoCo-v0
     envs.register_task(CubeAheadPush)  # env.id=robocue/CubeAheadPushGoal-MuJoCo-v0
     envs.register_task(LowTipPandaLikePush)  # env.id=robocue/LowTipPandaLikePushGoal-MuJoCo-v0
     envs.register_task(CubeBehindPush)  # env.id=robocue/CubeBehindPushGoal-MuJoCo-v0
