@@ -54,6 +54,8 @@ BLIND15_GENERATOR = ROOT / "tests" / "blind15_gestures.py"  # a sixteenth, for r
 BLIND16_GENERATOR = ROOT / "tests" / "blind16_gestures.py"  # a seventeenth, for reports only
 BLIND17_GENERATOR = ROOT / "tests" / "blind17_gestures.py"  # an eighteenth, for reports only
 BLIND18_GENERATOR = ROOT / "tests" / "blind18_gestures.py"  # a nineteenth, for reports only
+BLIND19_GENERATOR = ROOT / "tests" / "blind19_gestures.py"  # a twentieth, for reports only
+BLIND20_GENERATOR = ROOT / "tests" / "blind20_gestures.py"  # a twenty-first, for reports only
 # clips a real MediaPipe tracker read from rendered videos of a 3-D hand (docs/notes/mediapipe_rendered_hands.py)
 MEDIAPIPE_RENDERED = ROOT / "tests" / "data" / "mediapipe_rendered.npz"
 MEDIAPIPE_RENDERED_LABELS = ROOT / "tests" / "data" / "mediapipe_rendered.json"
