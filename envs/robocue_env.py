@@ -95,6 +95,8 @@ class RobocueEnv(gym.Env):
         if obs_mode == "goal" and reward_type == "shaped":
             raise ValueError("reward_type='shaped' reads the whole state, so goal envs (HER) cannot use it: use dense or sparse")
         self.task = TASKS[task](reward_type=reward_type, **task_kwargs)
+        if getattr(self.task, "commanded_first", False) and obs_mode not in ("state", "goal"):
+            raise ValueError(f"commanded_first=True orders the state's object tokens: obs_mode must be state or goal, not {obs_mode!r}")
         self.robot = self.task.make_robot()
         substeps = Scene.substeps if physics_substeps is None else physics_substeps
         if not isinstance(substeps, int) or isinstance(substeps, bool) or not 1 <= substeps <= 200:

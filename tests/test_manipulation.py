@@ -249,6 +249,48 @@ def test_shapes_limits_the_objects_and_the_default_draws_as_before():
             PushTask(shapes=bad)
 
 
+@pytest.mark.parametrize("task", TASK_NAMES)
+def test_commanded_first_puts_the_commanded_objects_token_first_and_changes_nothing_else(task):
+    ordered, default = RobocueEnv(task=task, commanded_first=True), RobocueEnv(task=task)
+    layout = default.observation_layout
+    start, size = layout["robot"], layout["objects"][1]
+    try:
+        slots = set()
+        for seed in range(8):
+            first, _ = ordered.reset(seed=seed)
+            plain, _ = default.reset(seed=seed)
+            assert ordered.task.command == default.task.command and ordered.task.placed == default.task.placed
+            tokens = first[start : start + 4 * size].reshape(4, size)
+            plain_tokens = plain[start : start + 4 * size].reshape(4, size)
+            color = COLORS.index(ordered.task.command.color)
+            assert tokens[0, 7 + color] == 1.0  # the commanded colour, first
+            np.testing.assert_allclose(tokens[0, 1:4], ordered.task.object_position(ordered.engine), atol=1e-6)
+            others = [i for i in range(4) if i != color]
+            np.testing.assert_array_equal(tokens[1:], plain_tokens[others])  # the rest in colour order
+            np.testing.assert_array_equal(tokens[0], plain_tokens[color])
+            np.testing.assert_array_equal(first[:start], plain[:start])
+            np.testing.assert_array_equal(first[start + 4 * size :], plain[start + 4 * size :])
+            slots.add(int(np.flatnonzero(plain_tokens[:, 7 + color])[0]))
+        assert len(slots) > 1  # by default the commanded object's slot changes between episodes
+    finally:
+        ordered.close(), default.close()
+
+
+def test_commanded_first_is_refused_where_the_policy_must_read_the_command():
+    with pytest.raises(ValueError, match="commanded_first=True orders the state's object tokens: obs_mode must be state or goal"):
+        RobocueEnv(task="push", obs_mode="pixels", commanded_first=True)
+    from robocue.perception.command_channels import wrap
+
+    env = RobocueEnv(task="push", commanded_first=True)
+    try:
+        for commands in ("language", "gesture"):
+            with pytest.raises(ValueError, match=f"gives the commanded object away by its token's slot: commands='{commands}' needs commands=onehot"):
+                wrap(env, commands=commands)
+        assert wrap(env, commands="onehot") is env
+    finally:
+        env.close()
+
+
 # --- training aids for RL without demonstrations (env.curriculum) ---------------------
 @pytest.mark.parametrize("task", TASK_NAMES)
 def test_goal_range_puts_the_goal_on_the_way_to_the_region(task):

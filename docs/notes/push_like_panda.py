@@ -23,7 +23,18 @@ up): the tip's travel in each of five full steps along y and four with no action
 
 ``--panda-observation`` replaces the 86-number observation with PandaPush's kind of one: the tip's
 position and velocity, the tip target's lead over the tip, the cube's position and velocity (15
-numbers, velocities from the change since the previous step), on 4 env copies stepped in turn.
+numbers, velocities from the change since the previous step), on 4 env copies stepped in turn;
+``--panda-observation positions`` leaves the two velocities out (9 numbers), ``--panda-observation
+appended`` appends the 15 numbers to robocue's 86, and ``--panda-observation without-joints`` is
+robocue's observation less the arm's joint angles and velocities (78 numbers).
+
+``--object-motion`` keeps robocue's observation and adds each object's velocity to its token
+(``env.object_motion``, envs/wrappers.py), on 4 env copies stepped in turn.
+
+``--tip-relative`` moves the tool tip's target from where the tip is at each step, not from where
+the last target was (panda-gym's arms: their target is the end effector plus the action), so the
+arm keeps no memory of earlier actions; with the default servos a full action then moves the tip
+about 2.6 cm a step.
 """
 
 from __future__ import annotations
@@ -48,6 +59,7 @@ from robocue.envs.tasks.base import place
 from robocue.envs.tasks.manipulation import PushTask
 from robocue.envs.tasks.reach import OBJECT_HALF_SIZE
 from robocue.envs.vector import ThreadedVecEnv
+from robocue.envs.wrappers import wrap
 
 sys.path.insert(0, str(Path(__file__).parent))
 from push_probe import TrainingSuccess  # noqa: E402
@@ -62,9 +74,13 @@ class PandaLikePush(PushTask):
 
     name = "panda_like_push"
     id_name, max_episode_steps = "PandaLikePush", 50
+    arm_class = Arm  # --tip-relative: TipRelativeArm
 
     def __init__(self, reward_type: str = "dense", n_objects: int = 1, distance_threshold: float = 0.05, shapes=("cube",), **kwargs):
         super().__init__(reward_type, n_objects=n_objects, distance_threshold=distance_threshold, shapes=shapes, **kwargs)
+
+    def make_robot(self) -> Arm:
+        return self.arm_class(max_step=self.max_step, plane_height=self.tip_height, servo_speed=self.servo_speed)
 
     def reset(self, engine, robot, rng):
         command = super().reset(engine, robot, rng)
@@ -148,22 +164,22 @@ class TipRelativeArm(Arm):
         super().apply_action(engine, action)
 
 
-class TipRelativePandaLikePush(PandaLikePush):
-    """PandaLikePush with ``TipRelativeArm``."""
-
-    name = "tip_relative_panda_like_push"
-    id_name = "TipRelativePandaLikePush"
-
-    def make_robot(self) -> Arm:
-        return TipRelativeArm(max_step=self.max_step, plane_height=self.tip_height, servo_speed=self.servo_speed)
-
-
 class PandaObservation(gym.ObservationWrapper):
-    """PandaPush's kind of observation: tip position, tip velocity, target lead, cube position, cube velocity."""
+    """PandaPush's kind of observation: tip position, tip velocity, target lead, cube position, cube
+    velocity (``kind="full"``); without the two velocities (``"positions"``); the full one appended
+    to robocue's own (``"appended"``); or robocue's own without the arm's four joint angles and four
+    joint velocities (``"without-joints"``)."""
 
-    def __init__(self, env: gym.Env):
+    kinds = ("full", "positions", "appended", "without-joints")
+
+    def __init__(self, env: gym.Env, kind: str = "full"):
         super().__init__(env)
-        box = gym.spaces.Box(-np.inf, np.inf, (15,), dtype=np.float32)
+        if kind not in self.kinds:
+            raise ValueError(f"panda observation kind {kind!r}: one of {', '.join(self.kinds)}")
+        self.kind = kind
+        own = env.observation_space["observation"].shape[0]
+        size = {"full": 15, "positions": 9, "appended": 15 + own, "without-joints": own - 8}[kind]
+        box = gym.spaces.Box(-np.inf, np.inf, (size,), dtype=np.float32)
         self.observation_space = gym.spaces.Dict({**env.observation_space.spaces, "observation": box})
         self._previous = None
 
@@ -178,17 +194,26 @@ class PandaObservation(gym.ObservationWrapper):
         now = np.concatenate([tip, cube])
         velocity = np.zeros(6) if self._previous is None else (now - self._previous) / base.engine.control_dt
         self._previous = now
-        state = np.concatenate([tip, velocity[:3], base.robot.target - tip, cube, velocity[3:]]).astype(np.float32)
-        return {**observation, "observation": state}
+        if self.kind == "without-joints":  # the arm's observation starts tip (3), joint angles (4), joint velocities (4)
+            state = np.delete(observation["observation"], np.s_[3:11])
+        elif self.kind == "positions":
+            state = np.concatenate([tip, base.robot.target - tip, cube])
+        else:
+            state = np.concatenate([tip, velocity[:3], base.robot.target - tip, cube, velocity[3:]])
+        if self.kind == "appended":
+            state = np.concatenate([observation["observation"], state])
+        return {**observation, "observation": state.astype(np.float32)}
 
 
-def make_env(env_id: str, kwargs: dict, panda_observation: bool) -> gym.Env:
+def make_env(env_id: str, kwargs: dict, panda_observation: str | None, object_motion: bool = False) -> gym.Env:
     env = gym.make(env_id, **kwargs)
-    return PandaObservation(env) if panda_observation else env
+    if object_motion:
+        env = wrap(env, object_motion=True)
+    return PandaObservation(env, panda_observation) if panda_observation else env
 
 
-def evaluate(model, env_id: str, kwargs: dict, panda_observation: bool, episodes: int = 50) -> float:
-    env = make_env(env_id, kwargs, panda_observation)
+def evaluate(model, env_id: str, kwargs: dict, panda_observation: str | None, object_motion: bool = False, episodes: int = 50) -> float:
+    env = make_env(env_id, kwargs, panda_observation, object_motion)
     successes = 0
     for seed in range(20_000, 20_000 + episodes):
         observation, _ = env.reset(seed=seed)
@@ -202,9 +227,9 @@ def evaluate(model, env_id: str, kwargs: dict, panda_observation: bool, episodes
     return successes / episodes
 
 
-def plain_sb3_model(config, env_id: str, kwargs: dict, panda_observation: bool) -> SAC:
+def plain_sb3_model(config, env_id: str, kwargs: dict, panda_observation: str | None) -> SAC:
     """SB3's own SAC with its HerReplayBuffer on SB3's make_vec_env, exactly as panda_push_anchor.py builds them."""
-    wrapper = PandaObservation if panda_observation else None
+    wrapper = (lambda env: PandaObservation(env, panda_observation)) if panda_observation else None
     vec_env = make_vec_env(env_id, n_envs=config.env.n_envs, seed=config.seed, env_kwargs=kwargs, wrapper_class=wrapper)
     algo = config.algo
     return SAC(
@@ -243,8 +268,16 @@ def measure_lag() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2400.0)
-    parser.add_argument("--panda-observation", action="store_true", help="PandaPush's kind of observation (15 numbers)")
+    parser.add_argument(
+        "--panda-observation",
+        nargs="?",
+        const="full",
+        choices=PandaObservation.kinds,
+        help="PandaPush's kind of observation: full (15 numbers, the default), positions (9), appended or without-joints",
+    )
+    parser.add_argument("--object-motion", action="store_true", help="robocue's observation with object velocities")
     parser.add_argument("--plain-sb3", action="store_true", help="Stable-Baselines3's SAC and HER as panda_push_anchor.py builds them")
+    parser.add_argument("--tip-relative", action="store_true", help="actions move the tip's target from the tip")
     parser.add_argument("--lag", action="store_true", help="only measure how the tool tip follows its target, by servo_speed")
     parser.add_argument("overrides", nargs="*", help="config overrides, e.g. env.kwargs.n_objects=3")
     args = parser.parse_args()
@@ -252,8 +285,9 @@ def main() -> None:
         measure_lag()
         return
     torch.set_num_threads(1)
+    if args.tip_relative:
+        PandaLikePush.arm_class = TipRelativeArm
     envs.register_task(PandaLikePush)
-    envs.register_task(TipRelativePandaLikePush)  # env.id=robocue/TipRelativePandaLikePushGoal-MuJoCo-v0
     envs.register_task(CubeAheadPush)  # env.id=robocue/CubeAheadPushGoal-MuJoCo-v0
     envs.register_task(LowTipPandaLikePush)  # env.id=robocue/LowTipPandaLikePushGoal-MuJoCo-v0
     envs.register_task(CubeBehindPush)  # env.id=robocue/CubeBehindPushGoal-MuJoCo-v0
@@ -261,8 +295,8 @@ def main() -> None:
     config = load_config("push_sac_her", [f"env.id={env_id}", "env.curriculum=null", *args.overrides])
     env_id = config.env.id  # env.id=robocue/PandaLikePushGoal-PyBullet-v0: the same in PyBullet
     kwargs = training_env_kwargs(config)
-    if args.panda_observation:
-        copies = [lambda: make_env(env_id, kwargs, True) for _ in range(config.env.n_envs)]
+    if args.panda_observation or args.object_motion:
+        copies = [lambda: make_env(env_id, kwargs, args.panda_observation, args.object_motion) for _ in range(config.env.n_envs)]
         vec_env = VecMonitor(DummyVecEnv(copies))
     else:
         vec_env = VecMonitor(ThreadedVecEnv(env_id, config.env.n_envs, env_kwargs=kwargs))
@@ -271,7 +305,7 @@ def main() -> None:
     start = time.time()
     model.learn(100_000_000, callback=TrainingSuccess(args.seconds, _NoCurriculum()))
     print(f"trained {model.num_timesteps} steps in {time.time() - start:.0f} s", flush=True)
-    success = evaluate(model, env_id, config.env.kwargs, args.panda_observation)
+    success = evaluate(model, env_id, config.env.kwargs, args.panda_observation, args.object_motion)
     print(f"evaluation, 50 episodes (seeds 20000-20049): {success:.2f}", flush=True)
 
 

@@ -106,6 +106,10 @@ class _TableObjectsTask(Task):
     Observation (task part): one token per colour in ``COLORS`` order, each ``[present,
     x, y, z, dx, dy, dz, one-hot colour (4), one-hot shape (3)]`` with ``(x, y, z)`` the
     object's current centre and ``d*`` its offset from the tool tip; absent colours are zeros.
+    With ``commanded_first=True`` the commanded object's token comes first and the other colours
+    follow in ``COLORS`` order: the slot then tells which object is commanded, so a policy that
+    reads the state need not find it among the tokens (structured commands only: a policy
+    that must read the command from words or a gesture would learn to ignore them).
     """
 
     goal_dim = 3
@@ -128,6 +132,7 @@ class _TableObjectsTask(Task):
         shapes: tuple[str, ...] | list[str] = SHAPES,
         tip_height: float | None = None,
         servo_speed: float = 1.0,
+        commanded_first: bool = False,
     ):
         super().__init__(reward_type)
         shapes = tuple(shapes) if isinstance(shapes, (list, tuple)) else (shapes,)
@@ -152,6 +157,7 @@ class _TableObjectsTask(Task):
         self.max_step = max_step
         self.tip_height = tip_height
         self.servo_speed = servo_speed
+        self.commanded_first = bool(commanded_first)
         self.n_objects = n_objects
         self.distance_threshold = distance_threshold
         self.near_start = near_start
@@ -237,6 +243,11 @@ class _TableObjectsTask(Task):
                 self._tokens[i, 0] = 1.0
                 self._tokens[i, 7 + i] = 1.0
                 self._tokens[i, 7 + len(COLORS) + SHAPES.index(self.placed[color])] = 1.0
+        if self.commanded_first:
+            first = COLORS.index(colors[target])
+            slots = [first] + [i for i in range(len(COLORS)) if i != first]
+            self._bodies = [self._bodies[i] for i in slots]
+            self._tokens = self._tokens[slots]
         near = self.near_start > 0 and rng.random() < self.near_start  # drawn only when on: streams stay as they were
         robot.reset(engine, tip=self._near_tip(positions[0], rng) if near else None)
         self._reset_expert()
