@@ -433,7 +433,9 @@ def wrap(
     if commands not in COMMAND_MODES:
         raise ValueError(f"commands={commands!r} is not one of: {', '.join(COMMAND_MODES)}")
     if commands != "onehot" and getattr(env.unwrapped.task, "commanded_first", False):
-        raise ValueError(f"commanded_first=True gives the commanded object away by its token's slot: commands={commands!r} needs commands=onehot")
+        raise ValueError(
+            f"commanded_first=True gives the commanded object away by its token's slot: commands={commands!r} needs commands=onehot"
+        )
     env = wrap_frames(env, frame_stack, token_noise, object_motion)
     if commands == "language":
         env = SpokenCommands(env, split, load_language_encoder(encoder_path), features=command_features, omit_shape=omit_shape)

@@ -284,7 +284,8 @@ def test_commanded_first_is_refused_where_the_policy_must_read_the_command():
     env = RobocueEnv(task="push", commanded_first=True)
     try:
         for commands in ("language", "gesture"):
-            with pytest.raises(ValueError, match=f"gives the commanded object away by its token's slot: commands='{commands}' needs commands=onehot"):
+            refused = f"gives the commanded object away by its token's slot: commands='{commands}' needs commands=onehot"
+            with pytest.raises(ValueError, match=refused):
                 wrap(env, commands=commands)
         assert wrap(env, commands="onehot") is env
     finally:
