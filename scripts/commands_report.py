@@ -13,7 +13,7 @@ with a question; how often valid grammar commands are understood; the grammar's
 splits. Gestures, for each reader (geometric, learned and hybrid): label accuracy (the recognised
 sequence equals the performed one) and pointing error on clips of the independent generator
 (tests/outside_gestures.py, seed 1), of the blind generators (tests/blind_gestures.py
-to tests/blind18_gestures.py, seed 1, each written apart from the
+to tests/blind20_gestures.py, seed 1, each written apart from the
 geometric reader; docs/commands.md says which were read after their first run), and of the
 training generator's performers, overall and per kind of clip. Prints one JSON object.
 """
@@ -62,6 +62,8 @@ from robocue.perception.outside import (
     BLIND16_GENERATOR,
     BLIND17_GENERATOR,
     BLIND18_GENERATOR,
+    BLIND19_GENERATOR,
+    BLIND20_GENERATOR,
     BLIND_GENERATOR,
     MEDIAPIPE_RENDERED,
     PHRASING_FILES,
@@ -149,6 +151,8 @@ BLIND_SETS = {
     "blind16_generator": (BLIND16_GENERATOR, "blind16_dataset", "blind 16"),
     "blind17_generator": (BLIND17_GENERATOR, "blind17_dataset", "blind 17"),
     "blind18_generator": (BLIND18_GENERATOR, "blind18_dataset", "blind 18"),
+    "blind19_generator": (BLIND19_GENERATOR, "blind19_dataset", "blind 19"),
+    "blind20_generator": (BLIND20_GENERATOR, "blind20_dataset", "blind 20"),
 }
 
 
