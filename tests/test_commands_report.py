@@ -32,7 +32,7 @@ def test_a_report_without_a_blind_generator_leaves_its_cells_empty():
     assert all(row.count("|  |") == 1 for row in readers)  # the blind column, blank
     assert all(" / " + " / " in row for row in readers)  # its pointing error, blank
     kinds = tables[1].splitlines()[2:]
-    generators = ["independent"] + [f"blind {k}" for k in range(2, 19)] + ["MediaPipe, rendered hand"]
+    generators = ["independent"] + [f"blind {k}" for k in range(2, 21)] + ["MediaPipe, rendered hand"]
     assert [row.split(" | ")[1] for row in kinds] == generators * 3
 
 
