@@ -12,7 +12,7 @@ episodes on seeds 20000-20049 (docs/notes/benchmarks.md, "The same recipe on pan
 
     MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 2400
     MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 2400 env.kwargs.shapes=[cube,ball,cylinder] env.kwargs.n_objects=3
-    MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 1200 --panda-observation env.kwargs.tip_height=0.02
+    MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 1200 --panda-observation full env.kwargs.tip_height=0.02
 
 ``--lag`` only measures how the tool tip follows its target in robocue's Push (MuJoCo, tip kept 5 cm
 up): the tip's travel in each of five full steps along y and four with no action, for
@@ -21,7 +21,7 @@ up): the tip's travel in each of five full steps along y and four with no action
     MUJOCO_GL=egl python docs/notes/push_like_panda.py --lag
     MUJOCO_GL=egl python docs/notes/push_like_panda.py --seconds 1200 env.kwargs.tip_height=0.02 env.kwargs.servo_speed=4
 
-``--panda-observation`` replaces the 86-number observation with PandaPush's kind of one: the tip's
+``--panda-observation full`` replaces the 86-number observation with PandaPush's kind of one: the tip's
 position and velocity, the tip target's lead over the tip, the cube's position and velocity (15
 numbers, velocities from the change since the previous step), on 4 env copies stepped in turn;
 ``--panda-observation positions`` leaves the two velocities out (9 numbers), ``--panda-observation
@@ -270,10 +270,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2400.0)
     parser.add_argument(
         "--panda-observation",
-        nargs="?",
-        const="full",
         choices=PandaObservation.kinds,
-        help="PandaPush's kind of observation: full (15 numbers, the default), positions (9), appended or without-joints",
+        help="PandaPush's kind of observation: full (15 numbers), positions (9), appended or without-joints",
     )
     parser.add_argument("--object-motion", action="store_true", help="robocue's observation with object velocities")
     parser.add_argument("--plain-sb3", action="store_true", help="Stable-Baselines3's SAC and HER as panda_push_anchor.py builds them")
