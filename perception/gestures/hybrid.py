@@ -12,7 +12,7 @@ index finger's direction over the segment's held frames. When the network reads 
 one (``fallback_below``), the clip is read as the geometric reader reads it.
 
 It is trained on clips of robocue's generator and of the outside generators in tests/ (blind 1
-to 16), never on the independent generator, blind 17 and 18 or the MediaPipe-tracked clips, which
+to 18), never on the independent generator, blind 19 and 20 or the MediaPipe-tracked clips, which
 measure it (``scripts/train_gesture_hybrid.py``; figures in docs/commands.md).
 """
 
